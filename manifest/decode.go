@@ -1,0 +1,420 @@
+package manifest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// nodeDecoder fills Go values that carry json struct tags (the k8s.io/api
+// types) straight from a YAML node tree, without a YAML to JSON to struct
+// round trip, and records the position of every field it sets.
+//
+// The rules follow what sigs.k8s.io/yaml does for kubectl: a YAML value is
+// accepted where its JSON equivalent would be accepted by encoding/json, so
+// an unquoted 80 is not a string and an unquoted true is not an annotation
+// value.
+type nodeDecoder struct {
+	file   string
+	line   int // added to node lines: the line the document chunk starts on
+	budget int // node visits left; aliases count every time they are expanded
+	fields map[string]Pos
+	err    *InputError // first error; decoding stops at it
+}
+
+// errBudget is the message for documents that expand beyond the budget, as
+// an alias bomb does.
+const errBudget = "document expands to more than %d YAML nodes (too large, or aliases nested too deeply); split it or remove the aliases"
+
+func (d *nodeDecoder) pos(n *yaml.Node) Pos {
+	return Pos{File: d.file, Line: n.Line + d.line, Col: n.Column}
+}
+
+func (d *nodeDecoder) fail(n *yaml.Node, path, format string, args ...any) {
+	if d.err != nil {
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	if path != "" {
+		msg = path + ": " + msg
+	}
+	d.err = &InputError{Pos: d.pos(n), Msg: msg}
+}
+
+// visit spends one node of the budget and resolves aliases.
+func (d *nodeDecoder) visit(n *yaml.Node, limit int) (*yaml.Node, bool) {
+	for depth := 0; n.Kind == yaml.AliasNode; depth++ {
+		if n.Alias == nil || depth > 100 {
+			d.fail(n, "", "unresolved YAML alias %q", n.Value)
+			return nil, false
+		}
+		n = n.Alias
+	}
+	d.budget--
+	if d.budget < 0 {
+		d.fail(n, "", errBudget, limit)
+		return nil, false
+	}
+	return n, true
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+	bytesType       = reflect.TypeOf([]byte(nil))
+)
+
+type fieldInfo struct {
+	index []int
+	name  string
+}
+
+var fieldCache sync.Map // reflect.Type -> map[string]fieldInfo
+
+// structFields maps json names to field indexes, flattening inline
+// (embedded or ",inline") structs as encoding/json does.
+func structFields(t reflect.Type) map[string]fieldInfo {
+	if m, ok := fieldCache.Load(t); ok {
+		return m.(map[string]fieldInfo)
+	}
+	m := map[string]fieldInfo{}
+	var walk func(t reflect.Type, prefix []int)
+	walk = func(t reflect.Type, prefix []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			idx := append(append([]int(nil), prefix...), i)
+			if (f.Anonymous && name == "") || strings.Contains(","+opts+",", ",inline,") {
+				ft := f.Type
+				if ft.Kind() == reflect.Struct {
+					walk(ft, idx)
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if _, dup := m[name]; !dup {
+				m[name] = fieldInfo{index: idx, name: name}
+			}
+		}
+	}
+	walk(t, nil)
+	fieldCache.Store(t, m)
+	return m
+}
+
+// decode fills v from n. path is the field path of v, in API-server form.
+func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit int) {
+	if d.err != nil {
+		return
+	}
+	n, ok := d.visit(n, limit)
+	if !ok {
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if v.Kind() != reflect.Pointer && v.CanAddr() && v.Addr().Type().Implements(jsonUnmarshaler) {
+		data, err := d.toJSON(n, limit)
+		if err != nil {
+			d.fail(n, path, "%v", err)
+			return
+		}
+		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data); err != nil {
+			d.fail(n, path, "%v", cleanJSONError(err))
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		// The pointer itself was the visit; do not charge twice.
+		d.budget++
+		d.decode(n, v.Elem(), path, limit)
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			d.fail(n, path, "expected a mapping, got %s", describe(n))
+			return
+		}
+		fields := structFields(v.Type())
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			f, ok := fields[k.Value]
+			if !ok {
+				continue
+			}
+			fp := joinPath(path, f.name)
+			if d.fields != nil {
+				d.fields[fp] = d.pos(k)
+			}
+			d.decode(val, v.FieldByIndex(f.index), fp, limit)
+		}
+	case reflect.Slice:
+		if v.Type() == bytesType {
+			s, ok := d.scalar(n, path, "a base64 string", "!!str")
+			if !ok {
+				return
+			}
+			b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+			if err != nil {
+				d.fail(n, path, "illegal base64 data: %v", err)
+				return
+			}
+			v.SetBytes(b)
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			d.fail(n, path, "expected a list, got %s", describe(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			ip := fmt.Sprintf("%s[%d]", path, i)
+			if d.fields != nil {
+				d.fields[ip] = d.pos(item)
+			}
+			d.decode(item, s.Index(i), ip, limit)
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.fail(n, path, "expected a mapping, got %s", describe(n))
+			return
+		}
+		if v.Type().Key().Kind() != reflect.String {
+			d.fail(n, path, "unsupported map key type %s", v.Type().Key())
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.MakeMapWithSize(v.Type(), len(n.Content)/2))
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			k, ok := d.visit(k, limit)
+			if !ok {
+				return
+			}
+			if k.Kind != yaml.ScalarNode {
+				d.fail(k, path, "map keys must be strings, got %s", describe(k))
+				return
+			}
+			fp := joinPath(path, k.Value)
+			if d.fields != nil {
+				d.fields[fp] = d.pos(k)
+			}
+			e := reflect.New(v.Type().Elem()).Elem()
+			d.decode(val, e, fp, limit)
+			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
+		}
+	case reflect.String:
+		if s, ok := d.scalar(n, path, "a string", "!!str", "!!timestamp", "!!binary"); ok {
+			v.SetString(s)
+		}
+	case reflect.Bool:
+		if s, ok := d.scalar(n, path, "true or false", "!!bool"); ok {
+			b, _ := strconv.ParseBool(strings.ToLower(s))
+			v.SetBool(b)
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		s, ok := d.scalar(n, path, "an integer", "!!int")
+		if !ok {
+			return
+		}
+		i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
+		if err != nil || v.OverflowInt(i) {
+			d.fail(n, path, "%s is out of range for a %d-bit integer", s, v.Type().Bits())
+			return
+		}
+		v.SetInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		s, ok := d.scalar(n, path, "an integer", "!!int")
+		if !ok {
+			return
+		}
+		i, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 0, 64)
+		if err != nil || v.OverflowUint(i) {
+			d.fail(n, path, "%s is out of range for an unsigned %d-bit integer", s, v.Type().Bits())
+			return
+		}
+		v.SetUint(i)
+	case reflect.Float32, reflect.Float64:
+		s, ok := d.scalar(n, path, "a number", "!!float", "!!int")
+		if !ok {
+			return
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			d.fail(n, path, "%s is not a number", s)
+			return
+		}
+		v.SetFloat(f)
+	case reflect.Interface:
+		data, err := d.toJSON(n, limit)
+		if err != nil {
+			d.fail(n, path, "%v", err)
+			return
+		}
+		var x any
+		if err := json.Unmarshal(data, &x); err != nil {
+			d.fail(n, path, "%v", cleanJSONError(err))
+			return
+		}
+		if x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
+	default:
+		d.fail(n, path, "unsupported field type %s", v.Type())
+	}
+}
+
+// scalar returns the value of a scalar node whose tag is one of tags.
+func (d *nodeDecoder) scalar(n *yaml.Node, path, want string, tags ...string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.fail(n, path, "expected %s, got %s", want, describe(n))
+		return "", false
+	}
+	for _, t := range tags {
+		if n.ShortTag() == t {
+			return n.Value, true
+		}
+	}
+	hint := ""
+	if want == "a string" {
+		hint = fmt.Sprintf(" (quote it: %q)", n.Value)
+	}
+	d.fail(n, path, "expected %s, got %s%s", want, describe(n), hint)
+	return "", false
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!int":
+			return "integer " + n.Value
+		case "!!float":
+			return "number " + n.Value
+		case "!!bool":
+			return "boolean " + n.Value
+		case "!!null":
+			return "null"
+		default:
+			return fmt.Sprintf("string %q", n.Value)
+		}
+	}
+	return "an unexpected YAML node"
+}
+
+// toJSON renders a node as JSON for types that decode themselves
+// (intstr.IntOrString, metav1.Time, resource.Quantity).
+func (d *nodeDecoder) toJSON(n *yaml.Node, limit int) ([]byte, error) {
+	var b strings.Builder
+	var walk func(n *yaml.Node) error
+	walk = func(n *yaml.Node) error {
+		n, ok := d.visit(n, limit)
+		if !ok {
+			return fmt.Errorf("%s", d.err.Msg)
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			b.WriteByte('{')
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				k, _ := json.Marshal(n.Content[i].Value)
+				b.Write(k)
+				b.WriteByte(':')
+				if err := walk(n.Content[i+1]); err != nil {
+					return err
+				}
+			}
+			b.WriteByte('}')
+		case yaml.SequenceNode:
+			b.WriteByte('[')
+			for i, c := range n.Content {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				if err := walk(c); err != nil {
+					return err
+				}
+			}
+			b.WriteByte(']')
+		case yaml.ScalarNode:
+			switch n.ShortTag() {
+			case "!!int":
+				i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+				if err != nil {
+					return fmt.Errorf("%s is out of range for an integer", n.Value)
+				}
+				b.WriteString(strconv.FormatInt(i, 10))
+			case "!!float":
+				f, err := strconv.ParseFloat(n.Value, 64)
+				if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+					return fmt.Errorf("%s is not a JSON number", n.Value)
+				}
+				b.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
+			case "!!bool":
+				b.WriteString(strconv.FormatBool(strings.EqualFold(n.Value, "true")))
+			case "!!null":
+				b.WriteString("null")
+			default:
+				s, _ := json.Marshal(n.Value)
+				b.Write(s)
+			}
+		default:
+			return fmt.Errorf("unexpected YAML node")
+		}
+		return nil
+	}
+	if err := walk(n); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+// cleanJSONError drops the Go type names encoding/json puts in messages.
+func cleanJSONError(err error) string {
+	var te *json.UnmarshalTypeError
+	if ok := asTypeError(err, &te); ok {
+		return fmt.Sprintf("expected %s, got %s", te.Type.Kind(), te.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func asTypeError(err error, te **json.UnmarshalTypeError) bool {
+	t, ok := err.(*json.UnmarshalTypeError)
+	if ok {
+		*te = t
+	}
+	return ok
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}

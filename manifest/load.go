@@ -1,0 +1,366 @@
+package manifest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Defaults for Options.
+const (
+	// DefaultMaxFileSize bounds one file or stream.
+	DefaultMaxFileSize = 64 << 20
+	// DefaultMaxNodes bounds the YAML nodes one document may expand to,
+	// counting every expansion of an alias.
+	DefaultMaxNodes = 1 << 20
+	// DefaultNamespace is what kubectl uses when neither the object nor
+	// the flags name one.
+	DefaultNamespace = "default"
+)
+
+// Options configures Load. The zero value reads nothing.
+type Options struct {
+	// Paths are files, directories, or "-" for Stdin, as kubectl -f takes
+	// them.
+	Paths []string
+	// Recursive descends into subdirectories (kubectl -R).
+	Recursive bool
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// Namespace is given to namespaced objects that do not name one;
+	// empty means DefaultNamespace.
+	Namespace string
+	// MaxFileSize bounds each file; 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+	// MaxNodes bounds each document; 0 means DefaultMaxNodes.
+	MaxNodes int
+	// Workers decode documents in parallel; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// manifestExt lists the file endings read from directories.
+var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
+
+// Load reads every path in opts. It returns every valid object even when
+// some inputs are bad; the bad ones are reported together in a *LoadError.
+func Load(ctx context.Context, opts Options) (*Set, error) {
+	var errs []*InputError
+	var inputs []input
+	for _, p := range opts.Paths {
+		in, err := collect(p, opts)
+		errs = append(errs, err...)
+		inputs = append(inputs, in...)
+	}
+	set, perr := parseInputs(ctx, inputs, opts)
+	errs = append(errs, perr...)
+	if err := ctx.Err(); err != nil {
+		return set, err
+	}
+	if len(errs) > 0 {
+		return set, &LoadError{Errors: errs}
+	}
+	return set, nil
+}
+
+// Parse reads one document stream held in memory; name is used in
+// positions.
+func Parse(name string, data []byte, opts Options) (*Set, error) {
+	set, errs := parseInputs(context.Background(), []input{{name: name, data: data}}, opts)
+	if len(errs) > 0 {
+		return set, &LoadError{Errors: errs}
+	}
+	return set, nil
+}
+
+type input struct {
+	name string
+	data []byte
+}
+
+// collect expands one -f argument into the files it names.
+func collect(p string, opts Options) ([]input, []*InputError) {
+	max := opts.MaxFileSize
+	if max <= 0 {
+		max = DefaultMaxFileSize
+	}
+	if p == "-" {
+		if opts.Stdin == nil {
+			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: "no standard input to read"}}
+		}
+		data, err := io.ReadAll(io.LimitReader(opts.Stdin, max+1))
+		if err != nil {
+			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: err.Error()}}
+		}
+		if int64(len(data)) > max {
+			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: fmt.Sprintf("input is larger than the %d-byte limit; split it into several files", max)}}
+		}
+		return []input{{name: "<stdin>", data: data}}, nil
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, []*InputError{{Pos: Pos{File: p}, Msg: statMessage(err)}}
+	}
+	if !st.IsDir() {
+		in, ierr := readFile(p, st.Size(), max)
+		if ierr != nil {
+			return nil, []*InputError{ierr}
+		}
+		return []input{in}, nil
+	}
+	var files []string
+	walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != p && !opts.Recursive {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if manifestExt[strings.ToLower(filepath.Ext(path))] {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if walkErr != nil {
+		return nil, []*InputError{{Pos: Pos{File: p}, Msg: statMessage(walkErr)}}
+	}
+	if len(files) == 0 {
+		msg := "directory holds no .yaml, .yml or .json files"
+		if !opts.Recursive {
+			msg += " (use -R to read its subdirectories)"
+		}
+		return nil, []*InputError{{Pos: Pos{File: p}, Msg: msg}}
+	}
+	sort.Strings(files)
+	var ins []input
+	var errs []*InputError
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			errs = append(errs, &InputError{Pos: Pos{File: f}, Msg: statMessage(err)})
+			continue
+		}
+		in, ierr := readFile(f, st.Size(), max)
+		if ierr != nil {
+			errs = append(errs, ierr)
+			continue
+		}
+		ins = append(ins, in)
+	}
+	return ins, errs
+}
+
+func readFile(p string, size, max int64) (input, *InputError) {
+	if size > max {
+		return input{}, &InputError{Pos: Pos{File: p}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit; split it into several files", size, max)}
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return input{}, &InputError{Pos: Pos{File: p}, Msg: statMessage(err)}
+	}
+	return input{name: p, data: data}, nil
+}
+
+func statMessage(err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return "no such file or directory"
+	case os.IsPermission(err):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if ok := asPathError(err, &pe); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func asPathError(err error, pe **fs.PathError) bool {
+	p, ok := err.(*fs.PathError)
+	if ok {
+		*pe = p
+	}
+	return ok
+}
+
+// chunk is one YAML document of a file, split off before parsing so that
+// documents parse in parallel.
+type chunk struct {
+	file  int // index into the inputs
+	name  string
+	seq   int // index of the chunk in its file
+	line  int // lines before the chunk in its file
+	data  []byte
+	set   *Set
+	errs  []*InputError
+	isDoc bool // the chunk holds at least one object
+}
+
+// splitDocuments cuts a stream at lines that start a YAML document ("---"
+// at column 0). The YAML spec forbids such a line inside any document
+// content (c-forbidden), so the cut never lands inside a value.
+func splitDocuments(data []byte) (chunks [][]byte, starts []int) {
+	start, startLine, line := 0, 0, 0
+	for i := 0; i < len(data); {
+		end := bytes.IndexByte(data[i:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = i + end + 1
+		}
+		l := data[i:next]
+		if i != start && isDocMarker(l) {
+			chunks = append(chunks, data[start:i])
+			starts = append(starts, startLine)
+			start, startLine = i, line
+		}
+		line++
+		i = next
+	}
+	chunks = append(chunks, data[start:])
+	starts = append(starts, startLine)
+	return chunks, starts
+}
+
+func isDocMarker(l []byte) bool {
+	if !bytes.HasPrefix(l, []byte("---")) {
+		return false
+	}
+	return len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r'
+}
+
+func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*InputError) {
+	set := &Set{Skipped: map[string]int{}}
+	var errs []*InputError
+	var chunks []*chunk
+	for fi, in := range inputs {
+		set.Files = append(set.Files, in.name)
+		if msg := badContent(in.data); msg != "" {
+			errs = append(errs, &InputError{Pos: Pos{File: in.name}, Msg: msg})
+			continue
+		}
+		parts, starts := splitDocuments(in.data)
+		for i, part := range parts {
+			chunks = append(chunks, &chunk{file: fi, name: in.name, seq: i, line: starts[i], data: part})
+		}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan *chunk)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				parseChunk(c, opts)
+			}
+		}()
+	}
+feed:
+	for _, c := range chunks {
+		select {
+		case next <- c:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	// Files whose every chunk was empty hold no objects.
+	hasDoc := make(map[int]bool)
+	hasErr := make(map[int]bool)
+	for _, c := range chunks {
+		if c.set == nil {
+			continue
+		}
+		set.Merge(&Set{Ingresses: c.set.Ingresses, Services: c.set.Services, Secrets: c.set.Secrets,
+			IngressClasses: c.set.IngressClasses, Skipped: c.set.Skipped})
+		errs = append(errs, c.errs...)
+		hasDoc[c.file] = hasDoc[c.file] || c.isDoc
+		hasErr[c.file] = hasErr[c.file] || len(c.errs) > 0
+	}
+	for fi, in := range inputs {
+		if badContent(in.data) == "" && !hasDoc[fi] && !hasErr[fi] && ctx.Err() == nil {
+			errs = append(errs, &InputError{Pos: Pos{File: in.name}, Msg: "holds no Kubernetes objects (only blank lines or comments)"})
+		}
+	}
+	if len(set.Skipped) == 0 {
+		set.Skipped = nil
+	}
+	return set, errs
+}
+
+// badContent rejects inputs that cannot be manifests before parsing them.
+func badContent(data []byte) string {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return "file is empty"
+	}
+	head := data
+	if len(head) > 8000 {
+		head = head[:8000]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return "binary file, not a YAML or JSON manifest"
+	}
+	return ""
+}
+
+var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func parseChunk(c *chunk, opts Options) {
+	c.set = &Set{Skipped: map[string]int{}}
+	defer func() {
+		// The YAML parser is third-party code: a panic on some input must
+		// become an input error, never a crash.
+		if r := recover(); r != nil {
+			c.errs = append(c.errs, &InputError{Pos: Pos{File: c.name, Line: c.line + 1}, Msg: fmt.Sprintf("cannot parse this document: %v", r)})
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(c.data))
+	for doc := 0; ; doc++ {
+		var root yaml.Node
+		err := dec.Decode(&root)
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			c.errs = append(c.errs, yamlError(err, c))
+			return
+		}
+		if len(root.Content) == 0 {
+			continue
+		}
+		l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set}
+		l.object(root.Content[0], "")
+		c.errs = append(c.errs, l.errs...)
+		c.isDoc = c.isDoc || l.objects > 0 || len(l.errs) > 0
+	}
+}
+
+func yamlError(err error, c *chunk) *InputError {
+	msg := err.Error()
+	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return &InputError{Pos: Pos{File: c.name, Line: c.line + n}, Msg: "invalid YAML: " + m[2]}
+	}
+	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	return &InputError{Pos: Pos{File: c.name, Line: c.line + 1}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}

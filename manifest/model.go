@@ -1,0 +1,205 @@
+// Package manifest loads Ingress, Service, Secret and IngressClass objects
+// from files, directories and streams, normalizes every Ingress API version
+// to networking.k8s.io/v1, and remembers where each object and field came
+// from so that later messages can name file:line:col.
+package manifest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// Pos is a position in an input file. Line and Col are 1-based; zero means
+// unknown.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// String formats the position as file:line:col, omitting unknown parts.
+func (p Pos) String() string {
+	switch {
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	default:
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	}
+}
+
+// IsZero reports whether the position is unknown.
+func (p Pos) IsZero() bool { return p.File == "" && p.Line == 0 }
+
+// Source records where an object was read and how it was written.
+type Source struct {
+	// Pos is the position of the object's first line.
+	Pos Pos
+	// APIVersion is the apiVersion as written in the input, before
+	// normalization.
+	APIVersion string
+	// Doc is the 0-based index of the YAML document in its file.
+	Doc int
+	// fields maps API-server style field paths
+	// (spec.rules[0].http.paths[1].backend.service.port) to positions. For
+	// objects read from an older API version the paths of the normalized
+	// networking.k8s.io/v1 form are recorded as well as the original ones.
+	fields map[string]Pos
+}
+
+// FieldPos returns the position of the field at path, or of its nearest
+// recorded ancestor, or of the object itself.
+func (s *Source) FieldPos(path string) Pos {
+	for path != "" {
+		if p, ok := s.fields[path]; ok {
+			return p
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return s.Pos
+}
+
+// HasField reports whether the field at path was written in the input.
+func (s *Source) HasField(path string) bool {
+	_, ok := s.fields[path]
+	return ok
+}
+
+// Ingress is an Ingress normalized to networking.k8s.io/v1.
+type Ingress struct {
+	networkingv1.Ingress
+	Source Source
+}
+
+// Service is a core/v1 Service.
+type Service struct {
+	corev1.Service
+	Source Source
+}
+
+// Secret is a core/v1 Secret.
+type Secret struct {
+	corev1.Secret
+	Source Source
+}
+
+// IngressClass is an IngressClass normalized to networking.k8s.io/v1.
+type IngressClass struct {
+	networkingv1.IngressClass
+	Source Source
+}
+
+// Key returns namespace/name.
+func (i *Ingress) Key() string { return i.Namespace + "/" + i.Name }
+
+// Key returns namespace/name.
+func (s *Service) Key() string { return s.Namespace + "/" + s.Name }
+
+// Key returns namespace/name.
+func (s *Secret) Key() string { return s.Namespace + "/" + s.Name }
+
+// Set is everything a load produced, in input order.
+type Set struct {
+	Ingresses      []*Ingress
+	Services       []*Service
+	Secrets        []*Secret
+	IngressClasses []*IngressClass
+	// Skipped counts the objects of other kinds, by kind.
+	Skipped map[string]int
+	// Files lists the files that were read, in the order they were read.
+	Files []string
+
+	mu  sync.Mutex
+	idx *setIndex
+}
+
+type setIndex struct {
+	services  map[string]*Service
+	secrets   map[string]*Secret
+	classes   map[string]*IngressClass
+}
+
+// index builds the lookup maps once; the first object of a name wins, as
+// in input order.
+func (s *Set) index() *setIndex {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.idx != nil {
+		return s.idx
+	}
+	x := &setIndex{
+		services: make(map[string]*Service, len(s.Services)),
+		secrets:  make(map[string]*Secret, len(s.Secrets)),
+		classes:  make(map[string]*IngressClass, len(s.IngressClasses)),
+	}
+	for _, o := range s.Services {
+		if _, ok := x.services[o.Key()]; !ok {
+			x.services[o.Key()] = o
+		}
+	}
+	for _, o := range s.Secrets {
+		if _, ok := x.secrets[o.Key()]; !ok {
+			x.secrets[o.Key()] = o
+		}
+	}
+	for _, o := range s.IngressClasses {
+		if _, ok := x.classes[o.Name]; !ok {
+			x.classes[o.Name] = o
+		}
+	}
+	s.idx = x
+	return x
+}
+
+// SkippedKinds returns the skipped kinds, sorted.
+func (s *Set) SkippedKinds() []string {
+	kinds := make([]string, 0, len(s.Skipped))
+	for k := range s.Skipped {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	return kinds
+}
+
+// Service returns the Service namespace/name, or nil.
+func (s *Set) Service(namespace, name string) *Service {
+	return s.index().services[namespace+"/"+name]
+}
+
+// Secret returns the Secret namespace/name, or nil.
+func (s *Set) Secret(namespace, name string) *Secret {
+	return s.index().secrets[namespace+"/"+name]
+}
+
+// IngressClass returns the IngressClass name, or nil.
+func (s *Set) IngressClass(name string) *IngressClass {
+	return s.index().classes[name]
+}
+
+// Merge appends the objects of o to s.
+func (s *Set) Merge(o *Set) {
+	s.Ingresses = append(s.Ingresses, o.Ingresses...)
+	s.Services = append(s.Services, o.Services...)
+	s.Secrets = append(s.Secrets, o.Secrets...)
+	s.IngressClasses = append(s.IngressClasses, o.IngressClasses...)
+	if len(o.Skipped) > 0 && s.Skipped == nil {
+		s.Skipped = map[string]int{}
+	}
+	for k, n := range o.Skipped {
+		s.Skipped[k] += n
+	}
+	s.Files = append(s.Files, o.Files...)
+	s.mu.Lock()
+	s.idx = nil
+	s.mu.Unlock()
+}

@@ -1,0 +1,249 @@
+package manifest
+
+import (
+	"reflect"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+	corev1 "k8s.io/api/core/v1"
+	extv1beta1 "k8s.io/api/extensions/v1beta1"
+	networkingv1 "k8s.io/api/networking/v1"
+	networkingv1beta1 "k8s.io/api/networking/v1beta1"
+)
+
+// Kinds and API versions the loader understands.
+const (
+	ExtensionsV1beta1 = "extensions/v1beta1"
+	NetworkingV1beta1 = "networking.k8s.io/v1beta1"
+	NetworkingV1      = "networking.k8s.io/v1"
+)
+
+type docLoader struct {
+	file    string
+	line    int
+	doc     int
+	opts    Options
+	set     *Set
+	errs    []*InputError
+	objects int
+}
+
+func (l *docLoader) limit() int {
+	if l.opts.MaxNodes > 0 {
+		return l.opts.MaxNodes
+	}
+	return DefaultMaxNodes
+}
+
+func (l *docLoader) pos(n *yaml.Node) Pos {
+	return Pos{File: l.file, Line: n.Line + l.line, Col: n.Column}
+}
+
+func (l *docLoader) errorf(n *yaml.Node, msg string) {
+	l.errs = append(l.errs, &InputError{Pos: l.pos(n), Msg: msg})
+}
+
+// scalarField returns the value of key in mapping n when it is a scalar.
+func scalarField(n *yaml.Node, key string) (string, *yaml.Node) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			v := n.Content[i+1]
+			if v.Kind == yaml.ScalarNode {
+				return v.Value, v
+			}
+			return "", v
+		}
+	}
+	return "", nil
+}
+
+// object loads one object, or the items of a List. where describes the
+// list item for messages.
+func (l *docLoader) object(n *yaml.Node, where string) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		l.errorf(n, where+"expected a Kubernetes object (a mapping with apiVersion and kind), got "+describe(n))
+		return
+	}
+	apiVersion, _ := scalarField(n, "apiVersion")
+	kind, _ := scalarField(n, "kind")
+	switch {
+	case kind == "" && apiVersion == "":
+		l.errorf(n, where+"not a Kubernetes object: apiVersion and kind are missing")
+		return
+	case kind == "":
+		l.errorf(n, where+"kind is missing")
+		return
+	case apiVersion == "":
+		l.errorf(n, where+"apiVersion is missing for kind "+kind)
+		return
+	}
+	if strings.HasSuffix(kind, "List") && kind != "List" || kind == "List" {
+		_, items := scalarField(n, "items")
+		if items == nil {
+			return
+		}
+		if items.Kind != yaml.SequenceNode {
+			l.errorf(items, where+kind+": items must be a list")
+			return
+		}
+		for _, item := range items.Content {
+			l.object(item, "")
+		}
+		return
+	}
+	src := Source{Pos: l.pos(n), APIVersion: apiVersion, Doc: l.doc}
+	switch kind {
+	case "Ingress":
+		l.ingress(n, apiVersion, src)
+	case "IngressClass":
+		switch apiVersion {
+		case NetworkingV1, NetworkingV1beta1:
+			// v1beta1 IngressClass has the same shape as v1.
+			var ic networkingv1.IngressClass
+			if l.decode(n, &ic, &src, false) {
+				ic.APIVersion, ic.Kind = NetworkingV1, "IngressClass"
+				ic.Namespace = ""
+				l.set.IngressClasses = append(l.set.IngressClasses, &IngressClass{IngressClass: ic, Source: src})
+			}
+		default:
+			l.unsupported(n, kind, apiVersion, NetworkingV1, NetworkingV1beta1)
+		}
+	case "Service":
+		if apiVersion != "v1" {
+			l.unsupported(n, kind, apiVersion, "v1")
+			return
+		}
+		var svc corev1.Service
+		if l.decode(n, &svc, &src, false) {
+			svc.Namespace = l.namespace(svc.Namespace)
+			l.set.Services = append(l.set.Services, &Service{Service: svc, Source: src})
+		}
+	case "Secret":
+		if apiVersion != "v1" {
+			l.unsupported(n, kind, apiVersion, "v1")
+			return
+		}
+		var sec corev1.Secret
+		if l.decode(n, &sec, &src, false) {
+			sec.Namespace = l.namespace(sec.Namespace)
+			// stringData is merged into data by the API server on write.
+			for k, v := range sec.StringData {
+				if sec.Data == nil {
+					sec.Data = map[string][]byte{}
+				}
+				sec.Data[k] = []byte(v)
+			}
+			l.set.Secrets = append(l.set.Secrets, &Secret{Secret: sec, Source: src})
+		}
+	default:
+		l.objects++
+		l.set.Skipped[kind]++
+	}
+}
+
+func (l *docLoader) unsupported(n *yaml.Node, kind, apiVersion string, want ...string) {
+	_, v := scalarField(n, "apiVersion")
+	if v == nil {
+		v = n
+	}
+	l.errorf(v, "apiVersion "+apiVersion+" is not served for kind "+kind+"; use "+strings.Join(want, " or "))
+}
+
+func (l *docLoader) namespace(ns string) string {
+	if ns != "" {
+		return ns
+	}
+	if l.opts.Namespace != "" {
+		return l.opts.Namespace
+	}
+	return DefaultNamespace
+}
+
+// decode fills out from n; positions go into src when withFields is set,
+// else only the metadata's.
+func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) bool {
+	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: map[string]Pos{}}
+	d.decode(n, reflect.ValueOf(out).Elem(), "", l.limit())
+	if d.err != nil {
+		l.errs = append(l.errs, d.err)
+		return false
+	}
+	if !withFields {
+		for k := range d.fields {
+			if !strings.HasPrefix(k, "metadata.name") && !strings.HasPrefix(k, "metadata.namespace") && k != "metadata" && k != "kind" && k != "apiVersion" {
+				if !strings.HasPrefix(k, "spec.ports") && !strings.HasPrefix(k, "spec.type") && k != "type" && !strings.HasPrefix(k, "spec.controller") {
+					delete(d.fields, k)
+				}
+			}
+		}
+	}
+	src.fields = d.fields
+	l.objects++
+	return true
+}
+
+func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
+	var ing networkingv1.Ingress
+	switch apiVersion {
+	case NetworkingV1:
+		if !l.decode(n, &ing, &src, true) {
+			return
+		}
+	case NetworkingV1beta1:
+		var old networkingv1beta1.Ingress
+		if !l.decode(n, &old, &src, true) {
+			return
+		}
+		ing = ingressFromNetworkingV1beta1(&old)
+		renameV1beta1Fields(src.fields)
+	case ExtensionsV1beta1:
+		var old extv1beta1.Ingress
+		if !l.decode(n, &old, &src, true) {
+			return
+		}
+		ing = ingressFromExtensionsV1beta1(&old)
+		renameV1beta1Fields(src.fields)
+	default:
+		l.unsupported(n, "Ingress", apiVersion, NetworkingV1)
+		return
+	}
+	ing.APIVersion, ing.Kind = NetworkingV1, "Ingress"
+	ing.Namespace = l.namespace(ing.Namespace)
+	l.set.Ingresses = append(l.set.Ingresses, &Ingress{Ingress: ing, Source: src})
+}
+
+// renameV1beta1Fields adds the networking.k8s.io/v1 field paths for the
+// positions recorded under their v1beta1 names, so that messages about the
+// normalized object point at what the user wrote.
+func renameV1beta1Fields(fields map[string]Pos) {
+	add := map[string]Pos{}
+	for k, p := range fields {
+		n := k
+		if strings.HasPrefix(n, "spec.backend") {
+			n = "spec.defaultBackend" + strings.TrimPrefix(n, "spec.backend")
+		}
+		n = strings.Replace(n, "backend.serviceName", "backend.service.name", 1)
+		if strings.Contains(n, "backend.servicePort") {
+			n = strings.Replace(n, "backend.servicePort", "backend.service.port", 1)
+			add[n+".number"] = p
+			add[n+".name"] = p
+		}
+		if strings.HasSuffix(n, "backend.service.name") {
+			add[strings.TrimSuffix(n, ".name")] = p
+		}
+		if n != k {
+			add[n] = p
+		}
+	}
+	for k, p := range add {
+		if _, ok := fields[k]; !ok {
+			fields[k] = p
+		}
+	}
+}
