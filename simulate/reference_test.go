@@ -222,7 +222,9 @@ func refTLS(order []*manifest.Ingress, winner *manifest.Ingress, host string) (s
 					}
 				}
 				for _, h := range hosts {
-					if strings.HasPrefix(h, "*.") == wild && manifest.MatchHost(h, host) {
+					// An empty host in spec.tls[].hosts is invalid
+					// (validateIngressTLS) and covers nothing.
+					if h != "" && strings.HasPrefix(h, "*.") == wild && manifest.MatchHost(h, host) {
 						return ing.Key(), n
 					}
 				}

@@ -180,7 +180,8 @@ type Decision struct {
 	// RewritePath, when not empty, is the path the backend would receive
 	// (set by profiles).
 	RewritePath string
-	// Notes are remarks of the profile about this answer.
+	// Notes are remarks about this answer: how the winning path was
+	// read (PathMatch.Note) and what the profile adds.
 	Notes []string
 }
 
@@ -439,6 +440,10 @@ func (ix *Index) addIngress(ing *manifest.Ingress, rank int) {
 			}
 		}
 		for _, h := range hosts {
+			if h == "" {
+				// invalid (validateIngressTLS): covers nothing
+				continue
+			}
 			h = strings.ToLower(h)
 			if suffix, ok := strings.CutPrefix(h, "*."); ok {
 				ix.tlsWild[suffix] = append(ix.tlsWild[suffix], entry)
@@ -652,6 +657,9 @@ func (ix *Index) lookup(req Request) (Decision, hostKind) {
 		d.Backend = won.Backend
 		d.Match = won.Match
 		d.Conflict = won.Conflict
+		if won.Match.Note != "" {
+			d.Notes = append(d.Notes, won.Match.Note)
+		}
 	}
 	if strings.EqualFold(req.Scheme, "https") {
 		d.TLS = ix.tlsFor(d.Ingress, host)
