@@ -13,8 +13,18 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
+// The apiVersion and kind a route-test file may declare. With them the
+// file reads as an object of a kind the manifest loader skips, so it can
+// sit in a directory given to -f.
+const (
+	RouteTestsAPIVersion = "ingresskit.dev/v1alpha1"
+	RouteTestsKind       = "RouteTests"
+)
+
 // RouteTests is a parsed route-test file (docs/route-tests.md):
 //
+//	apiVersion: ingresskit.dev/v1alpha1  # optional, with kind
+//	kind: RouteTests
 //	ingressClass: nginx        # optional: the class to simulate
 //	profile: spec              # optional: the controller profile
 //	tests:
@@ -98,10 +108,18 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 			rt.IngressClass = scalar(v, fail, "ingressClass")
 		case "profile":
 			rt.Profile = scalar(v, fail, "profile")
+		case "apiVersion":
+			if v.Value != RouteTestsAPIVersion {
+				fail(v, "apiVersion must be %s", RouteTestsAPIVersion)
+			}
+		case "kind":
+			if v.Value != RouteTestsKind {
+				fail(v, "kind must be %s", RouteTestsKind)
+			}
 		case "tests":
 			tests = v
 		default:
-			fail(k, "unknown field %q (want ingressClass, profile or tests)", k.Value)
+			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, profile or tests)", k.Value)
 		}
 	}
 	if tests == nil {

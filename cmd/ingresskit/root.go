@@ -60,6 +60,7 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 	root.AddCommand(
 		newRoutesCmd(io, nil),
 		newSimulateCmd(io, nil),
+		newTestCmd(io, nil),
 		newVersionCmd(io, nil),
 	)
 	for _, c := range root.Commands() {
