@@ -140,6 +140,13 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 		fail(tests, "the tests: list is empty")
 	}
 	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool {
+			a, b := errs[i].Pos, errs[j].Pos
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Col < b.Col
+		})
 		return nil, &manifest.LoadError{Errors: errs}
 	}
 	return rt, nil
