@@ -586,7 +586,10 @@ func (g *group) match(path string) *route {
 // CanonicalHost returns the host of a Host header as rules are matched
 // against it: without port, without a trailing dot, in lower case.
 func CanonicalHost(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
+	if !strings.Contains(host, ":") {
+		// the common case: no port, nothing to split (and no error to
+		// allocate)
+	} else if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
 		host = host[1 : len(host)-1]
