@@ -200,12 +200,20 @@ func refElems(p string) []string {
 	return strings.Split(p, "/")
 }
 
-// refTLS: the winner's own entry, else the first entry (Ingress order,
+// refTLS: the winner's own entry (one naming the host before one
+// covering it otherwise), else the first entry (Ingress order,
 // then entry order) naming the host exactly, else one whose wildcard
 // covers it. An entry without hosts covers the hosts of its Ingress's
 // rules.
 func refTLS(order []*manifest.Ingress, winner *manifest.Ingress, host string) (string, int) {
 	if winner != nil {
+		for n, t := range winner.Spec.TLS {
+			for _, h := range t.Hosts {
+				if h != "" && strings.EqualFold(h, host) {
+					return winner.Key(), n
+				}
+			}
+		}
 		if n := winner.TLSFor(host); n >= 0 {
 			return winner.Key(), n
 		}

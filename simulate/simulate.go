@@ -672,11 +672,19 @@ func (ix *Index) lookup(req Request) (Decision, hostKind) {
 }
 
 // tlsFor returns the TLS entry serving host: the answering Ingress's own
-// entry first (manifest.(*Ingress).TLSFor), then the entries of the other
-// Ingresses in profile order, an exact host before a wildcard.
+// entry first, then the entries of the other Ingresses in profile order.
+// An entry naming the host exactly comes before one that covers it by a
+// wildcard or by naming no hosts, as ingress-nginx picks the Secret
+// (kubernetes/ingress-nginx internal/ingress/controller/controller.go,
+// extractTLSSecretName: an exact host in spec.tls first, then any
+// certificate valid for the host).
 func (ix *Index) tlsFor(ing *manifest.Ingress, host string) *TLS {
 	if ing != nil {
-		if n := ing.TLSFor(host); n >= 0 {
+		n := exactTLS(ing, host)
+		if n < 0 {
+			n = ing.TLSFor(host)
+		}
+		if n >= 0 {
 			return &TLS{Ingress: ing, Index: n, SecretName: ing.Spec.TLS[n].SecretName}
 		}
 	}
@@ -703,6 +711,19 @@ func (ix *Index) tlsFor(ing *manifest.Ingress, host string) *TLS {
 		}
 	}
 	return nil
+}
+
+// exactTLS returns the first spec.tls entry of ing that names host
+// itself, or -1.
+func exactTLS(ing *manifest.Ingress, host string) int {
+	for n, t := range ing.Spec.TLS {
+		for _, h := range t.Hosts {
+			if strings.EqualFold(h, host) {
+				return n
+			}
+		}
+	}
+	return -1
 }
 
 // Profile returns the profile the index was compiled with.
