@@ -13,11 +13,11 @@ import (
 
 func routeSuites(t *testing.T) []RouteTestSuite {
 	t.Helper()
-	data, err := os.ReadFile("testdata/routes.yaml")
+	data, err := os.ReadFile("testdata/routetest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := simulate.ParseRouteTests("testdata/routes.yaml", data)
+	rt, err := simulate.ParseRouteTests("testdata/routetest.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
