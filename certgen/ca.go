@@ -2,7 +2,6 @@ package certgen
 
 import (
 	"context"
-	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
@@ -72,7 +71,7 @@ type CA struct {
 	// Created reports whether LoadOrCreateCA made this CA just now.
 	Created bool
 
-	key crypto.Signer
+	key *privateKey
 }
 
 // Fingerprint returns the SHA-256 digest of the CA certificate as
@@ -170,7 +169,7 @@ func NewCA(opts CAOptions) (*CA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse CA certificate: %w", err)
 	}
-	return &CA{Cert: cert, CertPEM: encodeCert(der), key: key}, nil
+	return &CA{Cert: cert, CertPEM: encodeCert(der), key: &privateKey{key}}, nil
 }
 
 // LoadCA reads the CA named by opts: CertFile and KeyFile when set, else
@@ -256,7 +255,7 @@ func installCA(dir string, ca *CA) (bool, error) {
 		return false, fmt.Errorf("create CA directory: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	keyPEM, err := encodeKey(ca.key)
+	keyPEM, err := encodeKey(ca.key.Signer)
 	if err != nil {
 		return false, err
 	}
@@ -341,6 +340,6 @@ func readCA(certPath, keyPath string) (*CA, error) {
 		CertPEM:  encodeCert(cert.Raw),
 		CertPath: certPath,
 		KeyPath:  keyPath,
-		key:      key,
+		key:      &privateKey{key},
 	}, nil
 }

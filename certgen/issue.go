@@ -57,7 +57,7 @@ type Leaf struct {
 	// an Ed25519 key that browsers refuse.
 	Warnings []string
 
-	key crypto.Signer
+	key *privateKey
 }
 
 // TLSCertificate returns the certificate and key for crypto/tls.
@@ -67,7 +67,7 @@ func (l *Leaf) TLSCertificate() (tls.Certificate, error) {
 	}
 	return tls.Certificate{
 		Certificate: [][]byte{l.Cert.Raw},
-		PrivateKey:  l.key,
+		PrivateKey:  l.key.Signer,
 		Leaf:        l.Cert,
 	}, nil
 }
@@ -160,7 +160,7 @@ func issue(opts IssueOptions, ca *CA) (*Leaf, error) {
 	}
 	parent, signer := tpl, key
 	if ca != nil {
-		parent, signer = ca.Cert, ca.key
+		parent, signer = ca.Cert, ca.key.Signer
 		if tpl.NotAfter.After(ca.Cert.NotAfter) {
 			return nil, fmt.Errorf("the CA expires on %s, before the certificate would; make a new CA", ca.Cert.NotAfter.Format(time.DateOnly))
 		}
@@ -183,7 +183,7 @@ func issue(opts IssueOptions, ca *CA) (*Leaf, error) {
 		KeyPEM:  keyPEM,
 		Hosts:   hosts,
 		IPs:     ips,
-		key:     key,
+		key:     &privateKey{key},
 	}
 	if ca != nil {
 		l.CAPEM = ca.CertPEM

@@ -38,6 +38,11 @@ var (
 	_ fmt.Stringer   = PrivateKeyPEM(nil)
 )
 
+// privateKey holds a key behind a pointer, so that fmt, which prints
+// unexported fields by reflection, shows an address rather than key
+// material when a CA or Leaf is printed with %+v.
+type privateKey struct{ crypto.Signer }
+
 // generateKey makes a private key of type t; size applies to RSA.
 func generateKey(t KeyType, size int) (crypto.Signer, error) {
 	switch t {
