@@ -34,12 +34,6 @@ func TestOpenSSLVerify(t *testing.T) {
 			noMatch: []string{"example.org"},
 		},
 		{
-			name:    "rsa 3072",
-			opts:    IssueOptions{Hosts: []string{"example.com"}, KeyType: KeyRSA, KeySize: 3072},
-			match:   []string{"example.com"},
-			noMatch: []string{"example.org"},
-		},
-		{
 			name:    "ed25519",
 			opts:    IssueOptions{Hosts: []string{"example.com"}, KeyType: KeyEd25519},
 			match:   []string{"example.com"},
