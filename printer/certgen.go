@@ -185,7 +185,8 @@ func CAInfoText(w io.Writer, s *Styles, info CAInfo, goos string, now time.Time)
 		rows[4][1] = fmt.Sprintf("%s (%s)", info.NotAfter.UTC().Format("2 January 2006"), s.Error("expired"))
 	}
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%-13s%s\n", s.Bold(r[0]), r[1])
+		// Pad outside the style, so that colour codes do not shift columns.
+		fmt.Fprintf(&b, "%s%s%s\n", s.Bold(r[0]), strings.Repeat(" ", 13-len(r[0])), r[1])
 	}
 	b.WriteString("\n")
 	b.WriteString(trustHelp(s, info.CertFile, goos))
@@ -240,6 +241,9 @@ func trustHelp(s *Styles, cert, goos string) string {
 		section("Chromium and Firefox keep their own stores (certutil is in libnss3-tools):",
 			"certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n 'ingresskit local CA' -i "+q,
 			"certutil -d sql:<Firefox profile directory> -A -t C,, -n 'ingresskit local CA' -i "+q)
+	}
+	if goos == "windows" {
+		q = `"` + cert + `"`
 	}
 	section("curl, for one request:",
 		"curl --cacert "+q+" https://example.com/")
