@@ -59,7 +59,8 @@ type CAOptions struct {
 	Now func() time.Time
 }
 
-// CA is a certificate authority that can sign leaf certificates.
+// CA is a certificate authority that can sign leaf certificates. Its
+// methods are safe for concurrent use.
 type CA struct {
 	// Cert is the CA certificate.
 	Cert *x509.Certificate

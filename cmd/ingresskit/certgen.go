@@ -29,9 +29,11 @@ type caFlags struct {
 	Dir, Cert, Key string
 }
 
-func (f *caFlags) addFlags(cmd *cobra.Command) {
+// addFlags binds the flags; verb says what is done with the CA ("sign
+// with", "show").
+func (f *caFlags) addFlags(cmd *cobra.Command, verb string) {
 	cmd.Flags().StringVar(&f.Dir, "ca-dir", "", "directory of the local CA (default $"+certgen.EnvCADir+", else ingresskit/ca in the user config directory)")
-	cmd.Flags().StringVar(&f.Cert, "ca-cert", "", "sign with this CA certificate (PEM) instead of the local CA; needs --ca-key")
+	cmd.Flags().StringVar(&f.Cert, "ca-cert", "", verb+" this CA certificate (PEM) instead of the local CA; needs --ca-key")
 	cmd.Flags().StringVar(&f.Key, "ca-key", "", "private key (PEM) of --ca-cert")
 	cmd.MarkFlagsRequiredTogether("ca-cert", "ca-key")
 	cmd.MarkFlagsMutuallyExclusive("ca-dir", "ca-cert")
@@ -128,7 +130,7 @@ Exit codes: 0 ok, 2 usage or input error.`, certgen.EnvCADir, int(certgen.Defaul
 	enumFlag(cmd, &opts.KeyType, "key-type", "", string(certgen.KeyECDSA), certgenKeyTypes, "private key algorithm")
 	f.IntVar(&opts.KeySize, "key-size", 0, "RSA key size: 2048, 3072 or 4096 (default 2048)")
 	f.IntVar(&opts.Days, "days", int(certgen.DefaultValidity/(24*time.Hour)), fmt.Sprintf("certificate lifetime in days, at most %d", maxDays))
-	opts.CA.addFlags(cmd)
+	opts.CA.addFlags(cmd, "sign with")
 	f.BoolVar(&opts.SelfSigned, "self-signed", false, "make certificates that sign themselves instead of using a CA")
 	cmd.MarkFlagsMutuallyExclusive("filename", "host")
 	cmd.MarkFlagsMutuallyExclusive("filename", "ip")
@@ -382,7 +384,7 @@ Exit codes: 0 ok, 2 usage error or unusable CA.`,
 			return certgenCARun(cmd, opts)
 		},
 	}
-	opts.CA.addFlags(cmd)
+	opts.CA.addFlags(cmd, "show")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", certgenCAFormats, "output format")
 	return cmd
 }
