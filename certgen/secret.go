@@ -97,6 +97,11 @@ func Requests(set *manifest.Set) ([]Request, []Note) {
 			r.Ingresses = appendFold(r.Ingresses, ing.Key())
 		}
 	}
+	for _, r := range reqs {
+		if sec := set.Secret(r.Namespace, r.Name); sec != nil {
+			notes = append(notes, Note{sec.Source.Pos, fmt.Sprintf("Secret %s is in the input already; the generated one replaces it when applied", r.Key())})
+		}
+	}
 	sort.SliceStable(reqs, func(i, j int) bool {
 		if reqs[i].Namespace != reqs[j].Namespace {
 			return reqs[i].Namespace < reqs[j].Namespace
@@ -162,14 +167,14 @@ func Generate(ctx context.Context, reqs []Request, opts Options) ([]*Bundle, err
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		io := opts.Issue
-		io.Hosts, io.IPs = r.Hosts, nil
+		issue := opts.Issue
+		issue.Hosts, issue.IPs = r.Hosts, nil
 		var leaf *Leaf
 		var err error
 		if opts.SelfSigned {
-			leaf, err = SelfSigned(io)
+			leaf, err = SelfSigned(issue)
 		} else {
-			leaf, err = opts.CA.Issue(io)
+			leaf, err = opts.CA.Issue(issue)
 		}
 		if err != nil {
 			if r.Pos.IsZero() {

@@ -56,6 +56,7 @@ func TestRequests(t *testing.T) {
 		"testdata/requests.yaml:53:5: ingress default/odd: spec.tls[0] names no secretName; the controller's default certificate applies, nothing to generate",
 		"testdata/requests.yaml:55:5: ingress default/odd: spec.tls[1] lists no hosts and no rule names one; nothing to certify for Secret no-hosts-tls",
 		`testdata/requests.yaml:58:5: ingress default/odd: secretName "Bad_Name" is not a valid Secret name: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+		"testdata/requests.yaml:71:1: Secret web/api-tls is in the input already; the generated one replaces it when applied",
 	}
 	if d := cmp.Diff(wantNotes, got); d != "" {
 		t.Errorf("notes (-want +got):\n%s", d)
