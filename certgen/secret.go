@@ -63,8 +63,9 @@ func Requests(set *manifest.Set) ([]Request, []Note) {
 			field := fmt.Sprintf("spec.tls[%d]", i)
 			pos := ing.Source.FieldPos(field)
 			if t.SecretName == "" {
-				// ingress-nginx serves its default certificate for such an
-				// entry (docs "TLS/HTTPS", Default SSL Certificate).
+				// ingress-nginx serves its --default-ssl-certificate for
+				// such an entry (kubernetes/ingress-nginx
+				// docs/user-guide/tls.md, "Default SSL Certificate").
 				notes = append(notes, Note{pos, fmt.Sprintf("ingress %s: %s names no secretName; the controller's default certificate applies, nothing to generate", ing.Key(), field)})
 				continue
 			}
