@@ -130,6 +130,9 @@ func compileIndex(io *IO, set *manifest.Set, class, profile string) (*simulate.I
 	for _, p := range ix.Problems() {
 		fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
 	}
+	if len(set.Ingresses) == 0 {
+		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
+	}
 	if class != "" && len(set.Ingresses) > 0 && len(ix.Excluded()) == len(set.Ingresses) {
 		fmt.Fprintf(io.ErrOut, "%s no Ingress of class %q in the input\n", es.Warning("warning:"), class)
 	}
