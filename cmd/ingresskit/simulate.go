@@ -93,7 +93,7 @@ it, and those naming none when it is the default class.
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "request header 'Name: value' (repeatable); Host overrides the URL's host")
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass")
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics: "+strings.Join(simulate.ProfileNames(), ", ")+" (default spec)")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics, one of: "+strings.Join(simulate.ProfileNames(), ", ")+" (default: the Kubernetes spec)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", simulateFormats, "output format")
 	return cmd
 }
