@@ -21,7 +21,12 @@ func reportFieldErrors(p *Pass, o Object, errs field.ErrorList, advice string) {
 		if advice != "" {
 			msg += "; " + advice
 		}
-		p.ReportObject(o, e.Field, msg)
+		f := e.Field
+		// Key errors name the map; point at the key itself.
+		if k, ok := e.BadValue.(string); ok && (f == "metadata.annotations" || f == "metadata.labels") && o.Source.HasField(f+"."+k) {
+			f += "." + k
+		}
+		p.ReportObject(o, f, msg)
 	}
 }
 

@@ -54,7 +54,7 @@ func checkMissingServicePort(p *Pass) {
 			sort.Strings(have)
 			what := "port " + portString(s.Port)
 			if s.Port.Name != "" {
-				what = "a port named " + s.Port.Name
+				what = "port named " + s.Port.Name
 			}
 			exposes := "no ports"
 			if len(have) > 0 {
