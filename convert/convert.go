@@ -52,13 +52,28 @@ type Options struct {
 // through manifest.Parse, and fields that have no networking.k8s.io/v1
 // equivalent, give a *manifest.LoadError naming file:line, and no output.
 func Bytes(name string, data []byte, opts Options) (out []byte, changed bool, err error) {
+	r, err := convertAll(name, data, opts)
+	return r.out, r.changed, err
+}
+
+// result is what convertAll returns; reemitted counts the chunks written
+// by the encoder instead of the text editor (tests keep it at zero for
+// every layout they cover).
+type result struct {
+	out       []byte
+	changed   bool
+	reemitted int
+}
+
+func convertAll(name string, data []byte, opts Options) (result, error) {
+	var r result
 	switch opts.IngressClassAnnotation {
 	case "", KeepClassAnnotation, MoveClassAnnotation:
 	default:
-		return nil, false, fmt.Errorf("unknown ingress class annotation mode %q (want keep or move)", opts.IngressClassAnnotation)
+		return r, fmt.Errorf("unknown ingress class annotation mode %q (want keep or move)", opts.IngressClassAnnotation)
 	}
 	if _, err := manifest.Parse(name, data, manifest.Options{}); err != nil {
-		return nil, false, err
+		return r, err
 	}
 	chunks, starts := splitDocuments(data)
 	var buf bytes.Buffer
@@ -74,19 +89,23 @@ func Bytes(name string, data []byte, opts Options) (out []byte, changed bool, er
 			continue
 		}
 		if c.changed {
-			changed = true
+			r.changed = true
+			if c.reemitted {
+				r.reemitted++
+			}
 			buf.Write(res)
 		} else {
 			buf.Write(chunk)
 		}
 	}
 	if len(errs) > 0 {
-		return nil, false, &manifest.LoadError{Errors: errs}
+		return result{}, &manifest.LoadError{Errors: errs}
 	}
-	if !changed {
-		return data, false, nil
+	r.out = data
+	if r.changed {
+		r.out = buf.Bytes()
 	}
-	return buf.Bytes(), true, nil
+	return r, nil
 }
 
 // splitDocuments cuts a stream before each line that starts a document
@@ -127,6 +146,8 @@ type chunkConv struct {
 	e       *editor
 	errs    []*manifest.InputError
 	changed bool
+	// reemitted is set when the chunk was written by the encoder.
+	reemitted bool
 }
 
 func (c *chunkConv) errorf(n *yaml.Node, format string, args ...any) {
@@ -179,6 +200,7 @@ func (c *chunkConv) convert(src []byte) (out []byte, err error) {
 			return res, nil
 		}
 	}
+	c.reemitted = true
 	res, err := reemit(src, docs)
 	if err != nil {
 		return nil, err

@@ -58,7 +58,14 @@ func (e *editor) add(start, end int, text string) {
 // apply returns the source with every edit applied, or false when two
 // edits overlap.
 func (e *editor) apply() ([]byte, bool) {
-	sort.SliceStable(e.edits, func(i, j int) bool { return e.edits[i].start < e.edits[j].start })
+	// At one offset, insertions go before a replacement that starts there.
+	sort.SliceStable(e.edits, func(i, j int) bool {
+		a, b := e.edits[i], e.edits[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		return a.start == a.end && b.start != b.end
+	})
 	var out bytes.Buffer
 	pos := 0
 	for _, ed := range e.edits {
@@ -378,7 +385,32 @@ func (e *editor) gapBefore(n *yaml.Node) string {
 		}
 		return nl + ws[j+1:]
 	}
-	return " "
+	return ws
+}
+
+// colonAfter returns the text between key k and its value in a flow
+// mapping: ":" and the spaces after it as written after a quoted key
+// (JSON often has none), ": " after a plain key, which YAML requires.
+func (e *editor) colonAfter(k *yaml.Node) string {
+	if k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+		return ": "
+	}
+	end := e.scalarEnd(k)
+	if end < 0 {
+		return ": "
+	}
+	i := end
+	for i < len(e.src) && e.src[i] == ' ' {
+		i++
+	}
+	if i >= len(e.src) || e.src[i] != ':' {
+		return ": "
+	}
+	j := i + 1
+	for j < len(e.src) && e.src[j] == ' ' {
+		j++
+	}
+	return string(e.src[i:j])
 }
 
 // flowInsertAfter inserts ", key: value" after pair i of flow mapping m.
@@ -388,7 +420,18 @@ func (e *editor) flowInsertAfter(m *yaml.Node, i int, pair string) {
 		e.fail()
 		return
 	}
-	e.add(end, end, ","+e.gapBefore(m.Content[i])+pair)
+	e.add(end, end, ","+e.sepBefore(m, i)+pair)
+}
+
+// sepBefore returns the white space to write after a comma that precedes
+// pair i of flow mapping m: the line break and indentation before its key
+// when the mapping has one pair a line, else what follows the mapping's
+// commas.
+func (e *editor) sepBefore(m *yaml.Node, i int) string {
+	if g := e.gapBefore(m.Content[i]); strings.Contains(g, "\n") {
+		return g
+	}
+	return e.layoutOf(m).gap
 }
 
 // flowInsertFirst inserts "key: value," before the first pair of flow
@@ -403,7 +446,7 @@ func (e *editor) flowInsertFirst(m *yaml.Node, pair string) {
 		e.fail()
 		return
 	}
-	e.add(o, o, pair+","+e.gapBefore(m.Content[0]))
+	e.add(o, o, pair+","+e.sepBefore(m, 0))
 }
 
 // flowDeletePair removes pair i of flow mapping m with one separating
@@ -449,11 +492,21 @@ type flowLayout struct {
 	keyCol int
 	step   int
 	eol    string
+	gap    string // after a comma, on one line
+	colon  string // between a key and its value
 }
 
 func (e *editor) layoutOf(m *yaml.Node) flowLayout {
-	l := flowLayout{eol: e.eol}
-	if len(m.Content) == 0 || m.Content[0].Line <= m.Line {
+	l := flowLayout{eol: e.eol, gap: " ", colon: ": "}
+	if len(m.Content) == 0 {
+		return l
+	}
+	l.colon = e.colonAfter(m.Content[0])
+	if len(m.Content) > 2 {
+		l.gap = e.gapBefore(m.Content[2])
+	}
+	if m.Content[0].Line <= m.Line {
+		l.multi = false
 		return l
 	}
 	l.multi = true
@@ -467,10 +520,9 @@ func (e *editor) layoutOf(m *yaml.Node) flowLayout {
 
 // entry is a key with either a value's text or nested entries.
 type entry struct {
-	key  string
-	val  string
-	sub  []entry
-	flow bool
+	key string
+	val string
+	sub []entry
 }
 
 // renderFlow writes entries as a flow mapping in layout l, level levels
@@ -482,13 +534,13 @@ func renderFlow(es []entry, l flowLayout, level int) string {
 		if i > 0 {
 			b.WriteByte(',')
 			if !l.multi {
-				b.WriteByte(' ')
+				b.WriteString(l.gap)
 			}
 		}
 		if l.multi {
 			b.WriteString(l.eol + strings.Repeat(" ", l.keyCol+level*l.step))
 		}
-		b.WriteString(en.key + ": ")
+		b.WriteString(en.key + l.colon)
 		if en.sub != nil {
 			b.WriteString(renderFlow(en.sub, l, level+1))
 		} else {
@@ -499,19 +551,5 @@ func renderFlow(es []entry, l flowLayout, level int) string {
 		b.WriteString(l.eol + strings.Repeat(" ", l.keyCol+(level-1)*l.step))
 	}
 	b.WriteByte('}')
-	return b.String()
-}
-
-// renderBlock writes entries as block mapping lines at column col.
-func renderBlock(es []entry, col int, eol string) string {
-	var b strings.Builder
-	for _, en := range es {
-		b.WriteString(strings.Repeat(" ", col) + en.key + ":")
-		if en.sub != nil {
-			b.WriteString(eol + renderBlock(en.sub, col+2, eol))
-			continue
-		}
-		b.WriteString(" " + en.val + eol)
-	}
 	return b.String()
 }

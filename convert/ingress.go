@@ -163,7 +163,7 @@ func (c *chunkConv) pathType(p *yaml.Node) {
 	k := newScalar("pathType", keyLike)
 	val := newScalar(pathTypeDefault, keyLike)
 	if p.Style&yaml.FlowStyle != 0 {
-		c.e.flowInsertAfter(p, after, quoteLike(k.Style, k.Value)+": "+quoteLike(val.Style, val.Value))
+		c.e.flowInsertAfter(p, after, quoteLike(k.Style, k.Value)+c.e.colonAfter(keyLike)+quoteLike(val.Style, val.Value))
 	} else if _, last, ok := c.e.pairLines(p, after); ok && c.e.col(keyLike) >= 0 {
 		c.e.insertAfterLine(last, strings.Repeat(" ", c.e.col(keyLike))+quoteLike(k.Style, k.Value)+": "+val.Value+c.e.eol)
 	} else {
@@ -191,18 +191,21 @@ func (c *chunkConv) backend(b *yaml.Node) {
 	if port != nil && port.ShortTag() == "!!int" {
 		portKey = "number"
 	}
-	// The new mapping, built from the original value nodes.
-	svc := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	if ni >= 0 && !isNull(name) {
-		svc.Content = append(svc.Content, newScalar("name", keyLike), name)
-	}
-	if pi >= 0 && !isNull(port) {
-		pm := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{newScalar(portKey, keyLike), port}}
-		svc.Content = append(svc.Content, newScalar("port", keyLike), pm)
-	}
 	first, second := ni, pi
 	if first < 0 || (second >= 0 && second < first) {
 		first, second = second, first
+	}
+	// The new mapping, built from the original value nodes in their order.
+	svc := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, i := range []int{first, second} {
+		switch {
+		case i < 0:
+		case i == ni && !isNull(name):
+			svc.Content = append(svc.Content, newScalar("name", keyLike), name)
+		case i == pi && !isNull(port):
+			pm := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{newScalar(portKey, keyLike), port}}
+			svc.Content = append(svc.Content, newScalar("port", keyLike), pm)
+		}
 	}
 	if b.Style&yaml.FlowStyle != 0 {
 		c.flowBackend(b, svc, first, second, q)
@@ -256,7 +259,8 @@ func (c *chunkConv) flowBackend(b, svc *yaml.Node, first, second int, q func(str
 	if len(es) == 0 {
 		e.flowDeletePair(b, first)
 	} else {
-		e.add(start, end, q("service")+": "+renderFlow(es, e.layoutOf(b), 1))
+		l := e.layoutOf(b)
+		e.add(start, end, q("service")+l.colon+renderFlow(es, l, 1))
 	}
 	if second >= 0 {
 		e.flowDeletePair(b, second)
@@ -377,7 +381,7 @@ func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml
 	case !ok:
 		e.fail()
 	case m.Style&yaml.FlowStyle != 0:
-		e.flowInsertFirst(m, quoteLike(k.Style, key)+": "+t)
+		e.flowInsertFirst(m, quoteLike(k.Style, key)+e.colonAfter(first)+t)
 	case parentKey.Line > 0 && parentKey.Line < first.Line && e.col(first) >= 0:
 		e.insertAfterLine(parentKey.Line-1, strings.Repeat(" ", e.col(first))+quoteLike(k.Style, key)+": "+t+e.eol)
 	default:
