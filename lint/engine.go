@@ -141,6 +141,9 @@ type shared struct {
 
 	// certs caches parsed certificates: *manifest.Secret -> certResult.
 	certs sync.Map
+
+	routesOnce sync.Once
+	compiled   []groupRoutes
 }
 
 // Run applies the enabled rules to set. It fails only on a bad

@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/ingresskit/ingresskit/convert"
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
@@ -19,9 +21,10 @@ matches for kind". The v1 form renames ` + "`serviceName`" + `/` + "`servicePort
 ` + "`service.name`" + `/` + "`service.port`" + `, ` + "`backend`" + ` to ` + "`defaultBackend`" + `, and requires
 ` + "`pathType`" + ` (the old default was ImplementationSpecific).
 
-**What to do:** run ` + "`ingresskit convert`" + `, which rewrites the file and
-keeps its comments.`,
+**What to do:** run ` + "`ingresskit lint --fix`" + ` or ` + "`ingresskit convert`" + `, which
+rewrite the file in place and keep its comments.`,
 	Check: checkRemovedAPIVersion,
+	Fix:   fixRemovedAPIVersion,
 }
 
 func checkRemovedAPIVersion(p *Pass) {
@@ -36,4 +39,19 @@ func checkRemovedAPIVersion(p *Pass) {
 			p.ReportObject(IngressClassObject(c), "apiVersion", fmt.Sprintf("apiVersion %s is no longer served for IngressClass (removed in Kubernetes 1.22); change it to %s, the fields are the same", v, manifest.NetworkingV1))
 		}
 	}
+}
+
+// fixRemovedAPIVersion converts the whole file with the convert package,
+// which rewrites only the fields that change. Converting is idempotent, so
+// several findings in one file are repaired by the first call.
+func fixRemovedAPIVersion(data []byte, f Finding) ([]byte, error) {
+	out, _, err := convert.Bytes(f.Pos.File, data, convert.Options{})
+	if err != nil {
+		var le *manifest.LoadError
+		if errors.As(err, &le) && len(le.Errors) > 0 {
+			return nil, le.Errors[0]
+		}
+		return nil, err
+	}
+	return out, nil
 }
