@@ -49,6 +49,10 @@ func ApplyFixes(files map[string][]byte, findings []Finding) map[string]*FixResu
 			continue
 		}
 		sort.SliceStable(fs, func(i, j int) bool {
+			// Whole-file conversions go last, after every positional edit.
+			if wi, wj := fs[i].Rule == removedAPIVersion.ID, fs[j].Rule == removedAPIVersion.ID; wi != wj {
+				return wj
+			}
 			if fs[i].Pos.Line != fs[j].Pos.Line {
 				return fs[i].Pos.Line > fs[j].Pos.Line
 			}
