@@ -135,6 +135,12 @@ func (p *Pass) ReportObject(o Object, field, msg string, related ...Related) {
 	}})
 }
 
+// reportUnfixable records a finding that the rule's fix must not touch.
+func (p *Pass) reportUnfixable(o Object, field, msg string, related ...Related) {
+	p.ReportObject(o, field, msg, related...)
+	p.findings[len(p.findings)-1].f.Fixable = false
+}
+
 // shared holds what several rules compute once per run.
 type shared struct {
 	set *manifest.Set
