@@ -150,7 +150,28 @@ type shared struct {
 
 	routesOnce sync.Once
 	compiled   []groupRoutes
+
+	backendsOnce sync.Once
+	backendRefs  map[*manifest.Ingress][]backendRef
 }
+
+// backendsOf returns the backends of ing, computed once per run for every
+// Ingress, since most rules walk them.
+func (s *shared) backendsOf(ing *manifest.Ingress) []backendRef {
+	s.backendsOnce.Do(func() {
+		s.backendRefs = make(map[*manifest.Ingress][]backendRef, len(s.set.Ingresses))
+		for _, i := range s.set.Ingresses {
+			s.backendRefs[i] = backends(i)
+		}
+	})
+	if b, ok := s.backendRefs[ing]; ok {
+		return b
+	}
+	return backends(ing)
+}
+
+// backends returns the backends of ing (see backendRef).
+func (p *Pass) backends(ing *manifest.Ingress) []backendRef { return p.shared.backendsOf(ing) }
 
 // Run applies the enabled rules to set. It fails only on a bad
 // configuration or a cancelled context; problems in the input are
