@@ -66,7 +66,7 @@ func itoaBench(n int) string {
 // TestCorpusFindings checks that lint finds every kind of defect the
 // benchmark corpus plants, so the benchmark measures a run that works.
 func TestCorpusFindings(t *testing.T) {
-	files, planted := lintcorpus.Generate(lintcorpus.Options{Ingresses: 500, Seed: 1})
+	files, planted := lintcorpus.Generate(lintcorpus.Options{Ingresses: 200, Seed: 1})
 	set := &manifest.Set{}
 	for _, f := range files {
 		s, err := manifest.Parse(f.Name, f.Data, manifest.Options{})

@@ -99,6 +99,10 @@ func TestParseConfigErrors(t *testing.T) {
 			}
 		})
 	}
+	cfg, err := ParseConfig("sev", []byte("severity:\n  missing-service: warning\n"))
+	if err != nil || cfg.Severity["missing-service"] != Warning {
+		t.Errorf("severity override = %v, %v", cfg.Severity, err)
+	}
 	if _, err := ParseConfig("empty", nil); err != nil {
 		t.Errorf("empty config: %v", err)
 	}
