@@ -10,44 +10,13 @@ import (
 	"github.com/ingresskit/ingresskit/lint"
 )
 
-// The JUnit XML that CI systems read (the Ant/Jenkins form, as
-// printer/testdata/junit.xsd describes it): one testsuite per rule that
-// ran, one testcase per object it found something on, and one failure per
-// finding at or above --fail-on. Findings below it are listed in the
-// testcase's system-out, so a report shows them without failing the build.
-// A rule that found nothing is one passing testcase.
-
-type junitTestSuites struct {
-	XMLName  xml.Name         `xml:"testsuites"`
-	Name     string           `xml:"name,attr"`
-	Tests    int              `xml:"tests,attr"`
-	Failures int              `xml:"failures,attr"`
-	Errors   int              `xml:"errors,attr"`
-	Suites   []junitTestSuite `xml:"testsuite"`
-}
-
-type junitTestSuite struct {
-	Name     string          `xml:"name,attr"`
-	Tests    int             `xml:"tests,attr"`
-	Failures int             `xml:"failures,attr"`
-	Errors   int             `xml:"errors,attr"`
-	Cases    []junitTestCase `xml:"testcase"`
-}
-
-type junitTestCase struct {
-	Name      string         `xml:"name,attr"`
-	ClassName string         `xml:"classname,attr"`
-	Failures  []junitFailure `xml:"failure"`
-	SystemOut string         `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-// WriteLintJUnit writes the findings as JUnit XML.
+// WriteLintJUnit writes the findings as JUnit XML, in the shape
+// printer/testdata/junit.xsd describes (the types are shared with
+// RouteTestsJUnit): one testsuite per rule that ran, one testcase per
+// object the rule found something on, failing when a finding is at or
+// above --fail-on. The failure lists every such finding; findings below
+// --fail-on go to system-out, so a report shows them without failing the
+// build. A rule that found nothing is one passing testcase.
 func WriteLintJUnit(w io.Writer, rep LintReport) error {
 	byRule := map[string]map[string][]lint.Finding{}
 	for _, f := range rep.Result.Findings {
@@ -68,19 +37,29 @@ func WriteLintJUnit(w io.Writer, rep LintReport) error {
 			suite.Cases = append(suite.Cases, junitTestCase{Name: r.Summary, ClassName: r.ID})
 		}
 		for _, o := range objs {
-			tc := junitTestCase{Name: o, ClassName: r.ID}
-			var out []string
-			for _, f := range byRule[r.ID][o] {
-				if f.Severity >= rep.FailOn {
-					tc.Failures = append(tc.Failures, junitFailure{Message: f.Message, Type: f.Severity.String(), Text: f.String()})
+			fs := byRule[r.ID][o]
+			tc := junitTestCase{Name: o, ClassName: r.ID, File: fs[0].Pos.File, Line: fs[0].Pos.Line}
+			var failing, below []string
+			var first *lint.Finding
+			for i := range fs {
+				if fs[i].Severity >= rep.FailOn {
+					failing = append(failing, fs[i].String())
+					if first == nil {
+						first = &fs[i]
+					}
 				} else {
-					out = append(out, f.String())
+					below = append(below, fs[i].String())
 				}
 			}
-			tc.SystemOut = strings.Join(out, "\n")
-			if len(tc.Failures) > 0 {
+			if first != nil {
+				msg := first.Message
+				if len(failing) > 1 {
+					msg = fmt.Sprintf("%s (and %d more)", msg, len(failing)-1)
+				}
+				tc.Failure = &junitFailure{Message: msg, Type: first.Severity.String(), Text: strings.Join(failing, "\n")}
 				suite.Failures++
 			}
+			tc.SystemOut = strings.Join(below, "\n")
 			suite.Cases = append(suite.Cases, tc)
 		}
 		suite.Tests = len(suite.Cases)
