@@ -21,6 +21,7 @@ var rules = []*Rule{
 	hostMultipleNamespaces,
 	invalidBackendPort,
 	invalidHost,
+	invalidIngressClass,
 	invalidMetadata,
 	invalidPath,
 	invalidPathType,
