@@ -4,8 +4,6 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-var manifestMatchHost = manifest.MatchHost
-
 // Controllers, as named in IngressClass spec.controller.
 const (
 	controllerNginx = "k8s.io/ingress-nginx"

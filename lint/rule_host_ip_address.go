@@ -4,11 +4,7 @@ import (
 	"fmt"
 
 	netutils "k8s.io/utils/net"
-
-	"github.com/ingresskit/ingresskit/manifest"
 )
-
-type ingress = manifest.Ingress
 
 var hostIPAddress = &Rule{
 	ID:       "host-ip-address",

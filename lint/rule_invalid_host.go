@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/ingresskit/ingresskit/manifest"
 )
 
 var invalidHost = &Rule{
@@ -40,7 +42,7 @@ func checkInvalidHost(p *Pass) {
 	}
 }
 
-func reportHost(p *Pass, ing *ingress, field, host string) {
+func reportHost(p *Pass, ing *manifest.Ingress, field, host string) {
 	var msgs []string
 	if strings.Contains(host, "*") {
 		msgs = validation.IsWildcardDNS1123Subdomain(host)

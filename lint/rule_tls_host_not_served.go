@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ingresskit/ingresskit/manifest"
 )
 
 var tlsHostNotServed = &Rule{
@@ -62,5 +64,5 @@ func matchHostPattern(ruleHost, tlsHost string) bool {
 	if strings.HasPrefix(tlsHost, "*.") {
 		return strings.EqualFold(ruleHost, tlsHost)
 	}
-	return manifestMatchHost(ruleHost, tlsHost)
+	return manifest.MatchHost(ruleHost, tlsHost)
 }
