@@ -291,6 +291,29 @@ func albRules(ing *manifest.Ingress) []*albRule {
 	return out
 }
 
+// groupFor picks the ALB a request reaches. Each IngressGroup has its
+// own DNS name, which the input does not say; the first group (by name)
+// with a rule naming the request's host is taken, else the first group
+// with a rule matching the request, else the first group.
+func (st *albState) groupFor(r albRequest) *albGroup {
+	var none []string
+	for _, g := range st.groups {
+		for _, rule := range g.rules {
+			if rule.invalid == "" && (albAnyGlob(rule.hosts, r.host, true) || albAnyRegex(rule.hostRegex, r.host)) {
+				return g
+			}
+		}
+	}
+	for _, g := range st.groups {
+		for _, rule := range g.rules {
+			if rule.matches(r, &none) {
+				return g
+			}
+		}
+	}
+	return st.groups[0]
+}
+
 // matches reports whether the rule's conditions all hold.
 func (r *albRule) matches(req albRequest, notes *[]string) bool {
 	if r.invalid != "" {
@@ -332,21 +355,16 @@ func (a ALB) Decorate(d *Decision, req Request) {
 	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
 
 	var notes []string
+	group := st.groupFor(r)
 	var win *albRule
-	group := st.groups[0]
-	for _, g := range st.groups {
-		for _, rule := range g.rules {
-			if rule.matches(r, &notes) {
-				win, group = rule, g
-				break
-			}
-		}
-		if win != nil {
+	for _, rule := range group.rules {
+		if rule.matches(r, &notes) {
+			win = rule
 			break
 		}
 	}
 	if len(st.groups) > 1 {
-		notes = append(notes, fmt.Sprintf("IngressGroup %s answers: each IngressGroup is its own ALB, and ingresskit asks them in order of name", group.name))
+		notes = append(notes, fmt.Sprintf("IngressGroup %s answers: each IngressGroup is its own ALB; ingresskit sends the request to the first group, by name, with a rule naming its host, else with a rule matching it", group.name))
 	}
 	if group.sslRedirect != "" && scheme == "http" {
 		d.Redirect = "https://" + r.host
