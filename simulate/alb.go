@@ -397,6 +397,11 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		return
 	}
 	if d.Ingress != win.ing || d.Rule != win.rule || d.PathIndex != win.index || d.DefaultBackend {
+		if d.Matched && !d.DefaultBackend {
+			notes = append(notes, "the ALB evaluates listener rules in priority order (group order, rule order, then Exact, longest Prefix, ImplementationSpecific), not by host specificity")
+		} else {
+			notes = append(notes, "the listener rule matches through its conditions annotation or ALB wildcards, which host and path precedence alone do not see")
+		}
 		pt := pathTypeOf(win.path)
 		m, _, _ := a.PathMatch(win.ing, win.rule, win.path)
 		d.Matched, d.DefaultBackend = true, false
@@ -405,7 +410,6 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		d.Backend = win.path.Backend
 		d.Match = m
 		d.Conflict = nil
-		notes = append(notes, "the ALB evaluates listener rules in priority order (group order, rule order, then Exact, longest Prefix, ImplementationSpecific), not by host specificity")
 	}
 	if svc := win.path.Backend.Service; svc != nil && svc.Port.Name == ALBUseAnnotation {
 		notes = append(notes, a.applyAction(d, win, r, port)...)
