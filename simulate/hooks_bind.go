@@ -11,8 +11,8 @@ import "github.com/ingresskit/ingresskit/manifest"
 // IngressGroup into one ordered list of listener rules.
 //
 // Bind returns a copy of the profile that knows set. It must be called
-// with the set that is then compiled; the profile that ProfileByName
-// returns is unbound and answers as if each Ingress were alone.
+// with the set that is then compiled; the profiles that ProfileByName
+// and ParseProfile return are unbound and answers as if each Ingress were alone.
 type Binder interface {
 	Bind(set *manifest.Set) Profile
 }
@@ -20,7 +20,7 @@ type Binder interface {
 // Bind returns p bound to set when p implements Binder, else p. Callers
 // that choose a profile by name call it before Compile:
 //
-//	p, err := simulate.ProfileByName("nginx")
+//	p, err := simulate.ParseProfile("nginx")
 //	ix, err := simulate.Compile(set, simulate.Options{Profile: simulate.Bind(p, set)})
 func Bind(p Profile, set *manifest.Set) Profile {
 	if b, ok := p.(Binder); ok && set != nil {

@@ -8,24 +8,14 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// ProfileNames lists the names ProfileByName accepts, sorted; the
-// --controller flag offers them.
-var ProfileNames = []string{"alb", "gce", "nginx", "spec"}
-
-// ProfileByName returns the profile called name ("spec", "nginx", "gce"
-// or "alb"), unbound: pass it through Bind with the set to compile.
-func ProfileByName(name string) (Profile, error) {
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "spec":
-		return Spec{}, nil
-	case "nginx", "ingress-nginx":
-		return Nginx{}, nil
-	case "gce", "gke":
-		return GCE{}, nil
-	case "alb", "aws", "aws-load-balancer-controller":
-		return ALB{}, nil
+// ParseProfile returns the profile called name, unbound (pass it through
+// Bind with the set to compile), or an error listing the names
+// ProfileNames gives; the --controller flag uses it.
+func ParseProfile(name string) (Profile, error) {
+	if p, ok := ProfileByName(strings.ToLower(strings.TrimSpace(name))); ok {
+		return p, nil
 	}
-	return nil, fmt.Errorf("unknown controller %q: use one of %s", name, strings.Join(ProfileNames, ", "))
+	return nil, fmt.Errorf("unknown controller %q: use one of %s", name, strings.Join(ProfileNames(), ", "))
 }
 
 // Controller names, as IngressClass spec.controller spells them.
@@ -37,8 +27,11 @@ const (
 	// (kubernetes-sigs/aws-load-balancer-controller
 	// docs/guide/ingress/ingress_class.md).
 	ControllerALB = "ingress.k8s.aws/alb"
-	// ControllerGCE is ingress-gce (kubernetes/ingress-gce README,
-	// "IngressClass").
+	// ControllerGCE names ingress-gce in IngressClass objects
+	// (examples/ingressclasses.yaml); ingress-gce itself selects
+	// Ingresses by the class names "gce", "gce-internal" and
+	// "gce-regional-external" (kubernetes/ingress-gce
+	// pkg/annotations/ingress.go).
 	ControllerGCE = "k8s.io/ingress-gce"
 )
 
@@ -119,8 +112,8 @@ func InferProfileName(set *manifest.Set, ing *manifest.Ingress) string {
 
 // InferProfile returns the profile InferProfileName names, bound to set.
 func InferProfile(set *manifest.Set, ing *manifest.Ingress) Profile {
-	p, err := ProfileByName(InferProfileName(set, ing))
-	if err != nil {
+	p, ok := ProfileByName(InferProfileName(set, ing))
+	if !ok {
 		p = Spec{}
 	}
 	return Bind(p, set)

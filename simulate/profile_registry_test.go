@@ -16,9 +16,9 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// expectation is one "# expect(<profile>): <url> [-H 'Name: value'] -> <answer>"
+// controllerExpectation is one "# expect(<profile>): <url> [-H 'Name: value'] -> <answer>"
 // line of a fixture.
-type expectation struct {
+type controllerExpectation struct {
 	line    int
 	url     string
 	header  http.Header
@@ -28,9 +28,9 @@ type expectation struct {
 
 // readExpectations returns the expect lines of a fixture for every
 // profile.
-func readExpectations(t *testing.T, data []byte) []expectation {
+func readControllerExpectations(t *testing.T, data []byte) []controllerExpectation {
 	t.Helper()
-	var out []expectation
+	var out []controllerExpectation
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -46,7 +46,7 @@ func readExpectations(t *testing.T, data []byte) []expectation {
 		if !ok {
 			t.Fatalf("line %d: expect line without ->: %q", n, line)
 		}
-		e := expectation{line: n, want: strings.TrimSpace(want), profile: profile, header: http.Header{}}
+		e := controllerExpectation{line: n, want: strings.TrimSpace(want), profile: profile, header: http.Header{}}
 		fields := strings.Split(req, " -H ")
 		e.url = strings.TrimSpace(fields[0])
 		for _, h := range fields[1:] {
@@ -61,8 +61,8 @@ func readExpectations(t *testing.T, data []byte) []expectation {
 	return out
 }
 
-// summary is the one-line answer an expect line states.
-func summary(d Decision) string {
+// controllerSummary is the one-line answer an expect line states.
+func controllerSummary(d Decision) string {
 	switch {
 	case d.Redirect != "":
 		return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
@@ -80,14 +80,14 @@ func summary(d Decision) string {
 	return s
 }
 
-// explainLines renders a decision for a golden file.
-func explainLines(e expectation, d Decision) string {
+// controllerExplain renders a decision for a golden file.
+func controllerExplain(e controllerExpectation, d Decision) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s", e.url)
-	for _, k := range sortedKeys(e.header) {
+	for _, k := range sortedHeaderKeys(e.header) {
 		fmt.Fprintf(&b, " -H '%s: %s'", k, e.header.Get(k))
 	}
-	fmt.Fprintf(&b, "\n  profile: %s\n  answer: %s\n", d.Profile, summary(d))
+	fmt.Fprintf(&b, "\n  profile: %s\n  answer: %s\n", d.Profile, controllerSummary(d))
 	if d.Ingress != nil {
 		where := d.Ingress.Key()
 		if d.Rule >= 0 {
@@ -106,7 +106,7 @@ func explainLines(e expectation, d Decision) string {
 	return b.String()
 }
 
-func sortedKeys(h http.Header) []string {
+func sortedHeaderKeys(h http.Header) []string {
 	var ks []string
 	for k := range h {
 		ks = append(ks, k)
@@ -121,7 +121,7 @@ func sortedKeys(h http.Header) []string {
 	return ks
 }
 
-func loadSet(t *testing.T, path string) (*manifest.Set, []byte) {
+func loadControllerSet(t *testing.T, path string) (*manifest.Set, []byte) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -134,13 +134,13 @@ func loadSet(t *testing.T, path string) (*manifest.Set, []byte) {
 	return set, data
 }
 
-// checkExpectations compiles set under each profile named by an expect
+// checkControllerExpectations compiles set under each profile named by an expect
 // line and compares every answer; it returns the golden text per profile.
-func checkExpectations(t *testing.T, set *manifest.Set, exps []expectation) map[string]string {
+func checkControllerExpectations(t *testing.T, set *manifest.Set, exps []controllerExpectation) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, name := range ProfileNames {
-		var mine []expectation
+	for _, name := range ProfileNames() {
+		var mine []controllerExpectation
 		for _, e := range exps {
 			if e.profile == name {
 				mine = append(mine, e)
@@ -149,7 +149,7 @@ func checkExpectations(t *testing.T, set *manifest.Set, exps []expectation) map[
 		if len(mine) == 0 {
 			continue
 		}
-		p, err := ProfileByName(name)
+		p, err := ParseProfile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,13 +164,13 @@ func checkExpectations(t *testing.T, set *manifest.Set, exps []expectation) map[
 				t.Fatalf("line %d: %v", e.line, err)
 			}
 			d := ix.Lookup(req)
-			if got := summary(d); got != e.want {
-				t.Errorf("line %d: %s under %s:\n got  %s\n want %s\n%s", e.line, e.url, name, got, e.want, explainLines(e, d))
+			if got := controllerSummary(d); got != e.want {
+				t.Errorf("line %d: %s under %s:\n got  %s\n want %s\n%s", e.line, e.url, name, got, e.want, controllerExplain(e, d))
 			}
 			if d.Profile != name {
 				t.Errorf("line %d: Decision.Profile = %q, want %q", e.line, d.Profile, name)
 			}
-			b.WriteString(explainLines(e, d))
+			b.WriteString(controllerExplain(e, d))
 		}
 		out[name] = b.String()
 	}
@@ -189,12 +189,12 @@ func TestControllerFixtures(t *testing.T) {
 	for _, f := range files {
 		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(base, func(t *testing.T) {
-			set, data := loadSet(t, f)
-			exps := readExpectations(t, data)
+			set, data := loadControllerSet(t, f)
+			exps := readControllerExpectations(t, data)
 			if len(exps) == 0 {
 				t.Fatal("fixture has no expect lines")
 			}
-			for name, text := range checkExpectations(t, set, exps) {
+			for name, text := range checkControllerExpectations(t, set, exps) {
 				golden.Assert(t, []byte(text), filepath.Join("testdata/controllers", base+"."+name+".golden"))
 			}
 		})
@@ -205,8 +205,8 @@ func TestControllerFixtures(t *testing.T) {
 // example sends /users/1 to users-node-svc under the gce profile (its
 // "# expect(gce):" lines).
 func TestGCEExample(t *testing.T) {
-	set, data := loadSet(t, "../examples/gce-v1beta1.yaml")
-	exps := readExpectations(t, data)
+	set, data := loadControllerSet(t, "../examples/gce-v1beta1.yaml")
+	exps := readControllerExpectations(t, data)
 	n := 0
 	for _, e := range exps {
 		if e.profile == "gce" {
@@ -216,27 +216,30 @@ func TestGCEExample(t *testing.T) {
 	if n == 0 {
 		t.Fatal("examples/gce-v1beta1.yaml has no expect(gce) lines")
 	}
-	checkExpectations(t, set, exps)
+	checkControllerExpectations(t, set, exps)
 }
 
-func TestProfileByName(t *testing.T) {
-	for _, name := range ProfileNames {
-		p, err := ProfileByName(name)
+func TestParseProfile(t *testing.T) {
+	if diff := cmp.Diff([]string{"alb", "gce", "nginx", "spec"}, ProfileNames()); diff != "" {
+		t.Errorf("ProfileNames (-want +got):\n%s", diff)
+	}
+	for _, name := range ProfileNames() {
+		p, err := ParseProfile(strings.ToUpper(name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if p.Name() != name {
-			t.Errorf("ProfileByName(%q).Name() = %q", name, p.Name())
+			t.Errorf("ParseProfile(%q).Name() = %q", name, p.Name())
 		}
 	}
-	_, err := ProfileByName("traefik")
+	_, err := ParseProfile("traefik")
 	if err == nil || !strings.Contains(err.Error(), "alb, gce, nginx, spec") {
-		t.Errorf("ProfileByName(traefik) error = %v, want the list of names", err)
+		t.Errorf("ParseProfile(traefik) error = %v, want the list of names", err)
 	}
 }
 
 func TestInferProfile(t *testing.T) {
-	set, _ := loadSet(t, "testdata/controllers/registry-classes.yaml")
+	set, _ := loadControllerSet(t, "testdata/controllers/registry-classes.yaml")
 	got := map[string]string{}
 	for _, ing := range set.Ingresses {
 		got[ing.Name] = InferProfile(set, ing).Name()
