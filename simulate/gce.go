@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -29,9 +30,43 @@ import (
 //   - within one Ingress a later path with the same URL-map path wins,
 //     and a later rule for the same host replaces the earlier rule's
 //     paths (pkg/utils/gceurlmap.go, PutPathRulesForHost).
-type GCE struct{}
+//   - a host rule "*.example.com" matches any string before
+//     ".example.com", dots included ("* matches any string of
+//     ([a-z0-9-.]*)", Compute API HostRule.hosts), so it serves
+//     "a.b.example.com" too; Decorate answers those hosts once the
+//     profile is bound.
+type GCE struct {
+	// wild holds the rules with a wildcard host, by Ingress order.
+	wild []gceWildRule
+}
 
-var _ Profile = GCE{}
+// gceWildRule is a rule with a wildcard host.
+type gceWildRule struct {
+	ing    *manifest.Ingress
+	rule   int
+	suffix string // ".example.com"
+}
+
+var (
+	_ Profile = GCE{}
+	_ Binder  = GCE{}
+)
+
+// Bind returns the profile for set: it remembers the wildcard rules, for
+// hosts with more than one label before the wildcard's suffix.
+func (GCE) Bind(set *manifest.Set) Profile {
+	var g GCE
+	ings := append([]*manifest.Ingress(nil), set.Ingresses...)
+	sort.SliceStable(ings, func(i, j int) bool { return OldestFirst(ings[i], ings[j]) })
+	for _, ing := range ings {
+		for ri, r := range ing.Spec.Rules {
+			if strings.HasPrefix(r.Host, "*.") && r.HTTP != nil {
+				g.wild = append(g.wild, gceWildRule{ing: ing, rule: ri, suffix: strings.ToLower(r.Host[1:])})
+			}
+		}
+	}
+	return g
+}
 
 // Name returns "gce".
 func (GCE) Name() string { return "gce" }
@@ -146,11 +181,89 @@ func gceOverridden(ing *manifest.Ingress, rule, index int, paths []string) strin
 	return "a later path of this rule writes the same URL map path, and the later one wins"
 }
 
-// Decorate says what answers when nothing matched.
-func (GCE) Decorate(d *Decision, _ Request) {
+// Decorate answers hosts that only a wildcard host rule matches across
+// several labels, and says what answers when nothing matched.
+func (g GCE) Decorate(d *Decision, _ Request) {
+	if d.Host == "" || !d.Matched || d.DefaultBackend {
+		g.wildcard(d)
+	}
 	if !d.Matched {
 		d.Notes = append(d.Notes, "no path rule matches: the URL map's default service answers (the cluster default backend, 404)")
 	} else if d.DefaultBackend {
 		d.Notes = append(d.Notes, "no path rule matches: the URL map's default service is the Ingress's spec.defaultBackend")
 	}
+}
+
+// wildcard routes a host with several labels before a wildcard rule's
+// suffix through that rule, when the engine (one label, as the Ingress
+// specification has it) found no host rule of its own. The longest
+// suffix wins; its path matcher's default answers unmatched paths.
+func (g GCE) wildcard(d *Decision) {
+	host := d.RequestHost
+	var best *gceWildRule
+	for i := range g.wild {
+		w := &g.wild[i]
+		head, ok := strings.CutSuffix(host, w.suffix)
+		if !ok || !strings.Contains(head, ".") || head == "" {
+			continue // one label: the engine matched it already
+		}
+		if best == nil || len(w.suffix) > len(best.suffix) {
+			best = w
+		}
+	}
+	if best == nil {
+		return
+	}
+	r := best.ing.Spec.Rules[best.rule]
+	var win *PathMatch
+	winIdx := -1
+	for pi, p := range r.HTTP.Paths {
+		m, ok, _ := g.PathMatch(best.ing, best.rule, p)
+		if !ok {
+			continue
+		}
+		if m.Kind != MatchCustom {
+			m.Length = len(strings.TrimSuffix(m.Path, "/"))
+			if m.Kind == MatchExact {
+				m.Length = len(m.Path)
+			}
+		}
+		if !pathMatches(m, d.NormalizedPath) {
+			continue
+		}
+		if win == nil || m.Length > win.Length || m.Length == win.Length && m.Kind < win.Kind {
+			mm := m
+			win, winIdx = &mm, pi
+		}
+	}
+	note := fmt.Sprintf("GCE host rule %s matches %s: a URL-map wildcard spans several labels", r.Host, host)
+	if win == nil {
+		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
+		d.Host, d.Path, d.PathType, d.Backend, d.Match, d.Conflict = "", "", "", networkingv1.IngressBackend{}, PathMatch{}, nil
+		d.DefaultBackend = false
+		if b := best.ing.Spec.DefaultBackend; b != nil {
+			d.Matched, d.DefaultBackend, d.Ingress, d.Backend = true, true, best.ing, *b
+		}
+		d.Notes = append(d.Notes, note)
+		return
+	}
+	p := r.HTTP.Paths[winIdx]
+	d.Matched, d.DefaultBackend = true, false
+	d.Ingress, d.Rule, d.PathIndex = best.ing, best.rule, winIdx
+	d.Host, d.Path, d.PathType = r.Host, p.Path, pathTypeOf(p)
+	d.Backend, d.Match, d.Conflict = p.Backend, *win, nil
+	d.Notes = append(d.Notes, note)
+}
+
+// pathMatches reports whether a compiled path matches a normalized path,
+// as the engine compares them.
+func pathMatches(m PathMatch, path string) bool {
+	switch m.Kind {
+	case MatchExact:
+		return path == m.Path
+	case MatchPrefix:
+		key := strings.TrimSuffix(m.Path, "/")
+		return strings.HasPrefix(path, key) && (len(path) == len(key) || path[len(key)] == '/')
+	}
+	return m.Match != nil && m.Match(path)
 }
