@@ -101,6 +101,9 @@ func controllerExplain(e controllerExpectation, d Decision) string {
 		fmt.Fprintf(&b, "  match: %s\n", d.Match.Note)
 	}
 	for _, n := range d.Notes {
+		if n == d.Match.Note {
+			continue // shown as match:
+		}
 		fmt.Fprintf(&b, "  note: %s\n", n)
 	}
 	return b.String()
