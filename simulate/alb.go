@@ -383,7 +383,7 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
 		d.Host, d.Path, d.PathType = "", "", ""
 		d.Backend = networkingv1.IngressBackend{}
-		d.Match = PathMatch{}
+		setMatch(d, PathMatch{})
 		d.Conflict = nil
 		d.DefaultBackend = false
 		if group.def != nil {
@@ -408,7 +408,7 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		d.Ingress, d.Rule, d.PathIndex = win.ing, win.rule, win.index
 		d.Host, d.Path, d.PathType = win.ing.Spec.Rules[win.rule].Host, win.path.Path, pt
 		d.Backend = win.path.Backend
-		d.Match = m
+		setMatch(d, m)
 		d.Conflict = nil
 	}
 	if svc := win.path.Backend.Service; svc != nil && svc.Port.Name == ALBUseAnnotation {
@@ -539,3 +539,21 @@ func albAnyRegex(patterns []string, s string) bool {
 }
 
 func httpCanonical(name string) string { return http.CanonicalHeaderKey(name) }
+
+// setMatch replaces the winning path's compiled match when a profile
+// re-routes in Decorate, and with it the note the engine added for the
+// old one.
+func setMatch(d *Decision, m PathMatch) {
+	if old := d.Match.Note; old != "" {
+		for i, n := range d.Notes {
+			if n == old {
+				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
+				break
+			}
+		}
+	}
+	d.Match = m
+	if m.Note != "" {
+		d.Notes = append(d.Notes, m.Note)
+	}
+}

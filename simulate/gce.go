@@ -239,7 +239,8 @@ func (g GCE) wildcard(d *Decision) {
 	note := fmt.Sprintf("GCE host rule %s matches %s: a URL-map wildcard spans several labels", r.Host, host)
 	if win == nil {
 		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
-		d.Host, d.Path, d.PathType, d.Backend, d.Match, d.Conflict = "", "", "", networkingv1.IngressBackend{}, PathMatch{}, nil
+		d.Host, d.Path, d.PathType, d.Backend, d.Conflict = "", "", "", networkingv1.IngressBackend{}, nil
+		setMatch(d, PathMatch{})
 		d.DefaultBackend = false
 		if b := best.ing.Spec.DefaultBackend; b != nil {
 			d.Matched, d.DefaultBackend, d.Ingress, d.Backend = true, true, best.ing, *b
@@ -251,7 +252,8 @@ func (g GCE) wildcard(d *Decision) {
 	d.Matched, d.DefaultBackend = true, false
 	d.Ingress, d.Rule, d.PathIndex = best.ing, best.rule, winIdx
 	d.Host, d.Path, d.PathType = r.Host, p.Path, pathTypeOf(p)
-	d.Backend, d.Match, d.Conflict = p.Backend, *win, nil
+	d.Backend, d.Conflict = p.Backend, nil
+	setMatch(d, *win)
 	d.Notes = append(d.Notes, note)
 }
 
