@@ -33,6 +33,7 @@ var rules = []*Rule{
 	missingTLSSecret,
 	multipleDefaultBackends,
 	nginxRegexHost,
+	nginxRewriteDropsPath,
 	nginxRewriteWithoutRegex,
 	nginxSnippetAnnotation,
 	nginxStrictPathType,
