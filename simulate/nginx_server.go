@@ -50,6 +50,9 @@ type nginxServer struct {
 	// appRoot is the app-root of the first location that sets one.
 	appRoot    string
 	appRootIng *manifest.Ingress
+	// first maps a path to its first location, while locations are
+	// added.
+	first map[string]*nginxLoc
 }
 
 // nginxRouteKey names one path of one rule of one Ingress.
@@ -188,14 +191,14 @@ func newNginxState(set *manifest.Set) *nginxState {
 	// createServers: the catch-all server and one server per host, each
 	// with a root location for the default backend carrying the
 	// annotations of the first Ingress of the host.
-	st.servers[""] = &nginxServer{locs: []*nginxLoc{{path: "/", pathType: networkingv1.PathTypePrefix, isDef: true, ann: &nginxAnn{sslRedirect: true}, rule: -1, index: -1}}}
+	st.servers[""] = newNginxServer("", nil, &nginxAnn{sslRedirect: true})
 	for _, ing := range ings {
 		for _, r := range ing.Spec.Rules {
 			h := strings.ToLower(r.Host)
 			if _, ok := st.servers[h]; ok {
 				continue
 			}
-			st.servers[h] = &nginxServer{host: h, locs: []*nginxLoc{{path: "/", pathType: networkingv1.PathTypePrefix, isDef: true, ing: ing, ann: st.anns[ing], rule: -1, index: -1}}}
+			st.servers[h] = newNginxServer(h, ing, st.anns[ing])
 		}
 	}
 	// The certificate of a host comes from the first Ingress with a TLS
@@ -230,27 +233,23 @@ func newNginxState(set *manifest.Set) *nginxState {
 					path = "/"
 				}
 				pt := pathTypeOf(p)
-				add := true
-				for _, loc := range srv.locs {
-					if loc.path != path {
-						continue
-					}
-					// "Same paths but different types are allowed"; the
-					// loop stops at the first location of the path.
-					if loc.pathType != pt {
-						break
-					}
-					add = false
+				// The controller looks at the first location of the path
+				// only: "Same paths but different types are allowed",
+				// and a second location of another type is added even
+				// when a later one has the same type.
+				if loc := srv.first[path]; loc != nil && loc.pathType == pt {
 					if !loc.isDef {
 						route.droppedFor = loc
-						break
+						continue
 					}
 					loc.isDef = false
 					loc.ing, loc.rule, loc.index, loc.backend, loc.ann = ing, ri, pi, p.Backend, st.anns[ing]
-					break
+					continue
 				}
-				if add {
-					srv.locs = append(srv.locs, &nginxLoc{path: path, pathType: pt, ing: ing, rule: ri, index: pi, backend: p.Backend, ann: st.anns[ing]})
+				loc := &nginxLoc{path: path, pathType: pt, ing: ing, rule: ri, index: pi, backend: p.Backend, ann: st.anns[ing]}
+				srv.locs = append(srv.locs, loc)
+				if srv.first[path] == nil {
+					srv.first[path] = loc
 				}
 			}
 		}
@@ -262,6 +261,13 @@ func newNginxState(set *manifest.Set) *nginxState {
 		st.finishServer(srv)
 	}
 	return st
+}
+
+// newNginxServer returns a server with its root location for the default
+// backend, carrying the annotations of the host's first Ingress.
+func newNginxServer(host string, ing *manifest.Ingress, ann *nginxAnn) *nginxServer {
+	root := &nginxLoc{path: "/", pathType: networkingv1.PathTypePrefix, isDef: true, ing: ing, ann: ann, rule: -1, index: -1}
+	return &nginxServer{host: host, locs: []*nginxLoc{root}, first: map[string]*nginxLoc{"/": root}}
 }
 
 // mergeCanary records the backends of a canary Ingress as alternatives of

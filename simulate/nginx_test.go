@@ -1,9 +1,12 @@
 package simulate
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/ingresskit/ingresskit/manifest"
 )
 
 // TestNginxNormalizePath checks nginx's URI normalization (nginx docs,
@@ -64,6 +67,60 @@ func TestNginxCanaryWeightTotal(t *testing.T) {
 		c := &nginxCanary{cfg: nginxCanaryConfig{enabled: true, weight: tt.weight, weightTotal: tt.total}}
 		if got, why := c.choose(http.Header{}); got != tt.want {
 			t.Errorf("weight %d/%d: canary %v (%s), want %v", tt.weight, tt.total, got, why, tt.want)
+		}
+	}
+}
+
+// BenchmarkNginxCompile binds the nginx profile to 2,000 Ingresses over
+// 20 hosts, some of them regex hosts, and compiles the index.
+func BenchmarkNginxCompile(b *testing.B) {
+	var doc strings.Builder
+	for i := 0; i < 2000; i++ {
+		regex := "false"
+		if i%50 == 0 {
+			regex = "true"
+		}
+		fmt.Fprintf(&doc, `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ing%d
+  annotations:
+    nginx.ingress.kubernetes.io/use-regex: "%s"
+spec:
+  rules:
+  - host: h%d.example
+    http:
+      paths:
+      - path: /p%d
+        pathType: Prefix
+        backend:
+          service:
+            name: s%d
+            port:
+              number: 80
+      - path: /q%d/x
+        pathType: ImplementationSpecific
+        backend:
+          service:
+            name: s%d
+            port:
+              number: 80
+`, i, regex, i%20, i, i, i, i)
+	}
+	set, err := manifest.Parse("bench.yaml", []byte(doc.String()), manifest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, _ := ParseRequest("http://h3.example/p1003/x", nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix, err := Compile(set, Options{Profile: Bind(Nginx{}, set)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if d := ix.Lookup(req); !d.Matched {
+			b.Fatal("no match")
 		}
 	}
 }
