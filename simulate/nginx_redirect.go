@@ -42,6 +42,10 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 		return
 	}
 
+	if !d.Matched || d.DefaultBackend {
+		st.applyDefault(d, srv)
+	}
+
 	var loc *nginxLoc
 	if d.Matched && !d.DefaultBackend && d.Ingress != nil {
 		if r := st.routeFor(d.Ingress, d.Rule, d.PathIndex); r != nil && len(r.locs) > 0 {

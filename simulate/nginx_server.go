@@ -86,6 +86,9 @@ type nginxState struct {
 	// it (controller.go, mergeAlternativeBackends; only the first
 	// alternative backend is used by balancer.lua).
 	canaries map[string]*nginxCanary
+	// catchAll is the first Ingress without rules that has a
+	// spec.defaultBackend: it serves the catch-all server.
+	catchAll *manifest.Ingress
 }
 
 // nginxCanary is a canary Ingress's backend merged into a primary one.
@@ -193,6 +196,9 @@ func newNginxState(set *manifest.Set) *nginxState {
 	// annotations of the first Ingress of the host.
 	st.servers[""] = newNginxServer("", nil, &nginxAnn{sslRedirect: true})
 	for _, ing := range ings {
+		if st.catchAll == nil && len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil && ing.Spec.DefaultBackend.Service != nil {
+			st.catchAll = ing
+		}
 		for _, r := range ing.Spec.Rules {
 			h := strings.ToLower(r.Host)
 			if _, ok := st.servers[h]; ok {
