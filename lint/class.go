@@ -25,6 +25,8 @@ var wellKnownClasses = map[string]string{
 	"alb":          controllerALB,
 	"gce":          controllerGCE,
 	"gce-internal": controllerGCE,
+
+	"gce-regional-external": controllerGCE,
 }
 
 // controllerOf returns the controller that serves the Ingress, or "" when

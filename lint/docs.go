@@ -3,6 +3,8 @@ package lint
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -82,4 +84,19 @@ func ensureNL(b []byte) []byte {
 		return append(append([]byte(nil), b...), '\n')
 	}
 	return b
+}
+
+// DocPage renders the page of a rule from its fixtures in fixtures (the
+// directory FixtureDir names, as seen from the caller).
+func DocPage(r *Rule, fixtures string) ([]byte, error) {
+	var files [3][]byte
+	for i, name := range []string{"bad.yaml", "bad.golden", "good.yaml"} {
+		b, err := os.ReadFile(filepath.Join(fixtures, name))
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		files[i] = b
+	}
+	findings := strings.ReplaceAll(string(files[1]), FixtureDir(r.ID)+"/", "")
+	return RenderDoc(r, files[0], []byte(findings), files[2]), nil
 }

@@ -135,6 +135,12 @@ func (p *Pass) ReportObject(o Object, field, msg string, related ...Related) {
 	}})
 }
 
+// reportUnfixable records a finding that the rule's fix must not touch.
+func (p *Pass) reportUnfixable(o Object, field, msg string, related ...Related) {
+	p.ReportObject(o, field, msg, related...)
+	p.findings[len(p.findings)-1].f.Fixable = false
+}
+
 // shared holds what several rules compute once per run.
 type shared struct {
 	set *manifest.Set
@@ -144,7 +150,28 @@ type shared struct {
 
 	routesOnce sync.Once
 	compiled   []groupRoutes
+
+	backendsOnce sync.Once
+	backendRefs  map[*manifest.Ingress][]backendRef
 }
+
+// backendsOf returns the backends of ing, computed once per run for every
+// Ingress, since most rules walk them.
+func (s *shared) backendsOf(ing *manifest.Ingress) []backendRef {
+	s.backendsOnce.Do(func() {
+		s.backendRefs = make(map[*manifest.Ingress][]backendRef, len(s.set.Ingresses))
+		for _, i := range s.set.Ingresses {
+			s.backendRefs[i] = backends(i)
+		}
+	})
+	if b, ok := s.backendRefs[ing]; ok {
+		return b
+	}
+	return backends(ing)
+}
+
+// backends returns the backends of ing (see backendRef).
+func (p *Pass) backends(ing *manifest.Ingress) []backendRef { return p.shared.backendsOf(ing) }
 
 // Run applies the enabled rules to set. It fails only on a bad
 // configuration or a cancelled context; problems in the input are

@@ -33,7 +33,7 @@ func checkALBInstanceServiceType(p *Pass) {
 		if controllerOf(p.Set, ing) != controllerALB {
 			continue
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			s := b.backend.Service
 			if s == nil {
 				continue

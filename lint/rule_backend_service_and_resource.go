@@ -17,7 +17,7 @@ other.`,
 
 func checkBackendServiceAndResource(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if b.backend.Service != nil && b.backend.Resource != nil {
 				p.Reportf(ing, b.field+".resource", "%s sets both service and resource, so the API server rejects it; keep one of them", b.field)
 			}

@@ -31,7 +31,7 @@ func checkGCEPathRegex(p *Pass) {
 		if controllerOf(p.Set, ing) != controllerGCE {
 			continue
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if b.path == nil {
 				continue
 			}

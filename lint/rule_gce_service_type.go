@@ -35,7 +35,7 @@ func checkGCEServiceType(p *Pass) {
 		if controllerOf(p.Set, ing) != controllerGCE {
 			continue
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			s := b.backend.Service
 			if s == nil {
 				continue

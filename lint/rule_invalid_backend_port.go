@@ -25,7 +25,7 @@ Service's ports.`,
 
 func checkInvalidBackendPort(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			svc := b.backend.Service
 			if svc == nil || b.backend.Resource != nil {
 				continue

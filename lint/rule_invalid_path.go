@@ -24,7 +24,7 @@ absolute, without empty, ` + "`.`" + ` or ` + "`..`" + ` segments and without en
 
 func checkInvalidPath(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if b.path == nil {
 				continue
 			}

@@ -21,7 +21,7 @@ controller-specific syntax such as regular expressions.`,
 
 func checkInvalidPathType(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if b.path == nil {
 				continue
 			}

@@ -29,7 +29,7 @@ names are lowercase.`,
 
 func checkInvalidReference(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if s := b.backend.Service; s != nil && s.Name != "" {
 				if msgs := apimachineryvalidation.NameIsDNS1035Label(s.Name, false); len(msgs) > 0 {
 					p.Reportf(ing, b.field+".service.name", "Service name %q is invalid: %s; use the Service's real name", s.Name, strings.Join(msgs, "; "))

@@ -30,7 +30,7 @@ func checkMissingBackend(p *Pass) {
 				p.Reportf(ing, fmt.Sprintf("spec.rules[%d].http", ri), "spec.rules[%d].http has no paths, so the API server rejects it; add a path or remove http", ri)
 			}
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			switch {
 			case b.backend.Service == nil && b.backend.Resource == nil:
 				p.Reportf(ing, b.field, "%s names neither a service nor a resource, so the API server rejects it; add service.name and service.port", b.field)

@@ -33,7 +33,7 @@ func checkMissingService(p *Pass) {
 		sort.Strings(names)
 	}
 	for _, ing := range p.Set.Ingresses {
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			s := b.backend.Service
 			if s == nil || s.Name == "" || b.backend.Resource != nil {
 				continue

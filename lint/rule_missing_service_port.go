@@ -24,7 +24,7 @@ Service, not of its Pods).
 
 func checkMissingServicePort(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			s := b.backend.Service
 			if s == nil || s.Name == "" || b.backend.Resource != nil {
 				continue

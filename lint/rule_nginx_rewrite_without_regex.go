@@ -57,7 +57,7 @@ func checkNginxRewriteWithoutRegex(p *Pass) {
 			p.Report(ing, field, fmt.Sprintf("rewrite-target %q uses capture group $%d but %s is not \"true\"; add it and write the groups into ImplementationSpecific paths", target, maxRef, annotationNginxRegex))
 			continue
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if b.path == nil {
 				continue
 			}

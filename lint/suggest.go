@@ -8,6 +8,9 @@ package lint
 func Suggest(s string, candidates []string) string {
 	best, bestD := "", -1
 	for _, c := range candidates {
+		if len(c) > len(s)+2 || len(s) > len(c)+2 {
+			continue // farther than any limit below
+		}
 		d := editDistance(s, c)
 		if bestD < 0 || d < bestD || d == bestD && c < best {
 			best, bestD = c, d

@@ -22,7 +22,9 @@ type backendRef struct {
 	pathField string
 }
 
-// backends lists the default backend and every path backend, in order.
+// backends lists the default backend and every path backend of an
+// Ingress, in order. The engine computes them once per run (see
+// shared.backendsOf); rules call p.backends.
 func backends(ing *manifest.Ingress) []backendRef {
 	var out []backendRef
 	if b := ing.Spec.DefaultBackend; b != nil {
