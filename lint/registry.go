@@ -9,6 +9,7 @@ import (
 // rules is the registry: one explicit slice, sorted by ID. Adding a rule
 // is one line here plus its rule_<id>.go file and fixtures.
 var rules = []*Rule{
+	albActionAnnotation,
 	albInstanceServiceType,
 	albUnknownAnnotation,
 	backendServiceAndResource,
@@ -32,8 +33,11 @@ var rules = []*Rule{
 	missingServicePort,
 	missingTLSSecret,
 	multipleDefaultBackends,
+	nginxRegexHost,
+	nginxRewriteDropsPath,
 	nginxRewriteWithoutRegex,
 	nginxSnippetAnnotation,
+	nginxStrictPathType,
 	nginxUnknownAnnotation,
 	noIngressClass,
 	pathConflict,
