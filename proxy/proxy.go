@@ -1,0 +1,290 @@
+// Package proxy serves Ingress rules for real: an http.Handler that asks
+// the simulate engine where each request goes and forwards it to a local
+// upstream (a `kubectl port-forward` or any address), or describes the
+// decision in JSON. It also serves HTTPS with per-host certificates and
+// reloads its table when the manifests change.
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// Defaults for Options, taken from ingress-nginx's configuration defaults
+// (docs/user-guide/nginx-configuration/configmap.md: proxy-connect-timeout
+// 5s, proxy-read-timeout 60s, keep-alive 75s).
+const (
+	DefaultDialTimeout           = 5 * time.Second
+	DefaultResponseHeaderTimeout = 60 * time.Second
+	DefaultIdleTimeout           = 75 * time.Second
+)
+
+// Options configures a Proxy.
+type Options struct {
+	// IngressClass selects the Ingresses to serve, as simulate.Options
+	// does; empty means the class the engine picks by default.
+	IngressClass string
+	// Profile names the controller whose matching the engine reproduces;
+	// empty means the engine's default.
+	Profile string
+	// Echo answers every request with a JSON description of the routing
+	// decision instead of forwarding it.
+	Echo bool
+	// DialTimeout bounds connecting to an upstream; 0 means
+	// DefaultDialTimeout.
+	DialTimeout time.Duration
+	// ResponseHeaderTimeout bounds the wait for an upstream's response
+	// headers; 0 means DefaultResponseHeaderTimeout.
+	ResponseHeaderTimeout time.Duration
+	// Transport sends requests upstream; nil means a transport tuned for
+	// many short requests to a few local upstreams.
+	Transport http.RoundTripper
+	// Certificate issues a certificate for a host whose TLS entry has no
+	// usable Secret in the manifests (or no TLS entry at all); nil
+	// makes such TLS handshakes fail.
+	Certificate func(host string) (*tls.Certificate, error)
+	// AccessLog receives one entry per request; nil logs nothing.
+	AccessLog func(*Entry)
+	// ErrorLog receives server errors (failed TLS handshakes, broken
+	// upstream connections); nil discards them.
+	ErrorLog *log.Logger
+}
+
+// Proxy is the handler. Its routing table is replaced atomically by Load;
+// requests in flight finish on the table they started with.
+type Proxy struct {
+	opts    Options
+	compile compileFunc
+	tab     atomic.Pointer[table]
+	rp      *httputil.ReverseProxy
+	issued  sync.Map // host -> *tls.Certificate made by opts.Certificate
+}
+
+// table is one immutable routing snapshot.
+type table struct {
+	set       *manifest.Set
+	router    router
+	upstreams upstreamMap
+	certs     sync.Map // host -> *tls.Certificate
+}
+
+// New returns a Proxy with an empty table: until Load succeeds, every
+// request is answered 503.
+func New(opts Options) *Proxy {
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = DefaultDialTimeout
+	}
+	if opts.ResponseHeaderTimeout == 0 {
+		opts.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
+	}
+	if opts.Transport == nil {
+		opts.Transport = newTransport(opts)
+	}
+	p := &Proxy{opts: opts, compile: compileSimulate}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite:      p.rewrite,
+		Transport:    opts.Transport,
+		BufferPool:   bufferPool{},
+		ErrorHandler: p.upstreamError,
+		ErrorLog:     opts.ErrorLog,
+		// Responses stream as they arrive, as with ingress-nginx's
+		// proxy-buffering "off" default; ReverseProxy flushes unknown
+		// lengths and event streams at once whatever this says.
+		FlushInterval: 100 * time.Millisecond,
+	}
+	return p
+}
+
+// Update compiles set with the upstreams and swaps the table in. On error
+// the previous table stays.
+func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
+	r, err := p.compile(set, p.opts.IngressClass, p.opts.Profile)
+	if err != nil {
+		return err
+	}
+	p.tab.Store(&table{set: set, router: r, upstreams: newUpstreamMap(upstreams...)})
+	return nil
+}
+
+// Ready reports whether a table has been loaded.
+func (p *Proxy) Ready() bool { return p.tab.Load() != nil }
+
+type ctxKey struct{}
+
+// forward is what one request carries from ServeHTTP to the rewrite and
+// error hooks.
+type forward struct {
+	target *url.URL
+	path   string
+	key    string
+	entry  *Entry
+}
+
+// ServeHTTP routes r through the engine and answers, forwards or
+// describes it.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	e := &Entry{
+		Time:   start,
+		Remote: r.RemoteAddr,
+		Proto:  r.Proto,
+		Method: r.Method,
+		Scheme: scheme(r),
+		Host:   hostOnly(r.Host),
+		Path:   r.URL.RequestURI(),
+	}
+	lw := &logWriter{ResponseWriter: w}
+	p.serve(lw, r, e)
+	if lw.status == 0 {
+		lw.status = http.StatusOK
+	}
+	e.Status = lw.status
+	e.Bytes = lw.bytes
+	e.Duration = time.Since(start)
+	if p.opts.AccessLog != nil {
+		p.opts.AccessLog(e)
+	}
+}
+
+func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, e *Entry) {
+	t := p.tab.Load()
+	if t == nil {
+		e.Error = "no routing table loaded"
+		textPage(w, http.StatusServiceUnavailable, "no routing table is loaded yet\n")
+		return
+	}
+	d := t.router.Lookup(engineRequest{Scheme: e.Scheme, Host: e.Host, Path: r.URL.EscapedPath(), Header: r.Header})
+	if d.Ingress != nil {
+		e.Ingress = d.Ingress.Key()
+		if d.Matched {
+			e.Rule = d.Host + d.Path
+		} else {
+			e.Rule = "defaultBackend"
+		}
+	}
+	var f *forward
+	var missing string
+	svc := d.Backend.Service
+	if svc != nil && d.Ingress != nil {
+		port := svc.Port.Name
+		if port == "" {
+			port = strconv.Itoa(int(svc.Port.Number))
+		}
+		u, key, ok := t.upstreams.resolve(t.set, d.Ingress.Namespace, svc.Name, port)
+		if ok {
+			f = &forward{target: u.URL, path: forwardPath(d, r), key: key, entry: e}
+			e.Upstream = u.URL.Host
+		} else {
+			missing = key
+		}
+	}
+	if p.opts.Echo {
+		writeEcho(w, r, d, f, missing, e)
+		return
+	}
+	switch {
+	case !d.Matched && !d.DefaultBackend, svc == nil && d.Backend.Resource == nil:
+		// With no rule and no defaultBackend the controllers answer 404
+		// from their default backend (ingress-nginx
+		// docs/user-guide/default-backend.md).
+		e.Error = "no route"
+		textPage(w, http.StatusNotFound, notFoundText(e))
+	case svc == nil:
+		e.Error = "resource backend"
+		textPage(w, http.StatusServiceUnavailable, resourceText(d))
+	case f == nil:
+		e.Error = "no upstream for " + missing
+		textPage(w, http.StatusServiceUnavailable, noUpstreamText(missing, d))
+	default:
+		p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, f)))
+	}
+}
+
+// forwardPath is the path sent upstream: the engine's normalized path
+// (so the upstream sees the path that was matched) and the query as
+// received.
+func forwardPath(d engineDecision, r *http.Request) string {
+	p := d.NormalizedPath
+	if p == "" {
+		p = r.URL.EscapedPath()
+	}
+	return p
+}
+
+// rewrite builds the upstream request the way ingress-nginx's location
+// block does (rootfs/etc/nginx/template/nginx.tmpl): Host kept, HTTP/1.1,
+// X-Forwarded-* and X-Real-IP set from the connection.
+func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
+	f := pr.In.Context().Value(ctxKey{}).(*forward)
+	pr.Out.URL.Scheme = f.target.Scheme
+	pr.Out.URL.Host = f.target.Host
+	pr.Out.URL.Path, pr.Out.URL.RawPath = "", ""
+	if u, err := url.ParseRequestURI(f.path); err == nil {
+		pr.Out.URL.Path, pr.Out.URL.RawPath = u.Path, u.RawPath
+	}
+	pr.Out.URL.RawQuery = pr.In.URL.RawQuery
+	pr.Out.Host = pr.In.Host
+	setForwardHeaders(pr.Out.Header, pr.In)
+}
+
+// upstreamError answers a failed upstream exchange: 504 when it timed
+// out, else 502, each with the reason, as nginx maps upstream errors
+// (ngx_http_upstream_next: NGX_HTTP_UPSTREAM_FT_TIMEOUT gives 504).
+func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
+	f, _ := r.Context().Value(ctxKey{}).(*forward)
+	status := http.StatusBadGateway
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		status = http.StatusGatewayTimeout
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away; nginx logs these as 499.
+		status = 499
+	}
+	reason := err.Error()
+	if f != nil {
+		f.entry.Error = reason
+		reason = fmt.Sprintf("upstream %s at %s: %s", f.key, f.target.Host, reason)
+	}
+	if p.opts.ErrorLog != nil {
+		p.opts.ErrorLog.Printf("%s %s: %s", r.Method, r.URL.RequestURI(), reason)
+	}
+	if status == 499 {
+		w.WriteHeader(status)
+		return
+	}
+	textPage(w, status, fmt.Sprintf("%d %s: %s\n", status, http.StatusText(status), reason))
+}
+
+func scheme(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+// hostOnly strips the port and a trailing dot from a Host header and
+// lowercases it, as nginx does when it picks a server block
+// (ngx_http_validate_host).
+func hostOnly(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		h = host
+	} else if strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]") {
+		h = h[1 : len(h)-1]
+	}
+	return strings.ToLower(strings.TrimSuffix(h, "."))
+}
