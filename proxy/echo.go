@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // Echo is the JSON body of an --echo answer: the routing decision and
@@ -32,6 +34,12 @@ type Echo struct {
 	// NS/SERVICE:PORT that has no --upstream.
 	Upstream string `json:"upstream,omitempty"`
 	Missing  string `json:"missingUpstream,omitempty"`
+	// Redirect is where the controller would send the client instead.
+	Redirect string `json:"redirect,omitempty"`
+	// Profile names the controller semantics that answered; Notes are its
+	// remarks on this answer.
+	Profile string   `json:"profile"`
+	Notes   []string `json:"notes,omitempty"`
 	// Forward is the request line and headers the upstream would get.
 	Forward *EchoForward `json:"forward,omitempty"`
 }
@@ -58,7 +66,7 @@ type EchoForward struct {
 	Header map[string][]string `json:"header"`
 }
 
-func writeEcho(w http.ResponseWriter, r *http.Request, d engineDecision, f *forward, missing string, e *Entry) {
+func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *forward, missing string, e *Entry) {
 	out := Echo{
 		Request: EchoRequest{
 			Method: r.Method, Scheme: e.Scheme, Host: e.Host,
@@ -68,14 +76,17 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d engineDecision, f *forw
 		DefaultBackend: d.DefaultBackend,
 		NormalizedPath: d.NormalizedPath,
 		Missing:        missing,
+		Redirect:       d.Redirect,
+		Profile:        d.Profile,
+		Notes:          d.Notes,
 	}
 	if d.Ingress != nil {
 		out.Ingress = d.Ingress.Key()
 		out.Source = d.Ingress.Source.Pos.String()
-		if d.Matched {
+		if !d.DefaultBackend {
 			rule, idx := d.Rule, d.PathIndex
 			out.Rule, out.PathIndex = &rule, &idx
-			out.Host, out.Path, out.PathType = d.Host, d.Path, d.PathType
+			out.Host, out.Path, out.PathType = d.Host, d.Path, string(d.PathType)
 			out.Source = d.Ingress.Source.FieldPos(fmt.Sprintf("spec.rules[%d].http.paths[%d]", rule, idx)).String()
 		} else {
 			out.Source = d.Ingress.Source.FieldPos("spec.defaultBackend").String()
@@ -94,10 +105,13 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d engineDecision, f *forw
 		out.TLSSecret = d.TLS.SecretName
 	}
 	status := http.StatusOK
-	if !d.Matched && !d.DefaultBackend {
+	if !d.Matched {
 		status = http.StatusNotFound
 	}
-	if d.Backend.Service != nil || d.Backend.Resource != nil {
+	if d.Redirect != "" {
+		status = d.RedirectCode
+	}
+	if d.Redirect == "" && (d.Backend.Service != nil || d.Backend.Resource != nil) {
 		uri := forwardPath(d, r)
 		if r.URL.RawQuery != "" {
 			uri += "?" + r.URL.RawQuery

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // textPage writes a plain-text error page. The pages name what was
@@ -22,7 +24,7 @@ func notFoundText(e *Entry) string {
 		e.Scheme, e.Host, e.Path)
 }
 
-func noUpstreamText(key string, d engineDecision) string {
+func noUpstreamText(key string, d simulate.Decision) string {
 	via := ""
 	if d.Ingress != nil {
 		via = fmt.Sprintf(" (Ingress %s, %s)", d.Ingress.Key(), d.Ingress.Source.Pos)
@@ -51,7 +53,7 @@ func splitKey(key string) (string, string) {
 	return "", key
 }
 
-func resourceText(d engineDecision) string {
+func resourceText(d simulate.Decision) string {
 	r := d.Backend.Resource
 	return fmt.Sprintf("503 Service Unavailable: the backend is a %s resource %q, which the proxy cannot forward to\n",
 		r.Kind, r.Name)

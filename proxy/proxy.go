@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // Defaults for Options, taken from ingress-nginx's configuration defaults
@@ -35,12 +36,12 @@ const (
 
 // Options configures a Proxy.
 type Options struct {
-	// IngressClass selects the Ingresses to serve, as simulate.Options
-	// does; empty means the class the engine picks by default.
+	// IngressClass selects the Ingresses to serve, as
+	// simulate.Options.IngressClass does; empty serves every Ingress.
 	IngressClass string
-	// Profile names the controller whose matching the engine reproduces;
-	// empty means the engine's default.
-	Profile string
+	// Profile is the controller whose routing the engine reproduces;
+	// nil means the Kubernetes specification (simulate.Spec).
+	Profile simulate.Profile
 	// Echo answers every request with a JSON description of the routing
 	// decision instead of forwarding it.
 	Echo bool
@@ -67,17 +68,16 @@ type Options struct {
 // Proxy is the handler. Its routing table is replaced atomically by Load;
 // requests in flight finish on the table they started with.
 type Proxy struct {
-	opts    Options
-	compile compileFunc
-	tab     atomic.Pointer[table]
-	rp      *httputil.ReverseProxy
-	issued  sync.Map // host -> *tls.Certificate made by opts.Certificate
+	opts   Options
+	tab    atomic.Pointer[table]
+	rp     *httputil.ReverseProxy
+	issued sync.Map // host -> *tls.Certificate made by opts.Certificate
 }
 
 // table is one immutable routing snapshot.
 type table struct {
 	set       *manifest.Set
-	router    router
+	index     *simulate.Index
 	upstreams upstreamMap
 	certs     sync.Map // host -> *tls.Certificate
 }
@@ -94,7 +94,7 @@ func New(opts Options) *Proxy {
 	if opts.Transport == nil {
 		opts.Transport = newTransport(opts)
 	}
-	p := &Proxy{opts: opts, compile: compileSimulate}
+	p := &Proxy{opts: opts}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
 		Transport:    opts.Transport,
@@ -112,11 +112,11 @@ func New(opts Options) *Proxy {
 // Update compiles set with the upstreams and swaps the table in. On error
 // the previous table stays.
 func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
-	r, err := p.compile(set, p.opts.IngressClass, p.opts.Profile)
+	ix, err := simulate.Compile(set, simulate.Options{IngressClass: p.opts.IngressClass, Profile: p.opts.Profile})
 	if err != nil {
 		return err
 	}
-	p.tab.Store(&table{set: set, router: r, upstreams: newUpstreamMap(upstreams...)})
+	p.tab.Store(&table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...)})
 	return nil
 }
 
@@ -167,13 +167,15 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, e *Entry) {
 		textPage(w, http.StatusServiceUnavailable, "no routing table is loaded yet\n")
 		return
 	}
-	d := t.router.Lookup(engineRequest{Scheme: e.Scheme, Host: e.Host, Path: r.URL.EscapedPath(), Header: r.Header})
+	// Only the engine decides where a request goes, so the proxy and
+	// `ingresskit simulate` cannot disagree.
+	d := t.index.Lookup(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: r.URL.EscapedPath(), Header: r.Header})
 	if d.Ingress != nil {
 		e.Ingress = d.Ingress.Key()
-		if d.Matched {
-			e.Rule = d.Host + d.Path
-		} else {
+		if d.DefaultBackend {
 			e.Rule = "defaultBackend"
+		} else {
+			e.Rule = d.Host + d.Path
 		}
 	}
 	var f *forward
@@ -197,7 +199,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, e *Entry) {
 		return
 	}
 	switch {
-	case !d.Matched && !d.DefaultBackend, svc == nil && d.Backend.Resource == nil:
+	case d.Redirect != "":
+		e.Error = "redirect"
+		http.Redirect(w, r, d.Redirect, d.RedirectCode)
+	case !d.Matched || svc == nil && d.Backend.Resource == nil:
 		// With no rule and no defaultBackend the controllers answer 404
 		// from their default backend (ingress-nginx
 		// docs/user-guide/default-backend.md).
@@ -214,11 +219,15 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, e *Entry) {
 	}
 }
 
-// forwardPath is the path sent upstream: the engine's normalized path
-// (so the upstream sees the path that was matched) and the query as
-// received.
-func forwardPath(d engineDecision, r *http.Request) string {
-	p := d.NormalizedPath
+// forwardPath is the path sent upstream: the profile's rewrite when it
+// has one, else the engine's normalized path, so the upstream sees the
+// path that was matched and never a "/users/../admin" that a rule for
+// "/users" let through.
+func forwardPath(d simulate.Decision, r *http.Request) string {
+	p := d.RewritePath
+	if p == "" {
+		p = d.NormalizedPath
+	}
 	if p == "" {
 		p = r.URL.EscapedPath()
 	}
