@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/ingresskit/ingresskit/simulate"
 )
@@ -62,8 +63,9 @@ type EchoBackend struct {
 
 // EchoForward is the request the upstream would receive.
 type EchoForward struct {
-	URI    string              `json:"uri"`
-	Header map[string][]string `json:"header"`
+	URI string `json:"uri"`
+	// Header holds each header's values joined with ", ".
+	Header map[string]string `json:"header"`
 }
 
 func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *forward, missing string, e *Entry) {
@@ -122,7 +124,11 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *f
 		if r.Header.Get("X-Request-ID") == "" {
 			h.Set("X-Request-ID", "(generated)")
 		}
-		out.Forward = &EchoForward{URI: uri, Header: h}
+		flat := make(map[string]string, len(h))
+		for k, v := range h {
+			flat[k] = strings.Join(v, ", ")
+		}
+		out.Forward = &EchoForward{URI: uri, Header: flat}
 	}
 	if f != nil {
 		out.Upstream = f.target.String()
