@@ -269,9 +269,6 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 		f.entry.Error = reason
 		reason = fmt.Sprintf("upstream %s at %s: %s", f.key, f.target.Host, reason)
 	}
-	if p.opts.ErrorLog != nil {
-		p.opts.ErrorLog.Printf("%s %s: %s", r.Method, r.URL.RequestURI(), reason)
-	}
 	if status == 499 {
 		w.WriteHeader(status)
 		return

@@ -3,6 +3,7 @@ package proxy
 import (
 	"strconv"
 
+	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
 )
 
@@ -79,4 +80,23 @@ func (p *Proxy) Upstreams() []Upstream {
 		return nil
 	}
 	return t.upstreams.sorted()
+}
+
+// ServesTLS reports whether any Ingress of the loaded table has a
+// spec.tls entry, so that HTTPS is worth serving.
+func (p *Proxy) ServesTLS() bool {
+	t := p.tab.Load()
+	if t == nil {
+		return false
+	}
+	excluded := map[*manifest.Ingress]bool{}
+	for _, ing := range t.index.Excluded() {
+		excluded[ing] = true
+	}
+	for _, ing := range t.set.Ingresses {
+		if len(ing.Spec.TLS) > 0 && !excluded[ing] {
+			return true
+		}
+	}
+	return false
 }
