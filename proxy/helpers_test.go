@@ -31,7 +31,9 @@ import (
 )
 
 // loadSet loads YAML fixtures through the manifest loader.
-func loadSet(t *testing.T, paths ...string) *manifest.Set {
+func loadSet(t *testing.T, paths ...string) *manifest.Set { return loadSetB(t, paths...) }
+
+func loadSetB(t testing.TB, paths ...string) *manifest.Set {
 	t.Helper()
 	set, err := manifest.Load(context.Background(), manifest.Options{Paths: paths})
 	if err != nil {

@@ -101,10 +101,12 @@ func New(opts Options) *Proxy {
 		BufferPool:   bufferPool{},
 		ErrorHandler: p.upstreamError,
 		ErrorLog:     opts.ErrorLog,
-		// Responses stream as they arrive, as with ingress-nginx's
-		// proxy-buffering "off" default; ReverseProxy flushes unknown
-		// lengths and event streams at once whatever this says.
-		FlushInterval: 100 * time.Millisecond,
+		// Responses of unknown length (chunked streams) and event
+		// streams are flushed to the client as each read arrives, as with
+		// ingress-nginx's proxy-buffering "off" default; ReverseProxy
+		// does that whatever FlushInterval says. Zero spares responses of
+		// known length a flush timer each.
+		FlushInterval: 0,
 	}
 	return p
 }
