@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	networkingv1 "k8s.io/api/networking/v1"
+
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
 )
@@ -58,7 +60,8 @@ type Options struct {
 	// usable Secret in the manifests (or no TLS entry at all); nil
 	// makes such TLS handshakes fail.
 	Certificate func(host string) (*tls.Certificate, error)
-	// AccessLog receives one entry per request; nil logs nothing.
+	// AccessLog receives one entry per request, when the response is
+	// done; it must not keep the entry after it returns. nil logs nothing.
 	AccessLog func(*Entry)
 	// ErrorLog receives server errors (failed TLS handshakes, broken
 	// upstream connections); nil discards them.
@@ -79,6 +82,7 @@ type table struct {
 	set       *manifest.Set
 	index     *simulate.Index
 	upstreams upstreamMap
+	routes    map[routeKey]*routeInfo
 	certs     sync.Map // host -> *tls.Certificate
 }
 
@@ -118,8 +122,59 @@ func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
 	if err != nil {
 		return err
 	}
-	p.tab.Store(&table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...)})
+	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{}}
+	for _, r := range ix.Routes() {
+		k := routeKey{r.Ingress, r.Rule, r.PathIndex}
+		t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
+	}
+	p.tab.Store(t)
 	return nil
+}
+
+// routeKey names one route: a path of a rule, or a defaultBackend (rule
+// and path -1).
+type routeKey struct {
+	ing        *manifest.Ingress
+	rule, path int
+}
+
+// routeInfo is what the proxy needs about a route on every request,
+// worked out once per table so that serving a request builds no strings.
+type routeInfo struct {
+	ingress, rule string
+	backend       backendRef
+	// upstream is nil when the backend has none (or is not a Service).
+	upstream *Upstream
+}
+
+func (t *table) describe(k routeKey, host, path string, defaultBackend bool, b networkingv1.IngressBackend) *routeInfo {
+	ri := &routeInfo{ingress: k.ing.Key(), rule: host + path}
+	if defaultBackend {
+		ri.rule = "defaultBackend"
+	}
+	if s := b.Service; s != nil {
+		port := s.Port.Name
+		if port == "" {
+			port = strconv.Itoa(int(s.Port.Number))
+		}
+		ri.backend = backendRef{ns: k.ing.Namespace, svc: s.Name, port: port}
+		if u, ok := t.upstreams.resolve(t.set, ri.backend); ok {
+			ri.upstream = &u
+		}
+	}
+	return ri
+}
+
+// route returns the routeInfo of a decision, nil when nothing matched.
+func (t *table) route(d *simulate.Decision) *routeInfo {
+	if d.Ingress == nil {
+		return nil
+	}
+	k := routeKey{d.Ingress, d.Rule, d.PathIndex}
+	if ri := t.routes[k]; ri != nil {
+		return ri
+	}
+	return t.describe(k, d.Host, d.Path, d.DefaultBackend, d.Backend)
 }
 
 // Ready reports whether a table has been loaded.
@@ -130,17 +185,26 @@ type ctxKey struct{}
 // forward is what one request carries from ServeHTTP to the rewrite and
 // error hooks.
 type forward struct {
-	target *url.URL
-	path   string
-	key    string
-	entry  *Entry
+	target  *url.URL
+	path    string
+	backend backendRef
+	entry   *Entry
+}
+
+// exchange holds the per-request state in one allocation.
+type exchange struct {
+	lw logWriter
+	e  Entry
+	f  forward
 }
 
 // ServeHTTP routes r through the engine and answers, forwards or
 // describes it.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	e := &Entry{
+	x := &exchange{}
+	e, lw := &x.e, &x.lw
+	*e = Entry{
 		Time:   start,
 		Remote: r.RemoteAddr,
 		Proto:  r.Proto,
@@ -149,8 +213,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Host:   hostOnly(r.Host),
 		Path:   r.URL.RequestURI(),
 	}
-	lw := &logWriter{ResponseWriter: w}
-	p.serve(lw, r, e)
+	lw.ResponseWriter = w
+	p.serve(x, r)
 	if lw.status == 0 {
 		lw.status = http.StatusOK
 	}
@@ -162,7 +226,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, e *Entry) {
+func (p *Proxy) serve(x *exchange, r *http.Request) {
+	w, e := http.ResponseWriter(&x.lw), &x.e
 	t := p.tab.Load()
 	if t == nil {
 		e.Error = "no routing table loaded"
@@ -172,28 +237,18 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, e *Entry) {
 	// Only the engine decides where a request goes, so the proxy and
 	// `ingresskit simulate` cannot disagree.
 	d := t.index.Lookup(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: r.URL.EscapedPath(), Header: r.Header})
-	if d.Ingress != nil {
-		e.Ingress = d.Ingress.Key()
-		if d.DefaultBackend {
-			e.Rule = "defaultBackend"
-		} else {
-			e.Rule = d.Host + d.Path
-		}
-	}
 	var f *forward
 	var missing string
 	svc := d.Backend.Service
-	if svc != nil && d.Ingress != nil {
-		port := svc.Port.Name
-		if port == "" {
-			port = strconv.Itoa(int(svc.Port.Number))
-		}
-		u, key, ok := t.upstreams.resolve(t.set, d.Ingress.Namespace, svc.Name, port)
-		if ok {
-			f = &forward{target: u.URL, path: forwardPath(d, r), key: key, entry: e}
-			e.Upstream = u.URL.Host
-		} else {
-			missing = key
+	if ri := t.route(&d); ri != nil {
+		e.Ingress, e.Rule = ri.ingress, ri.rule
+		switch {
+		case ri.upstream != nil:
+			f = &x.f
+			*f = forward{target: ri.upstream.URL, path: forwardPath(d, r), backend: ri.backend, entry: e}
+			e.Upstream = ri.upstream.URL.Host
+		case svc != nil:
+			missing = ri.backend.String()
 		}
 	}
 	if p.opts.Echo {
@@ -269,7 +324,7 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	reason := err.Error()
 	if f != nil {
 		f.entry.Error = reason
-		reason = fmt.Sprintf("upstream %s at %s: %s", f.key, f.target.Host, reason)
+		reason = fmt.Sprintf("upstream %s at %s: %s", f.backend, f.target.Host, reason)
 	}
 	if status == 499 {
 		w.WriteHeader(status)

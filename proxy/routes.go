@@ -45,13 +45,13 @@ func (p *Proxy) Routes() []Route {
 			if port == "" {
 				port = strconv.Itoa(int(s.Port.Number))
 			}
-			if u, key, ok := t.upstreams.resolve(t.set, r.Ingress.Namespace, s.Name, port); ok {
-				row.Backend, row.Upstream = key, u.URL.Host
+			key := backendRef{ns: r.Ingress.Namespace, svc: s.Name, port: port}
+			row.Backend = key.String()
+			if u, ok := t.upstreams.resolve(t.set, key); ok {
+				row.Upstream = u.URL.Host
 				if u.URL.Scheme == "https" {
 					row.Upstream = u.URL.String()
 				}
-			} else {
-				row.Backend = key
 			}
 		} else if res := r.Backend.Resource; res != nil {
 			row.Backend = res.Kind + "/" + res.Name

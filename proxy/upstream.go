@@ -30,9 +30,15 @@ type Upstream struct {
 }
 
 // Key returns NS/SERVICE:PORT.
-func (u Upstream) Key() string { return backendKey(u.Namespace, u.Service, u.Port) }
+func (u Upstream) Key() string { return u.ref().String() }
 
-func backendKey(ns, svc, port string) string { return ns + "/" + svc + ":" + port }
+func (u Upstream) ref() backendRef { return backendRef{ns: u.Namespace, svc: u.Service, port: u.Port} }
+
+// backendRef names a Service port as a backend writes it.
+type backendRef struct{ ns, svc, port string }
+
+// String returns NS/SERVICE:PORT.
+func (b backendRef) String() string { return b.ns + "/" + b.svc + ":" + b.port }
 
 // String returns NS/SERVICE:PORT=HOST:PORT, the form ParseUpstream reads.
 func (u Upstream) String() string {
@@ -150,13 +156,13 @@ func ReadUpstreamsFile(path string) ([]Upstream, error) {
 
 // upstreamMap resolves backends to upstreams. Later entries win, so a
 // flag given after a file overrides it.
-type upstreamMap map[string]Upstream
+type upstreamMap map[backendRef]Upstream
 
 func newUpstreamMap(lists ...[]Upstream) upstreamMap {
 	m := upstreamMap{}
 	for _, l := range lists {
 		for _, u := range l {
-			m[u.Key()] = u
+			m[u.ref()] = u
 		}
 	}
 	return m
@@ -167,22 +173,21 @@ func newUpstreamMap(lists ...[]Upstream) upstreamMap {
 // Service in the manifests, when present, links the two, as the
 // controllers resolve service.port.name through the Service's ports
 // (k8s.io/api/networking/v1 ServiceBackendPort).
-func (m upstreamMap) resolve(set *manifest.Set, ns, svc, port string) (Upstream, string, bool) {
-	key := backendKey(ns, svc, port)
-	if u, ok := m[key]; ok {
-		return u, key, true
+func (m upstreamMap) resolve(set *manifest.Set, b backendRef) (Upstream, bool) {
+	if u, ok := m[b]; ok {
+		return u, true
 	}
 	if set == nil {
-		return Upstream{}, key, false
+		return Upstream{}, false
 	}
-	s := set.Service(ns, svc)
+	s := set.Service(b.ns, b.svc)
 	if s == nil {
-		return Upstream{}, key, false
+		return Upstream{}, false
 	}
 	for _, p := range s.Spec.Ports {
 		num := strconv.Itoa(int(p.Port))
 		var other string
-		switch port {
+		switch b.port {
 		case num:
 			other = p.Name
 		case p.Name:
@@ -191,11 +196,11 @@ func (m upstreamMap) resolve(set *manifest.Set, ns, svc, port string) (Upstream,
 		if other == "" {
 			continue
 		}
-		if u, ok := m[backendKey(ns, svc, other)]; ok {
-			return u, key, true
+		if u, ok := m[backendRef{ns: b.ns, svc: b.svc, port: other}]; ok {
+			return u, true
 		}
 	}
-	return Upstream{}, key, false
+	return Upstream{}, false
 }
 
 // sorted returns the upstreams ordered by key.
