@@ -180,6 +180,14 @@ func (t *table) route(d *simulate.Decision) *routeInfo {
 // Ready reports whether a table has been loaded.
 func (p *Proxy) Ready() bool { return p.tab.Load() != nil }
 
+var (
+	_ http.Handler        = (*Proxy)(nil)
+	_ httputil.BufferPool = bufferPool{}
+	_ http.ResponseWriter = (*logWriter)(nil)
+	_ http.Hijacker       = (*logWriter)(nil)
+	_ http.Flusher        = (*logWriter)(nil)
+)
+
 type ctxKey struct{}
 
 // forward is what one request carries from ServeHTTP to the rewrite and

@@ -11,10 +11,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/websocket"
@@ -387,5 +389,39 @@ func TestHostOnly(t *testing.T) {
 		if got := hostOnly(in); got != want {
 			t.Errorf("hostOnly(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// An upstream slower than ResponseHeaderTimeout gives 504 with the
+// reason.
+func TestUpstreamTimeout(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	set := loadSet(t, "testdata/routes.yaml")
+	p := New(Options{ResponseHeaderTimeout: 50 * time.Millisecond})
+	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(slow.URL, "http://"))}); err != nil {
+		t.Fatal(err)
+	}
+	resp := serveOnce(t, p, "http://example.com/users")
+	if resp.Code != http.StatusGatewayTimeout || !strings.Contains(resp.Body.String(), "timeout awaiting response headers") {
+		t.Errorf("got %d %q, want 504 naming the timeout", resp.Code, resp.Body)
+	}
+}
+
+// Request headers beyond MaxHeaderBytes are refused with 431 before
+// routing, as nginx refuses them past large_client_header_buffers.
+func TestHeaderLimit(t *testing.T) {
+	r, _ := routesProxy(t, Options{})
+	res := curl(t, "-H", "X-Big: "+strings.Repeat("a", DefaultMaxHeaderBytes+4096),
+		"--resolve", resolve("example.com", r.httpPort), "http://example.com:"+r.httpPort+"/users")
+	if res.status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("status %d, want 431", res.status)
 	}
 }
