@@ -175,3 +175,41 @@ func TestReadUpstreams(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// The watcher's stamp changes with every edit Load would see, and only
+// then.
+func TestStamp(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ups := filepath.Join(t.TempDir(), "upstreams.txt")
+	writeFile(t, filepath.Join(dir, "a.yaml"), "a")
+	writeFile(t, ups, "default/a:80=127.0.0.1:1\n")
+	flat := Source{Manifests: manifest.Options{Paths: []string{dir}}, UpstreamsFile: ups}
+	deep := Source{Manifests: manifest.Options{Paths: []string{dir}, Recursive: true}}
+	tests := []struct {
+		name        string
+		src         Source
+		edit        func()
+		wantChanged bool
+	}{
+		{"nothing", flat, func() {}, false},
+		{"edit", flat, func() { writeFile(t, filepath.Join(dir, "a.yaml"), "ab") }, true},
+		{"new file", flat, func() { writeFile(t, filepath.Join(dir, "b.yaml"), "b") }, true},
+		{"removed file", flat, func() { _ = os.Remove(filepath.Join(dir, "b.yaml")) }, true},
+		{"upstreams file", flat, func() { writeFile(t, ups, "default/a:80=127.0.0.1:2\n") }, true},
+		{"subdirectory without -R", flat, func() { writeFile(t, filepath.Join(sub, "c.yaml"), "c") }, false},
+		{"subdirectory with -R", deep, func() { writeFile(t, filepath.Join(sub, "c.yaml"), "cc") }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := stamp(tt.src)
+			tt.edit()
+			if changed := stamp(tt.src) != before; changed != tt.wantChanged {
+				t.Errorf("stamp changed = %v, want %v", changed, tt.wantChanged)
+			}
+		})
+	}
+}

@@ -244,7 +244,7 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 	}
 	// Only the engine decides where a request goes, so the proxy and
 	// `ingresskit simulate` cannot disagree.
-	d := t.index.Lookup(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: r.URL.EscapedPath(), Header: r.Header})
+	d := t.index.Lookup(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: r.URL.EscapedPath(), Header: r.Header, URL: e.Path})
 	var f *forward
 	var missing string
 	svc := d.Backend.Service
