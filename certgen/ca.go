@@ -59,7 +59,8 @@ type CAOptions struct {
 	Now func() time.Time
 }
 
-// CA is a certificate authority that can sign leaf certificates.
+// CA is a certificate authority that can sign leaf certificates. Its
+// methods are safe for concurrent use.
 type CA struct {
 	// Cert is the CA certificate.
 	Cert *x509.Certificate
@@ -203,28 +204,42 @@ func LoadOrCreateCA(ctx context.Context, opts CAOptions) (*CA, error) {
 	if opts.CertFile != "" {
 		return readCA(certPath, keyPath)
 	}
-	_, certErr := os.Stat(certPath)
-	_, keyErr := os.Stat(keyPath)
-	if errors.Is(certErr, fs.ErrNotExist) && keyErr == nil {
-		return nil, fmt.Errorf("%s exists without %s: restore the certificate, or remove the key to make a new CA", keyPath, CACertFile)
+	// A creator in a directory that held other files publishes the key
+	// and then the certificate; a reader that finds a young key alone
+	// waits for the certificate.
+	const settle = 2 * time.Second
+	deadline := time.Now().Add(settle)
+	for {
+		_, certErr := os.Stat(certPath)
+		keySt, keyErr := os.Stat(keyPath)
+		certMissing, keyMissing := errors.Is(certErr, fs.ErrNotExist), errors.Is(keyErr, fs.ErrNotExist)
+		switch {
+		case certMissing && keyMissing:
+			ca, err := NewCA(opts)
+			if err != nil {
+				return nil, err
+			}
+			won, err := installCA(filepath.Dir(certPath), ca)
+			if err != nil {
+				return nil, err
+			}
+			if won {
+				ca.CertPath, ca.KeyPath, ca.Created = certPath, keyPath, true
+				return ca, nil
+			}
+		case certMissing && keyErr == nil:
+			if time.Since(keySt.ModTime()) > settle || time.Now().After(deadline) {
+				return nil, fmt.Errorf("%s exists without %s: restore the certificate, or remove the key to make a new CA", keyPath, CACertFile)
+			}
+		default:
+			return readCA(certPath, keyPath)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	if !errors.Is(certErr, fs.ErrNotExist) || !errors.Is(keyErr, fs.ErrNotExist) {
-		return readCA(certPath, keyPath)
-	}
-	ca, err := NewCA(opts)
-	if err != nil {
-		return nil, err
-	}
-	dir := filepath.Dir(certPath)
-	won, err := installCA(dir, ca)
-	if err != nil {
-		return nil, err
-	}
-	if !won {
-		return readCA(certPath, keyPath)
-	}
-	ca.CertPath, ca.KeyPath, ca.Created = certPath, keyPath, true
-	return ca, nil
 }
 
 func caPaths(opts CAOptions) (certPath, keyPath string, err error) {
@@ -259,14 +274,17 @@ func installCA(dir string, ca *CA) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		return false, fmt.Errorf("create CA directory: %w", err)
+	}
 	if err := atomicfile.Write(filepath.Join(tmp, CAKeyFile), keyPEM, atomicfile.Options{Mode: 0o600, ForceMode: true}); err != nil {
 		return false, fmt.Errorf("save CA key: %w", err)
 	}
 	if err := atomicfile.Write(filepath.Join(tmp, CACertFile), ca.CertPEM, atomicfile.Options{Mode: 0o644}); err != nil {
 		return false, fmt.Errorf("save CA certificate: %w", err)
 	}
-	// Rename replaces a missing or empty directory in one step. A
-	// directory holding other files is filled file by file instead.
+	// Rename puts both files in place at once where the directory is
+	// missing or empty; it fails when another creator got there first.
 	if err := os.Rename(tmp, dir); err == nil {
 		return true, nil
 	}
@@ -275,20 +293,25 @@ func installCA(dir string, ca *CA) (bool, error) {
 			return true, nil
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, CACertFile)); err == nil {
-		return false, nil
-	}
+	// A hard link publishes a file only if the name is free, so exactly
+	// one creator wins the key; the certificate follows it.
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return false, fmt.Errorf("create CA directory: %w", err)
 	}
-	if err := atomicfile.Write(filepath.Join(dir, CAKeyFile), keyPEM, atomicfile.Options{Mode: 0o600, ForceMode: true}); err != nil {
-		if errors.Is(err, atomicfile.ErrExists) {
-			return false, nil
+	for _, name := range []string{CAKeyFile, CACertFile} {
+		err := os.Link(filepath.Join(tmp, name), filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrExist) {
+			if name == CAKeyFile {
+				return false, nil
+			}
+			return false, fmt.Errorf("save CA certificate: %s appeared while the CA was being made", filepath.Join(dir, name))
 		}
-		return false, fmt.Errorf("save CA key: %w", err)
-	}
-	if err := atomicfile.Write(filepath.Join(dir, CACertFile), ca.CertPEM, atomicfile.Options{Mode: 0o644}); err != nil {
-		return false, fmt.Errorf("save CA certificate: %w", err)
+		if err != nil {
+			// File systems without hard links get a plain rename.
+			if err := os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
+				return false, fmt.Errorf("save CA: %w", err)
+			}
+		}
 	}
 	return true, nil
 }

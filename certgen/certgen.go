@@ -48,8 +48,9 @@ const (
 // KeyTypes lists the key types, sorted.
 var KeyTypes = []KeyType{KeyECDSA, KeyEd25519, KeyRSA}
 
-// RSA key sizes. The Baseline Requirements (section 6.1.5) ask for at
-// least 2048 bits; 2048 is mkcert's leaf default.
+// DefaultRSAKeySize is the RSA key size of a leaf when none is given. The
+// Baseline Requirements (section 6.1.5) ask for at least 2048 bits; 2048
+// is mkcert's leaf default (cert.go generateKey).
 const DefaultRSAKeySize = 2048
 
 // RSAKeySizes lists the accepted RSA key sizes.

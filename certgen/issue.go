@@ -109,9 +109,9 @@ func issue(opts IssueOptions, ca *CA) (*Leaf, error) {
 	case validity == 0:
 		validity = DefaultValidity
 	case validity < 0:
-		return nil, fmt.Errorf("validity %v is negative", validity)
+		return nil, fmt.Errorf("validity of %s is negative", Days(validity))
 	case validity > MaxValidity:
-		return nil, fmt.Errorf("validity %v is longer than the %d days browsers accept for a leaf certificate", validity, int(MaxValidity/(24*time.Hour)))
+		return nil, fmt.Errorf("validity of %s is longer than the %s browsers accept for a leaf certificate", Days(validity), Days(MaxValidity))
 	}
 	now := time.Now
 	if opts.Now != nil {
@@ -279,4 +279,17 @@ func appendIP(ips []net.IP, ip net.IP) []net.IP {
 		}
 	}
 	return append(ips, ip)
+}
+
+// Days formats d in days when it is a whole number of them, else as
+// time.Duration does.
+func Days(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d == day:
+		return "1 day"
+	case d > 0 && d%day == 0:
+		return fmt.Sprintf("%d days", d/day)
+	}
+	return d.String()
 }

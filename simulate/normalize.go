@@ -18,9 +18,22 @@ import "strings"
 // path must start with "/" and carry no query string; a path that does
 // not start with "/" is treated as if it did.
 func NormalizePath(path string) string {
-	if isClean(path) {
-		return path
+	for !isClean(path) {
+		next := normalizeOnce(path)
+		if next == path {
+			break
+		}
+		// Decoding can make a new escape or dot segment of what was
+		// not one ("%%32e" decodes to "%2e"): repeat until nothing
+		// changes, so that normalizing twice changes nothing.
+		path = next
 	}
+	return path
+}
+
+// normalizeOnce makes one pass of decoding, slash merging and dot-segment
+// removal.
+func normalizeOnce(path string) string {
 	// Decode unreserved escapes.
 	var b strings.Builder
 	b.Grow(len(path) + 1)

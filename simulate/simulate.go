@@ -14,11 +14,13 @@
 package simulate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -180,7 +182,8 @@ type Decision struct {
 	// RewritePath, when not empty, is the path the backend would receive
 	// (set by profiles).
 	RewritePath string
-	// Notes are remarks of the profile about this answer.
+	// Notes are remarks about this answer: how the winning path was
+	// read (PathMatch.Note) and what the profile adds.
 	Notes []string
 }
 
@@ -239,10 +242,12 @@ const (
 // route is the internal form of a Route.
 type route struct {
 	Route
-	kind    hostKind
-	rank    int // order of the Ingress under Profile.Less
-	invalid string
-	shadow  *route
+	kind      hostKind
+	lowerHost string
+	notes     []string // Match.Note, for Decision.Notes
+	rank      int      // order of the Ingress under Profile.Less
+	invalid   string
+	shadow    *route
 }
 
 // group holds the routes of one host pattern.
@@ -257,6 +262,7 @@ type group struct {
 // Index is the compiled routing table. It is safe for concurrent use.
 type Index struct {
 	profile  Profile
+	decorate bool // false for Spec, whose Decorate does nothing
 	exact    map[string]*group
 	wildcard map[string]*group // by the suffix after "*."
 	any      *group
@@ -280,8 +286,10 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	if p == nil {
 		p = Spec{}
 	}
+	_, plain := p.(Spec)
 	ix := &Index{
 		profile:  p,
+		decorate: !plain,
 		exact:    map[string]*group{},
 		wildcard: map[string]*group{},
 		tlsExact: map[string][]TLS{},
@@ -402,7 +410,7 @@ func (ix *Index) addIngress(ing *manifest.Ingress, rank int) {
 			if hp.PathType != nil {
 				pt = *hp.PathType
 			}
-			r := &route{Route: Route{Ingress: ing, Rule: ri, PathIndex: pi, Host: rule.Host, Path: hp.Path, PathType: pt, Backend: hp.Backend, ShadowedBy: -1}, kind: g.kind, rank: rank}
+			r := &route{Route: Route{Ingress: ing, Rule: ri, PathIndex: pi, Host: rule.Host, Path: hp.Path, PathType: pt, Backend: hp.Backend, ShadowedBy: -1}, kind: g.kind, lowerHost: g.pattern, rank: rank}
 			ix.routes = append(ix.routes, r)
 			m, ok, reason := ix.profile.PathMatch(ing, ri, hp)
 			if !ok {
@@ -424,6 +432,9 @@ func (ix *Index) addIngress(ing *manifest.Ingress, rank int) {
 				g.custom = append(g.custom, r)
 			}
 			r.Match = m
+			if m.Note != "" {
+				r.notes = []string{m.Note}
+			}
 		}
 	}
 	for ti, t := range ing.Spec.TLS {
@@ -439,6 +450,10 @@ func (ix *Index) addIngress(ing *manifest.Ingress, rank int) {
 			}
 		}
 		for _, h := range hosts {
+			if h == "" {
+				// invalid (validateIngressTLS): covers nothing
+				continue
+			}
 			h = strings.ToLower(h)
 			if suffix, ok := strings.CutPrefix(h, "*."); ok {
 				ix.tlsWild[suffix] = append(ix.tlsWild[suffix], entry)
@@ -487,6 +502,9 @@ func (g *group) finish() {
 // marks the losers as shadowed, and records conflicts: rules of the same
 // host, path and pathType with different backends.
 func finishList(rs []*route) {
+	if len(rs) < 2 {
+		return
+	}
 	sort.SliceStable(rs, func(i, j int) bool { return earlier(rs[i], rs[j]) })
 	type decl struct {
 		path string
@@ -531,20 +549,29 @@ func SameBackend(a, b networkingv1.IngressBackend) bool {
 
 // sortRoutes orders routes for Routes: exact hosts, wildcard hosts, rules
 // without a host, then defaultBackends; by host; then by precedence.
+// The order is total (routes differ at least in Ingress, rule or path),
+// so an unstable sort is deterministic.
 func (ix *Index) sortRoutes() {
-	sort.SliceStable(ix.routes, func(i, j int) bool {
-		a, b := ix.routes[i], ix.routes[j]
+	slices.SortFunc(ix.routes, func(a, b *route) int {
 		if a.kind != b.kind {
-			return a.kind < b.kind
+			return cmp.Compare(a.kind, b.kind)
 		}
-		ah, bh := strings.ToLower(a.Host), strings.ToLower(b.Host)
-		if ah != bh {
-			return ah < bh
+		if c := strings.Compare(a.lowerHost, b.lowerHost); c != 0 {
+			return c
 		}
 		if (a.invalid == "") != (b.invalid == "") {
-			return a.invalid == ""
+			if a.invalid == "" {
+				return -1
+			}
+			return 1
 		}
-		return better(a, b)
+		switch {
+		case better(a, b):
+			return -1
+		case better(b, a):
+			return 1
+		}
+		return 0
 	})
 }
 
@@ -581,7 +608,10 @@ func (g *group) match(path string) *route {
 // CanonicalHost returns the host of a Host header as rules are matched
 // against it: without port, without a trailing dot, in lower case.
 func CanonicalHost(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
+	if !strings.Contains(host, ":") {
+		// the common case: no port, nothing to split (and no error to
+		// allocate)
+	} else if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
 		host = host[1 : len(host)-1]
@@ -652,20 +682,37 @@ func (ix *Index) lookup(req Request) (Decision, hostKind) {
 		d.Backend = won.Backend
 		d.Match = won.Match
 		d.Conflict = won.Conflict
+		// Shared and read-only: its capacity equals its length, so a
+		// profile's append in Decorate copies it.
+		d.Notes = won.notes
 	}
 	if strings.EqualFold(req.Scheme, "https") {
 		d.TLS = ix.tlsFor(d.Ingress, host)
 	}
-	ix.profile.Decorate(&d, req)
+	if ix.decorate {
+		// A separate variable, so that only decorating profiles pay
+		// for the Decision escaping to the heap.
+		dd := d
+		ix.profile.Decorate(&dd, req)
+		d = dd
+	}
 	return d, tried
 }
 
 // tlsFor returns the TLS entry serving host: the answering Ingress's own
-// entry first (manifest.(*Ingress).TLSFor), then the entries of the other
-// Ingresses in profile order, an exact host before a wildcard.
+// entry first, then the entries of the other Ingresses in profile order.
+// An entry naming the host exactly comes before one that covers it by a
+// wildcard or by naming no hosts, as ingress-nginx picks the Secret
+// (kubernetes/ingress-nginx internal/ingress/controller/controller.go,
+// extractTLSSecretName: an exact host in spec.tls first, then any
+// certificate valid for the host).
 func (ix *Index) tlsFor(ing *manifest.Ingress, host string) *TLS {
 	if ing != nil {
-		if n := ing.TLSFor(host); n >= 0 {
+		n := exactTLS(ing, host)
+		if n < 0 {
+			n = ing.TLSFor(host)
+		}
+		if n >= 0 {
 			return &TLS{Ingress: ing, Index: n, SecretName: ing.Spec.TLS[n].SecretName}
 		}
 	}
@@ -692,6 +739,19 @@ func (ix *Index) tlsFor(ing *manifest.Ingress, host string) *TLS {
 		}
 	}
 	return nil
+}
+
+// exactTLS returns the first spec.tls entry of ing that names host
+// itself, or -1.
+func exactTLS(ing *manifest.Ingress, host string) int {
+	for n, t := range ing.Spec.TLS {
+		for _, h := range t.Hosts {
+			if strings.EqualFold(h, host) {
+				return n
+			}
+		}
+	}
+	return -1
 }
 
 // Profile returns the profile the index was compiled with.

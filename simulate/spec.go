@@ -36,11 +36,15 @@ func (Spec) NormalizePath(path string) string { return NormalizePath(path) }
 // and Prefix is what the common controllers do for a plain path.
 //
 // Paths the API server would reject are left out, as a cluster would
-// never hold them (validateIngressPath): Exact and Prefix paths must be
-// absolute and must not contain "//", "/./", "/../", "%2f" or "%2F" nor
-// end in "/.." or "/."; every path that is not empty must be absolute.
-// An empty ImplementationSpecific path (allowed by the validation) is
-// treated as "/".
+// never hold them (validateHTTPIngressPath): Exact and Prefix paths
+// must be absolute and must not contain "//", "/./", "/../", "%2f" or
+// "%2F" nor end in "/.." or "/.". An ImplementationSpecific path needs
+// only be absolute when not empty; the spec profile reads an empty one as
+// "/" and leaves out one that would not be a valid Prefix path, since it
+// cannot be read as Prefix. A path without pathType (only possible in
+// input the loader converted from an older API version) counts as
+// ImplementationSpecific, the default of extensions/v1beta1 and
+// networking.k8s.io/v1beta1.
 func (Spec) PathMatch(_ *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
 	pt := networkingv1.PathTypeImplementationSpecific
 	if p.PathType != nil {
@@ -60,8 +64,8 @@ func (Spec) PathMatch(_ *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath
 		if path == "" {
 			path = "/"
 		}
-		if !strings.HasPrefix(path, "/") {
-			return PathMatch{}, false, "path must be an absolute path"
+		if reason := invalidSpecPath(path); reason != "" {
+			return PathMatch{}, false, reason + " to be read as Prefix, as the spec profile reads ImplementationSpecific"
 		}
 		return PathMatch{Kind: MatchPrefix, Path: path, Note: "ImplementationSpecific treated as Prefix (spec profile)"}, true, ""
 	default:
