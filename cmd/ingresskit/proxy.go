@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/printer"
 	"github.com/ingresskit/ingresskit/proxy"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 type proxyOptions struct {
@@ -31,10 +33,12 @@ type proxyOptions struct {
 	Echo          bool
 	LogFormat     string
 	IngressClass  string
-	CADir         string
+	Profile       string
+	CA            caFlags
 	Watch         bool
 
 	upstreams []proxy.Upstream
+	profile   simulate.Profile
 }
 
 func newProxyCmd(io *IO, runF func(*proxyOptions) error) *cobra.Command {
@@ -86,6 +90,13 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 					return usageErrorf("--%s %d is not 0-65535", port.name, port.v)
 				}
 			}
+			if opts.Profile != "" {
+				p, ok := simulate.ProfileByName(opts.Profile)
+				if !ok {
+					return usageErrorf("unknown profile %q: must be one of %s", opts.Profile, strings.Join(simulate.ProfileNames(), ", "))
+				}
+				opts.profile = p
+			}
 			for _, s := range opts.Upstreams {
 				u, err := proxy.ParseUpstream(s)
 				if err != nil {
@@ -112,8 +123,9 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 	f.StringVar(&opts.UpstreamsFile, "upstreams", "", "file of <ns>/<service>:<port>=<host>:<port> lines")
 	f.BoolVar(&opts.Echo, "echo", false, "answer every request with its routing decision as JSON instead of forwarding it")
 	enumFlag(cmd, &opts.LogFormat, "log-format", "", "text", printer.AccessLogFormats, "access log format")
-	f.StringVar(&opts.IngressClass, "class", "", "serve only the Ingresses of this IngressClass (default every Ingress)")
-	f.StringVar(&opts.CADir, "ca-dir", "", "directory of the local CA (default $"+certgen.EnvCADir+" or the user config directory)")
+	f.StringVar(&opts.IngressClass, "ingress-class", "", "serve only the Ingresses of this IngressClass (default every Ingress)")
+	f.StringVar(&opts.Profile, "profile", "", "controller semantics: "+strings.Join(simulate.ProfileNames(), ", ")+" (default spec)")
+	opts.CA.addFlags(cmd, "issue host certificates with")
 	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change")
 	_ = cmd.MarkFlagFilename("upstreams")
 	return cmd
@@ -150,12 +162,13 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	var caOnce sync.Once
 	loadCA := func() (*certgen.CA, error) {
 		caOnce.Do(func() {
-			ca, caErr = certgen.LoadOrCreateCA(ctx, certgen.CAOptions{Dir: opts.CADir})
+			ca, caErr = certgen.LoadOrCreateCA(ctx, opts.CA.options())
 		})
 		return ca, caErr
 	}
 	p := proxy.New(proxy.Options{
 		IngressClass: opts.IngressClass,
+		Profile:      opts.profile,
 		Echo:         opts.Echo,
 		AccessLog: func(e *proxy.Entry) {
 			logMu.Lock()

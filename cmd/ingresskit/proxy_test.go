@@ -38,15 +38,17 @@ func TestProxyFlags(t *testing.T) {
 			name: "everything",
 			args: []string{"-f", "x.yaml", "--address", "0.0.0.0", "--http-port", "80", "--https-port", "0", "--https",
 				"--upstream", "default/users:80=127.0.0.1:9001", "--upstreams", "up.txt", "--echo",
-				"--log-format", "json", "--class", "nginx", "--ca-dir", "ca", "--watch=false"},
+				"--log-format", "json", "--ingress-class", "nginx", "--profile", "spec", "--ca-dir", "ca", "--watch=false"},
 			want: proxyOptions{Address: "0.0.0.0", HTTPPort: 80, HTTPSPort: 0, HTTPS: true,
 				Upstreams: []string{"default/users:80=127.0.0.1:9001"}, UpstreamsFile: "up.txt", Echo: true,
-				LogFormat: "json", IngressClass: "nginx", CADir: "ca"},
+				LogFormat: "json", IngressClass: "nginx", Profile: "spec", CA: caFlags{Dir: "ca"}},
 		},
 		{name: "no input", args: nil, err: "no input"},
 		{name: "bad upstream", args: []string{"-f", "x.yaml", "--upstream", "users:80=127.0.0.1:9001"}, err: "has no namespace"},
 		{name: "host name address", args: []string{"-f", "x.yaml", "--address", "example.com"}, err: "not an IP address"},
 		{name: "port out of range", args: []string{"-f", "x.yaml", "--http-port", "70000"}, err: "not 0-65535"},
+		{name: "unknown profile", args: []string{"-f", "x.yaml", "--profile", "nope"}, err: "unknown profile \"nope\""},
+		{name: "ca cert without key", args: []string{"-f", "x.yaml", "--ca-cert", "ca.crt"}, err: "ca-key"},
 		{name: "bad log format", args: []string{"-f", "x.yaml", "--log-format", "xml"}, err: "must be one of json, text"},
 	}
 	for _, tt := range tests {
@@ -68,7 +70,7 @@ func TestProxyFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Files, got.upstreams = nil, fileFlags{}, nil
+			got.IO, got.Files, got.upstreams, got.profile = nil, fileFlags{}, nil, nil
 			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(proxyOptions{})); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
