@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
@@ -423,5 +424,62 @@ func TestHeaderLimit(t *testing.T) {
 		"--resolve", resolve("example.com", r.httpPort), "http://example.com:"+r.httpPort+"/users")
 	if res.status != http.StatusRequestHeaderFieldsTooLarge {
 		t.Errorf("status %d, want 431", res.status)
+	}
+}
+
+// Shutdown stops listening at once and lets a request in flight finish.
+func TestGracefulShutdown(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		_, _ = w.Write([]byte("done"))
+	}))
+	defer slow.Close()
+	set := loadSet(t, "testdata/routes.yaml")
+	p := New(Options{})
+	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(slow.URL, "http://"))}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() {
+		served <- p.Serve(ctx, ServeOptions{HTTPSPort: -1, Ready: func(h, _ string) { addr <- h }})
+	}()
+	front := <-addr
+	type result struct {
+		body string
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+front+"/users", nil)
+		req.Host = "example.com"
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		got <- result{string(b), err}
+	}()
+	<-started
+	cancel()
+	// New connections are refused while the request is still in flight.
+	waitFor(t, "the listener to close", func() bool {
+		c, err := net.Dial("tcp", front)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	close(release)
+	if r := <-got; r.err != nil || r.body != "done" {
+		t.Errorf("request in flight got %q, %v; want done", r.body, r.err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }
