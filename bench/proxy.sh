@@ -152,12 +152,15 @@ wait_port() {
 
 "$NGINX" -e "$work/upstream.error.log" -c "$work/upstream.conf" -p "$work" &
 pids+=($!)
+upstream_pid=$!
 "$NGINX" -e "$work/nginx.error.log" -c "$work/nginx.conf" -p "$work" &
 pids+=($!)
+nginx_pid=$!
 # The access log is written as in real use, to a file.
 "$work/ingresskit" proxy -f "$work/routes.yaml" --upstreams "$work/upstreams.txt" \
 	--http-port "$PROXY_PORT" --watch=false >"$work/access.log" 2>"$work/proxy.err" &
 pids+=($!)
+proxy_pid=$!
 for port in "$UPSTREAM_PORT" "$NGINX_PORT" "$PROXY_PORT"; do wait_port "$port"; done
 
 # Every request goes to the same route, h7.example/p3/..., on a host and
@@ -169,11 +172,30 @@ check() {
 check "$NGINX_PORT"
 check "$PROXY_PORT"
 
-# One wrk run; prints "requests/s p50 p90 p99 non-2xx" with latencies in ms.
+# cpu_ticks PID: CPU time (user + system, in clock ticks) used so far by
+# PID and its children (the nginx workers).
+cpu_ticks() {
+	local total=0 p
+	for p in "$1" $(pgrep -P "$1" || true); do
+		if [ -r "/proc/$p/stat" ]; then
+			total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat")))
+		fi
+	done
+	echo "$total"
+}
+hz=$(getconf CLK_TCK)
+
+# One wrk run against port $1, whose server process is $2; prints
+# "requests/s p50 p90 p99 non-2xx cpu-us/request" with latencies in ms. CPU
+# time per request is what the server itself spent, which other load on
+# the machine does not change much, unlike requests/s.
 load() {
+	local before after
+	before=$(cpu_ticks "$2")
 	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Host: h7.example' \
 		"http://127.0.0.1:$1/p3/item" >"$work/wrk.out"
-	awk '
+	after=$(cpu_ticks "$2")
+	awk -v ticks=$((after - before)) -v hz="$hz" '
 		function ms(v) {
 			if (v ~ /us$/) return v / 1000
 			if (v ~ /ms$/) return v + 0
@@ -183,7 +205,8 @@ load() {
 		/Requests\/sec:/ { rps = $2 }
 		/^ +50%/ { p50 = ms($2) } /^ +90%/ { p90 = ms($2) } /^ +99%/ { p99 = ms($2) }
 		/Non-2xx/ { errors = $NF }
-		END { printf "%.0f %.2f %.2f %.2f %d\n", rps, p50, p90, p99, errors }
+		/requests in/ { total = $1 }
+		END { printf "%.0f %.2f %.2f %.2f %d %.1f\n", rps, p50, p90, p99, errors, ticks / hz * 1e6 / total }
 	' "$work/wrk.out"
 }
 
@@ -192,21 +215,24 @@ load() {
 # median round of each (by requests/s).
 ROUNDS=${ROUNDS:-3}
 targets=("upstream direct:$UPSTREAM_PORT" "nginx:$NGINX_PORT" "ingresskit proxy:$PROXY_PORT")
+declare -A server=([$UPSTREAM_PORT]=$upstream_pid [$NGINX_PORT]=$nginx_pid [$PROXY_PORT]=$proxy_pid)
 for round in $(seq "$ROUNDS"); do
 	for t in "${targets[@]}"; do
-		load "${t##*:}" >>"$work/results.${t##*:}"
+		load "${t##*:}" "${server[${t##*:}]}" >>"$work/results.${t##*:}"
 	done
 done
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds, $((HOSTS * PATHS)) routes, $(nproc) CPUs, $("$NGINX" -v 2>&1 | sed 's/.*: //')"
-printf "%-18s %12s %10s %10s %10s %8s\n" target "requests/s" "p50 ms" "p90 ms" "p99 ms" non-2xx
+printf "%-18s %12s %10s %10s %10s %8s %14s\n" target "requests/s" "p50 ms" "p90 ms" "p99 ms" non-2xx "CPU us/request"
 for t in "${targets[@]}"; do
 	sort -n "$work/results.${t##*:}" | awk -v name="${t%:*}" -v n="$ROUNDS" '
-		NR == int((n + 1) / 2) { printf "%-18s %12s %10s %10s %10s %8s\n", name, $1, $2, $3, $4, $5 }'
+		NR == int((n + 1) / 2) { printf "%-18s %12s %10s %10s %10s %8s %14s\n", name, $1, $2, $3, $4, $5, $6 }'
 done
 nginx_rps=$(sort -n "$work/results.$NGINX_PORT" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $1 }')
 proxy_rps=$(sort -n "$work/results.$PROXY_PORT" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $1 }')
 nginx_p99=$(sort -n "$work/results.$NGINX_PORT" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $4 }')
 proxy_p99=$(sort -n "$work/results.$PROXY_PORT" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $4 }')
-awk -v a="$proxy_rps" -v b="$nginx_rps" -v c="$proxy_p99" -v d="$nginx_p99" \
-	'BEGIN { printf "ingresskit/nginx: %.2f x requests/s, %.2f x p99 latency\n", a / b, c / d }'
+nginx_cpu=$(sort -n -k6 "$work/results.$NGINX_PORT" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $6 }')
+proxy_cpu=$(sort -n -k6 "$work/results.$PROXY_PORT" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $6 }')
+awk -v a="$proxy_rps" -v b="$nginx_rps" -v c="$proxy_p99" -v d="$nginx_p99" -v e="$proxy_cpu" -v f="$nginx_cpu" \
+	'BEGIN { printf "ingresskit/nginx: %.2f x requests/s, %.2f x p99 latency, %.2f x CPU per request (medians)\n", a / b, c / d, e / f }'
