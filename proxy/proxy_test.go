@@ -483,3 +483,32 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("serve: %v", err)
 	}
 }
+
+// A kept-alive upstream connection that the upstream closed while idle
+// fails on reuse, and the request is retried once on a new connection.
+func TestUpstreamClosesIdleConnections(t *testing.T) {
+	up := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.Method+" ok")
+	}))
+	up.Config.IdleTimeout = 20 * time.Millisecond
+	up.Start()
+	defer up.Close()
+	set := loadSet(t, "testdata/routes.yaml")
+	p := New(Options{})
+	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(up.URL, "http://"))}); err != nil {
+		t.Fatal(err)
+	}
+	// Only idempotent requests: for the others net/http.Transport, which
+	// carries them, has the same race between reuse and the upstream's
+	// close, and nothing may retry them.
+	for i, method := range []string{"GET", "GET", "OPTIONS", "GET"} {
+		req := newRequest(t, "http://example.com/users")
+		req.Method = method
+		resp := serve(p, req)
+		if resp.Code != http.StatusOK || resp.Body.String() != method+" ok" {
+			t.Errorf("request %d (%s): %d %q", i, method, resp.Code, resp.Body)
+		}
+		// Longer than the upstream's idle timeout.
+		time.Sleep(40 * time.Millisecond)
+	}
+}

@@ -14,8 +14,19 @@ import (
 // upstreams take all the traffic, so the idle pool per host is large
 // enough to hold every concurrent connection and none is closed and
 // redialed under load.
-func newTransport(opts Options) *http.Transport {
+func newTransport(opts Options) http.RoundTripper {
 	d := &net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second}
+	return &h1Transport{
+		dialer:                d,
+		fallback:              newStdTransport(opts, d),
+		responseHeaderTimeout: opts.ResponseHeaderTimeout,
+		idleTimeout:           60 * time.Second,
+		maxIdlePerHost:        320,
+		idle:                  map[string][]*h1Conn{},
+	}
+}
+
+func newStdTransport(opts Options, d *net.Dialer) *http.Transport {
 	return &http.Transport{
 		DialContext:           d.DialContext,
 		MaxIdleConns:          1024,
