@@ -512,3 +512,21 @@ func TestUpstreamClosesIdleConnections(t *testing.T) {
 		time.Sleep(40 * time.Millisecond)
 	}
 }
+
+// An https:// upstream with a self-signed certificate is reached, as
+// ingress-nginx reaches backends with backend-protocol HTTPS.
+func TestHTTPSUpstream(t *testing.T) {
+	up := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "tls upstream "+r.URL.Path)
+	}))
+	defer up.Close()
+	set := loadSet(t, "testdata/routes.yaml")
+	p := New(Options{})
+	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+up.URL)}); err != nil {
+		t.Fatal(err)
+	}
+	resp := serveOnce(t, p, "http://example.com/users/1")
+	if resp.Code != http.StatusOK || resp.Body.String() != "tls upstream /users/1" {
+		t.Errorf("got %d %q", resp.Code, resp.Body)
+	}
+}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"crypto/tls"
 	"net"
 	"net/http"
 	"sync"
@@ -35,6 +36,12 @@ func newStdTransport(opts Options, d *net.Dialer) *http.Transport {
 		ResponseHeaderTimeout: opts.ResponseHeaderTimeout,
 		TLSHandshakeTimeout:   opts.DialTimeout,
 		ExpectContinueTimeout: time.Second,
+		// An https:// upstream's certificate is not verified, as
+		// ingress-nginx does not verify backends by default (annotation
+		// proxy-ssl-verify "off", docs/user-guide/nginx-configuration/
+		// annotations.md "Backend Certificate Authentication"): local
+		// upstreams mostly serve self-signed certificates.
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
 		// Bodies pass through as the upstream encoded them.
 		DisableCompression: true,
 		WriteBufferSize:    32 << 10,
