@@ -73,8 +73,11 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
   kubectl port-forward svc/service-foo 9001:80 &
   ingresskit proxy -f examples/nginx-tls.yaml --upstream default/service-foo:80=127.0.0.1:9001
 
-  # Upstreams from a file, access log as JSON
-  ingresskit proxy -f examples/ --upstreams upstreams.txt --log-format json`,
+  # Every example at once, on other ports, access log as JSON
+  ingresskit proxy -f examples/ --echo --http-port 9080 --https-port 9443 --log-format json
+
+  # Upstreams from a file of <ns>/<service>:<port>=<host>:<port> lines
+  ingresskit proxy -f examples/nginx-tls.yaml --upstreams upstreams.txt`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(opts.Files.Filenames) == 0 {
 				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
