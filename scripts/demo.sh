@@ -30,3 +30,16 @@ step "$bin" lint -f examples/
 # certgen: a local CA and the example-tls Secret for example.com.
 pipe "'$bin' certgen -f examples/nginx-tls.yaml | grep -vE '^  (ca.crt|tls.crt|tls.key):'"
 step "$bin" certgen ca
+
+# proxy: a request through the proxy in echo mode; /foo/../bar is routed as /bar.
+"$bin" proxy -f examples/nginx-tls.yaml --echo --http-port 0 --https-port 0 \
+	>"$tmp/access.log" 2>"$tmp/proxy.err" &
+pid=$!
+for _ in $(seq 100); do grep -q '^Listening on' "$tmp/proxy.err" && break; sleep 0.05; done
+printf '\n\033[1m$ %s\033[0m\n' "$bin proxy -f examples/nginx-tls.yaml --echo"
+cat "$tmp/proxy.err"
+port=$(sed -n 's|^Listening on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' "$tmp/proxy.err")
+step curl -sS --path-as-is --resolve "example.com:$port:127.0.0.1" "http://example.com:$port/foo/../bar"
+kill -INT "$pid"; wait "$pid"
+printf '\n\033[1maccess log:\033[0m\n'
+cat "$tmp/access.log"
