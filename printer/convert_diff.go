@@ -3,6 +3,7 @@ package printer
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
@@ -13,7 +14,7 @@ import (
 // apply` take it. Nothing is written when they are equal. On a styled
 // writer removed lines are red, added lines green and hunk headers cyan.
 func ConvertDiff(w io.Writer, s *Styles, name string, before, after []byte) error {
-	label := strings.TrimPrefix(name, "./")
+	label := strings.TrimPrefix(filepath.ToSlash(name), "./")
 	edits := udiff.Lines(string(before), string(after))
 	if len(edits) == 0 {
 		return nil
