@@ -176,4 +176,3 @@ func TestConvertInPlaceKeepsMode(t *testing.T) {
 		})
 	}
 }
-
