@@ -23,13 +23,13 @@ func ConvertDiff(w io.Writer, s *Styles, name string, before, after []byte) erro
 	if err != nil {
 		return fmt.Errorf("diff %s: %w", name, err)
 	}
-	for _, line := range strings.SplitAfter(d, "\n") {
+	for i, line := range strings.SplitAfter(d, "\n") {
 		if line == "" {
 			continue
 		}
 		text, nl := strings.CutSuffix(line, "\n")
 		switch {
-		case strings.HasPrefix(text, "---"), strings.HasPrefix(text, "+++"):
+		case i < 2: // the --- and +++ file headers
 			text = s.Bold(text)
 		case strings.HasPrefix(text, "@@"):
 			text = s.Info(text)
