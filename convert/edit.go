@@ -357,6 +357,34 @@ func (e *editor) replaceLines(first, last int, text string) {
 	e.add(e.lines[first], end, text)
 }
 
+// commentLines returns the comment-only lines among lines first+1..last,
+// indented to col, so that deleting a pair keeps the comments written
+// inside it.
+func (e *editor) commentLines(first, last, col int) string {
+	var b strings.Builder
+	for l := first + 1; l <= last; l++ {
+		t := e.lineText(l)
+		if strings.TrimSpace(t) != "" && blankOrComment(t) {
+			b.WriteString(strings.Repeat(" ", col) + strings.TrimLeft(t, " \t") + e.eol)
+		}
+	}
+	return b.String()
+}
+
+// trailingComment returns what follows scalar n on its line when that is
+// a comment (" # why"), else "".
+func (e *editor) trailingComment(n *yaml.Node) string {
+	end := e.scalarEnd(n)
+	if end < 0 {
+		return ""
+	}
+	rest := strings.TrimRight(string(e.src[end:e.lineEnd(n.Line-1)]), "\r\n")
+	if t := strings.TrimLeft(rest, " \t"); strings.HasPrefix(t, "#") && t != rest {
+		return rest
+	}
+	return ""
+}
+
 // insertAfterLine inserts whole lines after line l.
 func (e *editor) insertAfterLine(l int, text string) {
 	end := e.lineEnd(l)

@@ -359,7 +359,7 @@ func (c *chunkConv) moveClass(m *yaml.Node) {
 	case ki >= 0:
 		c.setScalar(cur, val.Value)
 	default:
-		c.insertFirst(m.Content[si], spec, "ingressClassName", val)
+		c.insertFirst(m.Content[si], spec, "ingressClassName", val, c.e.trailingComment(val))
 	}
 	// Remove the annotation, and the annotations field when it empties.
 	if len(ann.Content) == 2 {
@@ -371,8 +371,9 @@ func (c *chunkConv) moveClass(m *yaml.Node) {
 }
 
 // insertFirst adds key: value (a copy of the value's text) as the first
-// pair of mapping m, whose own key is parentKey.
-func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml.Node) {
+// pair of mapping m, whose own key is parentKey; a block mapping's new line
+// ends with comment.
+func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml.Node, comment string) {
 	e := c.e
 	first := m.Content[0]
 	k := newScalar(key, first)
@@ -383,7 +384,7 @@ func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml
 	case m.Style&yaml.FlowStyle != 0:
 		e.flowInsertFirst(m, quoteLike(k.Style, key)+e.colonAfter(first)+t)
 	case parentKey.Line > 0 && parentKey.Line < first.Line && e.col(first) >= 0:
-		e.insertAfterLine(parentKey.Line-1, strings.Repeat(" ", e.col(first))+quoteLike(k.Style, key)+": "+t+e.eol)
+		e.insertAfterLine(parentKey.Line-1, strings.Repeat(" ", e.col(first))+quoteLike(k.Style, key)+": "+t+comment+e.eol)
 	default:
 		e.fail()
 	}
@@ -399,7 +400,7 @@ func (c *chunkConv) deletePair(m *yaml.Node, i int) {
 	if m.Style&yaml.FlowStyle != 0 {
 		e.flowDeletePair(m, i)
 	} else if f, l, ok := e.pairLines(m, i); ok && e.cleanLine(m.Content[i]) {
-		e.replaceLines(f, l, "")
+		e.replaceLines(f, l, e.commentLines(f, l, e.col(m.Content[i])))
 	} else {
 		e.fail()
 	}
