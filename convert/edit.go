@@ -534,7 +534,6 @@ func (e *editor) layoutOf(m *yaml.Node) flowLayout {
 		l.gap = e.gapBefore(m.Content[2])
 	}
 	if m.Content[0].Line <= m.Line {
-		l.multi = false
 		return l
 	}
 	l.multi = true

@@ -332,6 +332,12 @@ func (c *chunkConv) blockBackend(b *yaml.Node, ni, first, second int, empty, nam
 func (c *chunkConv) moveClass(m *yaml.Node) {
 	_, meta := get(m, "metadata")
 	ai, ann := get(meta, "annotations")
+	for _, n := range []*yaml.Node{meta, ann} {
+		if n != nil && n.Kind == yaml.AliasNode {
+			c.errorf(n, "cannot move the %s annotation: metadata uses the YAML alias *%s; expand it first", manifest.AnnotationIngressClass, n.Value)
+			return
+		}
+	}
 	ci, val := get(ann, manifest.AnnotationIngressClass)
 	if ci < 0 {
 		return
