@@ -30,18 +30,15 @@ type edit struct {
 
 func newEditor(src []byte) *editor {
 	e := &editor{src: src, lines: []int{0}, eol: "\n", ok: true}
+	// Line breaks are "\n", "\r\n" and a lone "\r", as YAML 1.2 (section
+	// 5.4) and yaml.v3 count them.
 	for i, c := range src {
-		if c == '\n' {
+		if c == '\n' || c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
 			e.lines = append(e.lines, i+1)
 		}
 	}
 	if bytes.Contains(src, []byte("\r\n")) {
 		e.eol = "\r\n"
-	}
-	// yaml.v3 counts a lone carriage return as a line break; the byte
-	// offsets computed here would not match its line numbers.
-	if bytes.Count(src, []byte("\r")) != bytes.Count(src, []byte("\r\n")) {
-		e.ok = false
 	}
 	return e
 }
@@ -109,7 +106,7 @@ func (e *editor) off(n *yaml.Node) int {
 	start := e.lines[n.Line-1]
 	i := start
 	for c := 1; c < n.Column; c++ {
-		if i >= len(e.src) || e.src[i] == '\n' {
+		if i >= len(e.src) || e.src[i] == '\n' || e.src[i] == '\r' {
 			return -1
 		}
 		_, size := utf8.DecodeRune(e.src[i:])
@@ -135,6 +132,9 @@ func (e *editor) cleanLine(n *yaml.Node) bool {
 	}
 	return strings.TrimLeft(string(e.src[e.lines[n.Line-1]:o]), " ") == ""
 }
+
+// endsLine reports whether s ends with a line break.
+func endsLine(s string) bool { return strings.HasSuffix(s, "\n") || strings.HasSuffix(s, "\r") }
 
 func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
@@ -226,8 +226,8 @@ func (e *editor) flowEnd(o int) int {
 				}
 			}
 			i = j
-		case c == '#' && (i == 0 || strings.IndexByte(" \t\n", src[i-1]) >= 0):
-			for i < len(src) && src[i] != '\n' {
+		case c == '#' && (i == 0 || strings.IndexByte(" \t\r\n", src[i-1]) >= 0):
+			for i < len(src) && src[i] != '\n' && src[i] != '\r' {
 				i++
 			}
 			continue
@@ -329,20 +329,20 @@ func (e *editor) pairText(m *yaml.Node, i, shift int, key string) (string, int, 
 	if kend < 0 {
 		return "", 0, 0, false
 	}
-	seg := string(e.src[e.lines[first]:ko]) + quoteLike(k.Style, key) + string(e.src[kend:e.lineEnd(last)])
-	if !strings.HasSuffix(seg, "\n") {
-		seg += e.eol
-	}
 	pad := strings.Repeat(" ", shift)
 	var b strings.Builder
-	for _, line := range strings.SplitAfter(seg, "\n") {
-		if line == "" {
-			continue
+	for l := first; l <= last; l++ {
+		line := string(e.src[e.lines[l]:e.lineEnd(l)])
+		if l == first {
+			line = string(e.src[e.lines[l]:ko]) + quoteLike(k.Style, key) + string(e.src[kend:e.lineEnd(l)])
 		}
 		if strings.TrimSpace(line) != "" {
 			b.WriteString(pad)
 		}
 		b.WriteString(line)
+	}
+	if !endsLine(b.String()) {
+		b.WriteString(e.eol)
 	}
 	return b.String(), first, last, true
 }
@@ -351,7 +351,7 @@ func (e *editor) pairText(m *yaml.Node, i, shift int, key string) (string, int, 
 // has no line break keeps it that way.
 func (e *editor) replaceLines(first, last int, text string) {
 	end := e.lineEnd(last)
-	if end == len(e.src) && !bytes.HasSuffix(e.src, []byte("\n")) {
+	if end == len(e.src) && !endsLine(string(e.src)) {
 		text = strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
 	}
 	e.add(e.lines[first], end, text)
@@ -388,7 +388,7 @@ func (e *editor) trailingComment(n *yaml.Node) string {
 // insertAfterLine inserts whole lines after line l.
 func (e *editor) insertAfterLine(l int, text string) {
 	end := e.lineEnd(l)
-	if end == len(e.src) && !bytes.HasSuffix(e.src, []byte("\n")) {
+	if end == len(e.src) && !endsLine(string(e.src)) {
 		text = e.eol + strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
 	}
 	e.add(end, end, text)
@@ -406,9 +406,9 @@ func (e *editor) gapBefore(n *yaml.Node) string {
 		i--
 	}
 	ws := string(e.src[i:o])
-	if j := strings.LastIndex(ws, "\n"); j >= 0 {
-		nl := "\n"
-		if strings.HasSuffix(ws[:j], "\r") {
+	if j := strings.LastIndexAny(ws, "\r\n"); j >= 0 {
+		nl := ws[j : j+1]
+		if nl == "\n" && strings.HasSuffix(ws[:j], "\r") {
 			nl = "\r\n"
 		}
 		return nl + ws[j+1:]
@@ -456,7 +456,7 @@ func (e *editor) flowInsertAfter(m *yaml.Node, i int, pair string) {
 // when the mapping has one pair a line, else what follows the mapping's
 // commas.
 func (e *editor) sepBefore(m *yaml.Node, i int) string {
-	if g := e.gapBefore(m.Content[i]); strings.Contains(g, "\n") {
+	if g := e.gapBefore(m.Content[i]); strings.ContainsAny(g, "\r\n") {
 		return g
 	}
 	return e.layoutOf(m).gap
