@@ -2,6 +2,7 @@ package convert
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,9 @@ import (
 
 // FuzzConvert checks, for any input the loader accepts, that the output
 // reloads on networking.k8s.io/v1, that converting it again changes
-// nothing and that the normalized objects, and so routing, are unchanged
-// (checkConverted). Input it refuses must be refused with positions.
+// nothing, that the normalized objects are unchanged (checkConverted) and
+// that simulate answers generated URLs alike before and after
+// (checkRouting). Input it refuses must be refused with positions.
 func FuzzConvert(f *testing.F) {
 	// Every conversion fixture, in both annotation modes: block, flow,
 	// JSON, CRLF without a final newline, Lists, comment-heavy layouts.
@@ -71,5 +73,6 @@ func FuzzConvert(f *testing.F) {
 			return
 		}
 		checkConverted(t, "fuzz.yaml", data, r.out, opts)
+		checkRouting(t, "fuzz.yaml", data, r.out, rand.New(rand.NewPCG(1, 1)))
 	})
 }
