@@ -60,9 +60,11 @@ input is bad (exit 2).`,
   # Show what would change, as a unified diff
   ingresskit convert -f examples/ -o diff
 
-  # Convert a directory tree in place, moving kubernetes.io/ingress.class
-  # into spec.ingressClassName
-  ingresskit convert -R -f manifests/ --in-place --ingress-class-annotation move`,
+  # Also move kubernetes.io/ingress.class into spec.ingressClassName
+  ingresskit convert -f examples/gce-v1beta1.yaml --ingress-class-annotation move
+
+  # Convert every file of a directory tree where it is (atomic, mode kept)
+  ingresskit convert -R -f examples/ --in-place`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(opts.Files.Filenames) == 0 {
 				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
