@@ -477,23 +477,34 @@ func (e *editor) flowInsertFirst(m *yaml.Node, pair string) {
 	e.add(o, o, pair+","+e.sepBefore(m, 0))
 }
 
-// flowDeletePair removes pair i of flow mapping m with one separating
-// comma. Comments inside the removed text make the layout unsupported.
-func (e *editor) flowDeletePair(m *yaml.Node, i int) {
-	var start, end int
-	switch {
-	case i > 0:
-		start, end = e.nodeEnd(m.Content[i-1]), e.nodeEnd(m.Content[i+1])
-	case len(m.Content) > 2:
-		start, end = e.off(m.Content[0]), e.off(m.Content[2])
-	default:
-		start, end = e.off(m.Content[0]), e.nodeEnd(m.Content[1])
+// flowDeletePairs removes pairs of flow mapping m (key indexes, sorted)
+// with their separating commas: each run of consecutive pairs goes with
+// the comma after it, or, at the end of the mapping, the comma before it.
+// Comments inside the removed text make the layout unsupported.
+func (e *editor) flowDeletePairs(m *yaml.Node, idxs ...int) {
+	last := len(m.Content) - 2
+	for r := 0; r < len(idxs); {
+		a, b := idxs[r], idxs[r]
+		for r+1 < len(idxs) && idxs[r+1] == b+2 {
+			r++
+			b = idxs[r]
+		}
+		r++
+		var start, end int
+		switch {
+		case b < last:
+			start, end = e.off(m.Content[a]), e.off(m.Content[b+2])
+		case a > 0:
+			start, end = e.nodeEnd(m.Content[a-1]), e.nodeEnd(m.Content[b+1])
+		default:
+			start, end = e.off(m.Content[a]), e.nodeEnd(m.Content[b+1])
+		}
+		if start < 0 || end < start || bytes.IndexByte(e.src[start:end], '#') >= 0 && !quotedOnly(e.src[start:end]) {
+			e.fail()
+			return
+		}
+		e.add(start, end, "")
 	}
-	if start < 0 || end < start || bytes.IndexByte(e.src[start:end], '#') >= 0 && !quotedOnly(e.src[start:end]) {
-		e.fail()
-		return
-	}
-	e.add(start, end, "")
 }
 
 // quotedOnly reports whether every '#' in b sits inside quotes.

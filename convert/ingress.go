@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -146,6 +147,13 @@ func (c *chunkConv) ingress(m, av *yaml.Node) {
 	}
 }
 
+// zeroInt reports whether a YAML integer is zero, read as the loader reads
+// it (manifest/decode.go: underscores dropped, base prefixes allowed).
+func zeroInt(v string) bool {
+	i, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 64)
+	return err == nil && i == 0
+}
+
 // pathType gives a path without one the server's default.
 func (c *chunkConv) pathType(p *yaml.Node) {
 	i, v := get(p, "pathType")
@@ -195,14 +203,22 @@ func (c *chunkConv) backend(b *yaml.Node) {
 	if first < 0 || (second >= 0 && second < first) {
 		first, second = second, first
 	}
+	// The server makes a service backend only from a non-empty name, a
+	// string port or a non-zero port number; otherwise both fields go.
+	dropName, dropPort := isNull(name), isNull(port)
+	hasName := !dropName && name.Value != ""
+	hasPort := !dropPort && (port.ShortTag() != "!!int" || !zeroInt(port.Value))
+	if !hasName && !hasPort {
+		dropName, dropPort = true, true
+	}
 	// The new mapping, built from the original value nodes in their order.
 	svc := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for _, i := range []int{first, second} {
 		switch {
 		case i < 0:
-		case i == ni && !isNull(name):
+		case i == ni && !dropName:
 			svc.Content = append(svc.Content, newScalar("name", keyLike), name)
-		case i == pi && !isNull(port):
+		case i == pi && !dropPort:
 			pm := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{newScalar(portKey, keyLike), port}}
 			svc.Content = append(svc.Content, newScalar("port", keyLike), pm)
 		}
@@ -210,7 +226,7 @@ func (c *chunkConv) backend(b *yaml.Node) {
 	if b.Style&yaml.FlowStyle != 0 {
 		c.flowBackend(b, svc, first, second, q)
 	} else {
-		c.blockBackend(b, ni, first, second, len(svc.Content) == 0, isNull(name), isNull(port), portKey, q)
+		c.blockBackend(b, ni, first, second, len(svc.Content) == 0, dropName, dropPort, portKey, q)
 	}
 	// Edit the tree: service takes the place of the first pair.
 	var content []*yaml.Node
@@ -256,14 +272,17 @@ func (c *chunkConv) flowBackend(b, svc *yaml.Node, first, second int, q func(str
 		e.fail()
 		return
 	}
-	if len(es) == 0 {
-		e.flowDeletePair(b, first)
-	} else {
+	switch {
+	case len(es) == 0 && second >= 0:
+		e.flowDeletePairs(b, first, second)
+	case len(es) == 0:
+		e.flowDeletePairs(b, first)
+	default:
 		l := e.layoutOf(b)
 		e.add(start, end, q("service")+l.colon+renderFlow(es, l, 1))
-	}
-	if second >= 0 {
-		e.flowDeletePair(b, second)
+		if second >= 0 {
+			e.flowDeletePairs(b, second)
+		}
 	}
 }
 
@@ -404,7 +423,7 @@ func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml
 func (c *chunkConv) deletePair(m *yaml.Node, i int) {
 	e := c.e
 	if m.Style&yaml.FlowStyle != 0 {
-		e.flowDeletePair(m, i)
+		e.flowDeletePairs(m, i)
 	} else if f, l, ok := e.pairLines(m, i); ok && e.cleanLine(m.Content[i]) {
 		e.replaceLines(f, l, e.commentLines(f, l, e.col(m.Content[i])))
 	} else {
