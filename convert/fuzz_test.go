@@ -38,6 +38,8 @@ func FuzzConvert(f *testing.F) {
 	// A backend the server turns into no service at all: an empty name
 	// and port 0 (Convert_v1beta1_IngressBackend_To_networking_IngressBackend).
 	f.Add([]byte("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  backend:\n    serviceName: \"\"\n    servicePort: 0\n    resource: {kind: K, name: n}\n  rules:\n  - http:\n      paths:\n      - backend: {serviceName: '', servicePort: 0x0}\n"), false)
+	// An empty flow path item, which matches every path.
+	f.Add([]byte("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - http:\n      paths:\n      - {}\n      - {path: /x}\n"), false)
 	// Only a servicePort, and a null serviceName.
 	f.Add([]byte("apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  backend:\n    serviceName: null\n    servicePort: 80\n"), false)
 	// Comments and blank lines between serviceName and servicePort, and a

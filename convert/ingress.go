@@ -163,13 +163,25 @@ func (c *chunkConv) pathType(p *yaml.Node) {
 		}
 		return
 	}
+	k := newScalar("pathType", nil)
+	val := newScalar(pathTypeDefault, nil)
+	if len(p.Content) == 0 {
+		// "- {}": a path that matches everything, with an empty backend.
+		if o := c.e.off(p); p.Style&yaml.FlowStyle != 0 && o >= 0 && o < len(c.e.src) && c.e.src[o] == '{' {
+			c.e.add(o+1, o+1, k.Value+": "+val.Value)
+		} else {
+			c.e.fail()
+		}
+		p.Content = []*yaml.Node{k, val}
+		c.changed = true
+		return
+	}
 	after, _ := get(p, "path")
 	if after < 0 {
 		after = len(p.Content) - 2
 	}
 	keyLike := p.Content[after]
-	k := newScalar("pathType", keyLike)
-	val := newScalar(pathTypeDefault, keyLike)
+	k, val = newScalar("pathType", keyLike), newScalar(pathTypeDefault, keyLike)
 	if p.Style&yaml.FlowStyle != 0 {
 		c.e.flowInsertAfter(p, after, quoteLike(k.Style, k.Value)+c.e.colonAfter(keyLike)+quoteLike(val.Style, val.Value))
 	} else if _, last, ok := c.e.pairLines(p, after); ok && c.e.col(keyLike) >= 0 {
@@ -480,12 +492,18 @@ func (c *chunkConv) checkFields(n *yaml.Node, path string, fields fieldSet) {
 		if fields == nil {
 			return
 		}
+		seen := map[string]bool{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
 				c.errorf(k, "%s: uses a YAML merge key or complex key; expand it before converting", path)
 				continue
 			}
+			if seen[k.Value] {
+				c.errorf(k, "%s.%s is given twice; keep one", path, k.Value)
+				continue
+			}
+			seen[k.Value] = true
 			sub, ok := fields[k.Value]
 			p := path + "." + k.Value
 			if !ok {
