@@ -272,6 +272,9 @@ func sameNode(a, b *yaml.Node, depth int) bool {
 	}
 	switch a.Kind {
 	case yaml.ScalarNode:
+		if a.ShortTag() == "!!null" && b.ShortTag() == "!!null" {
+			return true // "", "~" and "null" are one value
+		}
 		return a.ShortTag() == b.ShortTag() && a.Value == b.Value
 	case yaml.AliasNode:
 		return a.Value == b.Value

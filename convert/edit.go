@@ -441,11 +441,38 @@ func (e *editor) colonAfter(k *yaml.Node) string {
 	return string(e.src[i:j])
 }
 
+// pairEnd returns the offset just past pair i of flow mapping m. An empty
+// value ("{path}" or "{path: }") ends the pair after its key and colon.
+func (e *editor) pairEnd(m *yaml.Node, i int) int {
+	v := m.Content[i+1]
+	if v.Kind != yaml.ScalarNode || v.Value != "" || v.ShortTag() != "!!null" {
+		return e.nodeEnd(v)
+	}
+	end := e.scalarEnd(m.Content[i])
+	if end < 0 {
+		return -1
+	}
+	j := end
+	for j < len(e.src) && (e.src[j] == ' ' || e.src[j] == '\t') {
+		j++
+	}
+	if j < len(e.src) && e.src[j] == ':' {
+		return j + 1
+	}
+	return end
+}
+
 // flowInsertAfter inserts ", key: value" after pair i of flow mapping m.
 func (e *editor) flowInsertAfter(m *yaml.Node, i int, pair string) {
-	end := e.nodeEnd(m.Content[i+1])
+	end := e.pairEnd(m, i)
 	if end < 0 {
 		e.fail()
+		return
+	}
+	if v := m.Content[i+1]; v.Value == "" && e.src[end-1] == ':' {
+		// "{path: }": spell the empty value out, so that the comma
+		// after it cannot read as part of the key.
+		e.add(end, end, " null,"+e.sepBefore(m, i)+pair)
 		return
 	}
 	e.add(end, end, ","+e.sepBefore(m, i)+pair)
@@ -495,9 +522,9 @@ func (e *editor) flowDeletePairs(m *yaml.Node, idxs ...int) {
 		case b < last:
 			start, end = e.off(m.Content[a]), e.off(m.Content[b+2])
 		case a > 0:
-			start, end = e.nodeEnd(m.Content[a-1]), e.nodeEnd(m.Content[b+1])
+			start, end = e.pairEnd(m, a-2), e.pairEnd(m, b)
 		default:
-			start, end = e.off(m.Content[a]), e.nodeEnd(m.Content[b+1])
+			start, end = e.off(m.Content[a]), e.pairEnd(m, b)
 		}
 		if start < 0 || end < start || bytes.IndexByte(e.src[start:end], '#') >= 0 && !quotedOnly(e.src[start:end]) {
 			e.fail()
