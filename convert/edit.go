@@ -318,7 +318,7 @@ func (e *editor) pairLines(m *yaml.Node, i int) (first, last int, ok bool) {
 }
 
 // pairText returns the lines of pair i of block mapping m, indented by
-// shift more spaces, with the key renamed.
+// shift more spaces, with the key's text replaced by key (already quoted).
 func (e *editor) pairText(m *yaml.Node, i, shift int, key string) (string, int, int, bool) {
 	k := m.Content[i]
 	first, last, ok := e.pairLines(m, i)
@@ -334,7 +334,7 @@ func (e *editor) pairText(m *yaml.Node, i, shift int, key string) (string, int, 
 	for l := first; l <= last; l++ {
 		line := string(e.src[e.lines[l]:e.lineEnd(l)])
 		if l == first {
-			line = string(e.src[e.lines[l]:ko]) + quoteLike(k.Style, key) + string(e.src[kend:e.lineEnd(l)])
+			line = string(e.src[e.lines[l]:ko]) + key + string(e.src[kend:e.lineEnd(l)])
 		}
 		if strings.TrimSpace(line) != "" {
 			b.WriteString(pad)
