@@ -530,7 +530,13 @@ func (e *editor) flowDeletePairs(m *yaml.Node, idxs ...int) {
 			e.fail()
 			return
 		}
-		e.add(start, end, "")
+		text := ""
+		if a > 0 && b >= last && start > 0 && e.src[start-1] == ':' {
+			// The pair before ends in an empty value ("{a: , b: c}"):
+			// spell it out so that "a:" does not end the mapping.
+			text = " null"
+		}
+		e.add(start, end, text)
 	}
 }
 
