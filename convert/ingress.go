@@ -81,10 +81,11 @@ func (c *chunkConv) object(m *yaml.Node) {
 			}
 		}
 	case kind == "Ingress":
+		before := len(c.errs)
 		if oldIngressAPI(apiVersion) {
 			c.ingress(m, av)
 		}
-		if c.opts.IngressClassAnnotation == MoveClassAnnotation {
+		if c.opts.IngressClassAnnotation == MoveClassAnnotation && len(c.errs) == before {
 			c.moveClass(m)
 		}
 	case kind == "IngressClass" && apiVersion == manifest.NetworkingV1beta1:
@@ -107,9 +108,31 @@ func (c *chunkConv) renameKey(k *yaml.Node, name string) {
 	c.changed = true
 }
 
+// duplicate returns the second key of a name in mapping m, or nil. The
+// loader keeps the last value of a duplicated key while these edits would
+// take the first, so such objects are refused.
+func duplicate(m *yaml.Node) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if seen[k.Value] {
+			return k
+		}
+		seen[k.Value] = true
+	}
+	return nil
+}
+
 // ingress converts an Ingress of an old API version.
 func (c *chunkConv) ingress(m, av *yaml.Node) {
 	before := len(c.errs)
+	if k := duplicate(m); k != nil {
+		c.errorf(k, "%s is given twice; keep one", k.Value)
+		return
+	}
 	_, spec := get(m, "spec")
 	_, status := get(m, "status")
 	c.checkFields(spec, "spec", specFields)
@@ -363,9 +386,13 @@ func (c *chunkConv) blockBackend(b *yaml.Node, ni, first, second int, empty, nam
 func (c *chunkConv) moveClass(m *yaml.Node) {
 	_, meta := get(m, "metadata")
 	ai, ann := get(meta, "annotations")
-	for _, n := range []*yaml.Node{meta, ann} {
+	for _, n := range []*yaml.Node{m, meta, ann} {
 		if n != nil && n.Kind == yaml.AliasNode {
 			c.errorf(n, "cannot move the %s annotation: metadata uses the YAML alias *%s; expand it first", manifest.AnnotationIngressClass, n.Value)
+			return
+		}
+		if k := duplicate(n); k != nil {
+			c.errorf(k, "cannot move the %s annotation: %s is given twice; keep one", manifest.AnnotationIngressClass, k.Value)
 			return
 		}
 	}
