@@ -351,7 +351,12 @@ func (c *chunkConv) blockBackend(b *yaml.Node, ni, first, second int, empty, nam
 		return
 	}
 	header := pad(col) + q("service") + ":" + e.eol
-	if empty {
+	switch {
+	case empty && (second < 0 && len(b.Content) == 2 || second >= 0 && len(b.Content) == 4):
+		// Nothing is left of the mapping: it stays an empty mapping, not
+		// null, as the server keeps an empty backend.
+		header = pad(col) + "{}" + e.eol
+	case empty:
 		header = ""
 	}
 	if second < 0 {
