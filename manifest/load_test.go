@@ -246,3 +246,38 @@ func TestMatchHost(t *testing.T) {
 		}
 	}
 }
+
+func TestTLSFor(t *testing.T) {
+	data := `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: t}
+spec:
+  tls:
+  - hosts: [""]
+    secretName: empty-host
+  - hosts: ["*.example.com"]
+    secretName: wildcard
+  - hosts: [api.example.com]
+    secretName: exact
+  - secretName: no-hosts
+`
+	set, err := Parse("tls.yaml", []byte(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := set.Ingresses[0]
+	for _, tt := range []struct{ host, want string }{
+		{"api.example.com", "exact"},
+		{"www.example.com", "wildcard"},
+		{"a.b.example.com", "no-hosts"},
+		{"", "no-hosts"},
+	} {
+		got := ""
+		if i := ing.TLSFor(tt.host); i >= 0 {
+			got = ing.Spec.TLS[i].SecretName
+		}
+		if got != tt.want {
+			t.Errorf("TLSFor(%q) = %q, want %q", tt.host, got, tt.want)
+		}
+	}
+}

@@ -179,8 +179,12 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 		fmt.Fprintf(&b, "  path: %s normalized to %s\n", reqPath, d.NormalizedPath)
 	}
 	for _, c := range d.Conflict {
-		fmt.Fprintf(&b, "  %s %s declares the same host, path and pathType with backend %s; %s wins (oldest creationTimestamp, then namespace/name)\n",
-			s.Warning("conflict:"), c.Ingress.Key(), manifest.BackendString(c.Backend), d.Ingress.Key())
+		what := "declares the same host, path and pathType"
+		if d.DefaultBackend {
+			what = "declares a spec.defaultBackend too"
+		}
+		fmt.Fprintf(&b, "  %s %s %s with backend %s; %s wins (oldest creationTimestamp, then namespace/name)\n",
+			s.Warning("conflict:"), c.Ingress.Key(), what, manifest.BackendString(c.Backend), d.Ingress.Key())
 	}
 	if d.Redirect != "" {
 		fmt.Fprintf(&b, "  redirect: %d %s\n", d.RedirectCode, d.Redirect)

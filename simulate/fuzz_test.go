@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -200,6 +201,40 @@ func FuzzNormalizePath(f *testing.F) {
 		for i := 0; i+2 < len(out); i++ {
 			if out[i] == '%' && isHex(out[i+1]) && isHex(out[i+2]) && isUnreserved(unhex(out[i+1])<<4|unhex(out[i+2])) {
 				t.Fatalf("NormalizePath(%q) = %q: escaped unreserved character", in, out)
+			}
+		}
+	})
+}
+
+// FuzzParseRouteTests checks that any route-test file is either read or
+// rejected with errors that all carry the file name and, past the YAML
+// syntax, a line.
+func FuzzParseRouteTests(f *testing.F) {
+	f.Add("tests:\n- url: http://a.test/\n  service: s\n  port: 80\n")  // a valid file
+	f.Add("tests:\n- url: ftp://a/\n  servce: s\n")                     // a bad scheme and a typo
+	f.Add("tests: [a, b")                                               // broken YAML
+	f.Add("kind: RouteTests\ntests: {}\n")                              // tests is not a list
+	f.Add("tests:\n- url: http://a/\n  matched: false\n  service: s\n") // contradiction
+	f.Fuzz(func(t *testing.T, data string) {
+		rt, err := ParseRouteTests("r.yaml", []byte(data))
+		if err == nil {
+			if len(rt.Tests) == 0 {
+				t.Fatal("no error and no tests")
+			}
+			for _, tt := range rt.Tests {
+				if _, err := tt.Request(); err != nil {
+					t.Fatalf("accepted a test whose URL does not parse: %v", err)
+				}
+			}
+			return
+		}
+		var le *manifest.LoadError
+		if !errors.As(err, &le) || len(le.Errors) == 0 {
+			t.Fatalf("error %v is not a LoadError", err)
+		}
+		for _, e := range le.Errors {
+			if e.Pos.File != "r.yaml" {
+				t.Fatalf("error without the file: %v", e)
 			}
 		}
 	})

@@ -15,9 +15,16 @@ import (
 // A new controller profile lives in its own file (simulate/nginx.go, ...)
 // and usually embeds Spec so that it overrides only what differs:
 //
-//	type nginx struct{ simulate.Spec }
+//	type nginx struct{ Spec }
 //	func (nginx) Name() string { return "nginx" }
 //	func (nginx) FallThrough() bool { return false }
+//
+// and registers it with one line in simulate/profiles.go, so that
+// --profile and "# expect(name):" lines of the examples find it.
+//
+// A controller that ranks rules by their order rather than by path length
+// (a load balancer's rule priorities) can return MatchCustom for every
+// path with a Length that decreases with the order.
 //
 // Every method must be safe for concurrent use and cheap: NormalizePath
 // and Decorate run on every lookup.

@@ -6,6 +6,7 @@ import "sort"
 // profile; Spec is the default. A new profile adds one line here.
 var profiles = []Profile{
 	Spec{},
+	Nginx{}, GCE{}, ALB{}, // nginx.go, gce.go, alb.go; Bind them to the set (hooks_bind.go)
 }
 
 // ProfileByName returns the registered profile of that name.

@@ -746,7 +746,9 @@ func (ix *Index) tlsFor(ing *manifest.Ingress, host string) *TLS {
 func exactTLS(ing *manifest.Ingress, host string) int {
 	for n, t := range ing.Spec.TLS {
 		for _, h := range t.Hosts {
-			if strings.EqualFold(h, host) {
+			// An empty host is invalid (validateIngressTLS) and names
+			// nothing.
+			if h != "" && strings.EqualFold(h, host) {
 				return n
 			}
 		}

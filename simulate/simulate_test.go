@@ -229,3 +229,27 @@ func sorted(s []string) []string {
 	}
 	return out
 }
+
+// TestConcurrentLookup runs lookups from several goroutines; with -race it
+// checks that an Index is safe for concurrent use.
+func TestConcurrentLookup(t *testing.T) {
+	ix, err := Compile(load(t, "testdata/routing.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var last string
+			for i := 0; i < 200; i++ {
+				last = describe(ix.Explain(Request{Scheme: "https", Host: "www.example.com", Path: "/shop/cart/../x"}))
+			}
+			done <- last
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if got := <-done; got != "web/shop:80" {
+			t.Errorf("concurrent lookup answered %s, want web/shop:80", got)
+		}
+	}
+}

@@ -93,7 +93,7 @@ it, and those naming none when it is the default class.
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "request header 'Name: value' (repeatable); Host overrides the URL's host")
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass")
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics: "+strings.Join(simulate.ProfileNames(), ", ")+" (default spec)")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics, one of: "+strings.Join(simulate.ProfileNames(), ", ")+" (default: the Kubernetes spec)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", simulateFormats, "output format")
 	return cmd
 }
@@ -129,6 +129,9 @@ func compileIndex(io *IO, set *manifest.Set, class, profile string) (*simulate.I
 	es := io.ErrStyles()
 	for _, p := range ix.Problems() {
 		fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
+	}
+	if len(set.Ingresses) == 0 {
+		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
 	}
 	if class != "" && len(set.Ingresses) > 0 && len(ix.Excluded()) == len(set.Ingresses) {
 		fmt.Fprintf(io.ErrOut, "%s no Ingress of class %q in the input\n", es.Warning("warning:"), class)

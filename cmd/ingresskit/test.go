@@ -43,7 +43,7 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
   ingresskit test -f examples/ examples/routes-test.yaml
 
   # JUnit XML for CI
-  ingresskit test -f deploy/ tests/routes.yaml -o junit > routes-junit.xml`,
+  ingresskit test -f examples/ examples/routes-test.yaml -o junit > routes-junit.xml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RouteFiles = args
 			if opts.Profile != "" {
