@@ -227,6 +227,9 @@ func reemit(src []byte, docs []*yaml.Node) ([]byte, error) {
 		buf.WriteByte('\n')
 		return buf.Bytes(), nil
 	}
+	for _, d := range docs {
+		spellNulls(d, 0)
+	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	for _, d := range docs {
@@ -238,6 +241,20 @@ func reemit(src []byte, docs []*yaml.Node) ([]byte, error) {
 		return nil, fmt.Errorf("cannot write the converted document: %v", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// spellNulls writes empty null scalars as "null": the encoder would
+// otherwise quote some of them, turning them into empty strings.
+func spellNulls(n *yaml.Node, depth int) {
+	if n == nil || depth > 1000 {
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Value == "" && n.ShortTag() == "!!null" {
+		n.Value, n.Tag, n.Style = "null", "!!null", 0
+	}
+	for _, c := range n.Content {
+		spellNulls(c, depth+1)
+	}
 }
 
 func firstLine(b []byte) []byte {
@@ -272,6 +289,9 @@ func sameNode(a, b *yaml.Node, depth int) bool {
 	}
 	switch a.Kind {
 	case yaml.ScalarNode:
+		if a.ShortTag() == "!!null" && b.ShortTag() == "!!null" {
+			return true // "", "~" and "null" are one value
+		}
 		return a.ShortTag() == b.ShortTag() && a.Value == b.Value
 	case yaml.AliasNode:
 		return a.Value == b.Value

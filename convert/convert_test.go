@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 
@@ -232,7 +233,9 @@ func checkConverted(t testing.TB, name string, in, out []byte, opts Options) {
 	if err != nil || changed || !bytes.Equal(again, out) {
 		t.Errorf("converting the output again: changed %v, err %v\n%s", changed, err, cmp.Diff(string(out), string(again)))
 	}
-	if d := cmp.Diff(modelOf(before, opts), modelOf(after, opts)); d != "" {
+	// The loader gives an old-API rule with "paths:" empty an empty list
+	// and a v1 one nil; both route nothing.
+	if d := cmp.Diff(modelOf(before, opts), modelOf(after, opts), cmpopts.EquateEmpty()); d != "" {
 		t.Errorf("normalized objects differ (-before +after):\n%s", d)
 	}
 	inDocs, _ := splitDocuments(in)

@@ -30,18 +30,15 @@ type edit struct {
 
 func newEditor(src []byte) *editor {
 	e := &editor{src: src, lines: []int{0}, eol: "\n", ok: true}
+	// Line breaks are "\n", "\r\n" and a lone "\r", as YAML 1.2 (section
+	// 5.4) and yaml.v3 count them.
 	for i, c := range src {
-		if c == '\n' {
+		if c == '\n' || c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
 			e.lines = append(e.lines, i+1)
 		}
 	}
 	if bytes.Contains(src, []byte("\r\n")) {
 		e.eol = "\r\n"
-	}
-	// yaml.v3 counts a lone carriage return as a line break; the byte
-	// offsets computed here would not match its line numbers.
-	if bytes.Count(src, []byte("\r")) != bytes.Count(src, []byte("\r\n")) {
-		e.ok = false
 	}
 	return e
 }
@@ -109,7 +106,7 @@ func (e *editor) off(n *yaml.Node) int {
 	start := e.lines[n.Line-1]
 	i := start
 	for c := 1; c < n.Column; c++ {
-		if i >= len(e.src) || e.src[i] == '\n' {
+		if i >= len(e.src) || e.src[i] == '\n' || e.src[i] == '\r' {
 			return -1
 		}
 		_, size := utf8.DecodeRune(e.src[i:])
@@ -135,6 +132,9 @@ func (e *editor) cleanLine(n *yaml.Node) bool {
 	}
 	return strings.TrimLeft(string(e.src[e.lines[n.Line-1]:o]), " ") == ""
 }
+
+// endsLine reports whether s ends with a line break.
+func endsLine(s string) bool { return strings.HasSuffix(s, "\n") || strings.HasSuffix(s, "\r") }
 
 func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
@@ -226,8 +226,8 @@ func (e *editor) flowEnd(o int) int {
 				}
 			}
 			i = j
-		case c == '#' && (i == 0 || strings.IndexByte(" \t\n", src[i-1]) >= 0):
-			for i < len(src) && src[i] != '\n' {
+		case c == '#' && (i == 0 || strings.IndexByte(" \t\r\n", src[i-1]) >= 0):
+			for i < len(src) && src[i] != '\n' && src[i] != '\r' {
 				i++
 			}
 			continue
@@ -318,7 +318,7 @@ func (e *editor) pairLines(m *yaml.Node, i int) (first, last int, ok bool) {
 }
 
 // pairText returns the lines of pair i of block mapping m, indented by
-// shift more spaces, with the key renamed.
+// shift more spaces, with the key's text replaced by key (already quoted).
 func (e *editor) pairText(m *yaml.Node, i, shift int, key string) (string, int, int, bool) {
 	k := m.Content[i]
 	first, last, ok := e.pairLines(m, i)
@@ -329,20 +329,20 @@ func (e *editor) pairText(m *yaml.Node, i, shift int, key string) (string, int, 
 	if kend < 0 {
 		return "", 0, 0, false
 	}
-	seg := string(e.src[e.lines[first]:ko]) + quoteLike(k.Style, key) + string(e.src[kend:e.lineEnd(last)])
-	if !strings.HasSuffix(seg, "\n") {
-		seg += e.eol
-	}
 	pad := strings.Repeat(" ", shift)
 	var b strings.Builder
-	for _, line := range strings.SplitAfter(seg, "\n") {
-		if line == "" {
-			continue
+	for l := first; l <= last; l++ {
+		line := string(e.src[e.lines[l]:e.lineEnd(l)])
+		if l == first {
+			line = string(e.src[e.lines[l]:ko]) + key + string(e.src[kend:e.lineEnd(l)])
 		}
 		if strings.TrimSpace(line) != "" {
 			b.WriteString(pad)
 		}
 		b.WriteString(line)
+	}
+	if !endsLine(b.String()) {
+		b.WriteString(e.eol)
 	}
 	return b.String(), first, last, true
 }
@@ -351,16 +351,44 @@ func (e *editor) pairText(m *yaml.Node, i, shift int, key string) (string, int, 
 // has no line break keeps it that way.
 func (e *editor) replaceLines(first, last int, text string) {
 	end := e.lineEnd(last)
-	if end == len(e.src) && !bytes.HasSuffix(e.src, []byte("\n")) {
+	if end == len(e.src) && !endsLine(string(e.src)) {
 		text = strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
 	}
 	e.add(e.lines[first], end, text)
 }
 
+// commentLines returns the comment-only lines among lines first+1..last,
+// indented to col, so that deleting a pair keeps the comments written
+// inside it.
+func (e *editor) commentLines(first, last, col int) string {
+	var b strings.Builder
+	for l := first + 1; l <= last; l++ {
+		t := e.lineText(l)
+		if strings.TrimSpace(t) != "" && blankOrComment(t) {
+			b.WriteString(strings.Repeat(" ", col) + strings.TrimLeft(t, " \t") + e.eol)
+		}
+	}
+	return b.String()
+}
+
+// trailingComment returns what follows scalar n on its line when that is
+// a comment (" # why"), else "".
+func (e *editor) trailingComment(n *yaml.Node) string {
+	end := e.scalarEnd(n)
+	if end < 0 {
+		return ""
+	}
+	rest := strings.TrimRight(string(e.src[end:e.lineEnd(n.Line-1)]), "\r\n")
+	if t := strings.TrimLeft(rest, " \t"); strings.HasPrefix(t, "#") && t != rest {
+		return rest
+	}
+	return ""
+}
+
 // insertAfterLine inserts whole lines after line l.
 func (e *editor) insertAfterLine(l int, text string) {
 	end := e.lineEnd(l)
-	if end == len(e.src) && !bytes.HasSuffix(e.src, []byte("\n")) {
+	if end == len(e.src) && !endsLine(string(e.src)) {
 		text = e.eol + strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
 	}
 	e.add(end, end, text)
@@ -378,9 +406,9 @@ func (e *editor) gapBefore(n *yaml.Node) string {
 		i--
 	}
 	ws := string(e.src[i:o])
-	if j := strings.LastIndex(ws, "\n"); j >= 0 {
-		nl := "\n"
-		if strings.HasSuffix(ws[:j], "\r") {
+	if j := strings.LastIndexAny(ws, "\r\n"); j >= 0 {
+		nl := ws[j : j+1]
+		if nl == "\n" && strings.HasSuffix(ws[:j], "\r") {
 			nl = "\r\n"
 		}
 		return nl + ws[j+1:]
@@ -413,11 +441,38 @@ func (e *editor) colonAfter(k *yaml.Node) string {
 	return string(e.src[i:j])
 }
 
+// pairEnd returns the offset just past pair i of flow mapping m. An empty
+// value ("{path}" or "{path: }") ends the pair after its key and colon.
+func (e *editor) pairEnd(m *yaml.Node, i int) int {
+	v := m.Content[i+1]
+	if v.Kind != yaml.ScalarNode || v.Value != "" || v.ShortTag() != "!!null" {
+		return e.nodeEnd(v)
+	}
+	end := e.scalarEnd(m.Content[i])
+	if end < 0 {
+		return -1
+	}
+	j := end
+	for j < len(e.src) && (e.src[j] == ' ' || e.src[j] == '\t') {
+		j++
+	}
+	if j < len(e.src) && e.src[j] == ':' {
+		return j + 1
+	}
+	return end
+}
+
 // flowInsertAfter inserts ", key: value" after pair i of flow mapping m.
 func (e *editor) flowInsertAfter(m *yaml.Node, i int, pair string) {
-	end := e.nodeEnd(m.Content[i+1])
+	end := e.pairEnd(m, i)
 	if end < 0 {
 		e.fail()
+		return
+	}
+	if v := m.Content[i+1]; v.Value == "" && e.src[end-1] == ':' {
+		// "{path: }": spell the empty value out, so that the comma
+		// after it cannot read as part of the key.
+		e.add(end, end, " null,"+e.sepBefore(m, i)+pair)
 		return
 	}
 	e.add(end, end, ","+e.sepBefore(m, i)+pair)
@@ -428,7 +483,7 @@ func (e *editor) flowInsertAfter(m *yaml.Node, i int, pair string) {
 // when the mapping has one pair a line, else what follows the mapping's
 // commas.
 func (e *editor) sepBefore(m *yaml.Node, i int) string {
-	if g := e.gapBefore(m.Content[i]); strings.Contains(g, "\n") {
+	if g := e.gapBefore(m.Content[i]); strings.ContainsAny(g, "\r\n") {
 		return g
 	}
 	return e.layoutOf(m).gap
@@ -449,23 +504,40 @@ func (e *editor) flowInsertFirst(m *yaml.Node, pair string) {
 	e.add(o, o, pair+","+e.sepBefore(m, 0))
 }
 
-// flowDeletePair removes pair i of flow mapping m with one separating
-// comma. Comments inside the removed text make the layout unsupported.
-func (e *editor) flowDeletePair(m *yaml.Node, i int) {
-	var start, end int
-	switch {
-	case i > 0:
-		start, end = e.nodeEnd(m.Content[i-1]), e.nodeEnd(m.Content[i+1])
-	case len(m.Content) > 2:
-		start, end = e.off(m.Content[0]), e.off(m.Content[2])
-	default:
-		start, end = e.off(m.Content[0]), e.nodeEnd(m.Content[1])
+// flowDeletePairs removes pairs of flow mapping m (key indexes, sorted)
+// with their separating commas: each run of consecutive pairs goes with
+// the comma after it, or, at the end of the mapping, the comma before it.
+// Comments inside the removed text make the layout unsupported.
+func (e *editor) flowDeletePairs(m *yaml.Node, idxs ...int) {
+	last := len(m.Content) - 2
+	for r := 0; r < len(idxs); {
+		a, b := idxs[r], idxs[r]
+		for r+1 < len(idxs) && idxs[r+1] == b+2 {
+			r++
+			b = idxs[r]
+		}
+		r++
+		var start, end int
+		switch {
+		case b < last:
+			start, end = e.off(m.Content[a]), e.off(m.Content[b+2])
+		case a > 0:
+			start, end = e.pairEnd(m, a-2), e.pairEnd(m, b)
+		default:
+			start, end = e.off(m.Content[a]), e.pairEnd(m, b)
+		}
+		if start < 0 || end < start || bytes.IndexByte(e.src[start:end], '#') >= 0 && !quotedOnly(e.src[start:end]) {
+			e.fail()
+			return
+		}
+		text := ""
+		if a > 0 && b >= last && start > 0 && e.src[start-1] == ':' {
+			// The pair before ends in an empty value ("{a: , b: c}"):
+			// spell it out so that "a:" does not end the mapping.
+			text = " null"
+		}
+		e.add(start, end, text)
 	}
-	if start < 0 || end < start || bytes.IndexByte(e.src[start:end], '#') >= 0 && !quotedOnly(e.src[start:end]) {
-		e.fail()
-		return
-	}
-	e.add(start, end, "")
 }
 
 // quotedOnly reports whether every '#' in b sits inside quotes.
@@ -506,7 +578,6 @@ func (e *editor) layoutOf(m *yaml.Node) flowLayout {
 		l.gap = e.gapBefore(m.Content[2])
 	}
 	if m.Content[0].Line <= m.Line {
-		l.multi = false
 		return l
 	}
 	l.multi = true

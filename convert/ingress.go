@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -80,10 +81,11 @@ func (c *chunkConv) object(m *yaml.Node) {
 			}
 		}
 	case kind == "Ingress":
+		before := len(c.errs)
 		if oldIngressAPI(apiVersion) {
 			c.ingress(m, av)
 		}
-		if c.opts.IngressClassAnnotation == MoveClassAnnotation {
+		if c.opts.IngressClassAnnotation == MoveClassAnnotation && len(c.errs) == before {
 			c.moveClass(m)
 		}
 	case kind == "IngressClass" && apiVersion == manifest.NetworkingV1beta1:
@@ -106,9 +108,31 @@ func (c *chunkConv) renameKey(k *yaml.Node, name string) {
 	c.changed = true
 }
 
+// duplicate returns the second key of a name in mapping m, or nil. The
+// loader keeps the last value of a duplicated key while these edits would
+// take the first, so such objects are refused.
+func duplicate(m *yaml.Node) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if seen[k.Value] {
+			return k
+		}
+		seen[k.Value] = true
+	}
+	return nil
+}
+
 // ingress converts an Ingress of an old API version.
 func (c *chunkConv) ingress(m, av *yaml.Node) {
 	before := len(c.errs)
+	if k := duplicate(m); k != nil {
+		c.errorf(k, "%s is given twice; keep one", k.Value)
+		return
+	}
 	_, spec := get(m, "spec")
 	_, status := get(m, "status")
 	c.checkFields(spec, "spec", specFields)
@@ -146,6 +170,13 @@ func (c *chunkConv) ingress(m, av *yaml.Node) {
 	}
 }
 
+// zeroInt reports whether a YAML integer is zero, read as the loader reads
+// it (manifest/decode.go: underscores dropped, base prefixes allowed).
+func zeroInt(v string) bool {
+	i, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 64)
+	return err == nil && i == 0
+}
+
 // pathType gives a path without one the server's default.
 func (c *chunkConv) pathType(p *yaml.Node) {
 	i, v := get(p, "pathType")
@@ -155,13 +186,25 @@ func (c *chunkConv) pathType(p *yaml.Node) {
 		}
 		return
 	}
+	k := newScalar("pathType", nil)
+	val := newScalar(pathTypeDefault, nil)
+	if len(p.Content) == 0 {
+		// "- {}": a path that matches everything, with an empty backend.
+		if o := c.e.off(p); p.Style&yaml.FlowStyle != 0 && o >= 0 && o < len(c.e.src) && c.e.src[o] == '{' {
+			c.e.add(o+1, o+1, k.Value+": "+val.Value)
+		} else {
+			c.e.fail()
+		}
+		p.Content = []*yaml.Node{k, val}
+		c.changed = true
+		return
+	}
 	after, _ := get(p, "path")
 	if after < 0 {
 		after = len(p.Content) - 2
 	}
 	keyLike := p.Content[after]
-	k := newScalar("pathType", keyLike)
-	val := newScalar(pathTypeDefault, keyLike)
+	k, val = newScalar("pathType", keyLike), newScalar(pathTypeDefault, keyLike)
 	if p.Style&yaml.FlowStyle != 0 {
 		c.e.flowInsertAfter(p, after, quoteLike(k.Style, k.Value)+c.e.colonAfter(keyLike)+quoteLike(val.Style, val.Value))
 	} else if _, last, ok := c.e.pairLines(p, after); ok && c.e.col(keyLike) >= 0 {
@@ -195,14 +238,22 @@ func (c *chunkConv) backend(b *yaml.Node) {
 	if first < 0 || (second >= 0 && second < first) {
 		first, second = second, first
 	}
+	// The server makes a service backend only from a non-empty name, a
+	// string port or a non-zero port number; otherwise both fields go.
+	dropName, dropPort := isNull(name), isNull(port)
+	hasName := !dropName && name.Value != ""
+	hasPort := !dropPort && (port.ShortTag() != "!!int" || !zeroInt(port.Value))
+	if !hasName && !hasPort {
+		dropName, dropPort = true, true
+	}
 	// The new mapping, built from the original value nodes in their order.
 	svc := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for _, i := range []int{first, second} {
 		switch {
 		case i < 0:
-		case i == ni && !isNull(name):
+		case i == ni && !dropName:
 			svc.Content = append(svc.Content, newScalar("name", keyLike), name)
-		case i == pi && !isNull(port):
+		case i == pi && !dropPort:
 			pm := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{newScalar(portKey, keyLike), port}}
 			svc.Content = append(svc.Content, newScalar("port", keyLike), pm)
 		}
@@ -210,7 +261,7 @@ func (c *chunkConv) backend(b *yaml.Node) {
 	if b.Style&yaml.FlowStyle != 0 {
 		c.flowBackend(b, svc, first, second, q)
 	} else {
-		c.blockBackend(b, ni, first, second, len(svc.Content) == 0, isNull(name), isNull(port), portKey, q)
+		c.blockBackend(b, ni, first, second, len(svc.Content) == 0, dropName, dropPort, portKey, q)
 	}
 	// Edit the tree: service takes the place of the first pair.
 	var content []*yaml.Node
@@ -256,14 +307,17 @@ func (c *chunkConv) flowBackend(b, svc *yaml.Node, first, second int, q func(str
 		e.fail()
 		return
 	}
-	if len(es) == 0 {
-		e.flowDeletePair(b, first)
-	} else {
+	switch {
+	case len(es) == 0 && second >= 0:
+		e.flowDeletePairs(b, first, second)
+	case len(es) == 0:
+		e.flowDeletePairs(b, first)
+	default:
 		l := e.layoutOf(b)
 		e.add(start, end, q("service")+l.colon+renderFlow(es, l, 1))
-	}
-	if second >= 0 {
-		e.flowDeletePair(b, second)
+		if second >= 0 {
+			e.flowDeletePairs(b, second)
+		}
 	}
 }
 
@@ -297,7 +351,12 @@ func (c *chunkConv) blockBackend(b *yaml.Node, ni, first, second int, empty, nam
 		return
 	}
 	header := pad(col) + q("service") + ":" + e.eol
-	if empty {
+	switch {
+	case empty && (second < 0 && len(b.Content) == 2 || second >= 0 && len(b.Content) == 4):
+		// Nothing is left of the mapping: it stays an empty mapping, not
+		// null, as the server keeps an empty backend.
+		header = pad(col) + "{}" + e.eol
+	case empty:
 		header = ""
 	}
 	if second < 0 {
@@ -332,6 +391,16 @@ func (c *chunkConv) blockBackend(b *yaml.Node, ni, first, second int, empty, nam
 func (c *chunkConv) moveClass(m *yaml.Node) {
 	_, meta := get(m, "metadata")
 	ai, ann := get(meta, "annotations")
+	for _, n := range []*yaml.Node{m, meta, ann} {
+		if n != nil && n.Kind == yaml.AliasNode {
+			c.errorf(n, "cannot move the %s annotation: metadata uses the YAML alias *%s; expand it first", manifest.AnnotationIngressClass, n.Value)
+			return
+		}
+		if k := duplicate(n); k != nil {
+			c.errorf(k, "cannot move the %s annotation: %s is given twice; keep one", manifest.AnnotationIngressClass, k.Value)
+			return
+		}
+	}
 	ci, val := get(ann, manifest.AnnotationIngressClass)
 	if ci < 0 {
 		return
@@ -359,7 +428,7 @@ func (c *chunkConv) moveClass(m *yaml.Node) {
 	case ki >= 0:
 		c.setScalar(cur, val.Value)
 	default:
-		c.insertFirst(m.Content[si], spec, "ingressClassName", val)
+		c.insertFirst(m.Content[si], spec, "ingressClassName", val, c.e.trailingComment(val))
 	}
 	// Remove the annotation, and the annotations field when it empties.
 	if len(ann.Content) == 2 {
@@ -371,8 +440,9 @@ func (c *chunkConv) moveClass(m *yaml.Node) {
 }
 
 // insertFirst adds key: value (a copy of the value's text) as the first
-// pair of mapping m, whose own key is parentKey.
-func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml.Node) {
+// pair of mapping m, whose own key is parentKey; a block mapping's new line
+// ends with comment.
+func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml.Node, comment string) {
 	e := c.e
 	first := m.Content[0]
 	k := newScalar(key, first)
@@ -383,7 +453,7 @@ func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml
 	case m.Style&yaml.FlowStyle != 0:
 		e.flowInsertFirst(m, quoteLike(k.Style, key)+e.colonAfter(first)+t)
 	case parentKey.Line > 0 && parentKey.Line < first.Line && e.col(first) >= 0:
-		e.insertAfterLine(parentKey.Line-1, strings.Repeat(" ", e.col(first))+quoteLike(k.Style, key)+": "+t+e.eol)
+		e.insertAfterLine(parentKey.Line-1, strings.Repeat(" ", e.col(first))+quoteLike(k.Style, key)+": "+t+comment+e.eol)
 	default:
 		e.fail()
 	}
@@ -397,9 +467,9 @@ func (c *chunkConv) insertFirst(parentKey, m *yaml.Node, key string, value *yaml
 func (c *chunkConv) deletePair(m *yaml.Node, i int) {
 	e := c.e
 	if m.Style&yaml.FlowStyle != 0 {
-		e.flowDeletePair(m, i)
+		e.flowDeletePairs(m, i)
 	} else if f, l, ok := e.pairLines(m, i); ok && e.cleanLine(m.Content[i]) {
-		e.replaceLines(f, l, "")
+		e.replaceLines(f, l, e.commentLines(f, l, e.col(m.Content[i])))
 	} else {
 		e.fail()
 	}
@@ -454,12 +524,18 @@ func (c *chunkConv) checkFields(n *yaml.Node, path string, fields fieldSet) {
 		if fields == nil {
 			return
 		}
+		seen := map[string]bool{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
 				c.errorf(k, "%s: uses a YAML merge key or complex key; expand it before converting", path)
 				continue
 			}
+			if seen[k.Value] {
+				c.errorf(k, "%s.%s is given twice; keep one", path, k.Value)
+				continue
+			}
+			seen[k.Value] = true
 			sub, ok := fields[k.Value]
 			p := path + "." + k.Value
 			if !ok {

@@ -41,10 +41,9 @@ func writeJSON(b *bytes.Buffer, n *yaml.Node, unit string, level int) {
 			b.WriteString("\n" + strings.Repeat(unit, l))
 		}
 	}
-	sep := ","
-	colon := ": "
+	sep, colon := ",", ": "
 	if unit == "" {
-		sep, colon = ", ", ": "
+		sep = ", "
 	}
 	switch n.Kind {
 	case yaml.MappingNode:

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/api/validation/path"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -132,13 +132,13 @@ func validateBackend(b *networkingv1.IngressBackend, fld *field.Path) field.Erro
 		if r.Kind == "" {
 			allErrs = append(allErrs, field.Required(rp.Child("kind"), ""))
 		}
-		for _, msg := range path.IsValidPathSegmentName(r.Kind) {
+		for _, msg := range content.IsPathSegmentName(r.Kind) {
 			allErrs = append(allErrs, field.Invalid(rp.Child("kind"), r.Kind, msg))
 		}
 		if r.Name == "" {
 			allErrs = append(allErrs, field.Required(rp.Child("name"), ""))
 		}
-		for _, msg := range path.IsValidPathSegmentName(r.Name) {
+		for _, msg := range content.IsPathSegmentName(r.Name) {
 			allErrs = append(allErrs, field.Invalid(rp.Child("name"), r.Name, msg))
 		}
 	case b.Service != nil:

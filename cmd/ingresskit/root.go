@@ -64,6 +64,7 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		newRoutesCmd(io, nil),
 		newSimulateCmd(io, nil),
 		newTestCmd(io, nil),
+		newConvertCmd(io, nil),
 		newVersionCmd(io, nil),
 	)
 	for _, c := range root.Commands() {

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingresskit/ingresskit/convert"
+	"github.com/ingresskit/ingresskit/internal/atomicfile"
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/printer"
+)
+
+type convertOptions struct {
+	IO              *IO
+	Files           fileFlags
+	InPlace         bool
+	Check           bool
+	Output          string
+	ClassAnnotation string
+}
+
+var convertFormats = []string{"diff", "manifest"}
+
+func newConvertCmd(io *IO, runF func(*convertOptions) error) *cobra.Command {
+	opts := &convertOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "convert -f <file>... [--in-place | --check] [-o diff] [--ingress-class-annotation keep|move]",
+		Short: "rewrite removed Ingress API versions as networking.k8s.io/v1",
+		Long: `Rewrite every Ingress written against extensions/v1beta1 or
+networking.k8s.io/v1beta1, and every networking.k8s.io/v1beta1 IngressClass,
+as networking.k8s.io/v1, the way the API server converts them:
+serviceName/servicePort become service.name and service.port.number (or
+service.port.name), spec.backend becomes spec.defaultBackend, and a path
+without a pathType gets ImplementationSpecific.
+
+Only the fields that change are rewritten: comments, key order, quoting,
+other documents and "---" separators stay byte for byte, and JSON stays JSON.
+A field with no networking.k8s.io/v1 equivalent is an error naming its line.
+
+The result goes to stdout, or back into the files with --in-place (each file
+is replaced atomically and keeps its mode). --check lists the files that still
+need conversion and exits 1 when there are any. Nothing is written when any
+input is bad (exit 2).`,
+		Args: cobra.NoArgs,
+		Example: `  # Print the GCE example as networking.k8s.io/v1
+  ingresskit convert -f examples/gce-v1beta1.yaml
+
+  # List the files still on removed APIs (exit 1 when there are any)
+  ingresskit convert --check -f examples/
+
+  # Show what would change, as a unified diff
+  ingresskit convert -f examples/ -o diff
+
+  # Also move kubernetes.io/ingress.class into spec.ingressClassName
+  ingresskit convert -f examples/gce-v1beta1.yaml --ingress-class-annotation move
+
+  # Convert every file of a directory tree where it is (atomic, mode kept)
+  ingresskit convert -R -f examples/ --in-place`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(opts.Files.Filenames) == 0 {
+				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
+			}
+			if opts.InPlace && opts.Output == "diff" {
+				return usageErrorf("--in-place writes the files; -o diff only shows what would change: choose one")
+			}
+			for _, f := range opts.Files.Filenames {
+				if f == "-" && opts.InPlace {
+					return usageErrorf("--in-place cannot write back to standard input")
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return convertRun(opts)
+		},
+	}
+	opts.Files.addFlags(cmd)
+	// Conversion writes no namespace, so -n has nothing to do.
+	_ = cmd.Flags().MarkHidden("namespace")
+	cmd.Flags().BoolVar(&opts.InPlace, "in-place", false, "write the converted manifests back into their files")
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "list the files that need conversion and exit 1 if any do; write nothing")
+	cmd.MarkFlagsMutuallyExclusive("in-place", "check")
+	enumFlag(cmd, &opts.Output, "output", "o", "manifest", convertFormats, "what to print: the converted manifests, or a unified diff")
+	modes := make([]string, len(convert.ClassAnnotations))
+	for i, m := range convert.ClassAnnotations {
+		modes[i] = string(m)
+	}
+	enumFlag(cmd, &opts.ClassAnnotation, "ingress-class-annotation", "", string(convert.KeepClassAnnotation), modes,
+		"keep the kubernetes.io/ingress.class annotation, or move it into spec.ingressClassName")
+	return cmd
+}
+
+// convertInput is one file (or stdin) and its conversion.
+type convertInput struct {
+	name    string
+	data    []byte
+	out     []byte
+	changed bool
+}
+
+func convertRun(opts *convertOptions) error {
+	names, err := convertPaths(opts)
+	if err != nil {
+		return err
+	}
+	// Convert everything in memory first: a bad input means nothing is
+	// written anywhere.
+	var inputs []*convertInput
+	var errs []*manifest.InputError
+	for _, name := range names {
+		in := &convertInput{name: name}
+		if name == "-" {
+			in.name = "<stdin>"
+			in.data, err = io.ReadAll(io.LimitReader(opts.IO.In, manifest.DefaultMaxFileSize+1))
+		} else {
+			in.data, err = os.ReadFile(name)
+		}
+		if err != nil {
+			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: in.name}, Msg: pathMessage(err)})
+			continue
+		}
+		if len(in.data) > manifest.DefaultMaxFileSize {
+			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: in.name}, Msg: fmt.Sprintf("input is larger than the %d-byte limit; split it into several files", manifest.DefaultMaxFileSize)})
+			continue
+		}
+		in.out, in.changed, err = convert.Bytes(in.name, in.data, convert.Options{IngressClassAnnotation: convert.ClassAnnotation(opts.ClassAnnotation)})
+		var le *manifest.LoadError
+		switch {
+		case errors.As(err, &le):
+			errs = append(errs, le.Errors...)
+			continue
+		case err != nil:
+			return err
+		}
+		inputs = append(inputs, in)
+	}
+	if len(errs) > 0 {
+		return &manifest.LoadError{Errors: errs}
+	}
+	var pending []string
+	for _, in := range inputs {
+		if in.changed {
+			pending = append(pending, in.name)
+		}
+	}
+	switch {
+	case opts.Output == "diff":
+		for _, in := range inputs {
+			if err := printer.ConvertDiff(opts.IO.Out, opts.IO.Styles(), in.name, in.data, in.out); err != nil {
+				return err
+			}
+		}
+	case opts.Check:
+		for _, name := range pending {
+			fmt.Fprintln(opts.IO.Out, name)
+		}
+	case opts.InPlace:
+		for _, in := range inputs {
+			if !in.changed {
+				continue
+			}
+			if err := atomicfile.Write(in.name, in.out, atomicfile.Options{Overwrite: true}); err != nil {
+				return fmt.Errorf("write %s: %w", in.name, err)
+			}
+			fmt.Fprintf(opts.IO.ErrOut, "converted %s\n", in.name)
+		}
+	default:
+		var prev []byte
+		for _, in := range inputs {
+			if prev != nil {
+				if !bytes.HasSuffix(prev, []byte("\n")) {
+					fmt.Fprintln(opts.IO.Out)
+				}
+				if !bytes.HasPrefix(in.out, []byte("---")) {
+					fmt.Fprintln(opts.IO.Out, "---")
+				}
+			}
+			if _, err := opts.IO.Out.Write(in.out); err != nil {
+				return err
+			}
+			prev = in.out
+		}
+	}
+	if opts.Check && len(pending) > 0 {
+		return errFindings("")
+	}
+	return nil
+}
+
+// convertPaths expands the -f arguments into files: directories give
+// their .yaml, .yml and .json files, sorted (their subdirectories' too with
+// -R), as manifest.Load reads them. Printing a directory's files as one
+// stream would lose where each came from, so a directory needs --in-place,
+// --check or -o diff.
+func convertPaths(opts *convertOptions) ([]string, error) {
+	var names []string
+	var errs []*manifest.InputError
+	for _, p := range opts.Files.Filenames {
+		if p == "-" {
+			names = append(names, p)
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: p}, Msg: pathMessage(err)})
+			continue
+		}
+		if !st.IsDir() {
+			names = append(names, p)
+			continue
+		}
+		if !opts.InPlace && !opts.Check && opts.Output != "diff" {
+			return nil, usageErrorf("%s is a directory: convert its files where they are with --in-place, list them with --check, or preview with -o diff", p)
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && !opts.Files.Recursive {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".yaml", ".yml", ".json":
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: p}, Msg: pathMessage(err)})
+			continue
+		}
+		if len(files) == 0 {
+			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: p}, Msg: "directory holds no .yaml, .yml or .json files"})
+			continue
+		}
+		sort.Strings(files)
+		names = append(names, files...)
+	}
+	if len(errs) > 0 {
+		return nil, &manifest.LoadError{Errors: errs}
+	}
+	return names, nil
+}
+
+func pathMessage(err error) string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.As(err, &pe):
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
