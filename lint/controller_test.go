@@ -75,3 +75,37 @@ func ruleByID(t *testing.T, id string) *Rule {
 	t.Fatalf("no rule %s", id)
 	return nil
 }
+
+// TestCompareSuppressionIsKnown: ingresskit.dev/ignore may name
+// controller-difference, which only Compare reports.
+func TestCompareSuppressionIsKnown(t *testing.T) {
+	in := `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  annotations:
+    ingresskit.dev/ignore: controller-difference,no-such-rule
+spec:
+  defaultBackend:
+    service:
+      name: shop
+      port:
+        number: 80
+`
+	set, err := manifest.Parse("suppress.yaml", []byte(in), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), set, Options{Rules: []*Rule{unusedSuppression}, Config: Config{Enable: []string{unusedSuppression.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Message)
+	}
+	want := []string{`ingresskit.dev/ignore names "no-such-rule", which is no rule; remove it or fix the spelling (ingresskit lint --list-rules)`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}

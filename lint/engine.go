@@ -245,7 +245,9 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	for _, r := range enabled {
 		isEnabled[r.ID] = true
 	}
-	known := map[string]bool{}
+	// controller-difference comes from Compare, not from a rule that
+	// ran, so its suppressions are known and never unused here.
+	known := map[string]bool{CompareID: true}
 	for _, r := range rules {
 		known[r.ID] = true
 	}
