@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	extv1beta1 "k8s.io/api/extensions/v1beta1"
 	networkingv1 "k8s.io/api/networking/v1"
 	networkingv1beta1 "k8s.io/api/networking/v1beta1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -13,7 +12,8 @@ import (
 // service.name and service.port.number or .name, backend to
 // defaultBackend), with the defaults of pkg/apis/networking/v1beta1/defaults.go
 // and pkg/apis/extensions/v1beta1/defaults.go (a missing pathType becomes
-// ImplementationSpecific).
+// ImplementationSpecific). extensions/v1beta1 Ingress has the same fields
+// as networking.k8s.io/v1beta1, so both are read into the latter.
 
 // ConvertBackend maps a v1beta1 backend (service name and IntOrString port,
 // or resource) to its networking.k8s.io/v1 form.
@@ -34,33 +34,6 @@ func ConvertBackend(serviceName string, servicePort intstr.IntOrString, resource
 }
 
 func ingressFromNetworkingV1beta1(in *networkingv1beta1.Ingress) networkingv1.Ingress {
-	out := networkingv1.Ingress{TypeMeta: in.TypeMeta, ObjectMeta: in.ObjectMeta}
-	out.Spec.IngressClassName = in.Spec.IngressClassName
-	if b := in.Spec.Backend; b != nil {
-		cb := ConvertBackend(b.ServiceName, b.ServicePort, &networkingv1.IngressBackend{Resource: b.Resource})
-		out.Spec.DefaultBackend = &cb
-	}
-	for _, t := range in.Spec.TLS {
-		out.Spec.TLS = append(out.Spec.TLS, networkingv1.IngressTLS{Hosts: t.Hosts, SecretName: t.SecretName})
-	}
-	for _, r := range in.Spec.Rules {
-		rule := networkingv1.IngressRule{Host: r.Host}
-		if r.HTTP != nil {
-			rule.HTTP = &networkingv1.HTTPIngressRuleValue{Paths: []networkingv1.HTTPIngressPath{}}
-			for _, p := range r.HTTP.Paths {
-				rule.HTTP.Paths = append(rule.HTTP.Paths, networkingv1.HTTPIngressPath{
-					Path:     p.Path,
-					PathType: defaultPathType((*networkingv1.PathType)(p.PathType)),
-					Backend:  ConvertBackend(p.Backend.ServiceName, p.Backend.ServicePort, &networkingv1.IngressBackend{Resource: p.Backend.Resource}),
-				})
-			}
-		}
-		out.Spec.Rules = append(out.Spec.Rules, rule)
-	}
-	return out
-}
-
-func ingressFromExtensionsV1beta1(in *extv1beta1.Ingress) networkingv1.Ingress {
 	out := networkingv1.Ingress{TypeMeta: in.TypeMeta, ObjectMeta: in.ObjectMeta}
 	out.Spec.IngressClassName = in.Spec.IngressClassName
 	if b := in.Spec.Backend; b != nil {

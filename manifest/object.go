@@ -6,7 +6,6 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
-	extv1beta1 "k8s.io/api/extensions/v1beta1"
 	networkingv1 "k8s.io/api/networking/v1"
 	networkingv1beta1 "k8s.io/api/networking/v1beta1"
 )
@@ -195,19 +194,14 @@ func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
 		if !l.decode(n, &ing, &src, true) {
 			return
 		}
-	case NetworkingV1beta1:
+	case NetworkingV1beta1, ExtensionsV1beta1:
+		// The two versions share every Ingress field (k8s.io/api
+		// extensions/v1beta1 and networking/v1beta1 types.go).
 		var old networkingv1beta1.Ingress
 		if !l.decode(n, &old, &src, true) {
 			return
 		}
 		ing = ingressFromNetworkingV1beta1(&old)
-		renameV1beta1Fields(src.fields)
-	case ExtensionsV1beta1:
-		var old extv1beta1.Ingress
-		if !l.decode(n, &old, &src, true) {
-			return
-		}
-		ing = ingressFromExtensionsV1beta1(&old)
 		renameV1beta1Fields(src.fields)
 	default:
 		l.unsupported(n, "Ingress", apiVersion, NetworkingV1)
