@@ -42,3 +42,17 @@ func controllerOf(set *manifest.Set, ing *manifest.Ingress) string {
 	}
 	return wellKnownClasses[name]
 }
+
+// forcedController returns the IngressClass controller value of a profile
+// name, "" for spec (no controller's particular behaviour).
+func forcedController(profile string) string {
+	switch profile {
+	case "nginx":
+		return controllerNginx
+	case "alb":
+		return controllerALB
+	case "gce":
+		return controllerGCE
+	}
+	return ""
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // IgnoreAnnotation suppresses the named rules (comma-separated IDs) on the
@@ -25,6 +26,12 @@ type Options struct {
 	Now time.Time
 	// Rules replaces the registry; nil means Registry(). Tests use it.
 	Rules []*Rule
+	// Controller, when set, is the profile in force for every Ingress
+	// (spec, nginx, gce or alb, as simulate.ParseProfile reads them):
+	// the controller-specific rules and the conflict and shadowing
+	// checks then treat every Ingress as served by that controller. ""
+	// infers the controller of each Ingress from its IngressClass.
+	Controller string
 }
 
 // Result is what Run found.
@@ -145,6 +152,13 @@ func (p *Pass) reportUnfixable(o Object, field, msg string, related ...Related) 
 type shared struct {
 	set *manifest.Set
 
+	// forced is true when Options.Controller names the controller of
+	// every Ingress: controller (an IngressClass spec.controller value,
+	// "" for spec) and profile.
+	forced     bool
+	controller string
+	profile    simulate.Profile
+
 	// certs caches parsed certificates: *manifest.Secret -> certResult.
 	certs sync.Map
 
@@ -154,6 +168,18 @@ type shared struct {
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
 }
+
+// controllerOf returns the controller that serves ing: Options.Controller
+// when given, else what its IngressClass says (controllerOf).
+func (s *shared) controllerOf(ing *manifest.Ingress) string {
+	if s.forced {
+		return s.controller
+	}
+	return controllerOf(s.set, ing)
+}
+
+// controllerOf returns the controller that serves ing in this run.
+func (p *Pass) controllerOf(ing *manifest.Ingress) string { return p.shared.controllerOf(ing) }
 
 // backendsOf returns the backends of ing, computed once per run for every
 // Ingress, since most rules walk them.
@@ -190,6 +216,13 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 		now = time.Now()
 	}
 	sh := &shared{set: set}
+	if opts.Controller != "" {
+		p, err := simulate.ParseProfile(opts.Controller)
+		if err != nil {
+			return nil, err
+		}
+		sh.forced, sh.controller, sh.profile = true, forcedController(p.Name()), p
+	}
 	passes := make([]*Pass, len(enabled))
 	var wg sync.WaitGroup
 	for i, r := range enabled {
@@ -212,7 +245,9 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	for _, r := range enabled {
 		isEnabled[r.ID] = true
 	}
-	known := map[string]bool{}
+	// controller-difference comes from Compare, not from a rule that
+	// ran, so its suppressions are known and never unused here.
+	known := map[string]bool{CompareID: true}
 	for _, r := range rules {
 		known[r.ID] = true
 	}

@@ -29,14 +29,15 @@ type routingGroup struct {
 // its own load balancer (cloud.google.com docs, "GKE Ingress"); the ALB
 // controller does too, unless Ingresses join an IngressGroup with
 // group.name.
-func mergeKey(set *manifest.Set, ing *manifest.Ingress) string {
+func (s *shared) mergeKey(ing *manifest.Ingress) string {
+	set := s.set
 	class := ing.Class()
 	if class == "" {
 		if d := set.DefaultClass(); d != nil {
 			class = d.Name
 		}
 	}
-	switch controllerOf(set, ing) {
+	switch s.controllerOf(ing) {
 	case controllerGCE:
 		return "gce\x00" + ing.Key()
 	case controllerALB:
@@ -55,7 +56,7 @@ func (s *shared) routes() []groupRoutes {
 		byKey := map[string]*routingGroup{}
 		var order []*routingGroup
 		for _, ing := range s.set.Ingresses {
-			k := mergeKey(s.set, ing)
+			k := s.mergeKey(ing)
 			g := byKey[k]
 			if g == nil {
 				g = &routingGroup{key: k}
@@ -71,7 +72,9 @@ func (s *shared) routes() []groupRoutes {
 			go func() {
 				defer wg.Done()
 				sub := &manifest.Set{Ingresses: g.ingresses, Services: s.set.Services, Secrets: s.set.Secrets, IngressClasses: s.set.IngressClasses}
-				ix, err := simulate.Compile(sub, simulate.Options{})
+				// Options.Controller compiles with its profile; else the
+				// spec's semantics.
+				ix, err := simulate.Compile(sub, simulate.Options{Profile: s.profile})
 				if err != nil {
 					return
 				}

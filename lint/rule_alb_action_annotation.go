@@ -33,7 +33,7 @@ const albActionsPrefix = simulate.ALBAnnotationPrefix + "actions."
 
 func checkALBActionAnnotation(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		if controllerOf(p.Set, ing) != controllerALB {
+		if p.controllerOf(ing) != controllerALB {
 			continue
 		}
 		for _, b := range backends(ing) {

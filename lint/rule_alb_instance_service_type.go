@@ -30,7 +30,7 @@ registered directly; needs the VPC CNI), or make the Service type NodePort.`,
 
 func checkALBInstanceServiceType(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		if controllerOf(p.Set, ing) != controllerALB {
+		if p.controllerOf(ing) != controllerALB {
 			continue
 		}
 		for _, b := range p.backends(ing) {

@@ -28,7 +28,7 @@ const gceRegexChars = "^$()[]{}+?|\\"
 
 func checkGCEPathRegex(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		if controllerOf(p.Set, ing) != controllerGCE {
+		if p.controllerOf(ing) != controllerGCE {
 			continue
 		}
 		for _, b := range p.backends(ing) {

@@ -32,7 +32,7 @@ input cannot show the cluster.
 
 func checkGCEServiceType(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		if controllerOf(p.Set, ing) != controllerGCE {
+		if p.controllerOf(ing) != controllerGCE {
 			continue
 		}
 		for _, b := range p.backends(ing) {

@@ -3,6 +3,11 @@ package lint
 import (
 	"fmt"
 	"sort"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 var missingService = &Rule{
@@ -15,6 +20,9 @@ controllers answer requests for a missing Service with an error (ingress-nginx
 serves 503, the cloud load balancers fail their health checks). lint looks
 for the Service among the manifests it was given, so pass the Services too
 (` + "`-f app/ -R`" + `), or suppress the rule for Services managed elsewhere.
+On an Ingress the AWS Load Balancer Controller serves, a backend whose port is
+` + "`name: use-annotation`" + ` names an action annotation, not a Service, and is
+not reported (alb-action-annotation checks it).
 
 **What to do:** add the Service's manifest to the input, or fix the name.`,
 	Check: checkMissingService,
@@ -35,7 +43,7 @@ func checkMissingService(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
 		for _, b := range p.backends(ing) {
 			s := b.backend.Service
-			if s == nil || s.Name == "" || b.backend.Resource != nil {
+			if s == nil || s.Name == "" || b.backend.Resource != nil || p.albAction(ing, s) {
 				continue
 			}
 			if p.Set.Service(ing.Namespace, s.Name) != nil {
@@ -50,4 +58,14 @@ func checkMissingService(p *Pass) {
 			p.Report(ing, b.field+".service.name", msg)
 		}
 	}
+}
+
+// albAction reports whether s is an ALB action reference rather than a
+// Service: port name use-annotation on an Ingress the AWS Load Balancer
+// Controller serves, where the service name names the annotation
+// alb.ingress.kubernetes.io/actions.<name>
+// (kubernetes-sigs/aws-load-balancer-controller
+// docs/guide/ingress/annotations.md, actions).
+func (p *Pass) albAction(ing *manifest.Ingress, s *networkingv1.IngressServiceBackend) bool {
+	return s.Port.Name == simulate.ALBUseAnnotation && p.controllerOf(ing) == controllerALB
 }

@@ -16,7 +16,9 @@ var missingServicePort = &Rule{
 ` + "`spec.ports[].name`" + `. Otherwise the controller finds no endpoints for the
 backend and answers with an error (ServiceBackendPort in k8s.io/api
 networking/v1/types.go: the number and the name refer to a port of the
-Service, not of its Pods).
+Service, not of its Pods). The port ` + "`name: use-annotation`" + ` of an Ingress the
+AWS Load Balancer Controller serves refers to an action annotation and is not
+checked.
 
 **What to do:** use the Service's port, or add the port to the Service.`,
 	Check: checkMissingServicePort,
@@ -26,7 +28,7 @@ func checkMissingServicePort(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
 		for _, b := range p.backends(ing) {
 			s := b.backend.Service
-			if s == nil || s.Name == "" || b.backend.Resource != nil {
+			if s == nil || s.Name == "" || b.backend.Resource != nil || p.albAction(ing, s) {
 				continue
 			}
 			svc := p.Set.Service(ing.Namespace, s.Name)

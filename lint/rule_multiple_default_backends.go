@@ -29,7 +29,7 @@ controller's ` + "`--default-backend-service`" + ` flag.`,
 func checkMultipleDefaultBackends(p *Pass) {
 	first := map[string]*manifest.Ingress{}
 	for _, ing := range p.Set.Ingresses {
-		if ing.Spec.DefaultBackend == nil || len(ing.Spec.Rules) > 0 || controllerOf(p.Set, ing) != controllerNginx {
+		if ing.Spec.DefaultBackend == nil || len(ing.Spec.Rules) > 0 || p.controllerOf(ing) != controllerNginx {
 			continue
 		}
 		class := ing.Class()

@@ -43,7 +43,7 @@ them and write their paths as anchored expressions).`,
 func checkNginxRegexHost(p *Pass) {
 	nginx := &manifest.Set{IngressClasses: p.Set.IngressClasses}
 	for _, ing := range p.Set.Ingresses {
-		if controllerOf(p.Set, ing) == controllerNginx {
+		if p.controllerOf(ing) == controllerNginx {
 			nginx.Ingresses = append(nginx.Ingresses, ing)
 		}
 	}

@@ -30,7 +30,7 @@ migrations that copy the annotation, break this way.
 
 func checkNginxRewriteDropsPath(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		if controllerOf(p.Set, ing) != controllerNginx {
+		if p.controllerOf(ing) != controllerNginx {
 			continue
 		}
 		target, ok := ing.Annotations[annotationRewrite]

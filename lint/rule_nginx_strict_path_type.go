@@ -29,7 +29,7 @@ older releases, stop working after an upgrade.
 
 func checkNginxStrictPathType(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
-		if controllerOf(p.Set, ing) != controllerNginx {
+		if p.controllerOf(ing) != controllerNginx {
 			continue
 		}
 		for _, b := range backends(ing) {

@@ -168,6 +168,9 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 			fmt.Fprintf(&b, "  by %s: host %s, path %s (%s), %s\n", d.Ingress.Key(), host, d.Path, d.PathType, pos)
 		}
 	}
+	if d.Profile != "" {
+		fmt.Fprintf(&b, "  profile: %s\n", d.Profile)
+	}
 	if strings.EqualFold(schemeOf(d.URL), "https") {
 		if d.TLS != nil {
 			fmt.Fprintf(&b, "  tls: secret %s (%s spec.tls[%d])\n", d.TLS.SecretName, d.TLS.Ingress.Key(), d.TLS.Index)

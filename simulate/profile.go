@@ -20,7 +20,7 @@ import (
 //	func (nginx) FallThrough() bool { return false }
 //
 // and registers it with one line in simulate/profiles.go, so that
-// --profile and "# expect(name):" lines of the examples find it.
+// --controller and "# expect(name):" lines of the examples find it.
 //
 // A controller that ranks rules by their order rather than by path length
 // (a load balancer's rule priorities) can return MatchCustom for every
@@ -57,9 +57,12 @@ type Profile interface {
 	Less(a, b *manifest.Ingress) bool
 
 	// Decorate runs once per lookup after the engine has chosen the
-	// winner (matched or not) and may add what the controller would do
-	// on top of routing: redirects, rewrites, notes. It must not change
-	// the routing fields (Matched, Ingress, Rule, PathIndex, Backend).
+	// winner (matched or not) and adds what the controller would do on
+	// top of routing: redirects, rewrites, notes. It may also change the
+	// routing fields (Matched, Ingress, Rule, PathIndex, Backend) where
+	// the controller routes differently from the rules alone: a canary
+	// backend chosen by header or cookie, ALB listener-rule order, GCE
+	// wildcard re-routing. It must leave the request untouched.
 	Decorate(d *Decision, req Request)
 }
 

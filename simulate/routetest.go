@@ -26,7 +26,8 @@ const (
 //	apiVersion: ingresskit.dev/v1alpha1  # optional, with kind
 //	kind: RouteTests
 //	ingressClass: nginx        # optional: the class to simulate
-//	profile: spec              # optional: the controller profile
+//	controller: spec           # optional: the controller profile
+//	                           # (profile: is read as a synonym)
 //	tests:
 //	- url: https://example.com/foo
 //	  headers: {User-Agent: curl}
@@ -42,7 +43,8 @@ type RouteTests struct {
 	File string
 	// IngressClass, when set, selects the class to simulate.
 	IngressClass string
-	// Profile, when set, names the controller profile.
+	// Profile, when set, names the controller profile (the file's
+	// controller: key, or its older synonym profile:).
 	Profile string
 	// Tests are the expectations in file order.
 	Tests []RouteTest
@@ -106,8 +108,8 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 		switch k.Value {
 		case "ingressClass":
 			rt.IngressClass = scalar(v, fail, "ingressClass")
-		case "profile":
-			rt.Profile = scalar(v, fail, "profile")
+		case "controller", "profile":
+			rt.Profile = scalar(v, fail, k.Value)
 		case "apiVersion":
 			if v.Value != RouteTestsAPIVersion {
 				fail(v, "apiVersion must be %s", RouteTestsAPIVersion)
@@ -119,7 +121,7 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 		case "tests":
 			tests = v
 		default:
-			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, profile or tests)", k.Value)
+			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, controller or tests)", k.Value)
 		}
 	}
 	if tests == nil {
@@ -373,7 +375,7 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 	if rt.Profile != "" {
 		p, ok := ProfileByName(rt.Profile)
 		if !ok {
-			return nil, fmt.Errorf("%s: unknown profile %q (have %s)", rt.File, rt.Profile, strings.Join(ProfileNames(), ", "))
+			return nil, fmt.Errorf("%s: unknown controller %q (have %s)", rt.File, rt.Profile, strings.Join(ProfileNames(), ", "))
 		}
 		opts.Profile = p
 	}

@@ -275,7 +275,8 @@ type Index struct {
 	rank     map[*manifest.Ingress]int
 }
 
-// Compile builds the index of the Ingresses in set selected by opts.
+// Compile builds the index of the Ingresses in set selected by opts,
+// with opts.Profile bound to set (Bind).
 // Rules the API server would reject are left out and reported by
 // Problems. The error is non-nil only when set is nil.
 func Compile(set *manifest.Set, opts Options) (*Index, error) {
@@ -286,6 +287,10 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	if p == nil {
 		p = Spec{}
 	}
+	// A controller decides on the whole input, not one Ingress at a time
+	// (ingress-nginx's host-wide use-regex and canaries, ALB IngressGroups,
+	// GCE wildcards): the profile sees every Ingress of set.
+	p = Bind(p, set)
 	_, plain := p.(Spec)
 	ix := &Index{
 		profile:  p,

@@ -253,3 +253,44 @@ func TestConcurrentLookup(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileBindsProfile checks that Compile hands the profile the whole
+// set: use-regex on one Ingress turns the paths of another Ingress of the
+// same host into regular expressions under nginx.
+func TestCompileBindsProfile(t *testing.T) {
+	set := load(t, "testdata/bind.yaml")
+	tests := []struct {
+		profile string
+		url     string
+		want    string
+	}{
+		{profile: "spec", url: "http://example.com/foobar", want: "no match"},
+		{profile: "nginx", url: "http://example.com/foobar", want: "web/foo:80"},
+		{profile: "nginx", url: "http://example.com/FOO", want: "web/foo:80"},
+		{profile: "nginx", url: "http://example.com/bar/12", want: "web/bar:80"},
+		{profile: "spec", url: "http://example.com/foo/x", want: "web/foo:80"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.profile+" "+tt.url, func(t *testing.T) {
+			p, err := ParseProfile(tt.profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix, err := Compile(set, Options{Profile: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, err := ParseRequest(tt.url, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := ix.Lookup(req)
+			if got := describe(d); got != tt.want {
+				t.Errorf("%s under %s -> %s, want %s", tt.url, tt.profile, got, tt.want)
+			}
+			if d.Profile != tt.profile {
+				t.Errorf("answer names profile %q, want %q", d.Profile, tt.profile)
+			}
+		})
+	}
+}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +29,10 @@ type lintOptions struct {
 	Config    string
 	ListRules bool
 	Fix       bool
+	// Controller forces the controller profile of every Ingress.
+	Controller string
+	// Compare is the profile that --compare checks the routing against.
+	Compare string
 
 	// now is the instant certificates are checked against.
 	now func() time.Time
@@ -38,7 +45,7 @@ var lintFormats = []string{"github", "json", "junit", "sarif", "text"}
 func newLintCmd(io *IO, runF func(*lintOptions) error) *cobra.Command {
 	opts := &lintOptions{IO: io, now: time.Now, getwd: os.Getwd}
 	cmd := &cobra.Command{
-		Use:   "lint -f <file>... [-o text|json|sarif|junit|github] [--fail-on <severity>] [--fix]",
+		Use:   "lint -f <file>... [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--fix]",
 		Short: "check Ingress manifests for mistakes the API server, the controllers or the routing would punish",
 		Long: `Check Ingress manifests, with the Services, Secrets and IngressClasses they refer
 to, for what the API server rejects, references that lead nowhere, routes that
@@ -48,6 +55,12 @@ Each finding names file:line:col of the offending field, the rule, and what to
 do. Rules, severities and --fail-on can be set in .ingresskit.yaml, searched
 from the working directory upward; the annotation
 ingresskit.dev/ignore: rule-a,rule-b suppresses rules on one object.
+
+The controller of each Ingress comes from its IngressClass; --controller
+spec|nginx|gce|alb makes every Ingress served by that controller, for the
+controller rules and the conflict and shadowing checks. --compare <name> with
+--controller sends requests made from the rules through both controllers and
+reports each one they route differently (controller-difference, a warning).
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage or unreadable input.`,
@@ -64,6 +77,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
   # Rewrite what can be fixed safely, in place
   ingresskit lint -f examples/gce-v1beta1.yaml --fix
 
+  # What changes when moving from ingress-nginx to a spec-only controller?
+  ingresskit lint -f examples/ --controller nginx --compare spec
+
   # List every rule
   ingresskit lint --list-rules`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -76,6 +92,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 						return usageErrorf("--fix rewrites files in place and cannot fix standard input")
 					}
 				}
+			}
+			if opts.Compare != "" && opts.Controller == "" {
+				return usageErrorf("--compare needs --controller: the controller the manifests are served by now")
 			}
 			if _, err := (lint.Config{Enable: opts.Enable, Disable: opts.Disable}).Select(lint.Registry()); err != nil {
 				return &usageError{err: err}
@@ -95,6 +114,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	cmd.Flags().StringVar(&opts.Config, "config", "", "configuration file (default: the nearest "+lint.ConfigFile+" from the working directory up)")
 	cmd.Flags().BoolVar(&opts.ListRules, "list-rules", false, "print every rule and exit")
 	cmd.Flags().BoolVar(&opts.Fix, "fix", false, "apply the safe fixes to the files in place")
+	controllerFlag(cmd, &opts.Controller, "treat every Ingress as served by this controller (default: its IngressClass says)")
+	enumFlag(cmd, &opts.Compare, "compare", "", "", controllerNames(), "report requests this controller routes differently from --controller")
 	cmd.MarkFlagsMutuallyExclusive("list-rules", "fix")
 	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	return cmd
@@ -113,7 +134,7 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	if set == nil {
 		return loadErr
 	}
-	lopts := lint.Options{Config: cfg, Now: opts.now()}
+	lopts := lint.Options{Config: cfg, Now: opts.now(), Controller: opts.Controller}
 	res, err := lint.Run(cmd.Context(), set, lopts)
 	if err != nil {
 		return err
@@ -131,6 +152,11 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 			if res, err = lint.Run(cmd.Context(), set, lopts); err != nil {
 				return err
 			}
+		}
+	}
+	if opts.Compare != "" {
+		if err := addComparison(cmd.Context(), set, res, opts.Controller, opts.Compare); err != nil {
+			return err
 		}
 	}
 	rep := printer.LintReport{Result: res, FailOn: cfg.EffectiveFailOn(), Source: fileSource(), ToolVersion: versionString()}
@@ -255,4 +281,19 @@ func fileSource() func(string) []byte {
 		cache[name] = b
 		return b
 	}
+}
+
+// addComparison adds the findings of lint.Compare (controller against
+// other) to res.
+func addComparison(ctx context.Context, set *manifest.Set, res *lint.Result, controller, other string) error {
+	findings, suppressed, err := lint.Compare(ctx, set, lint.CompareOptions{Controller: controller, Against: other})
+	if err != nil {
+		return err
+	}
+	res.Findings = append(res.Findings, findings...)
+	lint.SortFindings(res.Findings)
+	res.Rules = append(res.Rules, lint.CompareRule)
+	slices.SortFunc(res.Rules, func(a, b *lint.Rule) int { return strings.Compare(a.ID, b.ID) })
+	res.Suppressed += suppressed
+	return nil
 }

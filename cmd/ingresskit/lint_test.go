@@ -31,6 +31,13 @@ func TestLintFlags(t *testing.T) {
 		{"fix stdin", []string{"-f", "-", "--fix"}, lintOptions{}, "cannot fix standard input"},
 		{"bad output", []string{"-f", "a.yaml", "-o", "xml"}, lintOptions{}, "must be one of github, json, junit, sarif, text"},
 		{"bad fail-on", []string{"-f", "a.yaml", "--fail-on", "fatal"}, lintOptions{}, "must be one of error, info, warning"},
+		{"controller and compare", []string{"-f", "a.yaml", "--controller", "nginx", "--compare", "spec"},
+			lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "text", Controller: "nginx", Compare: "spec"}, ""},
+		{"controller alone", []string{"-f", "a.yaml", "--controller", "alb"},
+			lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "text", Controller: "alb"}, ""},
+		{"compare needs controller", []string{"-f", "a.yaml", "--compare", "spec"}, lintOptions{}, "--compare needs --controller"},
+		{"bad controller", []string{"-f", "a.yaml", "--controller", "istio"}, lintOptions{}, "must be one of alb, gce, nginx, spec"},
+		{"bad compare", []string{"-f", "a.yaml", "--controller", "nginx", "--compare", "istio"}, lintOptions{}, "must be one of alb, gce, nginx, spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,7 +23,8 @@ type simulateOptions struct {
 	Explain      bool
 	Output       string
 	IngressClass string
-	Profile      string
+	Controller   string
+	Cookies      []string
 }
 
 var simulateFormats = []string{"json", "text"}
@@ -31,7 +32,7 @@ var simulateFormats = []string{"json", "text"}
 func newSimulateCmd(io *IO, runF func(*simulateOptions) error) *cobra.Command {
 	opts := &simulateOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "simulate -f <file>... <url>... [--header 'Name: value'] [--explain] [-o json]",
+		Use:   "simulate -f <file>... <url>... [--controller spec|nginx|gce|alb] [--header 'Name: value'] [--cookie name=value] [--explain] [-o json]",
 		Short: "show which Ingress rule and backend would answer a URL",
 		Long: `Simulate requests against the Ingress manifests: for each URL, print the backend
 that would answer it, with the Ingress, host rule, path and pathType that won,
@@ -39,18 +40,25 @@ the TLS Secret that serves the host for https, and any conflict.
 
 URLs come from the arguments, or one per line from standard input with "-".
 A URL without a scheme is taken as http. --header 'Host: name' overrides the
-host of every URL. The request path is normalized as controllers do (escaped
+host of every URL; --cookie name=value adds a Cookie header (ingress-nginx
+canaries route on cookies). The request path is normalized as controllers do (escaped
 unreserved characters, duplicate slashes and dot segments), so
 /users/../admin is matched as /admin.
 
-The semantics are those of the Kubernetes specification; --profile selects a
-controller's. --ingress-class simulates one IngressClass: the Ingresses naming
+--controller selects the controller whose semantics apply: spec (the
+Kubernetes specification), nginx, gce or alb. Without it the IngressClasses of
+the input decide (their spec.controller, else the class names nginx, alb,
+gce), and spec when the Ingresses disagree or nothing tells. Every answer
+names the profile used. --ingress-class simulates one IngressClass: the Ingresses naming
 it, and those naming none when it is the default class.
 
 -o json prints one JSON object per URL, one per line (docs/simulate.md).`,
 		Args: cobra.ArbitraryArgs,
 		Example: `  # Which Service answers these URLs?
   ingresskit simulate -f examples/nginx-tls.yaml http://example.com/foo https://test.com/
+
+  # Route as GKE Ingress does
+  ingresskit simulate --controller gce -f examples/gce-v1beta1.yaml http://34.1.2.3/users/1
 
   # Why did a URL go where it went?
   ingresskit simulate -f examples/alb-hosts.yaml --explain http://my.example.com/some-other-path/x
@@ -75,13 +83,8 @@ it, and those naming none when it is the default class.
 					}
 				}
 			}
-			if _, err := parseHeaders(opts.Headers); err != nil {
+			if _, err := requestHeader(opts.Headers, opts.Cookies); err != nil {
 				return &usageError{err: err}
-			}
-			if opts.Profile != "" {
-				if _, ok := simulate.ProfileByName(opts.Profile); !ok {
-					return usageErrorf("unknown profile %q: must be one of %s", opts.Profile, strings.Join(simulate.ProfileNames(), ", "))
-				}
 			}
 			if runF != nil {
 				return runF(opts)
@@ -93,7 +96,8 @@ it, and those naming none when it is the default class.
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "request header 'Name: value' (repeatable); Host overrides the URL's host")
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass")
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics, one of: "+strings.Join(simulate.ProfileNames(), ", ")+" (default: the Kubernetes spec)")
+	cmd.Flags().StringArrayVar(&opts.Cookies, "cookie", nil, "request cookie name=value (repeatable), sent in a Cookie header")
+	controllerFlag(cmd, &opts.Controller, "controller semantics (default: inferred from the IngressClasses, else spec)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", simulateFormats, "output format")
 	return cmd
 }
@@ -115,14 +119,61 @@ func parseHeaders(flags []string) (http.Header, error) {
 	return h, nil
 }
 
-// compileIndex loads nothing; it compiles set with the class and profile
-// flags and reports the rules it left out on stderr.
-func compileIndex(io *IO, set *manifest.Set, class, profile string) (*simulate.Index, error) {
-	opts := simulate.Options{IngressClass: class}
-	if profile != "" {
-		opts.Profile, _ = simulate.ProfileByName(profile)
+// requestHeader is parseHeaders with the --cookie flags added as one
+// Cookie header, joined by "; " as RFC 6265 section 5.4 sends them.
+func requestHeader(headers, cookies []string) (http.Header, error) {
+	h, err := parseHeaders(headers)
+	if err != nil || len(cookies) == 0 {
+		return h, err
 	}
-	ix, err := simulate.Compile(set, opts)
+	if h == nil {
+		h = http.Header{}
+	}
+	pairs := make([]string, 0, len(cookies)+1)
+	if c := h.Get("Cookie"); c != "" {
+		pairs = append(pairs, c)
+	}
+	for _, c := range cookies {
+		name, value, ok := strings.Cut(c, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t;,=") || strings.ContainsAny(value, ";,") {
+			return nil, fmt.Errorf("invalid --cookie %q: want name=value", c)
+		}
+		pairs = append(pairs, name+"="+strings.TrimSpace(value))
+	}
+	h.Set("Cookie", strings.Join(pairs, "; "))
+	return h, nil
+}
+
+// controllerNames are the values of --controller: the simulate profiles.
+func controllerNames() []string { return simulate.ProfileNames() }
+
+// controllerFlag binds --controller, one of the profile names.
+func controllerFlag(cmd *cobra.Command, target *string, usage string) {
+	enumFlag(cmd, target, "controller", "", "", controllerNames(), usage)
+}
+
+// profileFor returns the profile --controller names, or the one the input
+// infers when the flag is empty (simulate.InferProfile).
+func profileFor(set *manifest.Set, controller string) (simulate.Profile, error) {
+	if controller == "" {
+		return simulate.InferProfile(set, nil), nil
+	}
+	p, err := simulate.ParseProfile(controller)
+	if err != nil {
+		return nil, &usageError{err: err}
+	}
+	return p, nil
+}
+
+// compileIndex loads nothing; it compiles set with the class and
+// controller flags and reports the rules it left out on stderr.
+func compileIndex(io *IO, set *manifest.Set, class, controller string) (*simulate.Index, error) {
+	p, err := profileFor(set, controller)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := simulate.Compile(set, simulate.Options{IngressClass: class, Profile: p})
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +195,8 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 	if set == nil {
 		return loadErr
 	}
-	header, _ := parseHeaders(opts.Headers)
-	ix, err := compileIndex(opts.IO, set, opts.IngressClass, opts.Profile)
+	header, _ := requestHeader(opts.Headers, opts.Cookies)
+	ix, err := compileIndex(opts.IO, set, opts.IngressClass, opts.Controller)
 	if err != nil {
 		return err
 	}

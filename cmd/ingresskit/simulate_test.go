@@ -24,15 +24,16 @@ func TestSimulateFlags(t *testing.T) {
 		{
 			name: "every flag",
 			args: []string{"-f", "a.yaml", "-f", "dir", "-R", "-n", "ns", "-H", "Host: a.test", "--header", "X-Y: 1", "--explain",
-				"-o", "json", "--ingress-class", "nginx", "--profile", "spec", "-"},
+				"-o", "json", "--ingress-class", "nginx", "--controller", "nginx", "--cookie", "canary=always", "-"},
 			want: simulateOptions{Files: fileFlags{Filenames: []string{"a.yaml", "dir"}, Recursive: true, Namespace: "ns"},
 				URLs: []string{"-"}, Headers: []string{"Host: a.test", "X-Y: 1"}, Explain: true, Output: "json",
-				IngressClass: "nginx", Profile: "spec"},
+				IngressClass: "nginx", Controller: "nginx", Cookies: []string{"canary=always"}},
 		},
 		{name: "no url", args: []string{"-f", "a.yaml"}, wantErr: "no URL"},
 		{name: "bad header", args: []string{"-f", "a.yaml", "-H", "Host", "http://x/"}, wantErr: `invalid --header "Host"`},
 		{name: "bad output", args: []string{"-f", "a.yaml", "-o", "xml", "http://x/"}, wantErr: "must be one of json, text"},
-		{name: "bad profile", args: []string{"-f", "a.yaml", "--profile", "x", "http://x/"}, wantErr: `unknown profile "x"`},
+		{name: "bad controller", args: []string{"-f", "a.yaml", "--controller", "x", "http://x/"}, wantErr: `must be one of alb, gce, nginx, spec`},
+		{name: "bad cookie", args: []string{"-f", "a.yaml", "--cookie", "novalue", "http://x/"}, wantErr: `invalid --cookie "novalue"`},
 		{name: "stdin twice", args: []string{"-f", "-", "-"}, wantErr: "standard input cannot hold both"},
 	}
 	for _, tt := range tests {
@@ -58,6 +59,40 @@ func TestSimulateFlags(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(simulateOptions{}, "IO")); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRequestHeaderCookies(t *testing.T) {
+	tests := []struct {
+		name    string
+		headers []string
+		cookies []string
+		want    map[string][]string
+		wantErr bool
+	}{
+		{name: "none", want: nil},
+		{name: "one cookie", cookies: []string{"canary=always"}, want: map[string][]string{"Cookie": {"canary=always"}}},
+		{name: "joined", cookies: []string{"a=1", "b = 2"}, want: map[string][]string{"Cookie": {"a=1; b=2"}}},
+		{name: "after a Cookie header", headers: []string{"Cookie: x=y", "Host: a.test"}, cookies: []string{"a=1"},
+			want: map[string][]string{"Cookie": {"x=y; a=1"}, "Host": {"a.test"}}},
+		{name: "empty value", cookies: []string{"a="}, want: map[string][]string{"Cookie": {"a="}}},
+		{name: "no equals", cookies: []string{"a"}, wantErr: true},
+		{name: "empty name", cookies: []string{"=1"}, wantErr: true},
+		{name: "two in one", cookies: []string{"a=1; b=2"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := requestHeader(tt.headers, tt.cookies)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v, want error %v", err, tt.wantErr)
+			}
+			if tt.wantErr {
+				return
+			}
+			if diff := cmp.Diff(tt.want, map[string][]string(h)); diff != "" {
+				t.Errorf("header (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -18,7 +18,7 @@ type testOptions struct {
 	RouteFiles   []string
 	Output       string
 	IngressClass string
-	Profile      string
+	Controller   string
 }
 
 var testFormats = []string{"junit", "text"}
@@ -34,8 +34,9 @@ and prints PASS or FAIL with the position of the test; -o junit writes JUnit
 XML for CI systems.
 
 The format of routes files is in docs/route-tests.md; examples/routes-test.yaml
-is an example. A routes file may name its ingressClass and profile; the flags
-give the defaults.
+is an example. A routes file may name its ingressClass and controller; the
+flags give the defaults. Without --controller the IngressClasses of the input
+decide (as in simulate), else spec; every result names the profile used.
 
 Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 		Args: cobra.MinimumNArgs(1),
@@ -46,11 +47,6 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
   ingresskit test -f examples/ examples/routes-test.yaml -o junit > routes-junit.xml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RouteFiles = args
-			if opts.Profile != "" {
-				if _, ok := simulate.ProfileByName(opts.Profile); !ok {
-					return usageErrorf("unknown profile %q", opts.Profile)
-				}
-			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -59,7 +55,7 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 	}
 	opts.Files.addFlags(cmd)
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass (a routes file's ingressClass wins)")
-	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics (a routes file's profile wins; default spec)")
+	controllerFlag(cmd, &opts.Controller, "controller semantics (a routes file's controller wins; default: inferred from the IngressClasses, else spec)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", testFormats, "output format")
 	return cmd
 }
@@ -89,10 +85,11 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	if len(inputErrs) > 0 {
 		return &manifest.LoadError{Errors: inputErrs}
 	}
-	base := simulate.Options{IngressClass: opts.IngressClass}
-	if opts.Profile != "" {
-		base.Profile, _ = simulate.ProfileByName(opts.Profile)
+	p, err := profileFor(set, opts.Controller)
+	if err != nil {
+		return err
 	}
+	base := simulate.Options{IngressClass: opts.IngressClass, Profile: p}
 	var suites []printer.RouteTestSuite
 	tests, failures := 0, 0
 	for _, rt := range files {
@@ -106,7 +103,6 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 		failures += f
 		suites = append(suites, suite)
 	}
-	var err error
 	switch {
 	case opts.Output == "junit":
 		err = printer.RouteTestsJUnit(opts.IO.Out, suites)

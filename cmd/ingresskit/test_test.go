@@ -25,13 +25,14 @@ func TestTestFlags(t *testing.T) {
 			want: testOptions{Files: fileFlags{Filenames: []string{"m.yaml"}}, RouteFiles: []string{"routes.yaml"}, Output: "text"},
 		},
 		{
-			name: "junit, class and profile",
-			args: []string{"-f", "m.yaml", "-o", "junit", "--ingress-class", "nginx", "--profile", "spec", "a.yaml", "b.yaml"},
+			name: "junit, class and controller",
+			args: []string{"-f", "m.yaml", "-o", "junit", "--ingress-class", "nginx", "--controller", "spec", "a.yaml", "b.yaml"},
 			want: testOptions{Files: fileFlags{Filenames: []string{"m.yaml"}}, RouteFiles: []string{"a.yaml", "b.yaml"},
-				Output: "junit", IngressClass: "nginx", Profile: "spec"},
+				Output: "junit", IngressClass: "nginx", Controller: "spec"},
 		},
 		{name: "no routes file", args: []string{"-f", "m.yaml"}, wantErr: "requires at least 1 arg"},
 		{name: "bad output", args: []string{"-f", "m.yaml", "-o", "tap", "r.yaml"}, wantErr: "must be one of junit, text"},
+		{name: "bad controller", args: []string{"-f", "m.yaml", "--controller", "traefik", "r.yaml"}, wantErr: "must be one of alb, gce, nginx, spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
