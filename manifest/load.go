@@ -347,6 +347,10 @@ func parseChunk(c *chunk, opts Options) {
 			continue
 		}
 		l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set}
+		if n, bad := expandedSize(root.Content[0], l.limit()); bad {
+			c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
+			continue
+		}
 		l.object(root.Content[0], "")
 		c.errs = append(c.errs, l.errs...)
 		c.isDoc = c.isDoc || l.objects > 0 || len(l.errs) > 0
@@ -363,4 +367,39 @@ func yamlError(err error, c *chunk) *InputError {
 		msg = strings.Join(te.Errors, "; ")
 	}
 	return &InputError{Pos: Pos{File: c.name, Line: c.line + 1}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// expandedSize checks that a document, with every alias expanded, stays
+// within limit nodes, without expanding anything: sizes are memoized per
+// node, so a "billion laughs" document costs time linear in its text. It
+// returns the node where the limit was crossed.
+func expandedSize(root *yaml.Node, limit int) (*yaml.Node, bool) {
+	memo := map[*yaml.Node]int{}
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		if depth > 10000 {
+			return limit + 1
+		}
+		total := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			memo[n] = limit + 1 // a cycle counts as unbounded
+			total = size(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			total += size(c, depth+1)
+			if total > limit {
+				total = limit + 1
+				break
+			}
+		}
+		memo[n] = total
+		return total
+	}
+	if size(root, 0) > limit {
+		return root, true
+	}
+	return nil, false
 }

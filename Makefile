@@ -1,0 +1,72 @@
+# ingresskit build and test entry points. `make help` lists them.
+
+GO            ?= go
+BIN           ?= bin/ingresskit
+STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GORELEASER    := github.com/goreleaser/goreleaser/v2@v2.15.0
+GOBIN         := $(shell $(GO) env GOPATH)/bin
+VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+FUZZTIME      ?= 30s
+
+.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check fuzz bench test-cluster clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+build: ## build bin/ingresskit
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ingresskit
+
+demo: build ## run every capability on examples/
+	@bash scripts/demo.sh $(BIN)
+
+test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check ## everything CI checks
+
+check-format: ## fail when gofmt would change a file
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^test/cluster/apiserver/')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet: ## go vet
+	$(GO) vet ./...
+
+staticcheck: ## staticcheck at a pinned version
+	@test -x $(GOBIN)/staticcheck && $(GOBIN)/staticcheck -version | grep -q 0.8.2 || $(GO) install $(STATICCHECK)
+	$(GOBIN)/staticcheck ./...
+
+tidy-check: ## fail when go mod tidy would change go.mod or go.sum
+	@cp go.mod /tmp/ingresskit.go.mod.bak && cp go.sum /tmp/ingresskit.go.sum.bak
+	@$(GO) mod tidy
+	@if ! cmp -s go.mod /tmp/ingresskit.go.mod.bak || ! cmp -s go.sum /tmp/ingresskit.go.sum.bak; then \
+		echo "go mod tidy changed go.mod or go.sum; commit the result"; \
+		cp /tmp/ingresskit.go.mod.bak go.mod; cp /tmp/ingresskit.go.sum.bak go.sum; exit 1; fi
+
+docs: ## regenerate docs/ from the code
+	@if [ -d lint/internal/gendocs ]; then $(GO) run ./lint/internal/gendocs -out docs/rules; fi
+
+docs-check: docs ## fail when generated docs differ from the committed ones
+	@git diff --exit-code -- docs/ || { echo "generated docs are out of date: run make docs and commit"; exit 1; }
+	@test -z "$$(git ls-files --others --exclude-standard docs/)" || { echo "new generated docs are not committed:"; git ls-files --others --exclude-standard docs/; exit 1; }
+
+unit: ## go test -race over every package, with the txtar scripts
+	$(GO) test -race -count=1 ./...
+
+goreleaser-check: ## validate .goreleaser.yaml with goreleaser check
+	@test -x $(GOBIN)/goreleaser || $(GO) install $(GORELEASER)
+	$(GOBIN)/goreleaser check
+
+fuzz: ## run every fuzz target for FUZZTIME each
+	@$(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | while read pkg dir; do \
+		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+bench: ## run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+test-cluster: ## tests against a real kube-apiserver and etcd
+	@if [ -x scripts/cluster-test.sh ]; then bash scripts/cluster-test.sh; else echo "no cluster tests in this tree"; fi
+
+clean: ## remove build output
+	rm -rf bin dist

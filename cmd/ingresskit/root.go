@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// pluginName is the name under which kubectl finds the binary as a plugin.
+const pluginName = "kubectl-ingresskit"
+
+// run builds the root command, runs it with args and returns the exit
+// code. Nothing below it exits the process.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	io := newIO(stdin, stdout, stderr)
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		printError(stderr, err, cmd.CommandPath())
+	}
+	return exitCode(err)
+}
+
+func newRootCmd(io *IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ingresskit",
+		Short: "author, lint and test Kubernetes Ingress",
+		Long: `ingresskit reads Kubernetes Ingress manifests and tells what they route where:
+it lists routes, simulates requests, lints, converts removed API versions,
+makes TLS certificates and serves the routes locally.
+
+Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       versionString(),
+	}
+	if strings.HasPrefix(filepath.Base(os.Args[0]), pluginName) {
+		// kubectl runs plugins by file name; usage should read as kubectl
+		// users type it (spf13/cobra site/content/user_guide.md, "Creating a
+		// Plugin").
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl ingresskit"}
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	root.PersistentFlags().BoolVar(&io.NoColor, "no-color", false, "disable colors and styles (also NO_COLOR)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &usageError{err: err}
+	})
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.AddCommand(
+		newRoutesCmd(io, nil),
+		newVersionCmd(io, nil),
+	)
+	for _, c := range root.Commands() {
+		c.Args = wrapArgs(c.Args)
+	}
+	return root
+}
+
+// wrapArgs turns positional-argument errors into usage errors.
+func wrapArgs(fn cobra.PositionalArgs) cobra.PositionalArgs {
+	if fn == nil {
+		return nil
+	}
+	return func(cmd *cobra.Command, args []string) error {
+		if err := fn(cmd, args); err != nil {
+			return &usageError{err: err}
+		}
+		return nil
+	}
+}

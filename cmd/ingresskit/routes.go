@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingresskit/ingresskit/printer"
+)
+
+type routesOptions struct {
+	IO     *IO
+	Files  fileFlags
+	Output string
+}
+
+var routesFormats = []string{"json", "table", "wide", "yaml"}
+
+func newRoutesCmd(io *IO, runF func(*routesOptions) error) *cobra.Command {
+	opts := &routesOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "routes -f <file>... [-o json|yaml|wide]",
+		Short: "list the routes the Ingress manifests declare",
+		Long: `List every route the Ingresses declare: one row per path of every rule, and one
+per defaultBackend, with the IngressClass, host, path, pathType, backend and the
+TLS Secret that serves the host.
+
+Rows are sorted by host (rules without a host last), then path, pathType,
+namespace/name of the Ingress and input position; defaultBackend rows come last.`,
+		Args: cobra.NoArgs,
+		Example: `  # List the routes of every example
+  ingresskit routes -f examples/
+
+  # Routes of a Helm chart, as JSON
+  helm template ./chart | ingresskit routes -f - -o json
+
+  # Add the API version and source position of each route
+  ingresskit routes -f examples/ -o wide`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return routesRun(cmd, opts)
+		},
+	}
+	opts.Files.addFlags(cmd)
+	enumFlag(cmd, &opts.Output, "output", "o", "table", routesFormats, "output format")
+	return cmd
+}
+
+func routesRun(cmd *cobra.Command, opts *routesOptions) error {
+	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
+	if set == nil {
+		return loadErr
+	}
+	routes := set.Routes()
+	var err error
+	switch opts.Output {
+	case "json":
+		err = printer.RoutesJSON(opts.IO.Out, routes)
+	case "yaml":
+		err = printer.RoutesYAML(opts.IO.Out, routes)
+	default:
+		if len(routes) == 0 {
+			fmt.Fprintln(opts.IO.ErrOut, "No routes found.")
+			break
+		}
+		err = printer.RoutesTable(opts.IO.Out, opts.IO.Styles(), routes, opts.Output == "wide")
+	}
+	if err != nil {
+		return err
+	}
+	return loadErr
+}

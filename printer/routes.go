@@ -1,0 +1,102 @@
+package printer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// RouteJSON is the machine form of one route (-o json, -o yaml).
+type RouteJSON struct {
+	Namespace      string                      `json:"namespace"`
+	Ingress        string                      `json:"ingress"`
+	Class          string                      `json:"class"`
+	Host           string                      `json:"host"`
+	Path           string                      `json:"path"`
+	PathType       string                      `json:"pathType"`
+	Backend        networkingv1.IngressBackend `json:"backend"`
+	TLS            *RouteTLS                   `json:"tls"`
+	DefaultBackend bool                        `json:"defaultBackend"`
+	APIVersion     string                      `json:"apiVersion"`
+	Source         string                      `json:"source"`
+}
+
+// RouteTLS names the Secret that serves a route's host over https.
+type RouteTLS struct {
+	SecretName string `json:"secretName"`
+}
+
+func routeJSON(routes []manifest.Route) []RouteJSON {
+	out := make([]RouteJSON, 0, len(routes))
+	for _, r := range routes {
+		j := RouteJSON{
+			Namespace: r.Ingress.Namespace, Ingress: r.Ingress.Name, Class: r.Class,
+			Host: r.Host, Path: r.Path, PathType: r.PathType, Backend: r.Backend,
+			DefaultBackend: r.DefaultBackend, APIVersion: r.Ingress.Source.APIVersion,
+			Source: r.Pos.String(),
+		}
+		if r.TLSSecret != "" {
+			j.TLS = &RouteTLS{SecretName: r.TLSSecret}
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// RoutesJSON writes the routes as a JSON array.
+func RoutesJSON(w io.Writer, routes []manifest.Route) error {
+	b, err := json.MarshalIndent(routeJSON(routes), "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// RoutesYAML writes the routes as a YAML sequence.
+func RoutesYAML(w io.Writer, routes []manifest.Route) error {
+	b, err := yaml.Marshal(routeJSON(routes))
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// RoutesTable writes the routes as a table; wide adds the API version and
+// the source position of each route.
+func RoutesTable(w io.Writer, s *Styles, routes []manifest.Route, wide bool) error {
+	header := []string{"INGRESS", "CLASS", "HOST", "PATH", "PATHTYPE", "BACKEND", "TLS"}
+	if wide {
+		header = append(header, "API VERSION", "SOURCE")
+	}
+	rows := make([][]string, 0, len(routes))
+	for _, r := range routes {
+		host, path, pt := r.Host, r.Path, r.PathType
+		if host == "" {
+			host = "*"
+		}
+		if r.DefaultBackend {
+			path, pt = "(default backend)", "-"
+		}
+		class := r.Class
+		if class == "" {
+			class = "<none>"
+		}
+		tls := r.TLSSecret
+		if tls == "" {
+			tls = "-"
+		}
+		row := []string{r.Ingress.Key(), class, host, path, pt, manifest.BackendString(r.Backend), tls}
+		if wide {
+			row = append(row, r.Ingress.Source.APIVersion, r.Pos.String())
+		}
+		rows = append(rows, row)
+	}
+	return Table(w, s, header, rows)
+}
