@@ -16,6 +16,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
@@ -177,18 +179,21 @@ func (e *Error) Error() string {
 	switch {
 	case apierrors.IsUnauthorized(e.Err):
 		return fmt.Sprintf("cluster %s rejected the credentials: %v", server, firstLine(e.Err))
-	case isAPIStatus(e.Err):
-		return fmt.Sprintf("cluster %s: %v", server, firstLine(e.Err))
-	default:
+	case isNetwork(e.Err):
 		return fmt.Sprintf("cannot reach cluster %s: %v", server, firstLine(e.Err))
+	default:
+		return fmt.Sprintf("cluster %s: %v", server, firstLine(e.Err))
 	}
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-func isAPIStatus(err error) bool {
-	var s apierrors.APIStatus
-	return errors.As(err, &s)
+// isNetwork reports whether err is a transport failure: the request did not
+// get an answer from an API server (refused, timed out, TLS, DNS).
+func isNetwork(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne)
 }
 
 // firstLine keeps messages to one line: some API and transport errors embed
@@ -224,6 +229,7 @@ func Read(ctx context.Context, c *Clients, opts Options) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	sortByKey(ings, func(o *manifest.Ingress) string { return o.Key() })
 	r.snap.Set.Ingresses = ings
 	if err := r.referenced(ctx, []string{opts.Namespace}); err != nil {
 		return nil, err
@@ -270,15 +276,26 @@ func newSnapshot(opts Options) *Snapshot {
 	}
 }
 
-// finish sorts the warnings so output is deterministic.
+// finish sorts the objects by namespace and name, the order the API server
+// lists them in, and the warnings by resource and namespace, so output does
+// not depend on the order of requests.
 func (s *Snapshot) finish() {
+	set := s.Set
+	sortByKey(set.Services, func(o *manifest.Service) string { return o.Key() })
+	sortByKey(set.Secrets, func(o *manifest.Secret) string { return o.Key() })
+	sortByKey(set.IngressClasses, func(o *manifest.IngressClass) string { return o.Name })
+	sortByKey(s.EndpointSlices, func(o *discoveryv1.EndpointSlice) string { return o.Namespace + "/" + o.Name })
 	sort.SliceStable(s.Warnings, func(i, j int) bool {
 		a, b := s.Warnings[i], s.Warnings[j]
-		if a.Group+"/"+a.Resource != b.Group+"/"+b.Resource {
-			return a.Group+"/"+a.Resource < b.Group+"/"+b.Resource
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
 		}
 		return a.Namespace < b.Namespace
 	})
+}
+
+func sortByKey[T any](items []T, key func(T) string) {
+	sort.SliceStable(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
 }
 
 type reader struct {
@@ -353,7 +370,7 @@ func (r *reader) ingresses(ctx context.Context, ns string) ([]*manifest.Ingress,
 		// here is an error, worded like the warnings.
 		if apierrors.IsForbidden(err) {
 			w := Warning{Verb: "list", Resource: "ingresses", Group: networkingv1.GroupName, Namespace: ns, Skipped: "no Ingress can be read"}
-			return nil, &Error{Server: r.c.Server, Err: errors.New(w.String() + ": " + firstLine(err))}
+			return nil, &Error{Server: r.c.Server, Err: fmt.Errorf("%s: %w", w, err)}
 		}
 		return nil, r.fail(err)
 	}

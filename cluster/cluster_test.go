@@ -67,7 +67,7 @@ func newFakeCluster(t *testing.T, set *manifest.Set) *fakeCluster {
 		if err != nil {
 			return true, nil, apierrors.NewBadRequest(err.Error())
 		}
-		l := &metav1.PartialObjectMetadataList{}
+		l := &metav1.List{}
 		for _, s := range secrets {
 			if ns := a.GetNamespace(); ns != "" && s.Namespace != ns {
 				continue
@@ -75,7 +75,7 @@ func newFakeCluster(t *testing.T, set *manifest.Set) *fakeCluster {
 			if !sel.Matches(fields.Set{"type": string(s.Type)}) {
 				continue
 			}
-			l.Items = append(l.Items, metav1.PartialObjectMetadata{ObjectMeta: *s.ObjectMeta.DeepCopy()})
+			l.Items = append(l.Items, runtime.RawExtension{Object: &metav1.PartialObjectMetadata{ObjectMeta: *s.ObjectMeta.DeepCopy()}})
 		}
 		return true, l, nil
 	})
@@ -371,6 +371,8 @@ func TestPagination(t *testing.T) {
 }
 
 func TestPaginationNeverEnds(t *testing.T) {
+	defer func(n int) { maxPages = n }(maxPages)
+	maxPages = 20
 	fc := newFakeCluster(t, &manifest.Set{})
 	calls := 0
 	fc.kube.PrependReactor("list", "services", func(k8stesting.Action) (bool, runtime.Object, error) {
@@ -394,7 +396,7 @@ func TestResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"testdata/change.yaml:3 networking.k8s.io/v1",
+		"testdata/change.yaml:3:1 networking.k8s.io/v1",
 		"web/Service/shop",
 		`web/Secret/shop-env type="" data=0`,
 		`web/Secret/shop-tls type="kubernetes.io/tls" data=0`,

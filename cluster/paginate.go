@@ -10,8 +10,8 @@ import (
 
 // maxPages bounds one paginated list so a server that keeps returning a
 // continue token cannot loop forever: DefaultPageSize objects times maxPages
-// is far beyond any real cluster.
-const maxPages = 100000
+// is far beyond any real cluster. A variable so tests can lower it.
+var maxPages = 100000
 
 // paginate calls list with Limit set to size, following the continue token
 // until the server returns none, and returns every item in order.
