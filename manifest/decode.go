@@ -70,6 +70,18 @@ var (
 	bytesType       = reflect.TypeOf([]byte(nil))
 )
 
+var unmarshalCache sync.Map // reflect.Type -> bool
+
+// unmarshals reports whether *t decodes itself from JSON.
+func unmarshals(t reflect.Type) bool {
+	if v, ok := unmarshalCache.Load(t); ok {
+		return v.(bool)
+	}
+	ok := reflect.PointerTo(t).Implements(jsonUnmarshaler)
+	unmarshalCache.Store(t, ok)
+	return ok
+}
+
 type fieldInfo struct {
 	index []int
 	name  string
@@ -129,7 +141,7 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
 	}
-	if v.Kind() != reflect.Pointer && v.CanAddr() && v.Addr().Type().Implements(jsonUnmarshaler) {
+	if v.Kind() != reflect.Pointer && v.CanAddr() && unmarshals(v.Type()) {
 		data, err := d.toJSON(n, limit)
 		if err != nil {
 			d.fail(n, path, "%v", err)

@@ -18,22 +18,37 @@ func MatchHost(pattern, host string) bool {
 	return strings.EqualFold(pattern, host)
 }
 
-// TLSFor returns the index of the first spec.tls entry that covers host,
-// or -1. An entry without hosts covers every host of the Ingress's rules,
-// as the controllers apply it (ingress-nginx uses it as the default
-// certificate; ingress-gce attaches it to the load balancer).
+// TLSFor returns the index of the spec.tls entry that serves host over
+// https, or -1. An entry naming the host exactly wins over a wildcard
+// entry, as ingress-nginx's extractTLSSecretName does
+// (internal/ingress/controller/controller.go); an entry without hosts
+// covers every host of the Ingress's rules, as the controllers apply it
+// (ingress-nginx uses it as the default certificate, ingress-gce attaches
+// it to the load balancer). An empty string in hosts names no host: the
+// API server rejects it.
 func (i *Ingress) TLSFor(host string) int {
+	wildcard, noHosts := -1, -1
 	for n, t := range i.Spec.TLS {
 		if len(t.Hosts) == 0 {
-			return n
+			if noHosts < 0 {
+				noHosts = n
+			}
+			continue
 		}
 		for _, h := range t.Hosts {
-			if MatchHost(h, host) {
+			switch {
+			case h == "":
+			case strings.EqualFold(h, host):
 				return n
+			case wildcard < 0 && strings.HasPrefix(h, "*.") && MatchHost(h, host):
+				wildcard = n
 			}
 		}
 	}
-	return -1
+	if wildcard >= 0 {
+		return wildcard
+	}
+	return noHosts
 }
 
 // Class returns the IngressClass name the Ingress asks for:

@@ -124,9 +124,9 @@ type Set struct {
 }
 
 type setIndex struct {
-	services  map[string]*Service
-	secrets   map[string]*Secret
-	classes   map[string]*IngressClass
+	services map[string]*Service
+	secrets  map[string]*Secret
+	classes  map[string]*IngressClass
 }
 
 // index builds the lookup maps once; the first object of a name wins, as

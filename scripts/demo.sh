@@ -1,10 +1,45 @@
 #!/usr/bin/env bash
 # Runs each capability of ingresskit on the examples shipped in examples/.
+# Commands that report findings exit 1 on purpose; the demo goes on.
 set -uo pipefail
-bin=${1:-bin/ingresskit}
+bin=$(realpath "${1:-bin/ingresskit}")
 cd "$(dirname "$0")/.."
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit $?)"; }
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+export INGRESSKIT_CA_DIR="$tmp/ca"
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; printf '\033[2m(exit %d)\033[0m\n' $?; }
+pipe() { printf '\n\033[1m$ %s\033[0m\n' "$1"; bash -c "$1"; printf '\033[2m(exit %d)\033[0m\n' $?; }
 
 step "$bin" version
+
+# load: every example, every API version, one routing table.
 step "$bin" routes -f examples/
+
+# simulate: which Service a URL reaches, and why.
+step "$bin" simulate -f examples/nginx-tls.yaml https://example.com/foo/bar http://example.com/baz
+step "$bin" simulate -f examples/alb-hosts.yaml --explain http://my.example.com/some-other-path/x
+
+# test: route expectations for CI.
+step "$bin" test -f examples/ examples/routes-test.yaml
+
+# lint: the planted problems of the examples, with file:line:col.
+step "$bin" lint -f examples/
+
+# certgen: a local CA and the example-tls Secret for example.com.
+pipe "'$bin' certgen -f examples/nginx-tls.yaml | grep -vE '^  (ca.crt|tls.crt|tls.key):'"
+step "$bin" certgen ca
+
+# proxy: a request through the proxy in echo mode; /foo/../bar is routed as /bar.
+"$bin" proxy -f examples/nginx-tls.yaml --echo --http-port 0 --https-port 0 \
+	>"$tmp/access.log" 2>"$tmp/proxy.err" &
+pid=$!
+for _ in $(seq 100); do grep -q '^Listening on' "$tmp/proxy.err" && break; sleep 0.05; done
+printf '\n\033[1m$ %s\033[0m\n' "$bin proxy -f examples/nginx-tls.yaml --echo"
+cat "$tmp/proxy.err"
+port=$(sed -n 's|^Listening on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' "$tmp/proxy.err")
+step curl -sS --path-as-is --resolve "example.com:$port:127.0.0.1" "http://example.com:$port/foo/../bar"
+kill -INT "$pid"; wait "$pid"
+printf '\n\033[1maccess log:\033[0m\n'
+cat "$tmp/access.log"

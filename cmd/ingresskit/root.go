@@ -58,7 +58,12 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 	})
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(
+		newCertgenCmd(io, nil),
+		newLintCmd(io, nil),
+		newProxyCmd(io, nil),
 		newRoutesCmd(io, nil),
+		newSimulateCmd(io, nil),
+		newTestCmd(io, nil),
 		newVersionCmd(io, nil),
 	)
 	for _, c := range root.Commands() {

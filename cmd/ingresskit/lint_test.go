@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// TestLintFlags checks how the command line maps to lintOptions, with a
+// runF that captures the options and runs nothing.
+func TestLintFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    lintOptions
+		wantErr string
+	}{
+		{"defaults", []string{"-f", "a.yaml"}, lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "text"}, ""},
+		{"everything", []string{"-f", "a.yaml", "-R", "-n", "shop", "-o", "sarif", "--enable", "gce-path-regex,nginx-snippet-annotation", "--disable", "missing-service", "--enable-all", "--fail-on", "warning", "--config", "c.yaml", "--fix"},
+			lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}, Recursive: true, Namespace: "shop"}, Output: "sarif",
+				Enable: []string{"gce-path-regex", "nginx-snippet-annotation"}, Disable: []string{"missing-service"}, EnableAll: true, FailOn: "warning", Config: "c.yaml", Fix: true},
+			""},
+		{"unknown rule", []string{"-f", "a.yaml", "--enable", "a-rule"}, lintOptions{}, `unknown rule "a-rule"`},
+		{"known rules", []string{"-f", "a.yaml", "--enable", "missing-service", "--disable", "shadowed-path"},
+			lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "text", Enable: []string{"missing-service"}, Disable: []string{"shadowed-path"}}, ""},
+		{"list rules needs no input", []string{"--list-rules"}, lintOptions{Output: "text", ListRules: true}, ""},
+		{"no input", nil, lintOptions{}, "no input"},
+		{"fix stdin", []string{"-f", "-", "--fix"}, lintOptions{}, "cannot fix standard input"},
+		{"bad output", []string{"-f", "a.yaml", "-o", "xml"}, lintOptions{}, "must be one of github, json, junit, sarif, text"},
+		{"bad fail-on", []string{"-f", "a.yaml", "--fail-on", "fatal"}, lintOptions{}, "must be one of error, info, warning"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *lintOptions
+			io := newIO(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+			cmd := newLintCmd(io, func(o *lintOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&tt.want, got, cmpopts.IgnoreFields(lintOptions{}, "IO", "now", "getwd")); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLintExitCodes runs the real command for every exit code.
+func TestLintExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"findings", []string{"lint", "-f", "../../examples/alb-hosts.yaml"}, exitFindings},
+		{"disabled", []string{"lint", "-f", "../../examples/alb-hosts.yaml", "--disable", "missing-service"}, exitOK},
+		{"usage", []string{"lint", "--fail-on", "fatal", "-f", "x"}, exitError},
+		{"unreadable", []string{"lint", "-f", "does-not-exist.yaml"}, exitError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if got := run(tt.args, strings.NewReader(""), &out, &errOut); got != tt.want {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.want, out.String(), errOut.String())
+			}
+		})
+	}
+}

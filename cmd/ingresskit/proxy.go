@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingresskit/ingresskit/certgen"
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/printer"
+	"github.com/ingresskit/ingresskit/proxy"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+type proxyOptions struct {
+	IO            *IO
+	Files         fileFlags
+	Address       string
+	HTTPPort      int
+	HTTPSPort     int
+	HTTPS         bool
+	Upstreams     []string
+	UpstreamsFile string
+	Echo          bool
+	LogFormat     string
+	IngressClass  string
+	Profile       string
+	CA            caFlags
+	Watch         bool
+
+	upstreams []proxy.Upstream
+	profile   simulate.Profile
+}
+
+func newProxyCmd(io *IO, runF func(*proxyOptions) error) *cobra.Command {
+	opts := &proxyOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "proxy -f <file>... [--upstream <ns>/<service>:<port>=<host>:<port>]... [--echo]",
+		Short: "serve the Ingress rules locally as a reverse proxy",
+		Long: `Serve the routing of the Ingress manifests on this machine: every request is
+routed by the same engine as 'ingresskit simulate' and forwarded to the
+upstream given for its backend Service, for example a running
+'kubectl port-forward'.
+
+HTTP is served on --http-port, and HTTPS (HTTP/1.1 and HTTP/2) on --https-port
+when an Ingress has a tls section or --https is given. A host whose TLS Secret
+is in the manifests gets that certificate; every other host gets one signed by
+the local CA (see 'ingresskit certgen'), made on first use.
+
+A backend without an upstream answers 503 naming the flag to add; --echo
+answers every request with its routing decision in JSON instead. Requests
+no rule matches get 404, or go to the defaultBackend. The manifests and the
+upstreams file are watched: an edit is served at once, and a broken edit
+keeps the last good table.
+
+One access-log line per request goes to stdout; the route table and errors go
+to stderr. Listens on 127.0.0.1 unless --address names another address.`,
+		Args: cobra.NoArgs,
+		Example: `  # Answer every request with its routing decision
+  ingresskit proxy -f examples/nginx-tls.yaml --echo
+  curl --resolve example.com:8080:127.0.0.1 http://example.com:8080/foo
+
+  # Forward example.com/foo to a port-forward of service-foo
+  kubectl port-forward svc/service-foo 9001:80 &
+  ingresskit proxy -f examples/nginx-tls.yaml --upstream default/service-foo:80=127.0.0.1:9001
+
+  # Every example at once, on other ports, access log as JSON
+  ingresskit proxy -f examples/ --echo --http-port 9080 --https-port 9443 --log-format json
+
+  # Upstreams from a file of <ns>/<service>:<port>=<host>:<port> lines
+  ingresskit proxy -f examples/nginx-tls.yaml --upstreams upstreams.txt`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(opts.Files.Filenames) == 0 {
+				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
+			}
+			if ip := net.ParseIP(opts.Address); ip == nil {
+				return usageErrorf("--address %q is not an IP address", opts.Address)
+			}
+			for _, port := range []struct {
+				name string
+				v    int
+			}{{"http-port", opts.HTTPPort}, {"https-port", opts.HTTPSPort}} {
+				if port.v < 0 || port.v > 65535 {
+					return usageErrorf("--%s %d is not 0-65535", port.name, port.v)
+				}
+			}
+			if opts.Profile != "" {
+				p, ok := simulate.ProfileByName(opts.Profile)
+				if !ok {
+					return usageErrorf("unknown profile %q: must be one of %s", opts.Profile, strings.Join(simulate.ProfileNames(), ", "))
+				}
+				opts.profile = p
+			}
+			for _, s := range opts.Upstreams {
+				u, err := proxy.ParseUpstream(s)
+				if err != nil {
+					return &usageError{err: err}
+				}
+				u.Pos = manifest.Pos{File: "--upstream"}
+				opts.upstreams = append(opts.upstreams, u)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return proxyRun(cmd.Context(), opts)
+		},
+	}
+	opts.Files.addFlags(cmd)
+	f := cmd.Flags()
+	// Loopback only unless asked: the proxy forwards to local services that
+	// were never meant to be reachable from the network.
+	f.StringVar(&opts.Address, "address", "127.0.0.1", "IP address to listen on")
+	f.IntVar(&opts.HTTPPort, "http-port", 8080, "HTTP port (0 picks a free port)")
+	f.IntVar(&opts.HTTPSPort, "https-port", 8443, "HTTPS port (0 picks a free port)")
+	f.BoolVar(&opts.HTTPS, "https", false, "serve HTTPS even when no Ingress has a tls section")
+	f.StringArrayVar(&opts.Upstreams, "upstream", nil, "send a backend's requests to an address: <ns>/<service>:<port>=<host>:<port> (repeatable)")
+	f.StringVar(&opts.UpstreamsFile, "upstreams", "", "file of <ns>/<service>:<port>=<host>:<port> lines")
+	f.BoolVar(&opts.Echo, "echo", false, "answer every request with its routing decision as JSON instead of forwarding it")
+	enumFlag(cmd, &opts.LogFormat, "log-format", "", "text", printer.AccessLogFormats, "access log format")
+	f.StringVar(&opts.IngressClass, "ingress-class", "", "serve only the Ingresses of this IngressClass (default every Ingress)")
+	f.StringVar(&opts.Profile, "profile", "", "controller semantics: "+strings.Join(simulate.ProfileNames(), ", ")+" (default spec)")
+	opts.CA.addFlags(cmd, "issue host certificates with")
+	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change")
+	_ = cmd.MarkFlagFilename("upstreams")
+	return cmd
+}
+
+func proxyRun(ctx context.Context, opts *proxyOptions) error {
+	io := opts.IO
+	errStyles := io.ErrStyles()
+	var logMu sync.Mutex
+	// The access log is buffered and flushed every 100ms, sparing a write
+	// per request under load while lines still show up at once to a
+	// person watching.
+	accessLog := bufio.NewWriterSize(io.Out, 64<<10)
+	flushLog := func() {
+		logMu.Lock()
+		defer logMu.Unlock()
+		_ = accessLog.Flush()
+	}
+	defer flushLog()
+	go func() {
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				flushLog()
+			}
+		}
+	}()
+	var ca *certgen.CA
+	var caErr error
+	var caOnce sync.Once
+	loadCA := func() (*certgen.CA, error) {
+		caOnce.Do(func() {
+			ca, caErr = certgen.LoadOrCreateCA(ctx, opts.CA.options())
+		})
+		return ca, caErr
+	}
+	p := proxy.New(proxy.Options{
+		IngressClass: opts.IngressClass,
+		Profile:      opts.profile,
+		Echo:         opts.Echo,
+		AccessLog: func(e *proxy.Entry) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			_ = printer.AccessLog(accessLog, opts.LogFormat, e)
+		},
+		ErrorLog: log.New(lockedWriter{mu: &logMu, w: io.ErrOut}, "proxy: ", 0),
+		Certificate: func(host string) (*tls.Certificate, error) {
+			ca, err := loadCA()
+			if err != nil {
+				return nil, err
+			}
+			leaf, err := ca.Issue(certgen.IssueOptions{Hosts: []string{host}})
+			if err != nil {
+				return nil, err
+			}
+			c, err := leaf.TLSCertificate()
+			return &c, err
+		},
+	})
+	src := proxy.Source{
+		Manifests: manifest.Options{
+			Paths: opts.Files.Filenames, Recursive: opts.Files.Recursive,
+			Stdin: io.In, Namespace: opts.Files.Namespace,
+		},
+		Upstreams:     opts.upstreams,
+		UpstreamsFile: opts.UpstreamsFile,
+	}
+	if err := p.Load(ctx, src); err != nil {
+		return err
+	}
+	httpsPort := -1
+	if opts.HTTPS || p.ServesTLS() {
+		httpsPort = opts.HTTPSPort
+		ca, err := loadCA()
+		if err != nil {
+			return fmt.Errorf("local CA for https: %w", err)
+		}
+		if ca.Created {
+			fmt.Fprintf(io.ErrOut, "Created a local CA: %s. Trust it to use https without warnings (curl --cacert %s).\n", ca.CertPath, ca.CertPath)
+		}
+	}
+	if err := printer.ProxyRoutes(io.ErrOut, errStyles, printer.ProxyBanner{Routes: p.Routes(), Upstreams: p.Upstreams(), Echo: opts.Echo}); err != nil {
+		return err
+	}
+	if !net.ParseIP(opts.Address).IsLoopback() {
+		fmt.Fprintf(io.ErrOut, "%s listening on %s: other machines can reach the proxy and the services behind it\n", errStyles.Warning("warning:"), opts.Address)
+	}
+	if opts.Watch && !slices.Contains(opts.Files.Filenames, "-") {
+		go p.Watch(ctx, src, proxy.WatchOptions{Reloaded: func(err error) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			if err != nil {
+				fmt.Fprintf(io.ErrOut, "%s reload failed; still serving the last good routes:\n", errStyles.Error("error:"))
+				printError(io.ErrOut, err, "")
+				return
+			}
+			fmt.Fprintf(io.ErrOut, "Reloaded %d routes.\n", len(p.Routes()))
+		}})
+	}
+	err := p.Serve(ctx, proxy.ServeOptions{
+		Address:   opts.Address,
+		HTTPPort:  opts.HTTPPort,
+		HTTPSPort: httpsPort,
+		Ready: func(httpAddr, httpsAddr string) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			_ = printer.ProxyListening(io.ErrOut, errStyles, httpAddr, httpsAddr)
+		},
+		ShutdownTimeout: 10 * time.Second,
+	})
+	if err == nil {
+		fmt.Fprintln(io.ErrOut, "Stopped.")
+	}
+	return err
+}
+
+// lockedWriter serializes writes with the access log and reload
+// messages, so lines never interleave.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  interface{ Write([]byte) (int, error) }
+}
+
+func (l lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}

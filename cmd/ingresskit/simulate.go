@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/printer"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+type simulateOptions struct {
+	IO           *IO
+	Files        fileFlags
+	URLs         []string
+	Headers      []string
+	Explain      bool
+	Output       string
+	IngressClass string
+	Profile      string
+}
+
+var simulateFormats = []string{"json", "text"}
+
+func newSimulateCmd(io *IO, runF func(*simulateOptions) error) *cobra.Command {
+	opts := &simulateOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "simulate -f <file>... <url>... [--header 'Name: value'] [--explain] [-o json]",
+		Short: "show which Ingress rule and backend would answer a URL",
+		Long: `Simulate requests against the Ingress manifests: for each URL, print the backend
+that would answer it, with the Ingress, host rule, path and pathType that won,
+the TLS Secret that serves the host for https, and any conflict.
+
+URLs come from the arguments, or one per line from standard input with "-".
+A URL without a scheme is taken as http. --header 'Host: name' overrides the
+host of every URL. The request path is normalized as controllers do (escaped
+unreserved characters, duplicate slashes and dot segments), so
+/users/../admin is matched as /admin.
+
+The semantics are those of the Kubernetes specification; --profile selects a
+controller's. --ingress-class simulates one IngressClass: the Ingresses naming
+it, and those naming none when it is the default class.
+
+-o json prints one JSON object per URL, one per line (docs/simulate.md).`,
+		Args: cobra.ArbitraryArgs,
+		Example: `  # Which Service answers these URLs?
+  ingresskit simulate -f examples/nginx-tls.yaml http://example.com/foo https://test.com/
+
+  # Why did a URL go where it went?
+  ingresskit simulate -f examples/alb-hosts.yaml --explain http://my.example.com/some-other-path/x
+
+  # Send a Host header, read URLs from standard input, print JSON
+  printf '/foo\n/bar\n' | sed 's|^|http://127.0.0.1|' | ingresskit simulate -f examples/nginx-tls.yaml --header 'Host: example.com' -o json -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.URLs = args
+			if len(args) == 0 {
+				return usageErrorf("no URL: give URLs as arguments, or - to read them from standard input")
+			}
+			stdinURLs := false
+			for _, a := range args {
+				if a == "-" {
+					stdinURLs = true
+				}
+			}
+			if stdinURLs {
+				for _, f := range opts.Files.Filenames {
+					if f == "-" {
+						return usageErrorf("standard input cannot hold both the manifests (-f -) and the URLs (-)")
+					}
+				}
+			}
+			if _, err := parseHeaders(opts.Headers); err != nil {
+				return &usageError{err: err}
+			}
+			if opts.Profile != "" {
+				if _, ok := simulate.ProfileByName(opts.Profile); !ok {
+					return usageErrorf("unknown profile %q: must be one of %s", opts.Profile, strings.Join(simulate.ProfileNames(), ", "))
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return simulateRun(cmd, opts)
+		},
+	}
+	opts.Files.addFlags(cmd)
+	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "request header 'Name: value' (repeatable); Host overrides the URL's host")
+	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")
+	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics, one of: "+strings.Join(simulate.ProfileNames(), ", ")+" (default: the Kubernetes spec)")
+	enumFlag(cmd, &opts.Output, "output", "o", "text", simulateFormats, "output format")
+	return cmd
+}
+
+// parseHeaders reads 'Name: value' flags into a header.
+func parseHeaders(flags []string) (http.Header, error) {
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	h := http.Header{}
+	for _, f := range flags {
+		name, value, ok := strings.Cut(f, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("invalid --header %q: want 'Name: value'", f)
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	return h, nil
+}
+
+// compileIndex loads nothing; it compiles set with the class and profile
+// flags and reports the rules it left out on stderr.
+func compileIndex(io *IO, set *manifest.Set, class, profile string) (*simulate.Index, error) {
+	opts := simulate.Options{IngressClass: class}
+	if profile != "" {
+		opts.Profile, _ = simulate.ProfileByName(profile)
+	}
+	ix, err := simulate.Compile(set, opts)
+	if err != nil {
+		return nil, err
+	}
+	es := io.ErrStyles()
+	for _, p := range ix.Problems() {
+		fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
+	}
+	if len(set.Ingresses) == 0 {
+		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
+	}
+	if class != "" && len(set.Ingresses) > 0 && len(ix.Excluded()) == len(set.Ingresses) {
+		fmt.Fprintf(io.ErrOut, "%s no Ingress of class %q in the input\n", es.Warning("warning:"), class)
+	}
+	return ix, nil
+}
+
+func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
+	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
+	if set == nil {
+		return loadErr
+	}
+	header, _ := parseHeaders(opts.Headers)
+	ix, err := compileIndex(opts.IO, set, opts.IngressClass, opts.Profile)
+	if err != nil {
+		return err
+	}
+	styles := opts.IO.Styles()
+	var inputErrs []*manifest.InputError
+	answer := func(raw string, pos manifest.Pos) error {
+		req, err := simulate.ParseRequest(raw, header)
+		if err != nil {
+			inputErrs = append(inputErrs, &manifest.InputError{Pos: pos, Msg: err.Error()})
+			return nil
+		}
+		var d simulate.Decision
+		if opts.Explain {
+			d = ix.Explain(req)
+		} else {
+			d = ix.Lookup(req)
+		}
+		if opts.Output == "json" {
+			return printer.SimulateJSON(opts.IO.Out, d)
+		}
+		return printer.SimulateText(opts.IO.Out, styles, d, opts.Explain)
+	}
+	for _, a := range opts.URLs {
+		if a != "-" {
+			if err := answer(a, manifest.Pos{}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := eachLine(opts.IO.In, func(line string, n int) error {
+			return answer(line, manifest.Pos{File: "<stdin>", Line: n})
+		}); err != nil {
+			return err
+		}
+	}
+	if len(inputErrs) > 0 {
+		le := &manifest.LoadError{Errors: inputErrs}
+		var prev *manifest.LoadError
+		if errors.As(loadErr, &prev) {
+			le.Errors = append(prev.Errors, le.Errors...)
+		}
+		return le
+	}
+	return loadErr
+}
+
+// eachLine calls fn for every line of r that is neither blank nor a
+// "#" comment.
+func eachLine(r io.Reader, fn func(line string, n int) error) error {
+	if r == nil {
+		return usageErrorf("no standard input to read URLs from")
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if err := fn(line, n); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestSimulateFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    simulateOptions
+		wantErr string
+	}{
+		{
+			name: "urls and defaults",
+			args: []string{"-f", "a.yaml", "http://x/", "https://y/"},
+			want: simulateOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, URLs: []string{"http://x/", "https://y/"}, Output: "text"},
+		},
+		{
+			name: "every flag",
+			args: []string{"-f", "a.yaml", "-f", "dir", "-R", "-n", "ns", "-H", "Host: a.test", "--header", "X-Y: 1", "--explain",
+				"-o", "json", "--ingress-class", "nginx", "--profile", "spec", "-"},
+			want: simulateOptions{Files: fileFlags{Filenames: []string{"a.yaml", "dir"}, Recursive: true, Namespace: "ns"},
+				URLs: []string{"-"}, Headers: []string{"Host: a.test", "X-Y: 1"}, Explain: true, Output: "json",
+				IngressClass: "nginx", Profile: "spec"},
+		},
+		{name: "no url", args: []string{"-f", "a.yaml"}, wantErr: "no URL"},
+		{name: "bad header", args: []string{"-f", "a.yaml", "-H", "Host", "http://x/"}, wantErr: `invalid --header "Host"`},
+		{name: "bad output", args: []string{"-f", "a.yaml", "-o", "xml", "http://x/"}, wantErr: "must be one of json, text"},
+		{name: "bad profile", args: []string{"-f", "a.yaml", "--profile", "x", "http://x/"}, wantErr: `unknown profile "x"`},
+		{name: "stdin twice", args: []string{"-f", "-", "-"}, wantErr: "standard input cannot hold both"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *simulateOptions
+			io := newIO(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+			cmd := newSimulateCmd(io, func(o *simulateOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				if exitCode(err) != exitError {
+					t.Errorf("exit code %d, want %d", exitCode(err), exitError)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(simulateOptions{}, "IO")); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseHeaders(t *testing.T) {
+	h, err := parseHeaders([]string{"host: a.test", "X-Multi: 1", "X-Multi: 2 ", "Empty:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"Host": {"a.test"}, "X-Multi": {"1", "2"}, "Empty": {""}}
+	if diff := cmp.Diff(want, map[string][]string(h)); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{"nocolon", ": value", "Bad Name: x"} {
+		if _, err := parseHeaders([]string{bad}); err == nil {
+			t.Errorf("parseHeaders(%q) accepted", bad)
+		}
+	}
+}

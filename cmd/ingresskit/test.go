@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/printer"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+type testOptions struct {
+	IO           *IO
+	Files        fileFlags
+	RouteFiles   []string
+	Output       string
+	IngressClass string
+	Profile      string
+}
+
+var testFormats = []string{"junit", "text"}
+
+func newTestCmd(io *IO, runF func(*testOptions) error) *cobra.Command {
+	opts := &testOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "test -f <file>... <routes-file>... [-o junit]",
+		Short: "check that URLs route where route-test files expect",
+		Long: `Run route tests: each routes file lists URLs and the Service and port (or no
+match) they must reach. Every test runs through the same engine as simulate
+and prints PASS or FAIL with the position of the test; -o junit writes JUnit
+XML for CI systems.
+
+The format of routes files is in docs/route-tests.md; examples/routes-test.yaml
+is an example. A routes file may name its ingressClass and profile; the flags
+give the defaults.
+
+Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
+		Args: cobra.MinimumNArgs(1),
+		Example: `  # Check the example routes
+  ingresskit test -f examples/ examples/routes-test.yaml
+
+  # JUnit XML for CI
+  ingresskit test -f examples/ examples/routes-test.yaml -o junit > routes-junit.xml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RouteFiles = args
+			if opts.Profile != "" {
+				if _, ok := simulate.ProfileByName(opts.Profile); !ok {
+					return usageErrorf("unknown profile %q", opts.Profile)
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return testRun(cmd, opts)
+		},
+	}
+	opts.Files.addFlags(cmd)
+	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass (a routes file's ingressClass wins)")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "controller semantics (a routes file's profile wins; default spec)")
+	enumFlag(cmd, &opts.Output, "output", "o", "text", testFormats, "output format")
+	return cmd
+}
+
+func testRun(cmd *cobra.Command, opts *testOptions) error {
+	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
+	if loadErr != nil {
+		// A route test against half-loaded manifests proves nothing.
+		return loadErr
+	}
+	var files []*simulate.RouteTests
+	var inputErrs []*manifest.InputError
+	for _, name := range opts.RouteFiles {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			inputErrs = append(inputErrs, &manifest.InputError{Pos: manifest.Pos{File: name}, Msg: errors.Unwrap(err).Error()})
+			continue
+		}
+		rt, err := simulate.ParseRouteTests(name, data)
+		var le *manifest.LoadError
+		if errors.As(err, &le) {
+			inputErrs = append(inputErrs, le.Errors...)
+			continue
+		}
+		files = append(files, rt)
+	}
+	if len(inputErrs) > 0 {
+		return &manifest.LoadError{Errors: inputErrs}
+	}
+	base := simulate.Options{IngressClass: opts.IngressClass}
+	if opts.Profile != "" {
+		base.Profile, _ = simulate.ProfileByName(opts.Profile)
+	}
+	var suites []printer.RouteTestSuite
+	tests, failures := 0, 0
+	for _, rt := range files {
+		results, err := simulate.RunRouteTests(set, rt, base)
+		if err != nil {
+			return err
+		}
+		suite := printer.RouteTestSuite{File: rt.File, Results: results}
+		n, f := suite.Counts()
+		tests += n
+		failures += f
+		suites = append(suites, suite)
+	}
+	var err error
+	switch {
+	case opts.Output == "junit":
+		err = printer.RouteTestsJUnit(opts.IO.Out, suites)
+	case opts.IO.IsTTY():
+		err = printer.RouteTestsTable(opts.IO.Out, opts.IO.Styles(), suites)
+	default:
+		err = printer.RouteTestsText(opts.IO.Out, opts.IO.Styles(), suites)
+	}
+	if err != nil {
+		return err
+	}
+	if failures > 0 {
+		return errFindings("%d of %d route tests failed", failures, tests)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "all %d route tests passed\n", tests)
+	return nil
+}

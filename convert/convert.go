@@ -1,0 +1,288 @@
+// Package convert rewrites Ingress objects written against the removed
+// extensions/v1beta1 and networking.k8s.io/v1beta1 APIs, and IngressClass
+// objects of networking.k8s.io/v1beta1, to networking.k8s.io/v1.
+//
+// It edits the YAML node tree and the text together: only the bytes of the
+// fields that change are rewritten, and every other byte of the input
+// (other documents, "---" separators, comments, key order, quoting, blank
+// lines) is copied as it was. JSON input stays JSON. Each rewritten
+// document is parsed again and compared with the edited node tree; a
+// layout the text editor does not understand is re-emitted from the tree.
+package convert
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// ClassAnnotation says what happens to the kubernetes.io/ingress.class
+// annotation of an Ingress.
+type ClassAnnotation string
+
+// The values of ClassAnnotation.
+const (
+	// KeepClassAnnotation leaves the annotation as it is (the default).
+	KeepClassAnnotation ClassAnnotation = "keep"
+	// MoveClassAnnotation removes the annotation and writes its value to
+	// spec.ingressClassName, in every Ingress of the input.
+	MoveClassAnnotation ClassAnnotation = "move"
+)
+
+// ClassAnnotations lists the values of ClassAnnotation, sorted.
+var ClassAnnotations = []ClassAnnotation{KeepClassAnnotation, MoveClassAnnotation}
+
+// Options configures Bytes. The zero value converts API versions and keeps
+// the class annotation.
+type Options struct {
+	// IngressClassAnnotation is KeepClassAnnotation (also the empty value)
+	// or MoveClassAnnotation.
+	IngressClassAnnotation ClassAnnotation
+}
+
+// Bytes converts the manifests in data, read from the file name (used in
+// error positions). It returns the converted bytes and whether anything
+// changed; unchanged input is returned as it is. Input that does not load
+// through manifest.Parse, and fields that have no networking.k8s.io/v1
+// equivalent, give a *manifest.LoadError naming file:line, and no output.
+func Bytes(name string, data []byte, opts Options) (out []byte, changed bool, err error) {
+	r, err := convertAll(name, data, opts)
+	return r.out, r.changed, err
+}
+
+// result is what convertAll returns; reemitted counts the chunks written
+// by the encoder instead of the text editor (tests keep it at zero for
+// every layout they cover).
+type result struct {
+	out       []byte
+	changed   bool
+	reemitted int
+}
+
+func convertAll(name string, data []byte, opts Options) (result, error) {
+	var r result
+	switch opts.IngressClassAnnotation {
+	case "", KeepClassAnnotation, MoveClassAnnotation:
+	default:
+		return r, fmt.Errorf("unknown ingress class annotation mode %q (want keep or move)", opts.IngressClassAnnotation)
+	}
+	if _, err := manifest.Parse(name, data, manifest.Options{}); err != nil {
+		return r, err
+	}
+	chunks, starts := splitDocuments(data)
+	var buf bytes.Buffer
+	var errs []*manifest.InputError
+	for i, chunk := range chunks {
+		c := &chunkConv{file: name, line: starts[i], opts: opts}
+		res, err := c.convert(chunk)
+		errs = append(errs, c.errs...)
+		if err != nil {
+			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: name, Line: starts[i] + 1}, Msg: err.Error()})
+		}
+		if len(errs) > 0 {
+			continue
+		}
+		if c.changed {
+			r.changed = true
+			if c.reemitted {
+				r.reemitted++
+			}
+			buf.Write(res)
+		} else {
+			buf.Write(chunk)
+		}
+	}
+	if len(errs) > 0 {
+		return result{}, &manifest.LoadError{Errors: errs}
+	}
+	r.out = data
+	if r.changed {
+		r.out = buf.Bytes()
+	}
+	return r, nil
+}
+
+// splitDocuments cuts a stream before each line that starts a document
+// ("---" at column 0), as manifest/load.go does: the YAML spec forbids
+// such a line inside document content, so a cut never lands in a value.
+func splitDocuments(data []byte) (chunks [][]byte, starts []int) {
+	start, startLine, line := 0, 0, 0
+	for i := 0; i < len(data); {
+		next := len(data)
+		if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
+			next = i + j + 1
+		}
+		if i != start && isDocMarker(data[i:next]) {
+			chunks = append(chunks, data[start:i])
+			starts = append(starts, startLine)
+			start, startLine = i, line
+		}
+		line++
+		i = next
+	}
+	chunks = append(chunks, data[start:])
+	starts = append(starts, startLine)
+	return chunks, starts
+}
+
+func isDocMarker(l []byte) bool {
+	if !bytes.HasPrefix(l, []byte("---")) {
+		return false
+	}
+	return len(l) == 3 || strings.IndexByte(" \t\r\n", l[3]) >= 0
+}
+
+// chunkConv converts the documents of one chunk.
+type chunkConv struct {
+	file    string
+	line    int // lines of the file before the chunk
+	opts    Options
+	e       *editor
+	errs    []*manifest.InputError
+	changed bool
+	// reemitted is set when the chunk was written by the encoder.
+	reemitted bool
+}
+
+func (c *chunkConv) errorf(n *yaml.Node, format string, args ...any) {
+	line := c.line + 1
+	if n != nil && n.Line > 0 {
+		line = c.line + n.Line
+	}
+	c.errs = append(c.errs, &manifest.InputError{Pos: manifest.Pos{File: c.file, Line: line}, Msg: fmt.Sprintf(format, args...)})
+}
+
+func decodeAll(src []byte) ([]*yaml.Node, error) {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, &doc)
+	}
+}
+
+func (c *chunkConv) convert(src []byte) (out []byte, err error) {
+	defer func() {
+		// The YAML library is third-party code: a panic on some input
+		// becomes an error, never a crash.
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("cannot convert this document: %v", r)
+		}
+	}()
+	docs, err := decodeAll(src)
+	if err != nil {
+		return nil, fmt.Errorf("invalid YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	c.e = newEditor(src)
+	for _, doc := range docs {
+		if len(doc.Content) > 0 {
+			c.object(doc.Content[0])
+		}
+	}
+	if !c.changed || len(c.errs) > 0 {
+		return nil, nil
+	}
+	if c.e.ok {
+		if res, ok := c.e.apply(); ok && sameDocs(res, docs) {
+			return res, nil
+		}
+	}
+	c.reemitted = true
+	res, err := reemit(src, docs)
+	if err != nil {
+		return nil, err
+	}
+	if !sameDocs(res, docs) {
+		return nil, fmt.Errorf("cannot convert this document without changing its meaning; convert it by hand")
+	}
+	return res, nil
+}
+
+// reemit writes the edited documents of a chunk with the YAML encoder,
+// keeping a leading "---" line as written. JSON documents are written as
+// JSON.
+func reemit(src []byte, docs []*yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	if isDocMarker(firstLine(src)) {
+		buf.Write(firstLine(src))
+		if !bytes.HasSuffix(buf.Bytes(), []byte("\n")) {
+			buf.WriteByte('\n')
+		}
+	}
+	if len(docs) == 1 && isJSONDoc(docs[0]) {
+		writeJSON(&buf, docs[0].Content[0], jsonIndent(src), 0)
+		buf.WriteByte('\n')
+		return buf.Bytes(), nil
+	}
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	for _, d := range docs {
+		if err := enc.Encode(d); err != nil {
+			return nil, fmt.Errorf("cannot write the converted document: %v", err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("cannot write the converted document: %v", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1]
+	}
+	return b
+}
+
+// sameDocs reports whether src parses to documents equal to docs.
+func sameDocs(src []byte, docs []*yaml.Node) bool {
+	got, err := decodeAll(src)
+	if err != nil || len(got) != len(docs) {
+		return false
+	}
+	for i := range got {
+		if !sameNode(got[i], docs[i], 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameNode compares two node trees by kind, resolved tag and value,
+// ignoring style, comments and positions.
+func sameNode(a, b *yaml.Node, depth int) bool {
+	if a == nil || b == nil || depth > 1000 {
+		return a == b
+	}
+	if a.Kind != b.Kind {
+		return false
+	}
+	switch a.Kind {
+	case yaml.ScalarNode:
+		return a.ShortTag() == b.ShortTag() && a.Value == b.Value
+	case yaml.AliasNode:
+		return a.Value == b.Value
+	}
+	if len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameNode(a.Content[i], b.Content[i], depth+1) {
+			return false
+		}
+	}
+	return true
+}

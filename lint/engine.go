@@ -1,0 +1,302 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// IgnoreAnnotation suppresses the named rules (comma-separated IDs) on the
+// object that carries it, in the form kube-linter uses in
+// pkg/ignore/ignore.go.
+const IgnoreAnnotation = "ingresskit.dev/ignore"
+
+// Options configures Run. The zero value runs the default rules.
+type Options struct {
+	// Config selects the rules and overrides their severities.
+	Config Config
+	// Now is the instant certificates are checked against; zero means
+	// time.Now().
+	Now time.Time
+	// Rules replaces the registry; nil means Registry(). Tests use it.
+	Rules []*Rule
+}
+
+// Result is what Run found.
+type Result struct {
+	// Findings are sorted by position, after suppression.
+	Findings []Finding
+	// Suppressed counts the findings dropped by IgnoreAnnotation.
+	Suppressed int
+	// Rules are the rules that ran, sorted by ID.
+	Rules []*Rule
+}
+
+// Count returns how many findings are at or above sev.
+func (r *Result) Count(sev Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity >= sev {
+			n++
+		}
+	}
+	return n
+}
+
+// Object is what a finding is about.
+type Object struct {
+	// Kind is Ingress, Service, Secret or IngressClass.
+	Kind string
+	// Namespace is empty for cluster-scoped objects.
+	Namespace string
+	// Name is metadata.name.
+	Name string
+	// Source locates the object and its fields.
+	Source *manifest.Source
+	// Annotations are the object's annotations, read for suppressions.
+	Annotations map[string]string
+}
+
+// String returns Kind namespace/name, or Kind name for cluster-scoped
+// objects.
+func (o Object) String() string {
+	if o.Namespace == "" {
+		return o.Kind + " " + o.Name
+	}
+	return o.Kind + " " + o.Namespace + "/" + o.Name
+}
+
+// IngressObject describes an Ingress.
+func IngressObject(i *manifest.Ingress) Object {
+	return Object{Kind: "Ingress", Namespace: i.Namespace, Name: i.Name, Source: &i.Source, Annotations: i.Annotations}
+}
+
+// ServiceObject describes a Service.
+func ServiceObject(s *manifest.Service) Object {
+	return Object{Kind: "Service", Namespace: s.Namespace, Name: s.Name, Source: &s.Source, Annotations: s.Annotations}
+}
+
+// SecretObject describes a Secret.
+func SecretObject(s *manifest.Secret) Object {
+	return Object{Kind: "Secret", Namespace: s.Namespace, Name: s.Name, Source: &s.Source, Annotations: s.Annotations}
+}
+
+// IngressClassObject describes an IngressClass.
+func IngressClassObject(c *manifest.IngressClass) Object {
+	return Object{Kind: "IngressClass", Name: c.Name, Source: &c.Source, Annotations: c.Annotations}
+}
+
+// Pass is one rule's view of a run.
+type Pass struct {
+	// Set is the input. Rules must not modify it.
+	Set *manifest.Set
+	// Now is the instant certificates are checked against.
+	Now time.Time
+
+	shared   *shared
+	rule     *Rule
+	findings []reported
+}
+
+type reported struct {
+	obj Object
+	f   Finding
+}
+
+// Report records a finding about an Ingress at the field path.
+func (p *Pass) Report(ing *manifest.Ingress, field, msg string, related ...Related) {
+	p.ReportObject(IngressObject(ing), field, msg, related...)
+}
+
+// Reportf is Report with a format.
+func (p *Pass) Reportf(ing *manifest.Ingress, field, format string, args ...any) {
+	p.Report(ing, field, fmt.Sprintf(format, args...))
+}
+
+// ReportObject records a finding about any object at the field path.
+func (p *Pass) ReportObject(o Object, field, msg string, related ...Related) {
+	pos := o.Source.Pos
+	if field != "" {
+		pos = o.Source.FieldPos(field)
+	}
+	p.findings = append(p.findings, reported{obj: o, f: Finding{
+		Rule:    p.rule.ID,
+		Pos:     pos,
+		Field:   field,
+		Object:  o.String(),
+		Message: msg,
+		Related: related,
+		Fixable: p.rule.Fix != nil,
+	}})
+}
+
+// reportUnfixable records a finding that the rule's fix must not touch.
+func (p *Pass) reportUnfixable(o Object, field, msg string, related ...Related) {
+	p.ReportObject(o, field, msg, related...)
+	p.findings[len(p.findings)-1].f.Fixable = false
+}
+
+// shared holds what several rules compute once per run.
+type shared struct {
+	set *manifest.Set
+
+	// certs caches parsed certificates: *manifest.Secret -> certResult.
+	certs sync.Map
+
+	routesOnce sync.Once
+	compiled   []groupRoutes
+
+	backendsOnce sync.Once
+	backendRefs  map[*manifest.Ingress][]backendRef
+}
+
+// backendsOf returns the backends of ing, computed once per run for every
+// Ingress, since most rules walk them.
+func (s *shared) backendsOf(ing *manifest.Ingress) []backendRef {
+	s.backendsOnce.Do(func() {
+		s.backendRefs = make(map[*manifest.Ingress][]backendRef, len(s.set.Ingresses))
+		for _, i := range s.set.Ingresses {
+			s.backendRefs[i] = backends(i)
+		}
+	})
+	if b, ok := s.backendRefs[ing]; ok {
+		return b
+	}
+	return backends(ing)
+}
+
+// backends returns the backends of ing (see backendRef).
+func (p *Pass) backends(ing *manifest.Ingress) []backendRef { return p.shared.backendsOf(ing) }
+
+// Run applies the enabled rules to set. It fails only on a bad
+// configuration or a cancelled context; problems in the input are
+// findings.
+func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) {
+	rules := opts.Rules
+	if rules == nil {
+		rules = Registry()
+	}
+	enabled, err := opts.Config.Select(rules)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	sh := &shared{set: set}
+	passes := make([]*Pass, len(enabled))
+	var wg sync.WaitGroup
+	for i, r := range enabled {
+		passes[i] = &Pass{Set: set, Now: now, shared: sh, rule: r}
+		wg.Add(1)
+		go func(p *Pass) {
+			defer wg.Done()
+			if ctx.Err() == nil {
+				p.rule.Check(p)
+			}
+		}(passes[i])
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	res := &Result{Rules: enabled}
+	isEnabled := map[string]bool{}
+	for _, r := range enabled {
+		isEnabled[r.ID] = true
+	}
+	known := map[string]bool{}
+	for _, r := range rules {
+		known[r.ID] = true
+	}
+	used := map[string]bool{} // source pos + rule
+	for _, p := range passes {
+		sev := opts.Config.severity(p.rule)
+		for _, rf := range p.findings {
+			if ids := ignored(rf.obj.Annotations); ids[rf.f.Rule] {
+				used[suppressionKey(rf.obj, rf.f.Rule)] = true
+				res.Suppressed++
+				continue
+			}
+			rf.f.Severity = sev
+			res.Findings = append(res.Findings, rf.f)
+		}
+	}
+	if isEnabled[unusedSuppression.ID] {
+		res.Findings = append(res.Findings, unusedSuppressions(set, known, isEnabled, used, opts.Config.severity(unusedSuppression))...)
+	}
+	SortFindings(res.Findings)
+	return res, nil
+}
+
+func suppressionKey(o Object, rule string) string {
+	return o.Kind + "\x00" + o.Source.Pos.String() + "\x00" + rule
+}
+
+// ignored parses IgnoreAnnotation.
+func ignored(ann map[string]string) map[string]bool {
+	v, ok := ann[IgnoreAnnotation]
+	if !ok {
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, id := range strings.Split(v, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids[id] = true
+		}
+	}
+	return ids
+}
+
+func ignoredList(ann map[string]string) []string {
+	ids := ignored(ann)
+	out := make([]string, 0, len(ids))
+	for id := range ids {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unusedSuppressions reports every IgnoreAnnotation entry that dropped
+// nothing. A rule that did not run cannot tell, so its entries stay quiet.
+func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool, sev Severity) []Finding {
+	var objs []Object
+	for _, o := range set.Ingresses {
+		objs = append(objs, IngressObject(o))
+	}
+	for _, o := range set.Services {
+		objs = append(objs, ServiceObject(o))
+	}
+	for _, o := range set.Secrets {
+		objs = append(objs, SecretObject(o))
+	}
+	for _, o := range set.IngressClasses {
+		objs = append(objs, IngressClassObject(o))
+	}
+	var out []Finding
+	for _, o := range objs {
+		field := "metadata.annotations." + IgnoreAnnotation
+		for _, id := range ignoredList(o.Annotations) {
+			var msg string
+			switch {
+			case !known[id]:
+				msg = fmt.Sprintf("%s names %q, which is no rule; remove it or fix the spelling (ingresskit lint --list-rules)", IgnoreAnnotation, id)
+			case !enabled[id] || used[suppressionKey(o, id)]:
+				continue
+			default:
+				msg = fmt.Sprintf("%s suppresses %s, but %s finds nothing here; remove %s from the annotation", IgnoreAnnotation, id, id, id)
+			}
+			out = append(out, Finding{Rule: unusedSuppression.ID, Severity: sev, Pos: o.Source.FieldPos(field),
+				Field: field, Object: o.String(), Message: msg})
+		}
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+// annotationALBGroup joins Ingresses into one ALB
+// (kubernetes-sigs/aws-load-balancer-controller
+// docs/guide/ingress/annotations.md, group.name).
+const annotationALBGroup = albPrefix + "group.name"
+
+// routingGroup is a set of Ingresses that one proxy or load balancer
+// serves together, so their rules compete for the same requests.
+type routingGroup struct {
+	key       string
+	ingresses []*manifest.Ingress
+}
+
+// mergeKey says which Ingresses share a data plane: ingress-nginx and
+// controllers the input cannot identify merge every Ingress of a class
+// (kubernetes/ingress-nginx docs/how-it-works.md); GCE gives each Ingress
+// its own load balancer (cloud.google.com docs, "GKE Ingress"); the ALB
+// controller does too, unless Ingresses join an IngressGroup with
+// group.name.
+func mergeKey(set *manifest.Set, ing *manifest.Ingress) string {
+	class := ing.Class()
+	if class == "" {
+		if d := set.DefaultClass(); d != nil {
+			class = d.Name
+		}
+	}
+	switch controllerOf(set, ing) {
+	case controllerGCE:
+		return "gce\x00" + ing.Key()
+	case controllerALB:
+		if g := ing.Annotations[annotationALBGroup]; g != "" {
+			return "alb-group\x00" + g
+		}
+		return "alb\x00" + ing.Key()
+	}
+	return "class\x00" + class
+}
+
+// routes compiles every routing group with simulate once per run and
+// returns the routes of all groups.
+func (s *shared) routes() []groupRoutes {
+	s.routesOnce.Do(func() {
+		byKey := map[string]*routingGroup{}
+		var order []*routingGroup
+		for _, ing := range s.set.Ingresses {
+			k := mergeKey(s.set, ing)
+			g := byKey[k]
+			if g == nil {
+				g = &routingGroup{key: k}
+				byKey[k] = g
+				order = append(order, g)
+			}
+			g.ingresses = append(g.ingresses, ing)
+		}
+		out := make([]groupRoutes, len(order))
+		var wg sync.WaitGroup
+		for i, g := range order {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sub := &manifest.Set{Ingresses: g.ingresses, Services: s.set.Services, Secrets: s.set.Secrets, IngressClasses: s.set.IngressClasses}
+				ix, err := simulate.Compile(sub, simulate.Options{})
+				if err != nil {
+					return
+				}
+				out[i] = groupRoutes{routes: ix.Routes()}
+			}()
+		}
+		wg.Wait()
+		s.compiled = out
+	})
+	return s.compiled
+}
+
+type groupRoutes struct {
+	routes []simulate.Route
+}
+
+// routeField returns the field path of a route's path, or of the
+// defaultBackend.
+func routeField(ing *manifest.Ingress, rule, path int) string {
+	if rule < 0 {
+		return "spec.defaultBackend"
+	}
+	return fmt.Sprintf("spec.rules[%d].http.paths[%d].path", rule, path)
+}
+
+func backendString(ns string, b networkingv1.IngressBackend) string {
+	switch {
+	case b.Service != nil:
+		return fmt.Sprintf("Service %s/%s:%s", ns, b.Service.Name, portString(b.Service.Port))
+	case b.Resource != nil:
+		return fmt.Sprintf("%s %s", b.Resource.Kind, b.Resource.Name)
+	}
+	return "no backend"
+}
+
+func hostLabel(h string) string {
+	if h == "" {
+		return "every host"
+	}
+	return "host " + h
+}
+
+func sortedConflicts(cs []simulate.Conflicting) []simulate.Conflicting {
+	out := append([]simulate.Conflicting(nil), cs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Ingress.Source.Pos, out[j].Ingress.Source.Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return out
+}

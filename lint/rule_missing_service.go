@@ -1,0 +1,53 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+)
+
+var missingService = &Rule{
+	ID:       "missing-service",
+	Severity: Error,
+	Default:  true,
+	Summary:  "A backend names a Service that is not in the input.",
+	Doc: `Every Service backend must name a Service in the Ingress's namespace;
+controllers answer requests for a missing Service with an error (ingress-nginx
+serves 503, the cloud load balancers fail their health checks). lint looks
+for the Service among the manifests it was given, so pass the Services too
+(` + "`-f app/ -R`" + `), or suppress the rule for Services managed elsewhere.
+
+**What to do:** add the Service's manifest to the input, or fix the name.`,
+	Check: checkMissingService,
+}
+
+// maxSuggestServices bounds the did-you-mean search so that many misses in
+// a namespace with many Services stay linear.
+const maxSuggestServices = 200
+
+func checkMissingService(p *Pass) {
+	byNS := map[string][]string{}
+	for _, s := range p.Set.Services {
+		byNS[s.Namespace] = append(byNS[s.Namespace], s.Name)
+	}
+	for _, names := range byNS {
+		sort.Strings(names)
+	}
+	for _, ing := range p.Set.Ingresses {
+		for _, b := range p.backends(ing) {
+			s := b.backend.Service
+			if s == nil || s.Name == "" || b.backend.Resource != nil {
+				continue
+			}
+			if p.Set.Service(ing.Namespace, s.Name) != nil {
+				continue
+			}
+			msg := fmt.Sprintf("Service %s/%s is not in the input; add its manifest (-f), or fix the name", ing.Namespace, s.Name)
+			if names := byNS[ing.Namespace]; len(names) <= maxSuggestServices {
+				if near := Suggest(s.Name, names); near != "" {
+					msg = fmt.Sprintf("Service %s/%s is not in the input; did you mean %q?", ing.Namespace, s.Name, near)
+				}
+			}
+			p.Report(ing, b.field+".service.name", msg)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package lint
+
+import "fmt"
+
+var pathConflict = &Rule{
+	ID:       "path-conflict",
+	Severity: Error,
+	Default:  true,
+	Summary:  "Two rules declare the same host, path and pathType with different backends.",
+	Doc: `When Ingresses served together (one ingress-nginx class, one ALB
+IngressGroup, or one Ingress) declare the same host, path and pathType with
+different backends, only one of them receives the traffic, and which one is
+decided by the controller, not by the manifests: ingress-nginx picks the
+older Ingress (kubernetes/ingress-nginx docs/how-it-works.md, "Building the
+NGINX model"), so the winner can change when an Ingress is recreated. lint finds
+these with the routing engine (simulate), which groups the rules the same way
+the controller matches them.
+
+**What to do:** remove one of the two rules, or give them different paths or
+hosts.`,
+	Check: checkPathConflict,
+}
+
+func checkPathConflict(p *Pass) {
+	for _, g := range p.shared.routes() {
+		for _, r := range g.routes {
+			if len(r.Conflict) == 0 || r.ShadowedBy < 0 {
+				// The route that wins lists its losers; report on the
+				// losers, so each conflict is told once.
+				continue
+			}
+			for _, c := range sortedConflicts(r.Conflict) {
+				if c.Ingress == r.Ingress && c.Rule == r.Rule {
+					continue // the same rule twice: duplicate-path reports it
+				}
+				winner := c.Ingress
+				p.Report(r.Ingress, routeField(r.Ingress, r.Rule, r.PathIndex),
+					fmt.Sprintf("%s path %s (%s) goes to %s, but Ingress %s declares the same path to %s, and the controller sends the requests to only one of them; remove one",
+						hostLabel(r.Host), r.Path, r.PathType, backendString(r.Ingress.Namespace, r.Backend), winner.Key(), backendString(winner.Namespace, c.Backend)),
+					Related{Pos: winner.Source.FieldPos(routeField(winner, c.Rule, c.PathIndex)), Message: "declared here by Ingress " + winner.Key()})
+			}
+		}
+	}
+}

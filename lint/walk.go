@@ -1,0 +1,69 @@
+package lint
+
+import (
+	"fmt"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// backendRef is one backend of an Ingress and where it is written.
+type backendRef struct {
+	backend *networkingv1.IngressBackend
+	// field is the backend's field path.
+	field string
+	// host is the rule's host; "" for the default backend and catch-all
+	// rules.
+	host string
+	// path is nil for the default backend.
+	path *networkingv1.HTTPIngressPath
+	// pathField is the path's field path.
+	pathField string
+}
+
+// backends lists the default backend and every path backend of an
+// Ingress, in order. The engine computes them once per run (see
+// shared.backendsOf); rules call p.backends.
+func backends(ing *manifest.Ingress) []backendRef {
+	var out []backendRef
+	if b := ing.Spec.DefaultBackend; b != nil {
+		out = append(out, backendRef{backend: b, field: "spec.defaultBackend"})
+	}
+	for ri := range ing.Spec.Rules {
+		r := &ing.Spec.Rules[ri]
+		if r.HTTP == nil {
+			continue
+		}
+		for pi := range r.HTTP.Paths {
+			p := &r.HTTP.Paths[pi]
+			pf := fmt.Sprintf("spec.rules[%d].http.paths[%d]", ri, pi)
+			out = append(out, backendRef{backend: &p.Backend, field: pf + ".backend", host: r.Host, path: p, pathField: pf})
+		}
+	}
+	return out
+}
+
+// servicePortField returns the field path of a service backend's port.
+func servicePortField(b backendRef) string {
+	if b.backend.Service.Port.Name != "" {
+		return b.field + ".service.port.name"
+	}
+	return b.field + ".service.port.number"
+}
+
+// portString formats a service backend port for messages.
+func portString(p networkingv1.ServiceBackendPort) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return fmt.Sprint(p.Number)
+}
+
+// pathType returns the path type, or "" when it is unset.
+func pathType(p *networkingv1.HTTPIngressPath) string {
+	if p.PathType == nil {
+		return ""
+	}
+	return string(*p.PathType)
+}

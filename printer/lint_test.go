@@ -1,0 +1,236 @@
+package printer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/ingresskit/ingresskit/internal/golden"
+	"github.com/ingresskit/ingresskit/lint"
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+const lintInput = "testdata/lint/input.yaml"
+
+func lintReport(t *testing.T, failOn lint.Severity) LintReport {
+	t.Helper()
+	set, err := manifest.Load(context.Background(), manifest.Options{Paths: []string{lintInput}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.Run(context.Background(), set, lint.Options{
+		Config: lint.Config{EnableAll: true},
+		Now:    time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return LintReport{Result: res, FailOn: failOn, ToolVersion: "v0.0.0-test",
+		Source: func(name string) []byte {
+			b, _ := os.ReadFile(name)
+			return b
+		}}
+}
+
+// TestLintFormats pins one golden per format; the text format is tested
+// for a pipe (plain lines) and a terminal (headings, source and caret,
+// colour) separately.
+func TestLintFormats(t *testing.T) {
+	rep := lintReport(t, lint.Error)
+	tests := []struct {
+		name   string
+		golden string
+		write  func(w *bytes.Buffer) error
+	}{
+		{"text pipe", "lint.txt", func(w *bytes.Buffer) error { return WriteLintText(w, NewStyles(w, false), rep) }},
+		{"text tty", "lint.tty.txt", func(w *bytes.Buffer) error { return WriteLintText(w, NewStyles(w, true), rep) }},
+		{"json", "lint.json", func(w *bytes.Buffer) error { return WriteLintJSON(w, rep) }},
+		{"sarif", "lint.sarif.json", func(w *bytes.Buffer) error { return WriteLintSARIF(w, rep) }},
+		{"junit", "lint.junit.xml", func(w *bytes.Buffer) error { return WriteLintJUnit(w, rep) }},
+		{"github", "lint.github.txt", func(w *bytes.Buffer) error { return WriteLintGitHub(w, rep) }},
+		{"rules", "lint-rules.txt", func(w *bytes.Buffer) error { return WriteLintRules(w, NewStyles(w, false), lint.Registry()) }},
+		{"summary", "lint-summary.txt", func(w *bytes.Buffer) error { w.WriteString(LintSummary(rep) + "\n"); return nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tt.write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, buf.Bytes(), filepath.Join("testdata/lint", tt.golden))
+		})
+	}
+}
+
+func TestLintSummary(t *testing.T) {
+	tests := []struct {
+		name string
+		res  lint.Result
+		want string
+	}{
+		{"clean", lint.Result{}, "No problems found."},
+		{"clean with suppressions", lint.Result{Suppressed: 2}, "No problems found (2 findings suppressed)."},
+		{"one", lint.Result{Findings: []lint.Finding{{Severity: lint.Warning, Pos: manifest.Pos{File: "a.yaml"}}}}, "1 problem (1 warning) in 1 file."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LintSummary(LintReport{Result: &tt.res}); got != tt.want {
+				t.Errorf("LintSummary = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestGitHubEscaping(t *testing.T) {
+	res := &lint.Result{Findings: []lint.Finding{{Rule: "r", Severity: lint.Info, Pos: manifest.Pos{File: "a,b:c.yaml", Line: 1, Col: 2}, Message: "50% done\nnext"}}}
+	var buf bytes.Buffer
+	if err := WriteLintGitHub(&buf, LintReport{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	want := "::notice file=a%2Cb%3Ac.yaml,line=1,col=2,title=r::50%25 done%0Anext [r]\n"
+	if buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
+	}
+}
+
+// TestLintSARIFSchema validates the SARIF output against the official
+// OASIS SARIF 2.1.0 JSON schema (errata01, committed as
+// testdata/sarif-schema-2.1.0.json), with format assertions on, for the
+// findings of every rule's bad fixture plus the printer's own input.
+func TestLintSARIFSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	f, err := os.Open("testdata/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := map[string]LintReport{"printer input": lintReport(t, lint.Error)}
+	var paths []string
+	for _, r := range lint.Registry() {
+		paths = append(paths, filepath.Join("..", "lint", lint.FixtureDir(r.ID), "bad.yaml"))
+	}
+	set, err := manifest.Load(context.Background(), manifest.Options{Paths: paths})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.Run(context.Background(), set, lint.Options{Config: lint.Config{EnableAll: true}, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports["every rule"] = LintReport{Result: res, FailOn: lint.Warning}
+	reports["stdin and absolute paths"] = LintReport{Result: &lint.Result{
+		Rules: []*lint.Rule{lint.Lookup("missing-service")},
+		Findings: []lint.Finding{
+			{Rule: "missing-service", Severity: lint.Error, Pos: manifest.Pos{File: "<stdin>", Line: 3, Col: 1}, Object: "Ingress default/x", Message: "m"},
+			{Rule: "missing-service", Severity: lint.Error, Pos: manifest.Pos{File: "/tmp/a dir/x.yaml", Line: 3, Col: 1}, Object: "Ingress default/x", Message: "m"},
+		}}}
+	for name, rep := range reports {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteLintSARIF(&buf, rep); err != nil {
+				t.Fatal(err)
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := schema.Validate(inst); err != nil {
+				t.Errorf("SARIF output does not validate against the 2.1.0 schema:\n%v", err)
+			}
+			var log struct {
+				Runs []struct {
+					Results []json.RawMessage `json:"results"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(log.Runs[0].Results); got != len(rep.Result.Findings) {
+				t.Errorf("%d results for %d findings", got, len(rep.Result.Findings))
+			}
+		})
+	}
+}
+
+// TestLintSARIFSchemaRejects makes sure the validator is live: output with
+// a level SARIF does not know must fail.
+func TestLintSARIFSchemaRejects(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	f, err := os.Open("testdata/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("s.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("s.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"level":"fatal","message":{"text":"m"}}]}]}`
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if schema.Validate(inst) == nil {
+		t.Error("the schema accepted an invalid level")
+	}
+}
+
+// TestLintJUnitSchema validates the JUnit output with xmllint against
+// testdata/junit.xsd, the way kubeconform's acceptance tests do.
+func TestLintJUnitSchema(t *testing.T) {
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Fatal("xmllint not found: install the Debian package libxml2-utils")
+	}
+	for _, failOn := range []lint.Severity{lint.Error, lint.Info} {
+		t.Run(failOn.String(), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteLintJUnit(&buf, lintReport(t, failOn)); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "lint.xml")
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", path).CombinedOutput()
+			if err != nil {
+				t.Errorf("xmllint rejects the JUnit output: %v\n%s", err, out)
+			}
+		})
+	}
+	// The schema is live: a testcase without a name must fail.
+	path := filepath.Join(t.TempDir(), "bad.xml")
+	if err := os.WriteFile(path, []byte(`<testsuites><testsuite name="s" tests="1" failures="0" errors="0"><testcase classname="c"/></testsuite></testsuites>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", path).Run(); err == nil {
+		t.Error("xmllint accepted a testcase without a name")
+	}
+}

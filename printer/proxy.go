@@ -1,0 +1,149 @@
+package printer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ingresskit/ingresskit/proxy"
+)
+
+// ProxyBanner describes a starting proxy.
+type ProxyBanner struct {
+	// Routes and Upstreams are the loaded table.
+	Routes    []proxy.Route
+	Upstreams []proxy.Upstream
+	// Echo is set when requests are answered with their decision.
+	Echo bool
+}
+
+// ProxyRoutes writes the start-up table of a proxy: one row per route
+// with the upstream its requests go to, then a hint for every backend
+// that has none.
+func ProxyRoutes(w io.Writer, s *Styles, b ProxyBanner) error {
+	if len(b.Routes) == 0 {
+		_, err := fmt.Fprintln(w, "No routes found: every request will get 404.")
+		return err
+	}
+	rows := make([][]string, 0, len(b.Routes))
+	var missing []string
+	seen := map[string]bool{}
+	for _, r := range b.Routes {
+		path, pt := r.Path, r.PathType
+		if path == "" {
+			path, pt = "(default backend)", "-"
+		}
+		up := r.Upstream
+		switch {
+		case b.Echo:
+			up = "echo"
+		case up == "" && strings.Contains(r.Backend, ":"):
+			up = s.Warning("none (503)")
+			if !seen[r.Backend] {
+				seen[r.Backend] = true
+				missing = append(missing, r.Backend)
+			}
+		case up == "":
+			up = s.Warning("none (503)")
+		}
+		tls := "-"
+		if r.TLS {
+			tls = "yes"
+		}
+		rows = append(rows, []string{r.Ingress, r.Host, path, pt, r.Backend, up, tls})
+	}
+	if err := Table(w, s, []string{"INGRESS", "HOST", "PATH", "PATHTYPE", "BACKEND", "UPSTREAM", "TLS"}, rows); err != nil {
+		return err
+	}
+	for _, m := range missing {
+		if _, err := fmt.Fprintf(w, "%s %s has no upstream: add --upstream %s=HOST:PORT\n", s.Warning("note:"), m, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ProxyListening writes the addresses a proxy serves.
+func ProxyListening(w io.Writer, s *Styles, httpAddr, httpsAddr string) error {
+	var parts []string
+	if httpAddr != "" {
+		parts = append(parts, s.Bold("http://"+httpAddr))
+	}
+	if httpsAddr != "" {
+		parts = append(parts, s.Bold("https://"+httpsAddr))
+	}
+	_, err := fmt.Fprintf(w, "Listening on %s (Ctrl-C to stop)\n", strings.Join(parts, " and "))
+	return err
+}
+
+// AccessLogFormats are the values of --log-format.
+var AccessLogFormats = []string{"json", "text"}
+
+// AccessLogJSON is one access-log line in --log-format json.
+type AccessLogJSON struct {
+	Time       string  `json:"time"`
+	Remote     string  `json:"remote"`
+	Proto      string  `json:"proto"`
+	Method     string  `json:"method"`
+	Scheme     string  `json:"scheme"`
+	Host       string  `json:"host"`
+	Path       string  `json:"path"`
+	Status     int     `json:"status"`
+	Bytes      int64   `json:"bytes"`
+	DurationMS float64 `json:"durationMs"`
+	Ingress    string  `json:"ingress,omitempty"`
+	Rule       string  `json:"rule,omitempty"`
+	Upstream   string  `json:"upstream,omitempty"`
+	Error      string  `json:"error,omitempty"`
+}
+
+// AccessLog writes one access-log line for e: format "text" is
+//
+//	TIME METHOD SCHEME://HOST PATH STATUS BYTES MILLISECONDSms ingress=NS/NAME rule=HOST/PATH upstream=HOST:PORT
+//
+// with the key=value fields present when known and error="..." when the
+// request was not forwarded; "json" is one AccessLogJSON object a line.
+// Times are UTC with milliseconds.
+func AccessLog(w io.Writer, format string, e *proxy.Entry) error {
+	ts := e.Time.UTC().Format("2006-01-02T15:04:05.000Z")
+	if format == "json" {
+		b, err := json.Marshal(AccessLogJSON{
+			Time: ts, Remote: e.Remote, Proto: e.Proto, Method: e.Method, Scheme: e.Scheme,
+			Host: e.Host, Path: e.Path, Status: e.Status, Bytes: e.Bytes,
+			DurationMS: float64(e.Duration.Microseconds()) / 1000,
+			Ingress:    e.Ingress, Rule: e.Rule, Upstream: e.Upstream, Error: e.Error,
+		})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(ts)
+	b.WriteByte(' ')
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Scheme + "://" + e.Host)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa(e.Status))
+	b.WriteByte(' ')
+	b.WriteString(strconv.FormatInt(e.Bytes, 10))
+	b.WriteByte(' ')
+	fmt.Fprintf(&b, "%.3fms", float64(e.Duration.Microseconds())/1000)
+	for _, kv := range [][2]string{{"ingress", e.Ingress}, {"rule", e.Rule}, {"upstream", e.Upstream}} {
+		if kv[1] != "" {
+			b.WriteString(" " + kv[0] + "=" + kv[1])
+		}
+	}
+	if e.Error != "" {
+		b.WriteString(" error=" + strconv.Quote(e.Error))
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,68 @@
+package printer
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/ingresskit/ingresskit/internal/golden"
+	"github.com/ingresskit/ingresskit/proxy"
+)
+
+var proxyRoutes = []proxy.Route{
+	{Ingress: "default/web", Host: "example.com", Path: "/users", PathType: "Prefix", Backend: "default/users:80", Upstream: "127.0.0.1:9001", TLS: true},
+	{Ingress: "default/web", Host: "example.com", Path: "/admin", PathType: "Exact", Backend: "default/admin:http", TLS: true},
+	{Ingress: "default/web", Host: "*", Path: "/", PathType: "Prefix", Backend: "default/admin:http"},
+	{Ingress: "shop/catch-all", Host: "*", Backend: "shop/fallback:8080", Upstream: "https://127.0.0.1:8443"},
+}
+
+func TestProxyRoutes(t *testing.T) {
+	tests := []struct {
+		name   string
+		banner ProxyBanner
+		color  bool
+		golden string
+	}{
+		{"forward", ProxyBanner{Routes: proxyRoutes}, false, "testdata/proxy_routes.txt"},
+		{"forward tty", ProxyBanner{Routes: proxyRoutes}, true, "testdata/proxy_routes.tty.txt"},
+		{"echo", ProxyBanner{Routes: proxyRoutes, Echo: true}, false, "testdata/proxy_routes.echo.txt"},
+		{"empty", ProxyBanner{}, false, "testdata/proxy_routes.empty.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := ProxyRoutes(&buf, NewStyles(&buf, tt.color), tt.banner); err != nil {
+				t.Fatal(err)
+			}
+			if err := ProxyListening(&buf, NewStyles(&buf, tt.color), "127.0.0.1:8080", "127.0.0.1:8443"); err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, buf.Bytes(), tt.golden)
+		})
+	}
+}
+
+func TestAccessLog(t *testing.T) {
+	at := time.Date(2026, 11, 22, 1, 2, 3, 456789000, time.FixedZone("CET", 3600))
+	entries := []*proxy.Entry{
+		{Time: at, Remote: "127.0.0.1:50000", Proto: "HTTP/1.1", Method: "GET", Scheme: "http", Host: "example.com",
+			Path: "/users/42?tab=posts", Status: 200, Bytes: 512, Duration: 1234567 * time.Nanosecond,
+			Ingress: "default/web", Rule: "example.com/users", Upstream: "127.0.0.1:9001"},
+		{Time: at, Remote: "127.0.0.1:50001", Proto: "HTTP/2.0", Method: "POST", Scheme: "https", Host: "example.com",
+			Path: "/nope", Status: 503, Bytes: 200, Duration: 80 * time.Microsecond,
+			Ingress: "default/web", Rule: "example.com/nope", Error: "no upstream for default/nope:80"},
+		{Time: at, Remote: "[::1]:50002", Proto: "HTTP/1.1", Method: "GET", Scheme: "http", Host: "unknown.test",
+			Path: "/", Status: 404, Bytes: 90, Duration: 50 * time.Microsecond, Error: "no route"},
+	}
+	for _, format := range AccessLogFormats {
+		t.Run(format, func(t *testing.T) {
+			var buf bytes.Buffer
+			for _, e := range entries {
+				if err := AccessLog(&buf, format, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			golden.Assert(t, buf.Bytes(), "testdata/proxy_access."+format)
+		})
+	}
+}

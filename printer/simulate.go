@@ -1,0 +1,250 @@
+package printer
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+// DecisionJSON is the machine form of one simulated request (simulate -o
+// json), one object per line. The members url, matched, defaultBackend,
+// ingress, rule, backend and tls are a contract other tools read
+// (docs/simulate.md); the others may grow.
+type DecisionJSON struct {
+	URL            string                       `json:"url"`
+	Matched        bool                         `json:"matched"`
+	DefaultBackend bool                         `json:"defaultBackend,omitempty"`
+	Ingress        *ObjectRefJSON               `json:"ingress,omitempty"`
+	Rule           *RuleJSON                    `json:"rule,omitempty"`
+	Backend        *networkingv1.IngressBackend `json:"backend,omitempty"`
+	// TLS is present for https requests only: the entry's Secret, or null.
+	TLS            json.RawMessage `json:"tls,omitempty"`
+	NormalizedPath string          `json:"normalizedPath"`
+	Profile        string          `json:"profile"`
+	Conflicts      []ConflictJSON  `json:"conflicts,omitempty"`
+	Redirect       string          `json:"redirect,omitempty"`
+	RedirectCode   int             `json:"redirectCode,omitempty"`
+	RewritePath    string          `json:"rewritePath,omitempty"`
+	Notes          []string        `json:"notes,omitempty"`
+	Candidates     []CandidateJSON `json:"candidates,omitempty"`
+	Source         string          `json:"source,omitempty"`
+}
+
+// ObjectRefJSON names an object.
+type ObjectRefJSON struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+// RuleJSON is the winning rule's host, path and pathType as written.
+type RuleJSON struct {
+	Host     string `json:"host"`
+	Path     string `json:"path"`
+	PathType string `json:"pathType"`
+}
+
+// ConflictJSON is a rule declaring the same host, path and pathType with
+// another backend.
+type ConflictJSON struct {
+	Ingress ObjectRefJSON               `json:"ingress"`
+	Backend networkingv1.IngressBackend `json:"backend"`
+}
+
+// CandidateJSON is one rule considered (--explain).
+type CandidateJSON struct {
+	Ingress        ObjectRefJSON               `json:"ingress"`
+	Rule           *RuleJSON                   `json:"rule,omitempty"`
+	DefaultBackend bool                        `json:"defaultBackend,omitempty"`
+	Backend        networkingv1.IngressBackend `json:"backend"`
+	Reason         string                      `json:"reason"`
+	Detail         string                      `json:"detail"`
+}
+
+func ref(ing *manifest.Ingress) ObjectRefJSON {
+	return ObjectRefJSON{Namespace: ing.Namespace, Name: ing.Name}
+}
+
+// NewDecisionJSON converts a decision to its machine form.
+func NewDecisionJSON(d simulate.Decision) DecisionJSON {
+	j := DecisionJSON{URL: d.URL, Matched: d.Matched, DefaultBackend: d.DefaultBackend,
+		NormalizedPath: d.NormalizedPath, Profile: d.Profile, Redirect: d.Redirect,
+		RedirectCode: d.RedirectCode, RewritePath: d.RewritePath, Notes: d.Notes}
+	if d.Matched && d.Ingress != nil {
+		r := ref(d.Ingress)
+		j.Ingress = &r
+		b := d.Backend
+		j.Backend = &b
+		if !d.DefaultBackend {
+			j.Rule = &RuleJSON{Host: d.Host, Path: d.Path, PathType: string(d.PathType)}
+		}
+		j.Source = sourceOf(d.Ingress, d.Rule, d.PathIndex).String()
+	}
+	if strings.EqualFold(schemeOf(d.URL), "https") {
+		j.TLS = json.RawMessage("null")
+		if d.TLS != nil {
+			b, _ := json.Marshal(struct {
+				SecretName string `json:"secretName"`
+			}{d.TLS.SecretName})
+			j.TLS = b
+		}
+	}
+	for _, c := range d.Conflict {
+		j.Conflicts = append(j.Conflicts, ConflictJSON{Ingress: ref(c.Ingress), Backend: c.Backend})
+	}
+	for _, c := range d.Candidates {
+		cj := CandidateJSON{Ingress: ref(c.Ingress), DefaultBackend: c.DefaultBackend, Backend: c.Backend,
+			Reason: string(c.Reason), Detail: c.Detail}
+		if !c.DefaultBackend {
+			cj.Rule = &RuleJSON{Host: c.Host, Path: c.Path, PathType: string(c.PathType)}
+		}
+		j.Candidates = append(j.Candidates, cj)
+	}
+	return j
+}
+
+// schemeOf returns the scheme of a URL as the user wrote it ("http" when
+// it has none).
+func schemeOf(u string) string {
+	if s, _, ok := strings.Cut(u, "://"); ok {
+		return s
+	}
+	return "http"
+}
+
+// sourceOf is the position of a rule's path, or of the defaultBackend.
+func sourceOf(ing *manifest.Ingress, rule, path int) manifest.Pos {
+	if rule < 0 {
+		return ing.Source.FieldPos("spec.defaultBackend")
+	}
+	return ing.Source.FieldPos(fmt.Sprintf("spec.rules[%d].http.paths[%d]", rule, path))
+}
+
+// SimulateJSON writes one decision as one line of JSON.
+func SimulateJSON(w io.Writer, d simulate.Decision) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(NewDecisionJSON(d)); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// SimulateText writes one decision for people:
+//
+//	http://example.com/foo -> default/service-foo:80
+//	  by default/demo-ingress: host example.com, path /foo (Prefix), examples/nginx-tls.yaml:21:9
+//
+// With explain, every candidate follows with the reason it won or lost.
+func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) error {
+	var b strings.Builder
+	b.WriteString(s.Bold(d.URL))
+	b.WriteString(" -> ")
+	switch {
+	case !d.Matched:
+		b.WriteString(s.Error("no match"))
+		b.WriteString(s.Dim(" (no rule and no defaultBackend; a controller answers 404)"))
+	default:
+		b.WriteString(s.OK(simulate.DescribeBackend(d)))
+	}
+	b.WriteString("\n")
+	if d.Matched {
+		pos := sourceOf(d.Ingress, d.Rule, d.PathIndex)
+		if d.DefaultBackend {
+			fmt.Fprintf(&b, "  by %s: spec.defaultBackend, %s\n", d.Ingress.Key(), pos)
+		} else {
+			host := d.Host
+			if host == "" {
+				host = "* (every host)"
+			}
+			fmt.Fprintf(&b, "  by %s: host %s, path %s (%s), %s\n", d.Ingress.Key(), host, d.Path, d.PathType, pos)
+		}
+	}
+	if strings.EqualFold(schemeOf(d.URL), "https") {
+		if d.TLS != nil {
+			fmt.Fprintf(&b, "  tls: secret %s (%s spec.tls[%d])\n", d.TLS.SecretName, d.TLS.Ingress.Key(), d.TLS.Index)
+		} else {
+			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("no spec.tls entry covers host "+d.RequestHost))
+		}
+	}
+	if reqPath := requestPath(d.URL); reqPath != d.NormalizedPath {
+		fmt.Fprintf(&b, "  path: %s normalized to %s\n", reqPath, d.NormalizedPath)
+	}
+	for _, c := range d.Conflict {
+		what := "declares the same host, path and pathType"
+		if d.DefaultBackend {
+			what = "declares a spec.defaultBackend too"
+		}
+		fmt.Fprintf(&b, "  %s %s %s with backend %s; %s wins (oldest creationTimestamp, then namespace/name)\n",
+			s.Warning("conflict:"), c.Ingress.Key(), what, manifest.BackendString(c.Backend), d.Ingress.Key())
+	}
+	if d.Redirect != "" {
+		fmt.Fprintf(&b, "  redirect: %d %s\n", d.RedirectCode, d.Redirect)
+	}
+	if d.RewritePath != "" {
+		fmt.Fprintf(&b, "  rewrite: the backend receives %s\n", d.RewritePath)
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(&b, "  %s %s\n", s.Info("note:"), n)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if !explain {
+		return nil
+	}
+	rows := make([][]string, 0, len(d.Candidates))
+	for _, c := range d.Candidates {
+		host, path, pt := c.Host, c.Path, string(c.PathType)
+		if host == "" {
+			host = "*"
+		}
+		if c.DefaultBackend {
+			path, pt = "(default backend)", "-"
+		}
+		reason := string(c.Reason)
+		if c.Reason == simulate.ReasonWon {
+			reason = s.OK(reason)
+		} else {
+			reason = s.Dim(reason)
+		}
+		rows = append(rows, []string{reason, c.Ingress.Key(), host, path, pt, manifest.BackendString(c.Backend), c.Detail})
+	}
+	var tb bytes.Buffer
+	if err := Table(&tb, s, []string{"RESULT", "INGRESS", "HOST", "PATH", "PATHTYPE", "BACKEND", "WHY"}, rows); err != nil {
+		return err
+	}
+	var out strings.Builder
+	out.WriteString("  candidates:\n")
+	for _, line := range strings.SplitAfter(tb.String(), "\n") {
+		if line != "" {
+			out.WriteString("    " + line)
+		}
+	}
+	_, err := io.WriteString(w, out.String())
+	return err
+}
+
+// requestPath is the path of a URL as written, without query or fragment.
+func requestPath(u string) string {
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		u = rest
+	}
+	i := strings.IndexAny(u, "/?#")
+	if i < 0 || u[i] != '/' {
+		return "/"
+	}
+	p := u[i:]
+	if j := strings.IndexAny(p, "?#"); j >= 0 {
+		p = p[:j]
+	}
+	return p
+}

@@ -1,0 +1,81 @@
+package proxy
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Entry is one access-log record.
+type Entry struct {
+	// Time is when the request arrived.
+	Time time.Time
+	// Remote is the client's address.
+	Remote string
+	// Proto is the request protocol (HTTP/1.1, HTTP/2.0).
+	Proto string
+	// Method, Scheme and Host are the request's; Host has no port.
+	Method, Scheme, Host string
+	// Path is the request URI as received (path and query).
+	Path string
+	// Status is the response status; 101 for a switched protocol.
+	Status int
+	// Bytes counts the response body bytes written.
+	Bytes int64
+	// Duration runs from arrival to the last byte (for upgrades, to the
+	// switch).
+	Duration time.Duration
+	// Ingress is namespace/name of the Ingress that routed the request,
+	// empty when none did.
+	Ingress string
+	// Rule is the matched host and path, or "defaultBackend".
+	Rule string
+	// Upstream is the HOST:PORT the request went to, empty when it was
+	// not forwarded.
+	Upstream string
+	// Error says why the request was not forwarded or failed upstream.
+	Error string
+}
+
+// logWriter records the status and size of a response. It passes
+// flushes and hijacks through, so streaming and upgrades still work.
+type logWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *logWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *logWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Hijack records the protocol switch; net/http/httputil.ReverseProxy
+// hijacks the client connection after the upstream answered 101.
+func (w *logWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil && w.status == 0 {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return c, brw, err
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush sends buffered data to the client.
+func (w *logWriter) Flush() {
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}

@@ -1,0 +1,216 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// h1Transport sends plain-HTTP GET, HEAD and OPTIONS requests without a
+// body and without an upgrade over pooled HTTP/1.1 connections, writing the request and
+// reading the response on the caller's goroutine. net/http.Transport
+// hands every request to a writer goroutine and every response back from
+// a reader goroutine per connection; under load those hand-offs cost the
+// proxy more CPU than the routing does (docs/performance-proxy.md).
+// Everything else goes to fallback: request bodies, which need the
+// response read while the body is still being sent; upgrades; https
+// upstreams; and methods that are not idempotent, which cannot be retried
+// when a kept-alive connection turns out to have been closed by the
+// upstream (net/http.Transport notices such closes in its reader
+// goroutine).
+type h1Transport struct {
+	dialer                *net.Dialer
+	fallback              http.RoundTripper
+	responseHeaderTimeout time.Duration
+	idleTimeout           time.Duration
+	maxIdlePerHost        int
+
+	mu   sync.Mutex
+	idle map[string][]*h1Conn
+}
+
+type h1Conn struct {
+	net.Conn
+	br       *bufio.Reader
+	bw       *bufio.Writer
+	host     string
+	lastUsed time.Time
+}
+
+// headerTimeoutError says the upstream sent no response headers in time.
+type headerTimeoutError struct{}
+
+func (headerTimeoutError) Error() string   { return "timeout awaiting response headers" }
+func (headerTimeoutError) Timeout() bool   { return true }
+func (headerTimeoutError) Temporary() bool { return true }
+
+// staleAfter is how long a connection may sit idle before it is checked
+// for a close by the upstream before reuse.
+const staleAfter = time.Second
+
+func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == http.MethodOptions
+	if !idempotent || req.URL.Scheme != "http" || (req.Body != nil && req.Body != http.NoBody) ||
+		req.Header.Get("Upgrade") != "" || httpTokenContains(req.Header, "Connection", "upgrade") {
+		return t.fallback.RoundTrip(req)
+	}
+	ctx := req.Context()
+	for attempt := 0; ; attempt++ {
+		pc, reused, err := t.get(ctx, req.URL.Host)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := t.exchange(ctx, pc, req)
+		if err == nil {
+			return resp, nil
+		}
+		pc.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A kept-alive connection the upstream closed meanwhile fails on
+		// first use; one retry on a fresh connection is what
+		// net/http.Transport does for idempotent requests too.
+		var timeout headerTimeoutError
+		if reused && attempt == 0 && !errors.As(err, &timeout) {
+			continue
+		}
+		return nil, err
+	}
+}
+
+func (t *h1Transport) exchange(ctx context.Context, pc *h1Conn, req *http.Request) (*http.Response, error) {
+	stop := context.AfterFunc(ctx, func() { _ = pc.SetDeadline(time.Unix(1, 0)) })
+	fail := func(err error) (*http.Response, error) {
+		stop()
+		return nil, err
+	}
+	if err := req.Write(pc.bw); err != nil {
+		return fail(err)
+	}
+	if err := pc.bw.Flush(); err != nil {
+		return fail(err)
+	}
+	if t.responseHeaderTimeout > 0 {
+		_ = pc.SetReadDeadline(time.Now().Add(t.responseHeaderTimeout))
+	}
+	var resp *http.Response
+	for {
+		var err error
+		resp, err = http.ReadResponse(pc.br, req)
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil {
+				err = headerTimeoutError{}
+			}
+			return fail(err)
+		}
+		// Interim 1xx answers (103 Early Hints) are dropped; the final
+		// answer follows on the same connection.
+		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+			continue
+		}
+		break
+	}
+	if t.responseHeaderTimeout > 0 {
+		_ = pc.SetReadDeadline(time.Time{})
+	}
+	resp.Body = &h1Body{rc: resp.Body, pc: pc, t: t, stop: stop, reuse: !resp.Close && !req.Close}
+	return resp, nil
+}
+
+// h1Body returns its connection to the pool once the body was read to
+// the end, and closes it when the body is abandoned.
+type h1Body struct {
+	rc    io.ReadCloser
+	pc    *h1Conn
+	t     *h1Transport
+	stop  func() bool
+	reuse bool
+	once  sync.Once
+}
+
+func (b *h1Body) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err == io.EOF {
+		b.finish(true)
+	} else if err != nil {
+		b.finish(false)
+	}
+	return n, err
+}
+
+func (b *h1Body) Close() error {
+	b.finish(false)
+	return b.rc.Close()
+}
+
+func (b *h1Body) finish(complete bool) {
+	b.once.Do(func() {
+		// stop reports false when the request's context was canceled
+		// and the connection's deadline already poisoned.
+		if b.stop() && complete && b.reuse {
+			b.t.put(b.pc)
+			return
+		}
+		b.pc.Close()
+	})
+}
+
+func (t *h1Transport) get(ctx context.Context, host string) (*h1Conn, bool, error) {
+	now := time.Now()
+	for {
+		t.mu.Lock()
+		list := t.idle[host]
+		var pc *h1Conn
+		if n := len(list); n > 0 {
+			pc = list[n-1]
+			list[n-1] = nil
+			t.idle[host] = list[:n-1]
+		}
+		t.mu.Unlock()
+		if pc == nil {
+			break
+		}
+		idle := now.Sub(pc.lastUsed)
+		if idle > t.idleTimeout || (idle > staleAfter && closedByPeer(pc)) {
+			pc.Close()
+			continue
+		}
+		return pc, true, nil
+	}
+	c, err := t.dialer.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return nil, false, err
+	}
+	return &h1Conn{Conn: c, br: bufio.NewReaderSize(c, 16<<10), bw: bufio.NewWriterSize(c, 4<<10), host: host}, false, nil
+}
+
+// closedByPeer reports whether an idle connection was closed by the
+// upstream (or sent something unasked), by peeking with a deadline in
+// the past.
+func closedByPeer(pc *h1Conn) bool {
+	_ = pc.SetReadDeadline(time.Now().Add(time.Millisecond))
+	_, err := pc.br.Peek(1)
+	_ = pc.SetReadDeadline(time.Time{})
+	var ne net.Error
+	return !(errors.As(err, &ne) && ne.Timeout())
+}
+
+func (t *h1Transport) put(pc *h1Conn) {
+	pc.lastUsed = time.Now()
+	t.mu.Lock()
+	if len(t.idle[pc.host]) < t.maxIdlePerHost {
+		t.idle[pc.host] = append(t.idle[pc.host], pc)
+		pc = nil
+	}
+	t.mu.Unlock()
+	if pc != nil {
+		pc.Close()
+	}
+}

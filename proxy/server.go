@@ -1,0 +1,154 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Server defaults. Header limits follow ingress-nginx's
+// large-client-header-buffers "4 8k" (docs/user-guide/nginx-configuration/
+// configmap.md): 32 KiB of request line and headers.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultMaxHeaderBytes    = 32 << 10
+	DefaultShutdownTimeout   = 10 * time.Second
+)
+
+// ServeOptions configures the listeners of Serve.
+type ServeOptions struct {
+	// Address is the IP address to listen on; empty means 127.0.0.1.
+	Address string
+	// HTTPPort is the plain HTTP port; 0 picks a free port and a
+	// negative value serves no plain HTTP.
+	HTTPPort int
+	// HTTPSPort is the HTTPS port (HTTP/1.1 and h2); 0 picks a free port
+	// and a negative value serves no HTTPS.
+	HTTPSPort int
+	// ReadHeaderTimeout bounds reading a request's headers; 0 means
+	// DefaultReadHeaderTimeout.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout closes idle client connections; 0 means
+	// DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds a request's line and headers; 0 means
+	// DefaultMaxHeaderBytes.
+	MaxHeaderBytes int
+	// ShutdownTimeout bounds the wait for requests in flight once ctx is
+	// done; 0 means DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// Ready is called once every listener is bound, with the addresses
+	// ("" for a listener not served).
+	Ready func(http, https string)
+}
+
+// Serve listens and serves until ctx is done, then shuts down
+// gracefully: listeners close at once and requests in flight get
+// ShutdownTimeout to finish. It returns nil after a clean shutdown.
+func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
+	if o.Address == "" {
+		o.Address = "127.0.0.1"
+	}
+	if net.ParseIP(o.Address) == nil && o.Address != "localhost" {
+		return fmt.Errorf("address %q is not an IP address", o.Address)
+	}
+	if o.ReadHeaderTimeout == 0 {
+		o.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxHeaderBytes == 0 {
+		o.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	errLog := p.opts.ErrorLog
+	if errLog == nil {
+		errLog = log.New(io.Discard, "", 0)
+	}
+	newServer := func() *http.Server {
+		return &http.Server{
+			Handler:           p,
+			ReadHeaderTimeout: o.ReadHeaderTimeout,
+			IdleTimeout:       o.IdleTimeout,
+			MaxHeaderBytes:    o.MaxHeaderBytes,
+			ErrorLog:          errLog,
+		}
+	}
+	type served struct {
+		srv *http.Server
+		ln  net.Listener
+		tls bool
+	}
+	var all []served
+	closeAll := func() {
+		for _, s := range all {
+			_ = s.ln.Close()
+		}
+	}
+	var httpAddr, httpsAddr string
+	if o.HTTPPort >= 0 {
+		ln, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPPort)))
+		if err != nil {
+			return fmt.Errorf("listen for http: %w", err)
+		}
+		all = append(all, served{srv: newServer(), ln: ln})
+		httpAddr = ln.Addr().String()
+	}
+	if o.HTTPSPort >= 0 {
+		ln, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPSPort)))
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("listen for https: %w", err)
+		}
+		srv := newServer()
+		// net/http adds h2 to NextProtos for ServeTLS, so clients that
+		// offer it through ALPN speak HTTP/2.
+		srv.TLSConfig = &tls.Config{GetCertificate: p.GetCertificate, MinVersion: tls.VersionTLS12}
+		all = append(all, served{srv: srv, ln: ln, tls: true})
+		httpsAddr = ln.Addr().String()
+	}
+	if len(all) == 0 {
+		return errors.New("no listener: both the http and the https port are disabled")
+	}
+	if o.Ready != nil {
+		o.Ready(httpAddr, httpsAddr)
+	}
+	errc := make(chan error, len(all))
+	for _, s := range all {
+		go func() {
+			var err error
+			if s.tls {
+				err = s.srv.ServeTLS(s.ln, "", "")
+			} else {
+				err = s.srv.Serve(s.ln)
+			}
+			if errors.Is(err, http.ErrServerClosed) {
+				err = nil
+			}
+			errc <- err
+		}()
+	}
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	defer cancel()
+	for _, s := range all {
+		if err := s.srv.Shutdown(sctx); err != nil && first == nil {
+			first = fmt.Errorf("shutdown: %w", err)
+		}
+	}
+	return first
+}

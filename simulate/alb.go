@@ -1,0 +1,559 @@
+package simulate
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// ALB is the profile of the AWS Load Balancer Controller
+// (kubernetes-sigs/aws-load-balancer-controller). Every path of every
+// Ingress of an IngressGroup becomes one listener rule of one ALB, and
+// the ALB evaluates the rules in priority order, first match wins
+// (pkg/ingress/model_build_listener_rules.go, buildListenerRules):
+//
+//   - Ingresses in a group are ordered by group.order, then
+//     namespace/name (pkg/ingress/group_loader.go, sortGroupMembers); an
+//     Ingress without group.name is a group of its own;
+//   - the rules of an Ingress keep their order; within a rule, Exact
+//     paths come first, then Prefix paths longest first, then
+//     ImplementationSpecific paths in manifest order (sortIngressPaths);
+//   - host specificity plays no part: a rule without a host that comes
+//     first answers before a rule naming the host;
+//   - ImplementationSpecific paths are ALB path patterns: "*" matches
+//     any run of characters, "?" one character, case-sensitively (or a
+//     regex with use-regex-path-match); host wildcards "*" and "?" match
+//     across dots;
+//   - a path whose backend port is "use-annotation" runs the
+//     actions.<service name> annotation (forward, redirect,
+//     fixed-response), and conditions.<service name> adds conditions
+//     (annotations.md, "actions" and "conditions");
+//   - a request no rule matches gets the listener's default action: the
+//     spec.defaultBackend of an Ingress of the group, else a fixed 404.
+//
+// Decorate replays the listener rules with the whole request (headers and
+// query string included) and sets the routing fields of the Decision to
+// the rule that wins on the ALB.
+type ALB struct {
+	st *albState
+}
+
+var (
+	_ Profile = ALB{}
+	_ Binder  = ALB{}
+)
+
+// Name returns "alb".
+func (ALB) Name() string { return "alb" }
+
+// Bind returns the profile for set.
+func (ALB) Bind(set *manifest.Set) Profile { return ALB{st: newALBState(set)} }
+
+func (a ALB) state(ing *manifest.Ingress) *albState {
+	if a.st != nil {
+		return a.st
+	}
+	set := &manifest.Set{}
+	if ing != nil {
+		set.Ingresses = []*manifest.Ingress{ing}
+	}
+	return newALBState(set)
+}
+
+// NormalizePath normalizes as the spec profile does.
+func (ALB) NormalizePath(path string) string { return NormalizePath(path) }
+
+// FallThrough is true: listener rules are tried in priority order
+// whatever their host.
+func (ALB) FallThrough() bool { return true }
+
+// Less orders by group.order, then namespace/name.
+func (ALB) Less(a, b *manifest.Ingress) bool {
+	oa, ob := albOrder(a), albOrder(b)
+	if oa != ob {
+		return oa < ob
+	}
+	return a.Key() < b.Key()
+}
+
+// albOrder is the group.order annotation, 0 when absent or bad.
+func albOrder(ing *manifest.Ingress) int {
+	n, err := strconv.Atoi(strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"group.order"]))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// albGroupName is the group of ing: group.name, or the implicit group
+// namespace/name.
+func albGroupName(ing *manifest.Ingress) string {
+	if g := strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"group.name"]); g != "" {
+		return g
+	}
+	return ing.Key()
+}
+
+// albPathPatterns returns the path-pattern values (or regex values) the
+// controller writes for a path (buildPathPatterns), or why it refuses
+// it.
+func albPathPatterns(ing *manifest.Ingress, p networkingv1.HTTPIngressPath) (values []string, regex []string, why string) {
+	switch pathTypeOf(p) {
+	case networkingv1.PathTypeExact:
+		if strings.ContainsAny(p.Path, "*?") {
+			return nil, nil, "an Exact path must not contain the ALB wildcards * or ?"
+		}
+		return []string{p.Path}, nil, ""
+	case networkingv1.PathTypePrefix:
+		if p.Path == "/" {
+			return []string{"/*"}, nil, ""
+		}
+		if strings.ContainsAny(p.Path, "*?") {
+			return nil, nil, "a Prefix path must not contain the ALB wildcards * or ?"
+		}
+		t := strings.TrimSuffix(p.Path, "/")
+		return []string{t, t + "/*"}, nil, ""
+	}
+	if strings.EqualFold(strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"use-regex-path-match"]), "true") {
+		// The leading "/" required by the API is stripped
+		// (buildPathPatternsForImplementationSpecificPathType).
+		return nil, []string{strings.TrimPrefix(p.Path, "/")}, ""
+	}
+	return []string{p.Path}, nil, ""
+}
+
+// PathMatch compiles a path into its ALB path patterns.
+func (ALB) PathMatch(ing *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+	values, regex, why := albPathPatterns(ing, p)
+	if why != "" {
+		return PathMatch{}, false, why + "; the controller fails to build the Ingress's group"
+	}
+	if p.Path == "" {
+		values = []string{"/*"}
+	}
+	switch pathTypeOf(p) {
+	case networkingv1.PathTypeExact:
+		return PathMatch{Kind: MatchExact, Path: p.Path, Note: "ALB path pattern " + p.Path}, true, ""
+	case networkingv1.PathTypePrefix:
+		return PathMatch{Kind: MatchPrefix, Path: p.Path, Note: "ALB path patterns " + strings.Join(values, " and ")}, true, ""
+	}
+	if len(regex) > 0 {
+		re, err := regexp.Compile(regex[0])
+		if err != nil {
+			return PathMatch{}, false, fmt.Sprintf("regex %q: %v", regex[0], err)
+		}
+		return PathMatch{Kind: MatchCustom, Path: p.Path, Length: 0, Match: re.MatchString,
+			Note: "ALB path regex " + regex[0]}, true, ""
+	}
+	pat := values[0]
+	if !strings.ContainsAny(pat, "*?") {
+		return PathMatch{Kind: MatchExact, Path: pat, Note: "ALB path pattern " + pat + " (no wildcard: matches exactly)"}, true, ""
+	}
+	lit := pat[:strings.IndexAny(pat, "*?")]
+	return PathMatch{Kind: MatchCustom, Path: pat, Length: len(lit),
+		Match: func(s string) bool { return albGlob(pat, s, false) },
+		Note:  "ALB path pattern " + pat + " (* any characters, ? one character)"}, true, ""
+}
+
+// albRule is one listener rule.
+type albRule struct {
+	ing         *manifest.Ingress
+	rule, index int
+	path        networkingv1.HTTPIngressPath
+	hosts       []string
+	hostRegex   []string
+	paths       []string
+	pathRegex   []string
+	others      []albCondition
+	invalid     string
+}
+
+// albGroup is one ALB.
+type albGroup struct {
+	name    string
+	members []*manifest.Ingress
+	rules   []*albRule
+	// def is the first member with a spec.defaultBackend.
+	def *manifest.Ingress
+	// sslRedirect is the ssl-redirect port, "" when off.
+	sslRedirect string
+}
+
+type albState struct {
+	groups []*albGroup
+}
+
+func newALBState(set *manifest.Set) *albState {
+	st := &albState{}
+	byName := map[string]*albGroup{}
+	for _, ing := range set.Ingresses {
+		n := albGroupName(ing)
+		g := byName[n]
+		if g == nil {
+			g = &albGroup{name: n}
+			byName[n] = g
+			st.groups = append(st.groups, g)
+		}
+		g.members = append(g.members, ing)
+	}
+	sort.SliceStable(st.groups, func(i, j int) bool { return st.groups[i].name < st.groups[j].name })
+	for _, g := range st.groups {
+		sort.SliceStable(g.members, func(i, j int) bool { return ALB{}.Less(g.members[i], g.members[j]) })
+		for _, ing := range g.members {
+			if g.def == nil && ing.Spec.DefaultBackend != nil {
+				g.def = ing
+			}
+			// ssl-redirect is exclusive across the group: once set it
+			// applies to every Ingress of the group.
+			if v := strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"ssl-redirect"]); v != "" && g.sslRedirect == "" {
+				g.sslRedirect = v
+			}
+			g.rules = append(g.rules, albRules(ing)...)
+		}
+	}
+	return st
+}
+
+// albRules builds the listener rules of one Ingress in priority order.
+func albRules(ing *manifest.Ingress) []*albRule {
+	var out []*albRule
+	for ri, r := range ing.Spec.Rules {
+		if r.HTTP == nil {
+			continue
+		}
+		idx := make([]int, len(r.HTTP.Paths))
+		for i := range idx {
+			idx[i] = i
+		}
+		rank := func(i int) int {
+			switch pathTypeOf(r.HTTP.Paths[i]) {
+			case networkingv1.PathTypeExact:
+				return 0
+			case networkingv1.PathTypePrefix:
+				return 1
+			}
+			return 2
+		}
+		sort.SliceStable(idx, func(a, b int) bool {
+			ra, rb := rank(idx[a]), rank(idx[b])
+			if ra != rb {
+				return ra < rb
+			}
+			if ra == 1 {
+				return len(r.HTTP.Paths[idx[a]].Path) > len(r.HTTP.Paths[idx[b]].Path)
+			}
+			return false
+		})
+		for _, pi := range idx {
+			p := r.HTTP.Paths[pi]
+			rule := &albRule{ing: ing, rule: ri, index: pi, path: p}
+			if r.Host != "" {
+				rule.hosts = []string{r.Host}
+			}
+			if p.Path != "" {
+				values, regex, why := albPathPatterns(ing, p)
+				rule.invalid = why
+				rule.paths, rule.pathRegex = values, regex
+			}
+			if p.Backend.Service != nil {
+				cs, err := albConditions(ing, p.Backend.Service.Name)
+				if err != nil {
+					rule.invalid = err.Error()
+				}
+				for _, c := range cs {
+					switch {
+					case c.Field == "host-header" && c.HostHeaderConfig != nil:
+						rule.hosts = append(rule.hosts, c.HostHeaderConfig.Values...)
+						rule.hostRegex = append(rule.hostRegex, c.HostHeaderConfig.RegexValues...)
+					case c.Field == "path-pattern" && c.PathPatternConfig != nil:
+						rule.paths = append(rule.paths, c.PathPatternConfig.Values...)
+						rule.pathRegex = append(rule.pathRegex, c.PathPatternConfig.RegexValues...)
+					default:
+						rule.others = append(rule.others, c)
+					}
+				}
+			}
+			if len(rule.hosts)+len(rule.hostRegex)+len(rule.paths)+len(rule.pathRegex)+len(rule.others) == 0 {
+				rule.paths = []string{"/*"}
+			}
+			out = append(out, rule)
+		}
+	}
+	return out
+}
+
+// groupFor picks the ALB a request reaches. Each IngressGroup has its
+// own DNS name, which the input does not say; the first group (by name)
+// with a rule naming the request's host is taken, else the first group
+// with a rule matching the request, else the first group.
+func (st *albState) groupFor(r albRequest) *albGroup {
+	var none []string
+	for _, g := range st.groups {
+		for _, rule := range g.rules {
+			if rule.invalid == "" && (albAnyGlob(rule.hosts, r.host, true) || albAnyRegex(rule.hostRegex, r.host)) {
+				return g
+			}
+		}
+	}
+	for _, g := range st.groups {
+		for _, rule := range g.rules {
+			if rule.matches(r, &none) {
+				return g
+			}
+		}
+	}
+	return st.groups[0]
+}
+
+// matches reports whether the rule's conditions all hold.
+func (r *albRule) matches(req albRequest, notes *[]string) bool {
+	if r.invalid != "" {
+		return false
+	}
+	if len(r.hosts)+len(r.hostRegex) > 0 && !albAnyGlob(r.hosts, req.host, true) && !albAnyRegex(r.hostRegex, req.host) {
+		return false
+	}
+	if len(r.paths)+len(r.pathRegex) > 0 && !albAnyGlob(r.paths, req.path, false) && !albAnyRegex(r.pathRegex, req.path) {
+		return false
+	}
+	for _, c := range r.others {
+		if !c.matches(req, notes) {
+			return false
+		}
+	}
+	return true
+}
+
+// Decorate replays the listener rules of the ALB the request reaches and
+// applies the winning rule's action.
+func (a ALB) Decorate(d *Decision, req Request) {
+	st := a.state(d.Ingress)
+	if len(st.groups) == 0 {
+		return
+	}
+	scheme := strings.ToLower(req.Scheme)
+	if scheme == "" {
+		scheme = "http"
+	}
+	port := "80"
+	if scheme == "https" {
+		port = "443"
+	}
+	if _, p, err := net.SplitHostPort(req.Host); err == nil {
+		port = p
+	}
+	q, _ := url.ParseQuery(rawQuery(req.Path))
+	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
+
+	var notes []string
+	group := st.groupFor(r)
+	var win *albRule
+	for _, rule := range group.rules {
+		if rule.matches(r, &notes) {
+			win = rule
+			break
+		}
+	}
+	if len(st.groups) > 1 {
+		notes = append(notes, fmt.Sprintf("IngressGroup %s answers: each IngressGroup is its own ALB; ingresskit sends the request to the first group, by name, with a rule naming its host, else with a rule matching it", group.name))
+	}
+	if group.sslRedirect != "" && scheme == "http" {
+		d.Redirect = "https://" + r.host
+		if group.sslRedirect != "443" {
+			d.Redirect += ":" + group.sslRedirect
+		}
+		d.Redirect += r.path
+		if len(q) > 0 {
+			d.Redirect += "?" + q.Encode()
+		}
+		d.RedirectCode = http.StatusMovedPermanently
+		d.Notes = append(d.Notes, append(notes, "ssl-redirect: the HTTP listener's only action is a redirect to HTTPS")...)
+		return
+	}
+	if win == nil {
+		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
+		d.Host, d.Path, d.PathType = "", "", ""
+		d.Backend = networkingv1.IngressBackend{}
+		setMatch(d, PathMatch{})
+		d.Conflict = nil
+		d.DefaultBackend = false
+		if group.def != nil {
+			d.Matched, d.DefaultBackend, d.Ingress = true, true, group.def
+			d.Backend = *group.def.Spec.DefaultBackend
+			notes = append(notes, "no listener rule matches: the default action forwards to the spec.defaultBackend of "+group.def.Key())
+		} else {
+			notes = append(notes, "no listener rule matches: the listener's default action answers a fixed 404")
+		}
+		d.Notes = append(d.Notes, notes...)
+		return
+	}
+	if d.Ingress != win.ing || d.Rule != win.rule || d.PathIndex != win.index || d.DefaultBackend {
+		if d.Matched && !d.DefaultBackend {
+			notes = append(notes, "the ALB evaluates listener rules in priority order (group order, rule order, then Exact, longest Prefix, ImplementationSpecific), not by host specificity")
+		} else {
+			notes = append(notes, "the listener rule matches through its conditions annotation or ALB wildcards, which host and path precedence alone do not see")
+		}
+		pt := pathTypeOf(win.path)
+		m, _, _ := a.PathMatch(win.ing, win.rule, win.path)
+		d.Matched, d.DefaultBackend = true, false
+		d.Ingress, d.Rule, d.PathIndex = win.ing, win.rule, win.index
+		d.Host, d.Path, d.PathType = win.ing.Spec.Rules[win.rule].Host, win.path.Path, pt
+		d.Backend = win.path.Backend
+		setMatch(d, m)
+		d.Conflict = nil
+	}
+	if svc := win.path.Backend.Service; svc != nil && svc.Port.Name == ALBUseAnnotation {
+		notes = append(notes, a.applyAction(d, win, r, port)...)
+	}
+	d.Notes = append(d.Notes, notes...)
+}
+
+// applyAction applies an actions.<name> annotation to d.
+func (ALB) applyAction(d *Decision, win *albRule, r albRequest, port string) []string {
+	name := win.path.Backend.Service.Name
+	act, err := ALBAction(win.ing, name)
+	switch {
+	case err != nil:
+		return []string{err.Error() + "; the controller fails to build the group"}
+	case act == nil:
+		return []string{fmt.Sprintf("servicePort use-annotation but no %sactions.%s annotation: the controller fails to build the group", ALBAnnotationPrefix, name)}
+	}
+	switch act.Type {
+	case "redirect":
+		if act.RedirectConfig == nil {
+			return []string{"redirect action without redirectConfig"}
+		}
+		d.Redirect, d.RedirectCode = act.redirectLocation(r, port)
+		return []string{fmt.Sprintf("action %s: redirect %d", name, d.RedirectCode)}
+	case "fixed-response":
+		if act.FixedResponseConfig == nil {
+			return []string{"fixed-response action without fixedResponseConfig"}
+		}
+		return []string{fmt.Sprintf("action %s: fixed response %d", name, act.fixedStatus())}
+	}
+	// forward
+	switch {
+	case act.TargetGroupARN != nil:
+		return []string{fmt.Sprintf("action %s: forward to target group %s (outside the cluster)", name, *act.TargetGroupARN)}
+	case act.TargetGroupName != nil:
+		return []string{fmt.Sprintf("action %s: forward to target group %s (outside the cluster)", name, *act.TargetGroupName)}
+	case act.ForwardConfig == nil:
+		return []string{fmt.Sprintf("action %s: forward without a target", name)}
+	}
+	var parts []string
+	chosen := false
+	total := 0
+	for _, tg := range act.ForwardConfig.TargetGroups {
+		if tg.Weight != nil {
+			total += int(*tg.Weight)
+		}
+	}
+	for _, tg := range act.ForwardConfig.TargetGroups {
+		w := 1
+		if tg.Weight != nil {
+			w = int(*tg.Weight)
+		}
+		label := ""
+		switch {
+		case tg.ServiceName != nil:
+			label = *tg.ServiceName
+			if tg.ServicePort != nil {
+				label += ":" + tg.ServicePort.String()
+			}
+			if !chosen && w > 0 && tg.ServicePort != nil {
+				b := networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: *tg.ServiceName}}
+				if tg.ServicePort.Type == 0 {
+					b.Service.Port.Number = tg.ServicePort.IntVal
+				} else {
+					b.Service.Port.Name = tg.ServicePort.StrVal
+				}
+				d.Backend = b
+				chosen = true
+			}
+		case tg.TargetGroupARN != nil:
+			label = *tg.TargetGroupARN
+		case tg.TargetGroupName != nil:
+			label = *tg.TargetGroupName
+		}
+		parts = append(parts, fmt.Sprintf("%s weight %d/%d", label, w, total))
+	}
+	return []string{fmt.Sprintf("action %s: forward to %s; the backend shown is the first one with weight", name, strings.Join(parts, ", "))}
+}
+
+// albGlob matches s against an ALB wildcard pattern: "*" any run of
+// characters, "?" exactly one; fold compares case-insensitively (hosts
+// and header values), else case-sensitively (paths).
+func albGlob(pattern, s string, fold bool) bool {
+	if fold {
+		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
+	}
+	// Iterative matching with one backtrack point for the last "*".
+	p, i, star, mark := 0, 0, -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+func albAnyGlob(patterns []string, s string, fold bool) bool {
+	for _, p := range patterns {
+		if albGlob(p, s, fold) {
+			return true
+		}
+	}
+	return false
+}
+
+func albAnyRegex(patterns []string, s string) bool {
+	for _, p := range patterns {
+		if re, err := regexp.Compile(p); err == nil && re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func httpCanonical(name string) string { return http.CanonicalHeaderKey(name) }
+
+// setMatch replaces the winning path's compiled match when a profile
+// re-routes in Decorate, and with it the note the engine added for the
+// old one.
+func setMatch(d *Decision, m PathMatch) {
+	if old := d.Match.Note; old != "" {
+		for i, n := range d.Notes {
+			if n == old {
+				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
+				break
+			}
+		}
+	}
+	d.Match = m
+	if m.Note != "" {
+		d.Notes = append(d.Notes, m.Note)
+	}
+}

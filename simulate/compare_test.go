@@ -1,0 +1,88 @@
+package simulate
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ingresskit/ingresskit/internal/golden"
+)
+
+// TestCompare runs the migration check over fixtures whose behaviour
+// differs between profiles, and keeps every reported difference as a
+// golden file.
+func TestCompare(t *testing.T) {
+	tests := []struct {
+		name     string
+		fixture  string
+		from, to string
+		// mustDiffer are probe URLs that must be reported.
+		mustDiffer []string
+	}{
+		{"nginx regex host against spec", "nginx-path-priority", "nginx", "spec",
+			[]string{"http://test.com/FOO/BAR/", "http://test.com/foo/barprobe"}},
+		{"nginx plain paths against spec", "nginx-paths", "nginx", "spec",
+			[]string{"http://paths.example/filesprobe", "http://paths.example/docs", "http://strict.example/ok"}},
+		{"gce globs against spec", "gce-paths", "gce", "spec",
+			[]string{"http://probe.invalid/static/abc/x.css", "http://probe.invalid/users/probe"}},
+		{"alb priority against spec", "alb-priority", "alb", "spec",
+			[]string{"http://api.example.com/v1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, _ := loadControllerSet(t, "testdata/controllers/"+tt.fixture+".yaml")
+			from, err := ParseProfile(tt.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			to, err := ParseProfile(tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			diffs, err := Compare(set, from, to, CompareOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			var b strings.Builder
+			for _, d := range diffs {
+				got[d.Request.String()] = true
+				if Outcome(d.From) == Outcome(d.To) {
+					t.Errorf("%s reported with equal outcomes %s", d.Request, Outcome(d.From))
+				}
+				fmt.Fprintf(&b, "%s\n  %s: %s\n  %s: %s\n", d.Request, tt.from, Outcome(d.From), tt.to, Outcome(d.To))
+			}
+			for _, u := range tt.mustDiffer {
+				if !got[u] {
+					t.Errorf("%s not reported as routed differently; got:\n%s", u, b.String())
+				}
+			}
+			golden.Assert(t, []byte(b.String()), "testdata/controllers/compare-"+tt.fixture+"."+tt.from+"-"+tt.to+".golden")
+		})
+	}
+}
+
+// TestCompareSameProfile reports nothing when a profile is compared with
+// itself.
+func TestCompareSameProfile(t *testing.T) {
+	set, _ := loadControllerSet(t, "testdata/controllers/nginx-canary.yaml")
+	p, _ := ParseProfile("nginx")
+	diffs, err := Compare(set, p, p, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diffs) != 0 {
+		t.Errorf("nginx against nginx: %d differences, first %s", len(diffs), diffs[0].Request)
+	}
+	if _, err := Compare(nil, p, p, CompareOptions{}); err == nil {
+		t.Error("Compare(nil set) did not fail")
+	}
+}
+
+func TestProbePaths(t *testing.T) {
+	got := probePaths("/foo/bar/(.+)")
+	want := []string{"/foo/bar/(.+)", "/foo/bar", "/foo/bar/", "/foo/bar/probe", "/foo/barprobe", "/FOO/BAR/", "/foo/bar/abc/x.css"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("probePaths = %q, want %q", got, want)
+	}
+}

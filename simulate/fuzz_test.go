@@ -1,0 +1,241 @@
+package simulate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// testProfile exercises the Profile hooks the spec profile leaves
+// unused: a custom matcher (an ImplementationSpecific path ending in
+// "*" matches every path that starts with the rest), no fall-through,
+// and an Ingress order other than oldest first.
+type testProfile struct {
+	Spec
+	noFallThrough bool
+}
+
+func (testProfile) Name() string        { return "test" }
+func (p testProfile) FallThrough() bool { return !p.noFallThrough }
+func (testProfile) Less(a, b *manifest.Ingress) bool {
+	return a.Key() > b.Key()
+}
+
+func (p testProfile) PathMatch(ing *manifest.Ingress, rule int, hp networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+	if (hp.PathType == nil || *hp.PathType == networkingv1.PathTypeImplementationSpecific) && strings.HasSuffix(hp.Path, "*") {
+		stem := strings.TrimSuffix(hp.Path, "*")
+		return PathMatch{Kind: MatchCustom, Path: hp.Path, Length: len(stem),
+			Match: func(path string) bool { return strings.HasPrefix(path, stem) }, Note: "glob"}, true, ""
+	}
+	return p.Spec.PathMatch(ing, rule, hp)
+}
+
+var (
+	fuzzHosts = []string{"", "a.test", "A.Test", "*.test", "b.a.test", "*.a.test", "test", "*", "a*.test", "c.test"}
+	fuzzPaths = []string{"/", "/a", "/a/", "/a/b", "/ab", "/a/b/", "/b", "", "a", "/a//b", "/a/./b",
+		"/a/..", "/%61", "/A", "/a*", "/*", "/a/b*", "/a/%2f"}
+	fuzzTypes = []*networkingv1.PathType{nil, ptr(networkingv1.PathTypeExact), ptr(networkingv1.PathTypePrefix),
+		ptr(networkingv1.PathTypeImplementationSpecific)}
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// fuzzIngresses decodes a rule set from data: up to four Ingresses with
+// up to three rules of up to three paths, drawn from small pools so that
+// hosts and paths collide often.
+func fuzzIngresses(data []byte) []*manifest.Ingress {
+	i := 0
+	next := func(n int) int {
+		if i >= len(data) {
+			return 0
+		}
+		b := data[i]
+		i++
+		return int(b) % n
+	}
+	backend := func() networkingv1.IngressBackend {
+		return networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+			Name: fmt.Sprintf("svc-%d", next(3)), Port: networkingv1.ServiceBackendPort{Number: 80}}}
+	}
+	var ings []*manifest.Ingress
+	count := next(4) + 1
+	for n := 0; n < count; n++ {
+		ing := &manifest.Ingress{}
+		ing.Name = fmt.Sprintf("ing%d", n)
+		ing.Namespace = []string{"default", "other"}[next(2)]
+		if ts := next(4); ts > 0 {
+			ing.CreationTimestamp = metav1.NewTime(time.Date(2024, 1, ts, 0, 0, 0, 0, time.UTC))
+		}
+		if next(5) == 0 {
+			b := backend()
+			ing.Spec.DefaultBackend = &b
+		}
+		for t := next(3); t > 0; t-- {
+			var tls networkingv1.IngressTLS
+			for h := next(3); h > 0; h-- {
+				tls.Hosts = append(tls.Hosts, fuzzHosts[next(len(fuzzHosts))])
+			}
+			tls.SecretName = fmt.Sprintf("tls-%d", next(3))
+			ing.Spec.TLS = append(ing.Spec.TLS, tls)
+		}
+		for r := next(3) + 1; r > 0; r-- {
+			rule := networkingv1.IngressRule{Host: fuzzHosts[next(len(fuzzHosts))]}
+			if next(7) != 0 {
+				rule.HTTP = &networkingv1.HTTPIngressRuleValue{}
+				for p := next(3) + 1; p > 0; p-- {
+					rule.HTTP.Paths = append(rule.HTTP.Paths, networkingv1.HTTPIngressPath{
+						Path: fuzzPaths[next(len(fuzzPaths))], PathType: fuzzTypes[next(len(fuzzTypes))], Backend: backend()})
+				}
+			}
+			ing.Spec.Rules = append(ing.Spec.Rules, rule)
+		}
+		ings = append(ings, ing)
+	}
+	return ings
+}
+
+// FuzzLookup checks that the index agrees with refLookup, the linear
+// reference implementation written from the specification, on random
+// rule sets and requests, for the spec profile and for testProfile.
+func FuzzLookup(f *testing.F) {
+	// an exact host with a Prefix and an Exact path
+	f.Add([]byte{0, 0, 0, 0, 0, 1, 1, 0, 2, 2, 1, 2, 2}, "a.test", "/a/b", false, uint8(0))
+	// a wildcard host against a two-label subdomain
+	f.Add([]byte{1, 0, 1, 1, 0, 1, 3, 1, 0, 2, 1, 5, 0, 2, 2, 0}, "x.b.a.test", "/a", true, uint8(0))
+	// the same path in two Ingresses with different timestamps: a conflict
+	f.Add([]byte{1, 0, 2, 1, 0, 0, 1, 1, 1, 2, 1, 1, 0, 3, 1, 0, 0, 1, 1, 1, 2, 2}, "a.test", "/a/x", false, uint8(0))
+	// dot segments and escapes in the request
+	f.Add([]byte{0, 0, 0, 0, 0, 1, 1, 0, 3, 2, 0}, "A.TEST:8080", "/b/../a/%62?q=1", true, uint8(0))
+	// a defaultBackend and no matching rule
+	f.Add([]byte{0, 0, 1, 0, 0, 0, 1, 1, 4, 1, 0}, "c.test", "/zzz", false, uint8(0))
+	// a glob path of the test profile beside a Prefix path
+	f.Add([]byte{0, 0, 0, 0, 0, 2, 1, 0, 2, 14, 3, 1, 1, 2, 0}, "a.test", "/a/x", false, uint8(1))
+	// no fall-through: an exact host with rules hides the catch-all
+	f.Add([]byte{0, 0, 0, 0, 0, 2, 1, 0, 1, 1, 2, 0, 0, 0, 1, 0, 2, 0}, "a.test", "/zzz", false, uint8(2))
+	// TLS entries without hosts and with a wildcard
+	f.Add([]byte{1, 0, 1, 1, 0, 2, 0, 1, 1, 1, 3, 1, 1, 1, 1, 0, 2, 0, 0, 2, 0, 1, 1, 1, 2, 1}, "b.test", "/", true, uint8(0))
+	f.Fuzz(func(t *testing.T, rules []byte, host, path string, https bool, profile uint8) {
+		ings := fuzzIngresses(rules)
+		var p Profile = Spec{}
+		switch profile % 3 {
+		case 1:
+			p = testProfile{}
+		case 2:
+			p = testProfile{noFallThrough: true}
+		}
+		ix, err := Compile(&manifest.Set{Ingresses: ings}, Options{Profile: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := Request{Scheme: "http", Host: host, Path: path}
+		if https {
+			req.Scheme = "https"
+		}
+		d := ix.Lookup(req)
+		got := refAnswer{Matched: d.Matched, DefaultBackend: d.DefaultBackend, Rule: d.Rule, Path: d.PathIndex,
+			NormalizedPath: d.NormalizedPath, TLSIndex: -1}
+		if d.Ingress != nil {
+			got.Ingress = d.Ingress.Key()
+		}
+		if d.TLS != nil {
+			got.TLSIngress, got.TLSIndex = d.TLS.Ingress.Key(), d.TLS.Index
+		}
+		want := refLookup(ings, p, req)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("index and reference disagree for %s %q %q (-reference +index):\n%s", req.Scheme, host, path, diff)
+		}
+		e := ix.Explain(req)
+		won := 0
+		for _, c := range e.Candidates {
+			if c.Reason == ReasonWon {
+				won++
+			}
+		}
+		if (won == 1) != d.Matched || won > 1 {
+			t.Fatalf("explain: %d winners for a decision with matched=%v", won, d.Matched)
+		}
+		e.Candidates = nil
+		if diff := cmp.Diff(d, e, cmp.Comparer(func(a, b PathMatch) bool {
+			return a.Kind == b.Kind && a.Path == b.Path && a.Length == b.Length
+		}), cmp.Comparer(func(a, b *manifest.Ingress) bool { return a == b })); diff != "" {
+			t.Fatalf("explain answers differently from lookup:\n%s", diff)
+		}
+	})
+}
+
+// FuzzNormalizePath checks the properties of NormalizePath: the result
+// is absolute, has no empty, "." or ".." segment, no escaped unreserved
+// character, and normalizing it again changes nothing.
+func FuzzNormalizePath(f *testing.F) {
+	f.Add("/users/../admin")    // climbing out of a directory
+	f.Add("/%2e%2e/%2E./admin") // escaped dots
+	f.Add("//a///b/")           // duplicate slashes
+	f.Add("/a/%2f/%7e%41")      // an escaped slash stays, unreserved escapes decode
+	f.Add("relative/./path")    // no leading slash
+	f.Add("/%zz/%4")            // broken escapes stay as they are
+	f.Add("/..")                // above the root
+	f.Fuzz(func(t *testing.T, in string) {
+		out := NormalizePath(in)
+		if !strings.HasPrefix(out, "/") {
+			t.Fatalf("NormalizePath(%q) = %q: not absolute", in, out)
+		}
+		if again := NormalizePath(out); again != out {
+			t.Fatalf("NormalizePath(%q) = %q, but NormalizePath(%q) = %q", in, out, out, again)
+		}
+		if strings.Contains(out, "//") {
+			t.Fatalf("NormalizePath(%q) = %q: duplicate slash", in, out)
+		}
+		for _, seg := range strings.Split(out, "/") {
+			if seg == "." || seg == ".." {
+				t.Fatalf("NormalizePath(%q) = %q: dot segment", in, out)
+			}
+		}
+		for i := 0; i+2 < len(out); i++ {
+			if out[i] == '%' && isHex(out[i+1]) && isHex(out[i+2]) && isUnreserved(unhex(out[i+1])<<4|unhex(out[i+2])) {
+				t.Fatalf("NormalizePath(%q) = %q: escaped unreserved character", in, out)
+			}
+		}
+	})
+}
+
+// FuzzParseRouteTests checks that any route-test file is either read or
+// rejected with errors that all carry the file name and, past the YAML
+// syntax, a line.
+func FuzzParseRouteTests(f *testing.F) {
+	f.Add("tests:\n- url: http://a.test/\n  service: s\n  port: 80\n")  // a valid file
+	f.Add("tests:\n- url: ftp://a/\n  servce: s\n")                     // a bad scheme and a typo
+	f.Add("tests: [a, b")                                               // broken YAML
+	f.Add("kind: RouteTests\ntests: {}\n")                              // tests is not a list
+	f.Add("tests:\n- url: http://a/\n  matched: false\n  service: s\n") // contradiction
+	f.Fuzz(func(t *testing.T, data string) {
+		rt, err := ParseRouteTests("r.yaml", []byte(data))
+		if err == nil {
+			if len(rt.Tests) == 0 {
+				t.Fatal("no error and no tests")
+			}
+			for _, tt := range rt.Tests {
+				if _, err := tt.Request(); err != nil {
+					t.Fatalf("accepted a test whose URL does not parse: %v", err)
+				}
+			}
+			return
+		}
+		var le *manifest.LoadError
+		if !errors.As(err, &le) || len(le.Errors) == 0 {
+			t.Fatalf("error %v is not a LoadError", err)
+		}
+		for _, e := range le.Errors {
+			if e.Pos.File != "r.yaml" {
+				t.Fatalf("error without the file: %v", e)
+			}
+		}
+	})
+}

@@ -1,0 +1,421 @@
+package simulate
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// nginxLoc is one nginx location block as ingress-nginx writes it.
+type nginxLoc struct {
+	// path is the location's path as nginx sees it: a Prefix path gets a
+	// trailing "/" (location.go, normalizePrefixPath).
+	path string
+	// pathType is the written pathType; the exact copy of a Prefix
+	// location has Exact.
+	pathType networkingv1.PathType
+	// exactCopy marks the "= /foo" location added for a Prefix "/foo".
+	exactCopy bool
+	// isDef marks the root location that serves the default backend.
+	isDef bool
+	// ing, rule and index say which rule path the location serves; ing
+	// is also the source of ann for the default root location.
+	ing         *manifest.Ingress
+	rule, index int
+	ann         *nginxAnn
+	backend     networkingv1.IngressBackend
+	// re is the compiled "~* ^path" regex of a regex host; nil when the
+	// host is not one, or when RE2 cannot compile the PCRE expression
+	// (reErr says why).
+	re    *regexp.Regexp
+	reErr string
+}
+
+// nginxServer is one nginx server block: one host of the rules.
+type nginxServer struct {
+	host string // "" for the catch-all server "_"
+	locs []*nginxLoc
+	// regex is true when use-regex or rewrite-target on a location of
+	// the host makes every location a "~*" regex.
+	regex bool
+	// regexBy names an Ingress that causes regex.
+	regexBy *manifest.Ingress
+	// tls is true when an Ingress of the host has a certificate for it.
+	tls bool
+	// appRoot is the app-root of the first location that sets one.
+	appRoot    string
+	appRootIng *manifest.Ingress
+	// first maps a path to its first location, while locations are
+	// added.
+	first map[string]*nginxLoc
+}
+
+// nginxRouteKey names one path of one rule of one Ingress.
+type nginxRouteKey struct {
+	ing         *manifest.Ingress
+	rule, index int
+}
+
+// nginxRoute is what the state knows about one rule path.
+type nginxRoute struct {
+	server *nginxServer
+	// locs are the positions of the path's locations in server.locs.
+	locs []int
+	// droppedFor is the location that serves the same path and pathType
+	// instead, when nginx dropped this one.
+	droppedFor *nginxLoc
+	// shadowed is true in a regex host when the default root location
+	// "~* ^/" comes first.
+	shadowed bool
+}
+
+// nginxState is the nginx configuration ingress-nginx would render for a
+// set of Ingresses, reduced to what routing needs.
+type nginxState struct {
+	servers map[string]*nginxServer
+	routes  map[nginxRouteKey]*nginxRoute
+	anns    map[*manifest.Ingress]*nginxAnn
+	// rejected maps the Ingresses the admission webhook refuses to why.
+	rejected map[*manifest.Ingress]string
+	// canaries maps a primary upstream to the first canary merged into
+	// it (controller.go, mergeAlternativeBackends; only the first
+	// alternative backend is used by balancer.lua).
+	canaries map[string]*nginxCanary
+	// catchAll is the first Ingress without rules that has a
+	// spec.defaultBackend: it serves the catch-all server.
+	catchAll *manifest.Ingress
+}
+
+// nginxCanary is a canary Ingress's backend merged into a primary one.
+type nginxCanary struct {
+	ing     *manifest.Ingress
+	rule    int
+	index   int
+	backend networkingv1.IngressBackend
+	cfg     nginxCanaryConfig
+}
+
+// upstreamKey names the upstream of a Service backend as ingress-nginx
+// does (namespace, Service, port; controller.go upstreamName).
+func upstreamKey(ns string, b networkingv1.IngressBackend) string {
+	if b.Service == nil {
+		return ""
+	}
+	port := b.Service.Port.Name
+	if port == "" {
+		port = strconv.Itoa(int(b.Service.Port.Number))
+	}
+	return ns + "/" + b.Service.Name + ":" + port
+}
+
+func pathTypeOf(p networkingv1.HTTPIngressPath) networkingv1.PathType {
+	if p.PathType == nil {
+		return networkingv1.PathTypeImplementationSpecific
+	}
+	return *p.PathType
+}
+
+// nginxValidPath is the strict path validation of ingress-nginx
+// (internal/ingress/inspector/rules.go validPathType; enabled by the
+// ConfigMap key strict-validate-path-type, true by default since
+// controller v1.12): an Exact or Prefix path may hold only letters,
+// digits, ".", "_", "-" and "/", and must start with "/".
+var nginxValidPath = regexp.MustCompile(`(?i)^/[[:alnum:]._\-/]*$`)
+
+// nginxStrictReject returns why the admission webhook rejects ing, or ""
+// (internal/ingress/inspector/inspector.go ValidatePathType, called from
+// controller.go CheckIngress).
+func nginxStrictReject(ing *manifest.Ingress) string {
+	for _, r := range ing.Spec.Rules {
+		if r.HTTP == nil {
+			continue
+		}
+		for _, p := range r.HTTP.Paths {
+			if p.Path == "" || pathTypeOf(p) == networkingv1.PathTypeImplementationSpecific {
+				continue
+			}
+			if !nginxValidPath.MatchString(p.Path) {
+				return "path " + strconv.Quote(p.Path) + " cannot be used with pathType " + string(pathTypeOf(p)) +
+					": ingress-nginx's strict path validation (strict-validate-path-type) rejects the whole Ingress; use ImplementationSpecific for regex paths"
+			}
+		}
+	}
+	return ""
+}
+
+// nginxLess orders Ingresses as the ingress-nginx store does
+// (internal/ingress/controller/store/store.go, sortIngressSlice): by
+// creationTimestamp, oldest first, and at equal timestamps by
+// namespace/name in descending order. Manifests without timestamps all
+// tie, so the Ingress whose namespace/name sorts last comes first.
+func nginxLess(a, b *manifest.Ingress) bool {
+	at, bt := a.CreationTimestamp, b.CreationTimestamp
+	if at.Equal(&bt) {
+		return a.Key() > b.Key()
+	}
+	return at.Before(&bt)
+}
+
+// newNginxState renders the servers and locations of set as
+// internal/ingress/controller/controller.go does: createServers (a root
+// location per host), getBackendServers (one location per rule path,
+// first one wins), the length sort, and updateServerLocations
+// (location.go).
+func newNginxState(set *manifest.Set) *nginxState {
+	st := &nginxState{
+		servers:  map[string]*nginxServer{},
+		routes:   map[nginxRouteKey]*nginxRoute{},
+		anns:     map[*manifest.Ingress]*nginxAnn{},
+		rejected: map[*manifest.Ingress]string{},
+		canaries: map[string]*nginxCanary{},
+	}
+	var ings, canaries []*manifest.Ingress
+	for _, ing := range set.Ingresses {
+		if why := nginxStrictReject(ing); why != "" {
+			st.rejected[ing] = why
+			continue
+		}
+		a := parseNginxAnn(ing)
+		st.anns[ing] = a
+		if a.canary.enabled {
+			canaries = append(canaries, ing)
+		} else {
+			ings = append(ings, ing)
+		}
+	}
+	sort.SliceStable(ings, func(i, j int) bool { return nginxLess(ings[i], ings[j]) })
+	sort.SliceStable(canaries, func(i, j int) bool { return nginxLess(canaries[i], canaries[j]) })
+
+	// createServers: the catch-all server and one server per host, each
+	// with a root location for the default backend carrying the
+	// annotations of the first Ingress of the host.
+	st.servers[""] = newNginxServer("", nil, &nginxAnn{sslRedirect: true})
+	for _, ing := range ings {
+		if st.catchAll == nil && len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil && ing.Spec.DefaultBackend.Service != nil {
+			st.catchAll = ing
+		}
+		for _, r := range ing.Spec.Rules {
+			h := strings.ToLower(r.Host)
+			if _, ok := st.servers[h]; ok {
+				continue
+			}
+			st.servers[h] = newNginxServer(h, ing, st.anns[ing])
+		}
+	}
+	// The certificate of a host comes from the first Ingress with a TLS
+	// entry for it (controller.go, createServers, extractTLSSecretName).
+	for _, ing := range ings {
+		for _, r := range ing.Spec.Rules {
+			srv := st.servers[strings.ToLower(r.Host)]
+			if r.Host == "" || srv.tls {
+				continue
+			}
+			if n := ing.TLSFor(r.Host); n >= 0 && ing.Spec.TLS[n].SecretName != "" {
+				srv.tls = true
+			}
+		}
+	}
+	// getBackendServers.
+	for _, ing := range ings {
+		for ri, r := range ing.Spec.Rules {
+			if r.HTTP == nil {
+				continue
+			}
+			srv := st.servers[strings.ToLower(r.Host)]
+			for pi, p := range r.HTTP.Paths {
+				if p.Backend.Service == nil {
+					continue
+				}
+				key := nginxRouteKey{ing, ri, pi}
+				route := &nginxRoute{server: srv}
+				st.routes[key] = route
+				path := p.Path
+				if path == "" {
+					path = "/"
+				}
+				pt := pathTypeOf(p)
+				// The controller looks at the first location of the path
+				// only: "Same paths but different types are allowed",
+				// and a second location of another type is added even
+				// when a later one has the same type.
+				if loc := srv.first[path]; loc != nil && loc.pathType == pt {
+					if !loc.isDef {
+						route.droppedFor = loc
+						continue
+					}
+					loc.isDef = false
+					loc.ing, loc.rule, loc.index, loc.backend, loc.ann = ing, ri, pi, p.Backend, st.anns[ing]
+					continue
+				}
+				loc := &nginxLoc{path: path, pathType: pt, ing: ing, rule: ri, index: pi, backend: p.Backend, ann: st.anns[ing]}
+				srv.locs = append(srv.locs, loc)
+				if srv.first[path] == nil {
+					srv.first[path] = loc
+				}
+			}
+		}
+	}
+	for _, ing := range canaries {
+		st.mergeCanary(ing)
+	}
+	for _, srv := range st.servers {
+		st.finishServer(srv)
+	}
+	return st
+}
+
+// newNginxServer returns a server with its root location for the default
+// backend, carrying the annotations of the host's first Ingress.
+func newNginxServer(host string, ing *manifest.Ingress, ann *nginxAnn) *nginxServer {
+	root := &nginxLoc{path: "/", pathType: networkingv1.PathTypePrefix, isDef: true, ing: ing, ann: ann, rule: -1, index: -1}
+	return &nginxServer{host: host, locs: []*nginxLoc{root}, first: map[string]*nginxLoc{"/": root}}
+}
+
+// mergeCanary records the backends of a canary Ingress as alternatives of
+// the upstreams serving the same host, path and pathType
+// (controller.go, mergeAlternativeBackends). The alternative belongs to
+// the upstream, so every location using that Service gets the canary.
+func (st *nginxState) mergeCanary(ing *manifest.Ingress) {
+	for ri, r := range ing.Spec.Rules {
+		if r.HTTP == nil {
+			continue
+		}
+		srv := st.servers[strings.ToLower(r.Host)]
+		if srv == nil {
+			continue
+		}
+		for pi, p := range r.HTTP.Paths {
+			if p.Backend.Service == nil {
+				continue
+			}
+			alt := upstreamKey(ing.Namespace, p.Backend)
+			for _, loc := range srv.locs {
+				if loc.isDef || loc.path != p.Path || loc.pathType != pathTypeOf(p) {
+					continue
+				}
+				pri := upstreamKey(loc.ing.Namespace, loc.backend)
+				if pri == alt {
+					break
+				}
+				if _, ok := st.canaries[pri]; !ok {
+					st.canaries[pri] = &nginxCanary{ing: ing, rule: ri, index: pi, backend: p.Backend, cfg: st.anns[ing].canary}
+				}
+			}
+		}
+	}
+}
+
+// needsRewrite is template.go's needsRewrite: a rewrite-target other
+// than the location's own path.
+func (l *nginxLoc) needsRewrite() bool {
+	return l.ann != nil && l.ann.rewriteTarget != "" && l.ann.rewriteTarget != l.path
+}
+
+func (st *nginxState) finishServer(srv *nginxServer) {
+	// controller.go getBackendServers: sort by path, descending, then
+	// stably by length, descending.
+	sort.SliceStable(srv.locs, func(i, j int) bool { return srv.locs[i].path > srv.locs[j].path })
+	sort.SliceStable(srv.locs, func(i, j int) bool { return len(srv.locs[i].path) > len(srv.locs[j].path) })
+
+	// location.go updateServerLocations: a Prefix location without
+	// rewrite or regex gets a trailing "/" and an exact twin, unless an
+	// Exact location of that path exists.
+	exact := map[string]bool{}
+	for _, l := range srv.locs {
+		if l.pathType == networkingv1.PathTypeExact {
+			exact[l.path] = true
+		}
+	}
+	var locs []*nginxLoc
+	for _, l := range srv.locs {
+		if l.path == "/" || l.pathType != networkingv1.PathTypePrefix || l.needsRewrite() || l.ann.useRegex {
+			locs = append(locs, l)
+			continue
+		}
+		written := l.path
+		if !strings.HasSuffix(l.path, "/") {
+			l.path += "/"
+		}
+		locs = append(locs, l)
+		if exact[written] {
+			continue
+		}
+		twin := *l
+		twin.path = written
+		twin.pathType = networkingv1.PathTypeExact
+		twin.exactCopy = true
+		locs = append(locs, &twin)
+	}
+	srv.locs = locs
+
+	// template.go enforceRegexModifier.
+	for _, l := range srv.locs {
+		if l.needsRewrite() || l.ann.useRegex {
+			srv.regex = true
+			if l.ing != nil && (srv.regexBy == nil || nginxLess(l.ing, srv.regexBy)) {
+				srv.regexBy = l.ing
+			}
+		}
+	}
+	// nginx.tmpl: "if ($uri = /) { return 302 ...app-root }" for every
+	// location with an app-root; the first one in order answers.
+	for _, l := range srv.locs {
+		if l.ann != nil && l.ann.appRoot != "" {
+			srv.appRoot, srv.appRootIng = l.ann.appRoot, l.ing
+			break
+		}
+	}
+	shadowed := false
+	for i, l := range srv.locs {
+		if srv.regex {
+			// template.go buildLocation: ~* "^path", quotes escaped.
+			re, err := regexp.Compile(`(?i)^` + l.path)
+			if err != nil {
+				l.reErr = err.Error()
+			} else {
+				l.re = re
+			}
+		}
+		if l.isDef {
+			shadowed = srv.regex
+			continue
+		}
+		if l.ing == nil {
+			continue
+		}
+		r := st.routes[nginxRouteKey{l.ing, l.rule, l.index}]
+		if r == nil || r.droppedFor != nil {
+			continue
+		}
+		r.locs = append(r.locs, i)
+		if shadowed && len(r.locs) == 1 {
+			r.shadowed = true
+		}
+	}
+}
+
+// server returns the server nginx picks for a request host: the exact
+// server name, else the wildcard server (ingress-nginx writes "*.foo.com"
+// as the regex ~^(?<subdomain>[\w-]+)\.foo\.com$, one label; template.go
+// buildServerName), else the catch-all server.
+func (st *nginxState) server(host string) *nginxServer {
+	if s := st.servers[host]; s != nil && host != "" {
+		return s
+	}
+	if label, rest, ok := strings.Cut(host, "."); ok && label != "" {
+		if s := st.servers["*."+rest]; s != nil {
+			return s
+		}
+	}
+	return st.servers[""]
+}
+
+// routeFor returns the state of one rule path, or nil.
+func (st *nginxState) routeFor(ing *manifest.Ingress, rule, index int) *nginxRoute {
+	return st.routes[nginxRouteKey{ing, rule, index}]
+}

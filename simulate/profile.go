@@ -1,0 +1,111 @@
+package simulate
+
+import (
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// Profile gives the engine the semantics of one Ingress controller where
+// the Kubernetes specification leaves them open. The core engine (host
+// precedence, the index, Exact and Prefix matching, conflict detection,
+// defaultBackend and TLS selection) is shared by every profile; a profile
+// decides only the points below.
+//
+// A new controller profile lives in its own file (simulate/nginx.go, ...)
+// and usually embeds Spec so that it overrides only what differs:
+//
+//	type nginx struct{ Spec }
+//	func (nginx) Name() string { return "nginx" }
+//	func (nginx) FallThrough() bool { return false }
+//
+// and registers it with one line in simulate/profiles.go, so that
+// --profile and "# expect(name):" lines of the examples find it.
+//
+// A controller that ranks rules by their order rather than by path length
+// (a load balancer's rule priorities) can return MatchCustom for every
+// path with a Length that decreases with the order.
+//
+// Every method must be safe for concurrent use and cheap: NormalizePath
+// and Decorate run on every lookup.
+type Profile interface {
+	// Name is the short name shown in answers ("spec", "nginx", "gce").
+	Name() string
+
+	// NormalizePath turns the path of a request (query string and
+	// fragment already removed, never empty, starting with "/") into the
+	// path the controller matches rules against. Decision.NormalizedPath
+	// shows the result.
+	NormalizePath(path string) string
+
+	// PathMatch compiles one path of an Ingress rule. It decides, among
+	// others, how ImplementationSpecific matches. ok=false leaves the
+	// path out of the index (the controller would ignore it); reason then
+	// says why and is reported by Index.Problems.
+	PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) (m PathMatch, ok bool, reason string)
+
+	// FallThrough reports whether a request whose host matches rules
+	// with a host, but none of their paths, is then tried against the
+	// rules of less specific hosts (a wildcard host, then rules without a
+	// host). Exact hosts always take precedence over wildcard hosts and
+	// wildcard hosts over rules without a host.
+	FallThrough() bool
+
+	// Less orders Ingresses for conflict resolution: when several rules
+	// are equally good matches, the rule of the Ingress for which Less
+	// reports true against every other wins.
+	Less(a, b *manifest.Ingress) bool
+
+	// Decorate runs once per lookup after the engine has chosen the
+	// winner (matched or not) and may add what the controller would do
+	// on top of routing: redirects, rewrites, notes. It must not change
+	// the routing fields (Matched, Ingress, Rule, PathIndex, Backend).
+	Decorate(d *Decision, req Request)
+}
+
+// MatchKind is how a compiled path compares with a request path.
+type MatchKind int
+
+// Match kinds, in precedence order at equal length.
+const (
+	// MatchExact matches the whole path, case-sensitively.
+	MatchExact MatchKind = iota
+	// MatchPrefix matches the path element by element on "/".
+	MatchPrefix
+	// MatchCustom matches through PathMatch.Match (regular expressions,
+	// globs, ...).
+	MatchCustom
+)
+
+// String returns the kind's name.
+func (k MatchKind) String() string {
+	switch k {
+	case MatchExact:
+		return "exact"
+	case MatchPrefix:
+		return "prefix"
+	default:
+		return "custom"
+	}
+}
+
+// PathMatch is one compiled rule path.
+type PathMatch struct {
+	// Kind selects the matching algorithm.
+	Kind MatchKind
+	// Path is the path compared with the request: for MatchExact the
+	// whole path, for MatchPrefix the prefix (a trailing "/" is ignored).
+	// For MatchCustom it is shown in explanations only.
+	Path string
+	// Length ranks matches: the longest matching path wins, and at equal
+	// length MatchExact beats MatchPrefix beats MatchCustom. For
+	// MatchExact and MatchPrefix the engine computes it (len(Path), the
+	// trailing "/" of a prefix not counted); MatchCustom sets it.
+	Length int
+	// Match reports whether a normalized request path matches; used only
+	// for MatchCustom.
+	Match func(path string) bool
+	// Note explains a controller-specific interpretation in --explain
+	// output, e.g. "ImplementationSpecific treated as Prefix".
+	Note string
+}

@@ -1,0 +1,120 @@
+package simulate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// ParseProfile returns the profile called name, unbound (pass it through
+// Bind with the set to compile), or an error listing the names
+// ProfileNames gives; the --controller flag uses it.
+func ParseProfile(name string) (Profile, error) {
+	if p, ok := ProfileByName(strings.ToLower(strings.TrimSpace(name))); ok {
+		return p, nil
+	}
+	return nil, fmt.Errorf("unknown controller %q: use one of %s", name, strings.Join(ProfileNames(), ", "))
+}
+
+// Controller names, as IngressClass spec.controller spells them.
+const (
+	// ControllerNginx is ingress-nginx (kubernetes/ingress-nginx
+	// docs/user-guide/k8s-122-migration.md, IngressClass example).
+	ControllerNginx = "k8s.io/ingress-nginx"
+	// ControllerALB is the AWS Load Balancer Controller
+	// (kubernetes-sigs/aws-load-balancer-controller
+	// docs/guide/ingress/ingress_class.md).
+	ControllerALB = "ingress.k8s.aws/alb"
+	// ControllerGCE names ingress-gce in IngressClass objects
+	// (examples/ingressclasses.yaml); ingress-gce itself selects
+	// Ingresses by the class names "gce", "gce-internal" and
+	// "gce-regional-external" (kubernetes/ingress-gce
+	// pkg/annotations/ingress.go).
+	ControllerGCE = "k8s.io/ingress-gce"
+)
+
+// ProfileNameForController returns the profile name for an IngressClass
+// spec.controller value, or "" when no profile models that controller.
+func ProfileNameForController(controller string) string {
+	switch strings.ToLower(controller) {
+	case ControllerNginx:
+		return "nginx"
+	case ControllerALB:
+		return "alb"
+	case ControllerGCE, "k8s.io/gce", "networking.gke.io/ingress-gce":
+		return "gce"
+	}
+	return ""
+}
+
+// profileNameForClass guesses the profile from a class name alone, for
+// inputs without IngressClass objects: "nginx", "alb" and "gce" (and
+// "gce-internal", GKE's internal load balancer class) are the names each
+// controller's documentation uses.
+func profileNameForClass(class string) string {
+	switch strings.ToLower(class) {
+	case "nginx":
+		return "nginx"
+	case "alb":
+		return "alb"
+	case "gce", "gce-internal", "gce-regional-external":
+		return "gce"
+	}
+	return ""
+}
+
+// InferProfileName returns the profile name the class of ing selects: the
+// controller of the IngressClass it names (or of the default IngressClass
+// when it names none), else a guess from the class name; "spec" when
+// neither says. With ing nil it looks at every Ingress in set and returns
+// the name they agree on, or "spec".
+func InferProfileName(set *manifest.Set, ing *manifest.Ingress) string {
+	if ing == nil {
+		if set == nil {
+			return "spec"
+		}
+		seen := map[string]bool{}
+		for _, i := range set.Ingresses {
+			seen[InferProfileName(set, i)] = true
+		}
+		if len(seen) != 1 {
+			return "spec"
+		}
+		names := make([]string, 0, 1)
+		for n := range seen {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return names[0]
+	}
+	class := ing.Class()
+	var ic *manifest.IngressClass
+	if set != nil {
+		if class != "" {
+			ic = set.IngressClass(class)
+		} else {
+			ic = set.DefaultClass()
+		}
+	}
+	if ic != nil {
+		if n := ProfileNameForController(ic.Spec.Controller); n != "" {
+			return n
+		}
+		class = ic.Name
+	}
+	if n := profileNameForClass(class); n != "" {
+		return n
+	}
+	return "spec"
+}
+
+// InferProfile returns the profile InferProfileName names, bound to set.
+func InferProfile(set *manifest.Set, ing *manifest.Ingress) Profile {
+	p, ok := ProfileByName(InferProfileName(set, ing))
+	if !ok {
+		p = Spec{}
+	}
+	return Bind(p, set)
+}

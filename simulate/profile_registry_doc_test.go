@@ -1,0 +1,79 @@
+package simulate
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestControllersDoc checks docs/controllers.md: every row of the table
+// of differences cites a source and names fixtures or tests that exist,
+// and every fixture it names states its answers in expect lines.
+func TestControllersDoc(t *testing.T) {
+	data, err := os.ReadFile("../docs/controllers.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tests []byte
+	for _, glob := range []string{"*_test.go", "../lint/*_test.go"} {
+		files, _ := filepath.Glob(glob)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tests = append(tests, b...)
+		}
+	}
+	token := regexp.MustCompile("`([A-Za-z0-9_.-]+)`")
+	rows := 0
+	inTable := false
+	for n, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "| behaviour |") {
+			inTable = true
+			continue
+		}
+		if !inTable || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			inTable = false
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) != 7 {
+			t.Errorf("docs/controllers.md:%d: %d cells, want 7", n+1, len(cells))
+			continue
+		}
+		rows++
+		if strings.TrimSpace(cells[5]) == "" {
+			t.Errorf("docs/controllers.md:%d: row %q cites no source", n+1, strings.TrimSpace(cells[0]))
+		}
+		named := token.FindAllStringSubmatch(cells[6], -1)
+		if len(named) == 0 {
+			t.Errorf("docs/controllers.md:%d: row %q names no test", n+1, strings.TrimSpace(cells[0]))
+		}
+		for _, m := range named {
+			name := m[1]
+			if strings.HasSuffix(name, ".yaml") {
+				b, err := os.ReadFile(filepath.Join("testdata/controllers", name))
+				if err != nil {
+					t.Errorf("docs/controllers.md:%d: %v", n+1, err)
+					continue
+				}
+				if !strings.Contains(string(b), "# expect(") {
+					t.Errorf("docs/controllers.md:%d: %s has no expect lines", n+1, name)
+				}
+				continue
+			}
+			if !strings.Contains(string(tests), "func "+name+"(") {
+				t.Errorf("docs/controllers.md:%d: no test function %s", n+1, name)
+			}
+		}
+	}
+	if rows < 10 {
+		t.Errorf("docs/controllers.md: %d rows in the table of differences, want at least 10", rows)
+	}
+}

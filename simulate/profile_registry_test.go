@@ -1,0 +1,263 @@
+package simulate
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ingresskit/ingresskit/internal/golden"
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// controllerExpectation is one "# expect(<profile>): <url> [-H 'Name: value'] -> <answer>"
+// line of a fixture.
+type controllerExpectation struct {
+	line    int
+	url     string
+	header  http.Header
+	want    string
+	profile string
+}
+
+// readExpectations returns the expect lines of a fixture for every
+// profile.
+func readControllerExpectations(t *testing.T, data []byte) []controllerExpectation {
+	t.Helper()
+	var out []controllerExpectation
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		rest, ok := strings.CutPrefix(line, "# expect(")
+		if !ok {
+			continue
+		}
+		profile, spec, ok := strings.Cut(rest, "): ")
+		if !ok {
+			t.Fatalf("line %d: malformed expect line %q", n, line)
+		}
+		req, want, ok := strings.Cut(spec, " -> ")
+		if !ok {
+			t.Fatalf("line %d: expect line without ->: %q", n, line)
+		}
+		e := controllerExpectation{line: n, want: strings.TrimSpace(want), profile: profile, header: http.Header{}}
+		fields := strings.Split(req, " -H ")
+		e.url = strings.TrimSpace(fields[0])
+		for _, h := range fields[1:] {
+			name, value, ok := strings.Cut(strings.Trim(strings.TrimSpace(h), "'"), ":")
+			if !ok {
+				t.Fatalf("line %d: header %q is not Name: value", n, h)
+			}
+			e.header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// controllerSummary is the one-line answer an expect line states.
+func controllerSummary(d Decision) string {
+	switch {
+	case d.Redirect != "":
+		return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
+	case !d.Matched:
+		return "no match"
+	}
+	ns := "default"
+	if d.Ingress != nil {
+		ns = d.Ingress.Namespace
+	}
+	s := ns + "/" + backendString(d.Backend)
+	if d.RewritePath != "" {
+		s += " rewrite " + d.RewritePath
+	}
+	return s
+}
+
+// controllerExplain renders a decision for a golden file.
+func controllerExplain(e controllerExpectation, d Decision) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s", e.url)
+	for _, k := range sortedHeaderKeys(e.header) {
+		fmt.Fprintf(&b, " -H '%s: %s'", k, e.header.Get(k))
+	}
+	fmt.Fprintf(&b, "\n  profile: %s\n  answer: %s\n", d.Profile, controllerSummary(d))
+	if d.Ingress != nil {
+		where := d.Ingress.Key()
+		if d.Rule >= 0 {
+			where += fmt.Sprintf(" spec.rules[%d].http.paths[%d] %s %q", d.Rule, d.PathIndex, d.PathType, d.Path)
+		} else if d.DefaultBackend {
+			where += " spec.defaultBackend"
+		}
+		fmt.Fprintf(&b, "  rule: %s\n", where)
+	}
+	if d.Match.Note != "" {
+		fmt.Fprintf(&b, "  match: %s\n", d.Match.Note)
+	}
+	for _, n := range d.Notes {
+		if n == d.Match.Note {
+			continue // shown as match:
+		}
+		fmt.Fprintf(&b, "  note: %s\n", n)
+	}
+	return b.String()
+}
+
+func sortedHeaderKeys(h http.Header) []string {
+	var ks []string
+	for k := range h {
+		ks = append(ks, k)
+	}
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return ks
+}
+
+func loadControllerSet(t *testing.T, path string) (*manifest.Set, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := manifest.Parse(filepath.Base(path), data, manifest.Options{})
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	return set, data
+}
+
+// checkControllerExpectations compiles set under each profile named by an expect
+// line and compares every answer; it returns the golden text per profile.
+func checkControllerExpectations(t *testing.T, set *manifest.Set, exps []controllerExpectation) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, name := range ProfileNames() {
+		var mine []controllerExpectation
+		for _, e := range exps {
+			if e.profile == name {
+				mine = append(mine, e)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		p, err := ParseProfile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, err := Compile(set, Options{Profile: Bind(p, set)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, e := range mine {
+			req, err := ParseRequest(e.url, e.header)
+			if err != nil {
+				t.Fatalf("line %d: %v", e.line, err)
+			}
+			d := ix.Lookup(req)
+			if got := controllerSummary(d); got != e.want {
+				t.Errorf("line %d: %s under %s:\n got  %s\n want %s\n%s", e.line, e.url, name, got, e.want, controllerExplain(e, d))
+			}
+			if d.Profile != name {
+				t.Errorf("line %d: Decision.Profile = %q, want %q", e.line, d.Profile, name)
+			}
+			b.WriteString(controllerExplain(e, d))
+		}
+		out[name] = b.String()
+	}
+	return out
+}
+
+// TestControllerFixtures runs every fixture of testdata/controllers: each
+// is taken from a controller's documentation or source (cited at its
+// top) and states its answers in expect lines; the full answers,
+// with notes, are kept as goldens per profile.
+func TestControllerFixtures(t *testing.T) {
+	files, err := filepath.Glob("testdata/controllers/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		t.Run(base, func(t *testing.T) {
+			set, data := loadControllerSet(t, f)
+			exps := readControllerExpectations(t, data)
+			if len(exps) == 0 {
+				t.Fatal("fixture has no expect lines")
+			}
+			for name, text := range checkControllerExpectations(t, set, exps) {
+				golden.Assert(t, []byte(text), filepath.Join("testdata/controllers", base+"."+name+".golden"))
+			}
+		})
+	}
+}
+
+// TestGCEExample pins the done-when of the controller profiles: the GCE
+// example sends /users/1 to users-node-svc under the gce profile (its
+// "# expect(gce):" lines).
+func TestGCEExample(t *testing.T) {
+	set, data := loadControllerSet(t, "../examples/gce-v1beta1.yaml")
+	exps := readControllerExpectations(t, data)
+	n := 0
+	for _, e := range exps {
+		if e.profile == "gce" {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("examples/gce-v1beta1.yaml has no expect(gce) lines")
+	}
+	checkControllerExpectations(t, set, exps)
+}
+
+func TestParseProfile(t *testing.T) {
+	if diff := cmp.Diff([]string{"alb", "gce", "nginx", "spec"}, ProfileNames()); diff != "" {
+		t.Errorf("ProfileNames (-want +got):\n%s", diff)
+	}
+	for _, name := range ProfileNames() {
+		p, err := ParseProfile(strings.ToUpper(name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.Name() != name {
+			t.Errorf("ParseProfile(%q).Name() = %q", name, p.Name())
+		}
+	}
+	_, err := ParseProfile("traefik")
+	if err == nil || !strings.Contains(err.Error(), "alb, gce, nginx, spec") {
+		t.Errorf("ParseProfile(traefik) error = %v, want the list of names", err)
+	}
+}
+
+func TestInferProfile(t *testing.T) {
+	set, _ := loadControllerSet(t, "testdata/controllers/registry-classes.yaml")
+	got := map[string]string{}
+	for _, ing := range set.Ingresses {
+		got[ing.Name] = InferProfile(set, ing).Name()
+	}
+	want := map[string]string{
+		"by-class-nginx":     "nginx", // IngressClass nginx, controller k8s.io/ingress-nginx
+		"by-class-alb":       "alb",   // IngressClass alb, controller ingress.k8s.aws/alb
+		"by-annotation-gce":  "gce",   // kubernetes.io/ingress.class: gce, no IngressClass object
+		"by-default-class":   "nginx", // no class: the default IngressClass is nginx
+		"unknown-controller": "spec",  // IngressClass traefik: no profile
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("InferProfile (-want +got):\n%s", diff)
+	}
+	if n := InferProfileName(set, nil); n != "spec" {
+		t.Errorf("InferProfileName(set, nil) with mixed controllers = %q, want spec", n)
+	}
+}

@@ -1,0 +1,395 @@
+package simulate
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// The apiVersion and kind a route-test file may declare. With them the
+// file reads as an object of a kind the manifest loader skips, so it can
+// sit in a directory given to -f.
+const (
+	RouteTestsAPIVersion = "ingresskit.dev/v1alpha1"
+	RouteTestsKind       = "RouteTests"
+)
+
+// RouteTests is a parsed route-test file (docs/route-tests.md):
+//
+//	apiVersion: ingresskit.dev/v1alpha1  # optional, with kind
+//	kind: RouteTests
+//	ingressClass: nginx        # optional: the class to simulate
+//	profile: spec              # optional: the controller profile
+//	tests:
+//	- url: https://example.com/foo
+//	  headers: {User-Agent: curl}
+//	  service: service-foo     # expected Service name
+//	  port: 80                 # expected port number or name
+//	  namespace: default       # optional
+//	  ingress: default/demo    # optional: the answering Ingress
+//	  tls: example-tls         # optional: the Secret, or "none"
+//	- url: http://example.com/baz
+//	  matched: false
+type RouteTests struct {
+	// File is the name the tests were read from.
+	File string
+	// IngressClass, when set, selects the class to simulate.
+	IngressClass string
+	// Profile, when set, names the controller profile.
+	Profile string
+	// Tests are the expectations in file order.
+	Tests []RouteTest
+}
+
+// RouteTest is one expectation.
+type RouteTest struct {
+	// Pos is where the test starts in its file.
+	Pos manifest.Pos
+	// Name is the test's name; the URL when the file gives none.
+	Name string
+	// URL is the request to simulate.
+	URL string
+	// Headers are sent with the request; a Host header overrides the
+	// URL's host.
+	Headers map[string]string
+	// Matched, when set, expects a match (true) or none (false).
+	Matched *bool
+	// DefaultBackend, when set, expects the answer to come (or not) from
+	// spec.defaultBackend.
+	DefaultBackend *bool
+	// Service, Port and Namespace are the expected Service backend;
+	// empty fields are not checked. Port is a number or a port name.
+	Service   string
+	Port      string
+	Namespace string
+	// Ingress is the expected answering Ingress as namespace/name, or
+	// name alone.
+	Ingress string
+	// TLS is the expected TLS Secret for the host, or "none".
+	TLS string
+}
+
+// routeTestFields are the keys a test may carry.
+var routeTestFields = map[string]bool{"name": true, "url": true, "headers": true, "matched": true,
+	"defaultBackend": true, "service": true, "port": true, "namespace": true, "ingress": true, "tls": true}
+
+// ParseRouteTests reads a route-test file. Every problem is returned as a
+// *manifest.LoadError with the positions of the offending lines.
+func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
+	rt := &RouteTests{File: name}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &manifest.LoadError{Errors: []*manifest.InputError{{Pos: manifest.Pos{File: name}, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}}
+	}
+	var errs []*manifest.InputError
+	fail := func(n *yaml.Node, format string, args ...any) {
+		errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: name, Line: n.Line, Col: n.Column}, Msg: fmt.Sprintf(format, args...)})
+	}
+	if len(doc.Content) == 0 {
+		return nil, &manifest.LoadError{Errors: []*manifest.InputError{{Pos: manifest.Pos{File: name}, Msg: "file is empty; it needs a tests: list"}}}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		fail(root, "expected a mapping with a tests: list")
+		return nil, &manifest.LoadError{Errors: errs}
+	}
+	var tests *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "ingressClass":
+			rt.IngressClass = scalar(v, fail, "ingressClass")
+		case "profile":
+			rt.Profile = scalar(v, fail, "profile")
+		case "apiVersion":
+			if v.Value != RouteTestsAPIVersion {
+				fail(v, "apiVersion must be %s", RouteTestsAPIVersion)
+			}
+		case "kind":
+			if v.Value != RouteTestsKind {
+				fail(v, "kind must be %s", RouteTestsKind)
+			}
+		case "tests":
+			tests = v
+		default:
+			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, profile or tests)", k.Value)
+		}
+	}
+	if tests == nil {
+		fail(root, "no tests: list")
+		return nil, &manifest.LoadError{Errors: errs}
+	}
+	if tests.Kind != yaml.SequenceNode {
+		fail(tests, "tests must be a list")
+		return nil, &manifest.LoadError{Errors: errs}
+	}
+	for _, n := range tests.Content {
+		t, ok := parseRouteTest(name, n, fail)
+		if ok {
+			rt.Tests = append(rt.Tests, t)
+		}
+	}
+	if len(errs) == 0 && len(rt.Tests) == 0 {
+		fail(tests, "the tests: list is empty")
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool {
+			a, b := errs[i].Pos, errs[j].Pos
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Col < b.Col
+		})
+		return nil, &manifest.LoadError{Errors: errs}
+	}
+	return rt, nil
+}
+
+func scalar(n *yaml.Node, fail func(*yaml.Node, string, ...any), field string) string {
+	if n.Kind != yaml.ScalarNode {
+		fail(n, "%s must be a string", field)
+		return ""
+	}
+	return n.Value
+}
+
+func boolean(n *yaml.Node, fail func(*yaml.Node, string, ...any), field string) *bool {
+	if n.Kind != yaml.ScalarNode {
+		fail(n, "%s must be true or false", field)
+		return nil
+	}
+	b, err := strconv.ParseBool(n.Value)
+	if err != nil {
+		fail(n, "%s must be true or false, not %q", field, n.Value)
+		return nil
+	}
+	return &b
+}
+
+func parseRouteTest(file string, n *yaml.Node, fail func(*yaml.Node, string, ...any)) (RouteTest, bool) {
+	t := RouteTest{Pos: manifest.Pos{File: file, Line: n.Line, Col: n.Column}}
+	if n.Kind != yaml.MappingNode {
+		fail(n, "a test must be a mapping with at least url:")
+		return t, false
+	}
+	ok := true
+	bad := func(n *yaml.Node, format string, args ...any) {
+		ok = false
+		fail(n, format, args...)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !routeTestFields[k.Value] {
+			keys := make([]string, 0, len(routeTestFields))
+			for f := range routeTestFields {
+				keys = append(keys, f)
+			}
+			sort.Strings(keys)
+			bad(k, "unknown field %q; a test takes %s", k.Value, strings.Join(keys, ", "))
+			continue
+		}
+		switch k.Value {
+		case "name":
+			t.Name = scalar(v, bad, "name")
+		case "url":
+			t.URL = scalar(v, bad, "url")
+		case "headers":
+			if v.Kind != yaml.MappingNode {
+				bad(v, "headers must be a mapping of header names to values")
+				continue
+			}
+			t.Headers = map[string]string{}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				t.Headers[v.Content[j].Value] = scalar(v.Content[j+1], bad, "header "+v.Content[j].Value)
+			}
+		case "matched":
+			t.Matched = boolean(v, bad, "matched")
+		case "defaultBackend":
+			t.DefaultBackend = boolean(v, bad, "defaultBackend")
+		case "service":
+			t.Service = scalar(v, bad, "service")
+		case "port":
+			t.Port = scalar(v, bad, "port")
+		case "namespace":
+			t.Namespace = scalar(v, bad, "namespace")
+		case "ingress":
+			t.Ingress = scalar(v, bad, "ingress")
+		case "tls":
+			t.TLS = scalar(v, bad, "tls")
+		}
+	}
+	if t.URL == "" {
+		bad(n, "a test needs a url")
+	} else if _, err := ParseRequest(t.URL, nil); err != nil {
+		bad(n, "%v", err)
+	}
+	expectsMatch := t.Service != "" || t.Port != "" || t.Namespace != "" || t.Ingress != "" || (t.DefaultBackend != nil && *t.DefaultBackend)
+	if t.Matched != nil && !*t.Matched && expectsMatch {
+		bad(n, "matched: false contradicts the expected backend")
+	}
+	if t.Matched == nil && !expectsMatch && t.TLS == "" {
+		bad(n, "the test expects nothing: give service (and port), matched: false, or tls")
+	}
+	if t.Name == "" {
+		t.Name = t.URL
+	}
+	return t, ok
+}
+
+// Request returns the test's request.
+func (t RouteTest) Request() (Request, error) {
+	var h http.Header
+	if len(t.Headers) > 0 {
+		h = http.Header{}
+		keys := make([]string, 0, len(t.Headers))
+		for k := range t.Headers {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			h.Set(k, t.Headers[k])
+		}
+	}
+	return ParseRequest(t.URL, h)
+}
+
+// RouteTestResult is the outcome of one test.
+type RouteTestResult struct {
+	// Test is the expectation.
+	Test RouteTest
+	// Decision is the engine's answer.
+	Decision Decision
+	// Failures say what differs; empty when the test passed.
+	Failures []string
+}
+
+// Passed reports whether the test passed.
+func (r RouteTestResult) Passed() bool { return len(r.Failures) == 0 }
+
+// Run checks one expectation against the index.
+func (t RouteTest) Run(ix *Index) (RouteTestResult, error) {
+	req, err := t.Request()
+	if err != nil {
+		return RouteTestResult{}, err
+	}
+	d := ix.Lookup(req)
+	res := RouteTestResult{Test: t, Decision: d}
+	failf := func(format string, args ...any) { res.Failures = append(res.Failures, fmt.Sprintf(format, args...)) }
+	if t.Matched != nil && d.Matched != *t.Matched {
+		if *t.Matched {
+			failf("no rule matches, want a match")
+		} else {
+			failf("matched %s, want no match", DescribeBackend(d))
+		}
+	}
+	if t.DefaultBackend != nil && d.DefaultBackend != *t.DefaultBackend {
+		if *t.DefaultBackend {
+			failf("answered by a rule, want the defaultBackend")
+		} else {
+			failf("answered by the defaultBackend, want a rule")
+		}
+	}
+	if t.Service != "" || t.Port != "" || t.Namespace != "" {
+		svc := d.Backend.Service
+		switch {
+		case !d.Matched:
+			if t.Matched == nil {
+				failf("no rule matches, want %s", wantBackend(t))
+			}
+		case svc == nil:
+			failf("answered by resource %s, want %s", DescribeBackend(d), wantBackend(t))
+		default:
+			port := svc.Port.Name
+			if port == "" {
+				port = strconv.Itoa(int(svc.Port.Number))
+			}
+			if (t.Service != "" && svc.Name != t.Service) || (t.Port != "" && port != t.Port) ||
+				(t.Namespace != "" && d.Ingress.Namespace != t.Namespace) {
+				failf("answered by %s, want %s", DescribeBackend(d), wantBackend(t))
+			}
+		}
+	}
+	if t.Ingress != "" && d.Matched {
+		got := d.Ingress.Key()
+		if !strings.Contains(t.Ingress, "/") {
+			got = d.Ingress.Name
+		}
+		if got != t.Ingress {
+			failf("answered by Ingress %s, want %s", got, t.Ingress)
+		}
+	} else if t.Ingress != "" && t.Matched == nil && t.Service == "" {
+		failf("no rule matches, want Ingress %s", t.Ingress)
+	}
+	if t.TLS != "" {
+		got := "none"
+		if d.TLS != nil {
+			got = d.TLS.SecretName
+		}
+		if !strings.EqualFold(req.Scheme, "https") {
+			failf("tls: is checked only for https URLs")
+		} else if got != t.TLS {
+			failf("tls %s, want %s", got, t.TLS)
+		}
+	}
+	return res, nil
+}
+
+func wantBackend(t RouteTest) string {
+	s := t.Service
+	if s == "" {
+		s = "*"
+	}
+	if t.Namespace != "" {
+		s = t.Namespace + "/" + s
+	}
+	if t.Port != "" {
+		s += ":" + t.Port
+	}
+	return s
+}
+
+// DescribeBackend formats the answer's backend as namespace/service:port,
+// namespace/Kind/name for a resource, or "no match".
+func DescribeBackend(d Decision) string {
+	if !d.Matched || d.Ingress == nil {
+		return "no match"
+	}
+	return d.Ingress.Namespace + "/" + manifest.BackendString(d.Backend)
+}
+
+// RunRouteTests compiles set for the file's class and profile (opts gives
+// the defaults) and runs every test.
+func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTestResult, error) {
+	if rt.IngressClass != "" {
+		opts.IngressClass = rt.IngressClass
+	}
+	if rt.Profile != "" {
+		p, ok := ProfileByName(rt.Profile)
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown profile %q (have %s)", rt.File, rt.Profile, strings.Join(ProfileNames(), ", "))
+		}
+		opts.Profile = p
+	}
+	ix, err := Compile(set, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RouteTestResult, 0, len(rt.Tests))
+	var errs []error
+	for _, t := range rt.Tests {
+		res, err := t.Run(ix)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", t.Pos, err))
+			continue
+		}
+		out = append(out, res)
+	}
+	return out, errors.Join(errs...)
+}

@@ -1,0 +1,133 @@
+package simulate
+
+import (
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// Spec is the profile of the Kubernetes specification itself
+// (networking.k8s.io/v1), used when Options.Profile is nil. Controller
+// profiles embed it and override what their controller does differently.
+//
+// Sources: the Ingress concept page (kubernetes.io/docs/concepts/
+// services-networking/ingress/, "Path types", "Examples", "Multiple
+// matches", "Hostname wildcards"), the API reference of HTTPIngressPath
+// and IngressRule (k8s.io/api/networking/v1/types.go), and the API
+// server's validation (kubernetes/kubernetes
+// pkg/apis/networking/validation/validation.go, validateIngressPath).
+type Spec struct{}
+
+var _ Profile = Spec{}
+
+// Name returns "spec".
+func (Spec) Name() string { return "spec" }
+
+// NormalizePath applies NormalizePath: percent-decoding of unreserved
+// characters, duplicate slashes merged, "." and ".." segments removed.
+func (Spec) NormalizePath(path string) string { return NormalizePath(path) }
+
+// PathMatch compiles Exact and Prefix paths as the API reference defines
+// them and treats ImplementationSpecific as Prefix: the specification
+// leaves its meaning to the controller ("Matching is up to the
+// IngressClass", HTTPIngressPath.PathType in k8s.io/api/networking/v1),
+// and Prefix is what the common controllers do for a plain path.
+//
+// Paths the API server would reject are left out, as a cluster would
+// never hold them (validateHTTPIngressPath): Exact and Prefix paths
+// must be absolute and must not contain "//", "/./", "/../", "%2f" or
+// "%2F" nor end in "/.." or "/.". An ImplementationSpecific path needs
+// only be absolute when not empty; the spec profile reads an empty one as
+// "/" and leaves out one that would not be a valid Prefix path, since it
+// cannot be read as Prefix. A path without pathType (only possible in
+// input the loader converted from an older API version) counts as
+// ImplementationSpecific, the default of extensions/v1beta1 and
+// networking.k8s.io/v1beta1.
+func (Spec) PathMatch(_ *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+	pt := networkingv1.PathTypeImplementationSpecific
+	if p.PathType != nil {
+		pt = *p.PathType
+	}
+	path := p.Path
+	switch pt {
+	case networkingv1.PathTypeExact, networkingv1.PathTypePrefix:
+		if reason := invalidSpecPath(path); reason != "" {
+			return PathMatch{}, false, reason
+		}
+		if pt == networkingv1.PathTypeExact {
+			return PathMatch{Kind: MatchExact, Path: path}, true, ""
+		}
+		return PathMatch{Kind: MatchPrefix, Path: path}, true, ""
+	case networkingv1.PathTypeImplementationSpecific:
+		if path == "" {
+			path = "/"
+		}
+		if reason := invalidSpecPath(path); reason != "" {
+			return PathMatch{}, false, reason + " to be read as Prefix, as the spec profile reads ImplementationSpecific"
+		}
+		return PathMatch{Kind: MatchPrefix, Path: path, Note: "ImplementationSpecific treated as Prefix (spec profile)"}, true, ""
+	default:
+		return PathMatch{}, false, "unsupported pathType " + string(pt)
+	}
+}
+
+// invalidSpecPath returns why the API server rejects an Exact or Prefix
+// path, or "" (kubernetes/kubernetes
+// pkg/apis/networking/validation/validation.go, validateIngressPath and
+// its invalidPathSequences and invalidPathSuffixes).
+func invalidSpecPath(path string) string {
+	if !strings.HasPrefix(path, "/") {
+		return "path must be an absolute path"
+	}
+	for _, seq := range []string{"//", "/./", "/../", "%2f", "%2F"} {
+		if strings.Contains(path, seq) {
+			return "path must not contain " + seq
+		}
+	}
+	for _, suf := range []string{"/..", "/."} {
+		if strings.HasSuffix(path, suf) {
+			return "path must not end with " + suf
+		}
+	}
+	return ""
+}
+
+// FallThrough is true: the specification routes by rules, and a rule
+// without a host "applies to all inbound HTTP traffic" (concept page,
+// "Ingress rules"), so a request that no rule of its host matches is
+// tried against the less specific rules. The AWS Load Balancer
+// Controller evaluates rules this way (each rule is a listener rule
+// with its own host and path conditions); ingress-nginx and GCE do not,
+// and their profiles say so.
+func (Spec) FallThrough() bool { return true }
+
+// Less orders by creationTimestamp, oldest first, then by namespace/name,
+// as ingress-nginx resolves rules that several Ingresses declare
+// (kubernetes/ingress-nginx internal/ingress/controller/store sorts
+// Ingresses by creation timestamp before building servers; later
+// duplicates of a location are dropped).
+func (Spec) Less(a, b *manifest.Ingress) bool { return OldestFirst(a, b) }
+
+// Decorate adds nothing: the specification has no redirects or rewrites.
+func (Spec) Decorate(*Decision, Request) {}
+
+// OldestFirst orders Ingresses by creationTimestamp, oldest first; an
+// Ingress without a timestamp counts as newest (it has not been created
+// yet); ties are broken by namespace, then name.
+func OldestFirst(a, b *manifest.Ingress) bool {
+	at, bt := a.CreationTimestamp, b.CreationTimestamp
+	switch {
+	case at.IsZero() && !bt.IsZero():
+		return false
+	case !at.IsZero() && bt.IsZero():
+		return true
+	case !at.Equal(&bt):
+		return at.Before(&bt)
+	}
+	if a.Namespace != b.Namespace {
+		return a.Namespace < b.Namespace
+	}
+	return a.Name < b.Name
+}
