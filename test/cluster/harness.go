@@ -104,7 +104,7 @@ func Start(t testing.TB) *Cluster {
 	port := freePort(t)
 	c.URL = "https://127.0.0.1:" + strconv.Itoa(port)
 	certDir := filepath.Join(dir, "certs")
-	startProcess(t, dir, "kube-apiserver", filepath.Join(bin, "kube-apiserver"),
+	apiserver := startProcess(t, dir, "kube-apiserver", filepath.Join(bin, "kube-apiserver"),
 		"--etcd-servers="+etcdURL,
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
@@ -118,8 +118,11 @@ func Start(t testing.TB) *Cluster {
 		"--service-cluster-ip-range=10.0.0.0/24",
 		"--disable-admission-plugins=ServiceAccount",
 		"--enable-priority-and-fairness=false",
+		// The endpoint reconciler refuses a loopback advertise address,
+		// and nothing here needs the kubernetes Service's endpoints.
+		"--endpoint-reconciler-type=none",
 	)
-	c.waitReady(t, certDir)
+	c.waitReady(t, certDir, apiserver)
 	return c
 }
 
@@ -160,12 +163,16 @@ func (c *Cluster) Kubeconfig(t testing.TB, user, namespace string) string {
 
 // waitReady polls /readyz until it answers ok, reading the serving
 // certificate the API server generated in certDir.
-func (c *Cluster) waitReady(t testing.TB, certDir string) {
+func (c *Cluster) waitReady(t testing.TB, certDir string, exited <-chan struct{}) {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
-		time.Sleep(250 * time.Millisecond)
+		select {
+		case <-exited:
+			t.Fatalf("kube-apiserver exited before it was ready (log in the test output)")
+		case <-time.After(250 * time.Millisecond):
+		}
 		if c.caData == nil {
 			// kube-apiserver writes a self-signed apiserver.crt into
 			// --cert-dir when no serving certificate is given.
@@ -192,8 +199,9 @@ func (c *Cluster) waitReady(t testing.TB, certDir string) {
 }
 
 // startProcess runs a binary with its output in dir/<name>.log and stops it
-// when the test ends; the log is printed when the test failed.
-func startProcess(t testing.TB, dir, name, path string, args ...string) {
+// when the test ends; the log is printed when the test failed. The channel
+// is closed when the process exits.
+func startProcess(t testing.TB, dir, name, path string, args ...string) <-chan struct{} {
 	t.Helper()
 	logPath := filepath.Join(dir, name+".log")
 	log, err := os.Create(logPath)
@@ -206,7 +214,8 @@ func startProcess(t testing.TB, dir, name, path string, args ...string) {
 		t.Fatalf("start %s: %v", name, err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	exited := make(chan struct{})
+	go func() { done <- cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
@@ -224,6 +233,7 @@ func startProcess(t testing.TB, dir, name, path string, args ...string) {
 			t.Logf("%s log (tail):\n%s", name, data)
 		}
 	})
+	return exited
 }
 
 func freePort(t testing.TB) int {
