@@ -5,7 +5,7 @@
 #
 # Cache: ${INGRESSKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ingresskit}/cluster/<key>,
 # where <key> is a hash of the module's go.mod, go.sum and the Go version, so a
-# version bump rebuilds. A cold build takes about 8 minutes on 2 cores.
+# version bump rebuilds. A cold build takes several minutes on 2 cores.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
