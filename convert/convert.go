@@ -75,7 +75,7 @@ func convertAll(name string, data []byte, opts Options) (result, error) {
 	if _, err := manifest.Parse(name, data, manifest.Options{}); err != nil {
 		return r, err
 	}
-	chunks, starts := splitDocuments(data)
+	chunks, starts := manifest.SplitDocuments(data)
 	var buf bytes.Buffer
 	var errs []*manifest.InputError
 	for i, chunk := range chunks {
@@ -106,36 +106,6 @@ func convertAll(name string, data []byte, opts Options) (result, error) {
 		r.out = buf.Bytes()
 	}
 	return r, nil
-}
-
-// splitDocuments cuts a stream before each line that starts a document
-// ("---" at column 0), as manifest/load.go does: the YAML spec forbids
-// such a line inside document content, so a cut never lands in a value.
-func splitDocuments(data []byte) (chunks [][]byte, starts []int) {
-	start, startLine, line := 0, 0, 0
-	for i := 0; i < len(data); {
-		next := len(data)
-		if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
-			next = i + j + 1
-		}
-		if i != start && isDocMarker(data[i:next]) {
-			chunks = append(chunks, data[start:i])
-			starts = append(starts, startLine)
-			start, startLine = i, line
-		}
-		line++
-		i = next
-	}
-	chunks = append(chunks, data[start:])
-	starts = append(starts, startLine)
-	return chunks, starts
-}
-
-func isDocMarker(l []byte) bool {
-	if !bytes.HasPrefix(l, []byte("---")) {
-		return false
-	}
-	return len(l) == 3 || strings.IndexByte(" \t\r\n", l[3]) >= 0
 }
 
 // chunkConv converts the documents of one chunk.
@@ -216,7 +186,7 @@ func (c *chunkConv) convert(src []byte) (out []byte, err error) {
 // JSON.
 func reemit(src []byte, docs []*yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
-	if isDocMarker(firstLine(src)) {
+	if manifest.IsDocMarker(firstLine(src)) {
 		buf.Write(firstLine(src))
 		if !bytes.HasSuffix(buf.Bytes(), []byte("\n")) {
 			buf.WriteByte('\n')

@@ -122,8 +122,8 @@ func TestGCEExample(t *testing.T) {
 			t.Errorf("comment line lost: %q", line)
 		}
 	}
-	inDocs, _ := splitDocuments(in)
-	outDocs, _ := splitDocuments(out)
+	inDocs, _ := manifest.SplitDocuments(in)
+	outDocs, _ := manifest.SplitDocuments(out)
 	for i := 0; i < 2; i++ {
 		if !bytes.Equal(inDocs[i], outDocs[i]) {
 			t.Errorf("Service document %d changed:\n%s", i, cmp.Diff(string(inDocs[i]), string(outDocs[i])))
@@ -238,8 +238,8 @@ func checkConverted(t testing.TB, name string, in, out []byte, opts Options) {
 	if d := cmp.Diff(modelOf(before, opts), modelOf(after, opts), cmpopts.EquateEmpty()); d != "" {
 		t.Errorf("normalized objects differ (-before +after):\n%s", d)
 	}
-	inDocs, _ := splitDocuments(in)
-	outDocs, _ := splitDocuments(out)
+	inDocs, _ := manifest.SplitDocuments(in)
+	outDocs, _ := manifest.SplitDocuments(out)
 	if len(inDocs) != len(outDocs) {
 		return
 	}

@@ -210,10 +210,11 @@ type chunk struct {
 	isDoc bool // the chunk holds at least one object
 }
 
-// splitDocuments cuts a stream at lines that start a YAML document ("---"
-// at column 0). The YAML spec forbids such a line inside any document
-// content (c-forbidden), so the cut never lands inside a value.
-func splitDocuments(data []byte) (chunks [][]byte, starts []int) {
+// SplitDocuments cuts a stream at lines that start a YAML document ("---"
+// at column 0) and returns the pieces with the 0-based line each starts on.
+// The YAML spec forbids such a line inside any document content
+// (c-forbidden), so the cut never lands inside a value.
+func SplitDocuments(data []byte) (chunks [][]byte, starts []int) {
 	start, startLine, line := 0, 0, 0
 	for i := 0; i < len(data); {
 		end := bytes.IndexByte(data[i:], '\n')
@@ -222,7 +223,7 @@ func splitDocuments(data []byte) (chunks [][]byte, starts []int) {
 			next = i + end + 1
 		}
 		l := data[i:next]
-		if i != start && isDocMarker(l) {
+		if i != start && IsDocMarker(l) {
 			chunks = append(chunks, data[start:i])
 			starts = append(starts, startLine)
 			start, startLine = i, line
@@ -235,7 +236,9 @@ func splitDocuments(data []byte) (chunks [][]byte, starts []int) {
 	return chunks, starts
 }
 
-func isDocMarker(l []byte) bool {
+// IsDocMarker reports whether a line starts a YAML document ("---" alone
+// or followed by a space, a tab or the line end).
+func IsDocMarker(l []byte) bool {
 	if !bytes.HasPrefix(l, []byte("---")) {
 		return false
 	}
@@ -252,7 +255,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 			errs = append(errs, &InputError{Pos: Pos{File: in.name}, Msg: msg})
 			continue
 		}
-		parts, starts := splitDocuments(in.data)
+		parts, starts := SplitDocuments(in.data)
 		for i, part := range parts {
 			chunks = append(chunks, &chunk{file: fi, name: in.name, seq: i, line: starts[i], data: part})
 		}

@@ -42,7 +42,7 @@ func Outcome(d Decision) string {
 	if d.Ingress != nil {
 		ns = d.Ingress.Namespace + "/"
 	}
-	s := ns + backendString(d.Backend)
+	s := ns + manifest.BackendString(d.Backend)
 	if d.RewritePath != "" {
 		s += " rewrite " + d.RewritePath
 	}

@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	networkingv1 "k8s.io/api/networking/v1"
+	"github.com/ingresskit/ingresskit/manifest"
 )
 
 // chooseCanary applies the canary rules of the first canary merged into
@@ -24,10 +24,10 @@ func (st *nginxState) chooseCanary(d *Decision, req Request) {
 	if c == nil {
 		return
 	}
-	canary := fmt.Sprintf("%s/%s (Ingress %s)", c.ing.Namespace, backendString(c.backend), c.ing.Key())
+	canary := fmt.Sprintf("%s/%s (Ingress %s)", c.ing.Namespace, manifest.BackendString(c.backend), c.ing.Key())
 	use, why := c.choose(req.Header)
 	if use {
-		d.Notes = append(d.Notes, fmt.Sprintf("canary %s chosen: %s; the primary backend is %s/%s", canary, why, d.Ingress.Namespace, backendString(d.Backend)))
+		d.Notes = append(d.Notes, fmt.Sprintf("canary %s chosen: %s; the primary backend is %s/%s", canary, why, d.Ingress.Namespace, manifest.BackendString(d.Backend)))
 		d.Backend = c.backend
 		return
 	}
@@ -91,19 +91,4 @@ func (c *nginxCanary) choose(h http.Header) (bool, string) {
 	}
 	return false, fmt.Sprintf("weight %d/%d: the canary gets %d%% of requests at random, the primary is shown%s",
 		cfg.weight, total, cfg.weight*100/total, hint)
-}
-
-// backendString formats a backend as name:port, or Kind/name for a
-// resource backend.
-func backendString(b networkingv1.IngressBackend) string {
-	switch {
-	case b.Service != nil:
-		if b.Service.Port.Name != "" {
-			return b.Service.Name + ":" + b.Service.Port.Name
-		}
-		return fmt.Sprintf("%s:%d", b.Service.Name, b.Service.Port.Number)
-	case b.Resource != nil:
-		return b.Resource.Kind + "/" + b.Resource.Name
-	}
-	return "<none>"
 }

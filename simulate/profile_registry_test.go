@@ -73,7 +73,7 @@ func controllerSummary(d Decision) string {
 	if d.Ingress != nil {
 		ns = d.Ingress.Namespace
 	}
-	s := ns + "/" + backendString(d.Backend)
+	s := ns + "/" + manifest.BackendString(d.Backend)
 	if d.RewritePath != "" {
 		s += " rewrite " + d.RewritePath
 	}
