@@ -9,9 +9,10 @@ import (
 )
 
 type routesOptions struct {
-	IO     *IO
-	Files  fileFlags
-	Output string
+	IO      *IO
+	Files   fileFlags
+	Cluster clusterFlags
+	Output  string
 }
 
 var routesFormats = []string{"json", "table", "wide", "yaml"}
@@ -19,7 +20,7 @@ var routesFormats = []string{"json", "table", "wide", "yaml"}
 func newRoutesCmd(io *IO, runF func(*routesOptions) error) *cobra.Command {
 	opts := &routesOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "routes -f <file>... [-o json|yaml|wide]",
+		Use:   "routes [-f <file>... | -A] [-o json|yaml|wide]",
 		Short: "list the routes the Ingress manifests declare",
 		Long: `List every route the Ingresses declare: one row per path of every rule, and one
 per defaultBackend, with the IngressClass, host, path, pathType, backend and the
@@ -44,15 +45,17 @@ namespace/name of the Ingress and input position; defaultBackend rows come last.
 		},
 	}
 	opts.Files.addFlags(cmd)
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	enumFlag(cmd, &opts.Output, "output", "o", "table", routesFormats, "output format")
 	return cmd
 }
 
 func routesRun(cmd *cobra.Command, opts *routesOptions) error {
-	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
-	if set == nil {
+	snap, loadErr := opts.Cluster.Load(cmd.Context(), opts.IO)
+	if snap == nil {
 		return loadErr
 	}
+	set := snap.Set
 	routes := set.Routes()
 	var err error
 	switch opts.Output {

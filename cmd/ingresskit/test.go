@@ -15,6 +15,7 @@ import (
 type testOptions struct {
 	IO           *IO
 	Files        fileFlags
+	Cluster      clusterFlags
 	RouteFiles   []string
 	Output       string
 	IngressClass string
@@ -26,7 +27,7 @@ var testFormats = []string{"junit", "text"}
 func newTestCmd(io *IO, runF func(*testOptions) error) *cobra.Command {
 	opts := &testOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "test -f <file>... <routes-file>... [-o junit]",
+		Use:   "test [-f <file>...] <routes-file>... [-o junit]",
 		Short: "check that URLs route where route-test files expect",
 		Long: `Run route tests: each routes file lists URLs and the Service and port (or no
 match) they must reach. Every test runs through the same engine as simulate
@@ -54,6 +55,7 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 		},
 	}
 	opts.Files.addFlags(cmd)
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass (a routes file's ingressClass wins)")
 	controllerFlag(cmd, &opts.Controller, "controller semantics (a routes file's controller wins; default: inferred from the IngressClasses, else spec)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", testFormats, "output format")
@@ -61,11 +63,12 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 }
 
 func testRun(cmd *cobra.Command, opts *testOptions) error {
-	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
-	if loadErr != nil {
+	snap, loadErr := opts.Cluster.Load(cmd.Context(), opts.IO)
+	if snap == nil || loadErr != nil {
 		// A route test against half-loaded manifests proves nothing.
 		return loadErr
 	}
+	set := snap.Set
 	var files []*simulate.RouteTests
 	var inputErrs []*manifest.InputError
 	for _, name := range opts.RouteFiles {
