@@ -20,11 +20,11 @@ import (
 )
 
 type lintOptions struct {
-	IO        *IO
-	Files     fileFlags
+	IO    *IO
+	Files fileFlags
 	// Cluster reads the input from a live cluster when -f is missing, or
 	// the objects the -f Ingresses reference with --cluster.
-	Cluster clusterFlags
+	Cluster   clusterFlags
 	Output    string
 	Enable    []string
 	Disable   []string
