@@ -27,7 +27,12 @@ per defaultBackend, with the IngressClass, host, path, pathType, backend and the
 TLS Secret that serves the host.
 
 Rows are sorted by host (rules without a host last), then path, pathType,
-namespace/name of the Ingress and input position; defaultBackend rows come last.`,
+namespace/name of the Ingress and input position; defaultBackend rows come last.
+
+Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
+current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
+-f and --cluster the Ingresses come from the files and what they reference from
+the cluster.`,
 		Args: cobra.NoArgs,
 		Example: `  # List the routes of every example
   ingresskit routes -f examples/
@@ -36,7 +41,10 @@ namespace/name of the Ingress and input position; defaultBackend rows come last.
   helm template ./chart | ingresskit routes -f - -o json
 
   # Add the API version and source position of each route
-  ingresskit routes -f examples/ -o wide`,
+  ingresskit routes -f examples/ -o wide
+
+  # Routes of every namespace of the current cluster
+  ingresskit routes -A`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)

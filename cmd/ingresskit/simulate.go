@@ -53,7 +53,12 @@ gce), and spec when the Ingresses disagree or nothing tells. Every answer
 names the profile used. --ingress-class simulates one IngressClass: the Ingresses naming
 it, and those naming none when it is the default class.
 
--o json prints one JSON object per URL, one per line (docs/simulate.md).`,
+-o json prints one JSON object per URL, one per line (docs/simulate.md).
+
+Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
+current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
+-f and --cluster the Ingresses come from the files and what they reference from
+the cluster.`,
 		Args: cobra.ArbitraryArgs,
 		Example: `  # Which Service answers these URLs?
   ingresskit simulate -f examples/nginx-tls.yaml http://example.com/foo https://test.com/

@@ -39,6 +39,11 @@ is an example. A routes file may name its ingressClass and controller; the
 flags give the defaults. Without --controller the IngressClasses of the input
 decide (as in simulate), else spec; every result names the profile used.
 
+Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
+current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
+-f and --cluster the Ingresses come from the files and what they reference from
+the cluster.
+
 Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 		Args: cobra.MinimumNArgs(1),
 		Example: `  # Check the example routes
