@@ -42,7 +42,8 @@ type Options struct {
 	// simulate.Options.IngressClass does; empty serves every Ingress.
 	IngressClass string
 	// Profile is the controller whose routing the engine reproduces;
-	// nil means the Kubernetes specification (simulate.Spec).
+	// nil means the one the input's IngressClasses infer
+	// (simulate.InferProfile), else the Kubernetes specification.
 	Profile simulate.Profile
 	// Echo answers every request with a JSON description of the routing
 	// decision instead of forwarding it.
@@ -118,7 +119,13 @@ func New(opts Options) *Proxy {
 // Update compiles set with the upstreams and swaps the table in. On error
 // the previous table stays.
 func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
-	ix, err := simulate.Compile(set, simulate.Options{IngressClass: p.opts.IngressClass, Profile: p.opts.Profile})
+	prof := p.opts.Profile
+	if prof == nil {
+		// The input's IngressClasses decide, as simulate does without
+		// --controller; inferred again on every reload.
+		prof = simulate.InferProfile(set, nil)
+	}
+	ix, err := simulate.Compile(set, simulate.Options{IngressClass: p.opts.IngressClass, Profile: prof})
 	if err != nil {
 		return err
 	}

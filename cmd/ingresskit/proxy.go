@@ -8,7 +8,6 @@ import (
 	"log"
 	"net"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -33,7 +32,7 @@ type proxyOptions struct {
 	Echo          bool
 	LogFormat     string
 	IngressClass  string
-	Profile       string
+	Controller    string
 	CA            caFlags
 	Watch         bool
 
@@ -93,10 +92,10 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 					return usageErrorf("--%s %d is not 0-65535", port.name, port.v)
 				}
 			}
-			if opts.Profile != "" {
-				p, ok := simulate.ProfileByName(opts.Profile)
-				if !ok {
-					return usageErrorf("unknown profile %q: must be one of %s", opts.Profile, strings.Join(simulate.ProfileNames(), ", "))
+			if opts.Controller != "" {
+				p, err := simulate.ParseProfile(opts.Controller)
+				if err != nil {
+					return &usageError{err: err}
 				}
 				opts.profile = p
 			}
@@ -127,7 +126,7 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 	f.BoolVar(&opts.Echo, "echo", false, "answer every request with its routing decision as JSON instead of forwarding it")
 	enumFlag(cmd, &opts.LogFormat, "log-format", "", "text", printer.AccessLogFormats, "access log format")
 	f.StringVar(&opts.IngressClass, "ingress-class", "", "serve only the Ingresses of this IngressClass (default every Ingress)")
-	f.StringVar(&opts.Profile, "profile", "", "controller semantics: "+strings.Join(simulate.ProfileNames(), ", ")+" (default spec)")
+	controllerFlag(cmd, &opts.Controller, "controller semantics (default: inferred from the IngressClasses, else spec)")
 	opts.CA.addFlags(cmd, "issue host certificates with")
 	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change")
 	_ = cmd.MarkFlagFilename("upstreams")

@@ -67,7 +67,15 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		newConvertCmd(io, nil),
 		newVersionCmd(io, nil),
 	)
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  # Load completions into the current bash session
+  source <(ingresskit completion bash)
+
+  # Install them for every zsh session
+  ingresskit completion zsh > "${fpath[1]}/_ingresskit"`
+		}
 		c.Args = wrapArgs(c.Args)
 	}
 	return root

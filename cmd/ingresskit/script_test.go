@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -26,12 +27,22 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       golden.Updating(),
+		Condition: func(cond string) (bool, error) {
+			if cond == "field" {
+				_, err := os.Stat("../../../shared/examples")
+				return err == nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			wd, err := os.Getwd()
 			if err != nil {
 				return err
 			}
 			env.Setenv("EXAMPLES", wd+"/../../examples")
+			if _, err := os.Stat(wd + "/../../../shared/examples"); err == nil {
+				env.Setenv("FIELD", wd+"/../../../shared/examples")
+			}
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/home/.config")
