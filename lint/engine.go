@@ -32,6 +32,11 @@ type Options struct {
 	// checks then treat every Ingress as served by that controller. ""
 	// infers the controller of each Ingress from its IngressClass.
 	Controller string
+	// Skip names rules (by ID) not to run although the Config enables
+	// them: a caller sets it when the objects a rule reads could not be
+	// loaded, so that their absence is not reported as a finding.
+	// Suppressions of a skipped rule are not reported as unused.
+	Skip []string
 }
 
 // Result is what Run found.
@@ -211,6 +216,9 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
+	if len(opts.Skip) > 0 {
+		enabled = skipRules(enabled, opts.Skip)
+	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -269,6 +277,21 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	}
 	SortFindings(res.Findings)
 	return res, nil
+}
+
+// skipRules returns rules without those whose ID is in skip.
+func skipRules(rules []*Rule, skip []string) []*Rule {
+	drop := map[string]bool{}
+	for _, id := range skip {
+		drop[id] = true
+	}
+	out := make([]*Rule, 0, len(rules))
+	for _, r := range rules {
+		if !drop[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func suppressionKey(o Object, rule string) string {

@@ -12,25 +12,31 @@ func TestSuppression(t *testing.T) {
 	tests := []struct {
 		name       string
 		config     Config
+		skip       []string
 		want       []string
 		suppressed int
 	}{
-		{"default rules", Config{}, []string{
+		{"default rules", Config{}, nil, []string{
 			"testdata/suppress.yaml:8:5: info: ingresskit.dev/ignore suppresses nginx-snippet-annotation, but nginx-snippet-annotation finds nothing here; remove nginx-snippet-annotation from the annotation [unused-suppression]",
 			"testdata/suppress.yaml:37:13: error: Service default/missing is not in the input; add its manifest (-f), or fix the name [missing-service]",
 		}, 1},
 		// A rule that did not run cannot tell whether its suppression is
 		// used, so it is not reported.
-		{"snippet rule off", Config{Disable: []string{"nginx-snippet-annotation"}}, []string{
+		{"snippet rule off", Config{Disable: []string{"nginx-snippet-annotation"}}, nil, []string{
 			"testdata/suppress.yaml:37:13: error: Service default/missing is not in the input; add its manifest (-f), or fix the name [missing-service]",
 		}, 1},
-		{"unused-suppression off", Config{Disable: []string{"unused-suppression"}}, []string{
+		{"unused-suppression off", Config{Disable: []string{"unused-suppression"}}, nil, []string{
 			"testdata/suppress.yaml:37:13: error: Service default/missing is not in the input; add its manifest (-f), or fix the name [missing-service]",
 		}, 1},
+		// A skipped rule does not run although the configuration enables
+		// it, and its suppressions are not reported as unused either.
+		{"missing-service skipped", Config{}, []string{"missing-service", "not-a-rule"}, []string{
+			"testdata/suppress.yaml:8:5: info: ingresskit.dev/ignore suppresses nginx-snippet-annotation, but nginx-snippet-annotation finds nothing here; remove nginx-snippet-annotation from the annotation [unused-suppression]",
+		}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Run(context.Background(), load(t, "testdata/suppress.yaml"), Options{Config: tt.config, Now: testNow})
+			res, err := Run(context.Background(), load(t, "testdata/suppress.yaml"), Options{Config: tt.config, Now: testNow, Skip: tt.skip})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,6 +47,7 @@ func (f *caFlags) options() certgen.CAOptions {
 type certgenOptions struct {
 	IO         *IO
 	Files      fileFlags
+	Cluster    clusterFlags
 	Hosts      []string
 	IPs        []string
 	Name       string
@@ -72,7 +73,7 @@ func newCertgenCmd(io *IO, runF func(*certgenOptions) error) *cobra.Command {
 	opts := &certgenOptions{IO: io, now: time.Now}
 	maxDays := int(certgen.MaxValidity / (24 * time.Hour))
 	cmd := &cobra.Command{
-		Use:   "certgen (-f <file>... | --host <name>... [--ip <addr>...]) [--out-dir <dir> [--force]] [-o json|yaml]",
+		Use:   "certgen [-f <file>... | --host <name>... [--ip <addr>...]] [--out-dir <dir> [--force]] [-o json|yaml]",
 		Short: "make TLS certificates and Secrets for the hosts an Ingress declares",
 		Long: fmt.Sprintf(`Make a TLS certificate for every spec.tls entry of the Ingresses and print it as a
 kubernetes.io/tls Secret (tls.crt, tls.key and ca.crt) named by secretName, in the
@@ -80,7 +81,8 @@ Ingress's namespace, ready for kubectl apply -f -. The certificate names the ent
 hosts, or the hosts of the Ingress's rules when the entry lists none; Ingresses that
 share a secretName share one certificate covering all their hosts.
 
-With --host and --ip instead of -f, make one certificate for those names.
+With --host and --ip instead of -f, make one certificate for those names. With
+neither, the Ingresses are read from the current kubectl context (-n, -A).
 
 Certificates are signed by a local CA, like mkcert's: it is created on first use in
 $%s or ingresskit/ca under the user config directory ($XDG_CONFIG_HOME or
@@ -120,6 +122,7 @@ Exit codes: 0 ok, 2 usage or input error.`, certgen.EnvCADir, int(certgen.Defaul
 		},
 	}
 	opts.Files.addFlags(cmd)
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.Hosts, "host", nil, "DNS name to certify without manifests; *.example.com for one label below (repeatable)")
 	f.StringArrayVar(&opts.IPs, "ip", nil, "IP address to certify without manifests (repeatable)")
@@ -146,8 +149,6 @@ Exit codes: 0 ok, 2 usage or input error.`, certgen.EnvCADir, int(certgen.Defaul
 func (o *certgenOptions) validate(cmd *cobra.Command) error {
 	byName := len(o.Hosts) > 0 || len(o.IPs) > 0
 	switch {
-	case len(o.Files.Filenames) == 0 && !byName:
-		return usageErrorf("no input: give manifests with -f <file>, or names with --host <name> and --ip <addr>")
 	case o.Name != "" && !byName:
 		return usageErrorf("--name applies to --host and --ip; with -f the Secret names come from spec.tls")
 	case o.Force && o.OutDir == "":
@@ -243,7 +244,7 @@ func certgenRun(cmd *cobra.Command, opts *certgenOptions) error {
 // certgenRequests returns the certificates to make: one per Secret the
 // manifests name, or the one --host and --ip describe.
 func certgenRequests(cmd *cobra.Command, opts *certgenOptions) ([]certgen.Request, error) {
-	if len(opts.Files.Filenames) == 0 {
+	if len(opts.Files.Filenames) == 0 && (len(opts.Hosts) > 0 || len(opts.IPs) > 0) {
 		names := append(slices.Clone(opts.Hosts), opts.IPs...)
 		name := opts.Name
 		if name == "" {
@@ -255,12 +256,13 @@ func certgenRequests(cmd *cobra.Command, opts *certgenOptions) ([]certgen.Reques
 		}
 		return []certgen.Request{{Namespace: ns, Name: name, Hosts: names}}, nil
 	}
-	set, err := opts.Files.load(cmd.Context(), opts.IO)
-	if err != nil {
+	snap, err := opts.Cluster.Load(cmd.Context(), opts.IO)
+	if snap == nil || err != nil {
 		// Secrets are not made from partly broken input: applying them
 		// would hide the bad documents.
 		return nil, err
 	}
+	set := snap.Set
 	reqs, notes := certgen.Requests(set)
 	s := opts.IO.ErrStyles()
 	for _, n := range notes {

@@ -56,7 +56,7 @@ func TestCertgenFlags(t *testing.T) {
 			args: "--host a.example --self-signed --days 398",
 			want: certgenOptions{Hosts: []string{"a.example"}, Output: "yaml", KeyType: "ecdsa", Days: 398, SelfSigned: true},
 		},
-		{name: "no input", args: "", wantErr: "no input"},
+		{name: "cluster", args: "-A", want: certgenOptions{Output: "yaml", KeyType: "ecdsa", Days: 365, Cluster: clusterFlags{AllNamespaces: true}}},
 		{name: "files and hosts", args: "-f x.yaml --host a.example", wantErr: "if any flags in the group [filename host] are set none of the others can be"},
 		{name: "name without hosts", args: "-f x.yaml --name x", wantErr: "[filename name]"},
 		{name: "force without out-dir", args: "--host a.example --force", wantErr: "--force applies to --out-dir"},
@@ -95,7 +95,7 @@ func TestCertgenFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tc.want, *got, cmpopts.IgnoreFields(certgenOptions{}, "IO", "now")); d != "" {
+			if d := cmp.Diff(tc.want, *got, cmpopts.IgnoreFields(certgenOptions{}, "IO", "now"), clusterFlagsOpt); d != "" {
 				t.Errorf("options (-want +got):\n%s", d)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/spf13/cobra"
 
 	"github.com/ingresskit/ingresskit/cluster"
@@ -130,3 +131,7 @@ func TestClusterFlagsFilesOnly(t *testing.T) {
 		t.Error("files are complete")
 	}
 }
+
+// clusterFlagsOpt compares the clusterFlags of a command's options by their
+// settings, not by the bound kubeconfig flags and the back pointer to Files.
+var clusterFlagsOpt = cmp.Options{cmpopts.IgnoreUnexported(clusterFlags{}), cmpopts.IgnoreFields(clusterFlags{}, "Files")}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ingresskit/ingresskit/cluster"
 	"github.com/ingresskit/ingresskit/internal/atomicfile"
 	"github.com/ingresskit/ingresskit/lint"
 	"github.com/ingresskit/ingresskit/manifest"
@@ -19,8 +20,11 @@ import (
 )
 
 type lintOptions struct {
-	IO        *IO
-	Files     fileFlags
+	IO    *IO
+	Files fileFlags
+	// Cluster reads the input from a live cluster when -f is missing, or
+	// the objects the -f Ingresses reference with --cluster.
+	Cluster   clusterFlags
 	Output    string
 	Enable    []string
 	Disable   []string
@@ -45,7 +49,7 @@ var lintFormats = []string{"github", "json", "junit", "sarif", "text"}
 func newLintCmd(io *IO, runF func(*lintOptions) error) *cobra.Command {
 	opts := &lintOptions{IO: io, now: time.Now, getwd: os.Getwd}
 	cmd := &cobra.Command{
-		Use:   "lint -f <file>... [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--fix]",
+		Use:   "lint [-f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--fix]",
 		Short: "check Ingress manifests for mistakes the API server, the controllers or the routing would punish",
 		Long: `Check Ingress manifests, with the Services, Secrets and IngressClasses they refer
 to, for what the API server rejects, references that lead nowhere, routes that
@@ -61,6 +65,13 @@ spec|nginx|gce|alb makes every Ingress served by that controller, for the
 controller rules and the conflict and shadowing checks. --compare <name> with
 --controller sends requests made from the rules through both controllers and
 reports each one they route differently (controller-difference, a warning).
+
+Without -f, lint reads the Ingresses of the current kubectl context and what
+they reference (-n for a namespace, -A for all); with -f and --cluster, the
+Ingresses come from the files and the Services, Secrets and IngressClasses from
+the cluster. Secret data is read only with --check-certs, which enables the
+certificate checks. A list the user may not read is a warning, and the rules
+that need it are skipped rather than reporting its objects as missing.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage or unreadable input.`,
@@ -80,11 +91,17 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
   # What changes when moving from ingress-nginx to a spec-only controller?
   ingresskit lint -f examples/ --controller nginx --compare spec
 
+  # Check the Ingresses of a namespace of the current cluster, certificates included
+  ingresskit lint -n shop --check-certs
+
+  # Check new manifests against what the cluster already has
+  ingresskit lint -f new.yaml --cluster
+
   # List every rule
   ingresskit lint --list-rules`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !opts.ListRules && len(opts.Files.Filenames) == 0 {
-				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
+			if opts.Fix && len(opts.Files.Filenames) == 0 {
+				return usageErrorf("--fix rewrites files in place: give them with -f <file>")
 			}
 			if opts.Fix {
 				for _, f := range opts.Files.Filenames {
@@ -106,6 +123,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 		},
 	}
 	opts.Files.addFlags(cmd)
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
+	cmd.Flags().BoolVar(&opts.Cluster.SecretData, "check-certs", false, "read the data of the cluster's Secrets to check their certificates (with files, certificates are always checked)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", lintFormats, "output format")
 	enumFlag(cmd, &opts.FailOn, "fail-on", "", "", lint.Severities, "lowest severity that makes lint exit 1 (default error, or failOn in .ingresskit.yaml)")
 	cmd.Flags().StringSliceVar(&opts.Enable, "enable", nil, "turn on rules that are off by default (comma-separated IDs)")
@@ -130,11 +149,12 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	if err != nil {
 		return err
 	}
-	set, loadErr := opts.Files.load(cmd.Context(), io)
-	if set == nil {
+	snap, loadErr := opts.Cluster.Load(cmd.Context(), io)
+	if snap == nil {
 		return loadErr
 	}
-	lopts := lint.Options{Config: cfg, Now: opts.now(), Controller: opts.Controller}
+	set := snap.Set
+	lopts := lint.Options{Config: cfg, Now: opts.now(), Controller: opts.Controller, Skip: unreadRules(snap)}
 	res, err := lint.Run(cmd.Context(), set, lopts)
 	if err != nil {
 		return err
@@ -146,9 +166,10 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 		}
 		if fixed {
 			// Report what is left, from the rewritten files.
-			if set, loadErr = opts.Files.load(cmd.Context(), io); set == nil {
+			if snap, loadErr = opts.Cluster.Load(cmd.Context(), io); snap == nil {
 				return loadErr
 			}
+			set = snap.Set
 			if res, err = lint.Run(cmd.Context(), set, lopts); err != nil {
 				return err
 			}
@@ -296,4 +317,24 @@ func addComparison(ctx context.Context, set *manifest.Set, res *lint.Result, con
 	slices.SortFunc(res.Rules, func(a, b *lint.Rule) int { return strings.Compare(a.ID, b.ID) })
 	res.Suppressed += suppressed
 	return nil
+}
+
+// unreadRules returns the IDs of the rules whose inputs the snapshot lacks: a
+// list the cluster refused (its warning is already printed), or Secret data
+// that was not asked for. Run without them, an object that could not be read
+// would be reported as missing.
+func unreadRules(snap *cluster.Snapshot) []string {
+	var skip []string
+	if !snap.Complete(cluster.ServicesResource) {
+		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type")
+	}
+	if !snap.Complete(cluster.SecretsResource) {
+		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch")
+	} else if !snap.SecretData {
+		skip = append(skip, "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch")
+	}
+	if !snap.Complete(cluster.IngressClassesResource) {
+		skip = append(skip, "missing-ingress-class", "no-ingress-class", "invalid-ingress-class", "deprecated-class-annotation")
+	}
+	return skip
 }

@@ -27,7 +27,10 @@ func TestLintFlags(t *testing.T) {
 		{"known rules", []string{"-f", "a.yaml", "--enable", "missing-service", "--disable", "shadowed-path"},
 			lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "text", Enable: []string{"missing-service"}, Disable: []string{"shadowed-path"}}, ""},
 		{"list rules needs no input", []string{"--list-rules"}, lintOptions{Output: "text", ListRules: true}, ""},
-		{"no input", nil, lintOptions{}, "no input"},
+		{"cluster", nil, lintOptions{Output: "text"}, ""},
+		{"check certs", []string{"-n", "shop", "--check-certs"}, lintOptions{Files: fileFlags{Namespace: "shop"}, Output: "text", Cluster: clusterFlags{SecretData: true}}, ""},
+		{"cluster with files", []string{"-f", "a.yaml", "--cluster"}, lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "text", Cluster: clusterFlags{Cluster: true}}, ""},
+		{"fix without files", []string{"--fix"}, lintOptions{}, "--fix rewrites files in place"},
 		{"fix stdin", []string{"-f", "-", "--fix"}, lintOptions{}, "cannot fix standard input"},
 		{"bad output", []string{"-f", "a.yaml", "-o", "xml"}, lintOptions{}, "must be one of github, json, junit, sarif, text"},
 		{"bad fail-on", []string{"-f", "a.yaml", "--fail-on", "fatal"}, lintOptions{}, "must be one of error, info, warning"},
@@ -57,7 +60,7 @@ func TestLintFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(&tt.want, got, cmpopts.IgnoreFields(lintOptions{}, "IO", "now", "getwd")); diff != "" {
+			if diff := cmp.Diff(&tt.want, got, cmpopts.IgnoreFields(lintOptions{}, "IO", "now", "getwd"), clusterFlagsOpt); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})

@@ -9,9 +9,10 @@ import (
 )
 
 type routesOptions struct {
-	IO     *IO
-	Files  fileFlags
-	Output string
+	IO      *IO
+	Files   fileFlags
+	Cluster clusterFlags
+	Output  string
 }
 
 var routesFormats = []string{"json", "table", "wide", "yaml"}
@@ -19,14 +20,19 @@ var routesFormats = []string{"json", "table", "wide", "yaml"}
 func newRoutesCmd(io *IO, runF func(*routesOptions) error) *cobra.Command {
 	opts := &routesOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "routes -f <file>... [-o json|yaml|wide]",
+		Use:   "routes [-f <file>... | -A] [-o json|yaml|wide]",
 		Short: "list the routes the Ingress manifests declare",
 		Long: `List every route the Ingresses declare: one row per path of every rule, and one
 per defaultBackend, with the IngressClass, host, path, pathType, backend and the
 TLS Secret that serves the host.
 
 Rows are sorted by host (rules without a host last), then path, pathType,
-namespace/name of the Ingress and input position; defaultBackend rows come last.`,
+namespace/name of the Ingress and input position; defaultBackend rows come last.
+
+Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
+current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
+-f and --cluster the Ingresses come from the files and what they reference from
+the cluster.`,
 		Args: cobra.NoArgs,
 		Example: `  # List the routes of every example
   ingresskit routes -f examples/
@@ -35,7 +41,10 @@ namespace/name of the Ingress and input position; defaultBackend rows come last.
   helm template ./chart | ingresskit routes -f - -o json
 
   # Add the API version and source position of each route
-  ingresskit routes -f examples/ -o wide`,
+  ingresskit routes -f examples/ -o wide
+
+  # Routes of every namespace of the current cluster
+  ingresskit routes -A`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -44,15 +53,17 @@ namespace/name of the Ingress and input position; defaultBackend rows come last.
 		},
 	}
 	opts.Files.addFlags(cmd)
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	enumFlag(cmd, &opts.Output, "output", "o", "table", routesFormats, "output format")
 	return cmd
 }
 
 func routesRun(cmd *cobra.Command, opts *routesOptions) error {
-	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
-	if set == nil {
+	snap, loadErr := opts.Cluster.Load(cmd.Context(), opts.IO)
+	if snap == nil {
 		return loadErr
 	}
+	set := snap.Set
 	routes := set.Routes()
 	var err error
 	switch opts.Output {

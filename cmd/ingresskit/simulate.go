@@ -18,6 +18,7 @@ import (
 type simulateOptions struct {
 	IO           *IO
 	Files        fileFlags
+	Cluster      clusterFlags
 	URLs         []string
 	Headers      []string
 	Explain      bool
@@ -32,7 +33,7 @@ var simulateFormats = []string{"json", "text"}
 func newSimulateCmd(io *IO, runF func(*simulateOptions) error) *cobra.Command {
 	opts := &simulateOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "simulate -f <file>... <url>... [--controller spec|nginx|gce|alb] [--header 'Name: value'] [--cookie name=value] [--explain] [-o json]",
+		Use:   "simulate [-f <file>...] <url>... [--controller spec|nginx|gce|alb] [--header 'Name: value'] [--cookie name=value] [--explain] [-o json]",
 		Short: "show which Ingress rule and backend would answer a URL",
 		Long: `Simulate requests against the Ingress manifests: for each URL, print the backend
 that would answer it, with the Ingress, host rule, path and pathType that won,
@@ -52,7 +53,12 @@ gce), and spec when the Ingresses disagree or nothing tells. Every answer
 names the profile used. --ingress-class simulates one IngressClass: the Ingresses naming
 it, and those naming none when it is the default class.
 
--o json prints one JSON object per URL, one per line (docs/simulate.md).`,
+-o json prints one JSON object per URL, one per line (docs/simulate.md).
+
+Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
+current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
+-f and --cluster the Ingresses come from the files and what they reference from
+the cluster.`,
 		Args: cobra.ArbitraryArgs,
 		Example: `  # Which Service answers these URLs?
   ingresskit simulate -f examples/nginx-tls.yaml http://example.com/foo https://test.com/
@@ -93,6 +99,7 @@ it, and those naming none when it is the default class.
 		},
 	}
 	opts.Files.addFlags(cmd)
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "request header 'Name: value' (repeatable); Host overrides the URL's host")
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass")
@@ -191,10 +198,11 @@ func compileIndex(io *IO, set *manifest.Set, class, controller string) (*simulat
 }
 
 func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
-	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
-	if set == nil {
+	snap, loadErr := opts.Cluster.Load(cmd.Context(), opts.IO)
+	if snap == nil {
 		return loadErr
 	}
+	set := snap.Set
 	header, _ := requestHeader(opts.Headers, opts.Cookies)
 	ix, err := compileIndex(opts.IO, set, opts.IngressClass, opts.Controller)
 	if err != nil {

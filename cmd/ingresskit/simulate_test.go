@@ -57,7 +57,7 @@ func TestSimulateFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(simulateOptions{}, "IO")); diff != "" {
+			if diff := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(simulateOptions{}, "IO"), clusterFlagsOpt); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})

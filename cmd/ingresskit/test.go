@@ -15,6 +15,7 @@ import (
 type testOptions struct {
 	IO           *IO
 	Files        fileFlags
+	Cluster      clusterFlags
 	RouteFiles   []string
 	Output       string
 	IngressClass string
@@ -26,7 +27,7 @@ var testFormats = []string{"junit", "text"}
 func newTestCmd(io *IO, runF func(*testOptions) error) *cobra.Command {
 	opts := &testOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "test -f <file>... <routes-file>... [-o junit]",
+		Use:   "test [-f <file>...] <routes-file>... [-o junit]",
 		Short: "check that URLs route where route-test files expect",
 		Long: `Run route tests: each routes file lists URLs and the Service and port (or no
 match) they must reach. Every test runs through the same engine as simulate
@@ -37,6 +38,11 @@ The format of routes files is in docs/route-tests.md; examples/routes-test.yaml
 is an example. A routes file may name its ingressClass and controller; the
 flags give the defaults. Without --controller the IngressClasses of the input
 decide (as in simulate), else spec; every result names the profile used.
+
+Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
+current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
+-f and --cluster the Ingresses come from the files and what they reference from
+the cluster.
 
 Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 		Args: cobra.MinimumNArgs(1),
@@ -54,6 +60,7 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 		},
 	}
 	opts.Files.addFlags(cmd)
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass (a routes file's ingressClass wins)")
 	controllerFlag(cmd, &opts.Controller, "controller semantics (a routes file's controller wins; default: inferred from the IngressClasses, else spec)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", testFormats, "output format")
@@ -61,11 +68,12 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 }
 
 func testRun(cmd *cobra.Command, opts *testOptions) error {
-	set, loadErr := opts.Files.load(cmd.Context(), opts.IO)
-	if loadErr != nil {
+	snap, loadErr := opts.Cluster.Load(cmd.Context(), opts.IO)
+	if snap == nil || loadErr != nil {
 		// A route test against half-loaded manifests proves nothing.
 		return loadErr
 	}
+	set := snap.Set
 	var files []*simulate.RouteTests
 	var inputErrs []*manifest.InputError
 	for _, name := range opts.RouteFiles {

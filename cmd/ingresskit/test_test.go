@@ -53,7 +53,7 @@ func TestTestFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(testOptions{}, "IO")); diff != "" {
+			if diff := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(testOptions{}, "IO"), clusterFlagsOpt); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})
