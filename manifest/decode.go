@@ -308,11 +308,27 @@ func (d *nodeDecoder) scalar(n *yaml.Node, path, want string, tags ...string) (s
 		}
 	}
 	hint := ""
-	if want == "a string" {
+	if want == "a string" && len(n.Value) <= maxQuoted {
 		hint = fmt.Sprintf(" (quote it: %q)", n.Value)
 	}
 	d.fail(n, path, "expected %s, got %s%s", want, describe(n), hint)
 	return "", false
+}
+
+// maxQuoted bounds how much of a value a message repeats: a value may be a
+// secret (a PEM key passed by mistake) and belongs in no log.
+const maxQuoted = 40
+
+// quoteShort quotes a value for a message, leaving out long values and
+// anything that looks like PEM.
+func quoteShort(v string) string {
+	switch {
+	case strings.Contains(v, "-----BEGIN"):
+		return "(a PEM block, not shown)"
+	case len(v) > maxQuoted:
+		return fmt.Sprintf("(%d characters, not shown)", len(v))
+	}
+	return fmt.Sprintf("%q", v)
 }
 
 func describe(n *yaml.Node) string {
@@ -332,7 +348,7 @@ func describe(n *yaml.Node) string {
 		case "!!null":
 			return "null"
 		default:
-			return fmt.Sprintf("string %q", n.Value)
+			return "string " + quoteShort(n.Value)
 		}
 	}
 	return "an unexpected YAML node"

@@ -281,3 +281,14 @@ spec:
 		}
 	}
 }
+
+func TestErrorsNeverRepeatSecrets(t *testing.T) {
+	key := "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
+	_, err := Parse("ca.key", []byte(key), Options{})
+	if err == nil || strings.Contains(err.Error(), "MIGHAgEA") {
+		t.Fatalf("error repeats the key: %v", err)
+	}
+	if !strings.Contains(err.Error(), "a PEM block, not shown") {
+		t.Errorf("error = %v, want it to say a PEM block was given", err)
+	}
+}

@@ -112,6 +112,9 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *f
 	}
 	if d.Redirect != "" {
 		status = d.RedirectCode
+		// A 3xx without Location is no redirect (RFC 9110 section 15.4);
+		// the echo describes it and still behaves as one.
+		w.Header().Set("Location", d.Redirect)
 	}
 	if d.Redirect == "" && (d.Backend.Service != nil || d.Backend.Resource != nil) {
 		uri := forwardPath(d, r)

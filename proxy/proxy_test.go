@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ingresskit/ingresskit/simulate"
 	"golang.org/x/net/websocket"
 )
 
@@ -528,5 +529,23 @@ func TestHTTPSUpstream(t *testing.T) {
 	resp := serveOnce(t, p, "http://example.com/users/1")
 	if resp.Code != http.StatusOK || resp.Body.String() != "tls upstream /users/1" {
 		t.Errorf("got %d %q", resp.Code, resp.Body)
+	}
+}
+
+// An ingress-nginx ssl-redirect answered in echo mode still carries its
+// Location, as a 3xx must.
+func TestEchoRedirectHasLocation(t *testing.T) {
+	set := loadSet(t, "../examples/nginx-tls.yaml")
+	prof, err := simulate.ParseProfile("nginx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(Options{Echo: true, Profile: prof})
+	if err := p.Update(set, nil); err != nil {
+		t.Fatal(err)
+	}
+	resp := serve(p, newRequest(t, "http://example.com/foo"))
+	if resp.Code != http.StatusPermanentRedirect || resp.Header().Get("Location") != "https://example.com/foo" {
+		t.Errorf("got %d Location %q, want 308 to https://example.com/foo", resp.Code, resp.Header().Get("Location"))
 	}
 }

@@ -118,3 +118,15 @@ func InferProfile(set *manifest.Set, ing *manifest.Ingress) Profile {
 	}
 	return Bind(p, set)
 }
+
+// InferProfileForClass returns the profile for the Ingresses of one class:
+// the controller of that IngressClass, else a guess from its name. With
+// class empty it is InferProfile(set, nil).
+func InferProfileForClass(set *manifest.Set, class string) Profile {
+	if class == "" {
+		return InferProfile(set, nil)
+	}
+	probe := &manifest.Ingress{}
+	probe.Spec.IngressClassName = &class
+	return InferProfile(set, probe)
+}

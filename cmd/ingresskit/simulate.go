@@ -160,11 +160,12 @@ func controllerFlag(cmd *cobra.Command, target *string, usage string) {
 	enumFlag(cmd, target, "controller", "", "", controllerNames(), usage)
 }
 
-// profileFor returns the profile --controller names, or the one the input
-// infers when the flag is empty (simulate.InferProfile).
-func profileFor(set *manifest.Set, controller string) (simulate.Profile, error) {
+// profileFor returns the profile --controller names, or, when the flag is
+// empty, the one the selected class infers (its IngressClass controller or
+// name), else the one every Ingress of the input agrees on, else spec.
+func profileFor(set *manifest.Set, controller, class string) (simulate.Profile, error) {
 	if controller == "" {
-		return simulate.InferProfile(set, nil), nil
+		return simulate.InferProfileForClass(set, class), nil
 	}
 	p, err := simulate.ParseProfile(controller)
 	if err != nil {
@@ -176,7 +177,7 @@ func profileFor(set *manifest.Set, controller string) (simulate.Profile, error) 
 // compileIndex loads nothing; it compiles set with the class and
 // controller flags and reports the rules it left out on stderr.
 func compileIndex(io *IO, set *manifest.Set, class, controller string) (*simulate.Index, error) {
-	p, err := profileFor(set, controller)
+	p, err := profileFor(set, controller, class)
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	if len(inputErrs) > 0 {
 		return &manifest.LoadError{Errors: inputErrs}
 	}
-	p, err := profileFor(set, opts.Controller)
+	p, err := profileFor(set, opts.Controller, opts.IngressClass)
 	if err != nil {
 		return err
 	}

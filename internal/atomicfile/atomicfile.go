@@ -32,6 +32,12 @@ func Write(path string, data []byte, opts Options) (err error) {
 	if mode == 0 {
 		mode = 0o644
 	}
+	// Write through a symbolic link to its target, so that a linked file
+	// (a kustomize layout, a dotfile repository) is updated, not replaced
+	// by a regular file.
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	if st, err := os.Stat(path); err == nil {
 		if !opts.Overwrite {
 			return fmt.Errorf("%s: %w", path, ErrExists)
