@@ -191,7 +191,9 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	case "github":
 		err = printer.WriteLintGitHub(io.Out, rep)
 	default:
-		if err = printer.WriteLintText(io.Out, io.Styles(), rep); err == nil {
+		// A clean summary would be false when some input could not be
+		// read; the load errors that follow say why.
+		if err = printer.WriteLintText(io.Out, io.Styles(), rep); err == nil && (loadErr == nil || len(rep.Result.Findings) > 0) {
 			fmt.Fprintln(io.ErrOut, printer.LintSummary(rep))
 		}
 	}

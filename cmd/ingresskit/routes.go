@@ -73,7 +73,9 @@ func routesRun(cmd *cobra.Command, opts *routesOptions) error {
 		err = printer.RoutesYAML(opts.IO.Out, routes)
 	default:
 		if len(routes) == 0 {
-			fmt.Fprintln(opts.IO.ErrOut, "No routes found.")
+			if loadErr == nil {
+				fmt.Fprintln(opts.IO.ErrOut, "No routes found.")
+			}
 			break
 		}
 		err = printer.RoutesTable(opts.IO.Out, opts.IO.Styles(), routes, opts.Output == "wide")
