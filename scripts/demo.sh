@@ -27,6 +27,14 @@ step "$bin" test -f examples/ examples/routes-test.yaml
 # lint: the planted problems of the examples, with file:line:col.
 step "$bin" lint -f examples/
 
+# convert: the removed extensions/v1beta1 API to networking.k8s.io/v1, as a
+# diff; comments and the Service documents stay as they are.
+step "$bin" convert --check -f examples/
+step "$bin" convert -f examples/gce-v1beta1.yaml -o diff
+
+# simulate under GCE semantics: "/users/*" is a glob there.
+step "$bin" simulate --controller gce -f examples/gce-v1beta1.yaml http://34.1.2.3/users/1
+
 # certgen: a local CA and the example-tls Secret for example.com.
 pipe "'$bin' certgen -f examples/nginx-tls.yaml | grep -vE '^  (ca.crt|tls.crt|tls.key):'"
 step "$bin" certgen ca
