@@ -70,6 +70,12 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
+			// kubectl completion refuses a missing or unknown shell; so does
+			// this one (exit 2), instead of printing help and exiting 0.
+			c.Args = cobra.NoArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				return usageErrorf("name a shell: bash, fish, powershell or zsh")
+			}
 			c.Example = `  # Load completions into the current bash session
   source <(ingresskit completion bash)
 
