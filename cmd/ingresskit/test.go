@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	goio "io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -68,6 +70,15 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 }
 
 func testRun(cmd *cobra.Command, opts *testOptions) error {
+	stdin := 0
+	for _, n := range append(slices.Clone(opts.Files.Filenames), opts.RouteFiles...) {
+		if n == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return usageErrorf("standard input (-) can be read once: give either the manifests or one routes file as -")
+	}
 	snap, loadErr := opts.Cluster.Load(cmd.Context(), opts.IO)
 	if snap == nil || loadErr != nil {
 		// A route test against half-loaded manifests proves nothing.
@@ -77,10 +88,13 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	var files []*simulate.RouteTests
 	var inputErrs []*manifest.InputError
 	for _, name := range opts.RouteFiles {
-		data, err := os.ReadFile(name)
+		data, err := readRoutesFile(name, opts.IO)
 		if err != nil {
 			inputErrs = append(inputErrs, &manifest.InputError{Pos: manifest.Pos{File: name}, Msg: errors.Unwrap(err).Error()})
 			continue
+		}
+		if name == "-" {
+			name = "<stdin>"
 		}
 		rt, err := simulate.ParseRouteTests(name, data)
 		var le *manifest.LoadError
@@ -127,4 +141,16 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "all %d route tests passed\n", tests)
 	return nil
+}
+
+// readRoutesFile reads a routes file, or standard input for "-".
+func readRoutesFile(name string, io *IO) ([]byte, error) {
+	if name == "-" {
+		data, err := goio.ReadAll(io.In)
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: "<stdin>", Err: err}
+		}
+		return data, nil
+	}
+	return os.ReadFile(name)
 }
