@@ -266,3 +266,25 @@ func WriteLintRules(w io.Writer, s *Styles, rules []*lint.Rule) error {
 	}
 	return Table(w, s, []string{"RULE", "SEVERITY", "DEFAULT", "FIX", "SUMMARY"}, rows)
 }
+
+// LintRuleJSON is one rule of `lint --list-rules -o json`.
+type LintRuleJSON struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Default  bool   `json:"default"`
+	Fix      bool   `json:"fix"`
+	Summary  string `json:"summary"`
+	HelpURI  string `json:"helpUri"`
+}
+
+// WriteLintRulesJSON writes the registry as a JSON array, in registry
+// order.
+func WriteLintRulesJSON(w io.Writer, rules []*lint.Rule) error {
+	out := make([]LintRuleJSON, 0, len(rules))
+	for _, r := range rules {
+		out = append(out, LintRuleJSON{ID: r.ID, Severity: r.Severity.String(), Default: r.Default, Fix: r.Fix != nil, Summary: r.Summary, HelpURI: r.HelpURI()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -143,7 +143,14 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	io := opts.IO
 	if opts.ListRules {
-		return printer.WriteLintRules(io.Out, io.Styles(), lint.Registry())
+		switch opts.Output {
+		case "text":
+			return printer.WriteLintRules(io.Out, io.Styles(), lint.Registry())
+		case "json":
+			return printer.WriteLintRulesJSON(io.Out, lint.Registry())
+		default:
+			return usageErrorf("--list-rules prints text or json, not %s", opts.Output)
+		}
 	}
 	cfg, err := lintConfig(opts)
 	if err != nil {
