@@ -292,3 +292,25 @@ func TestErrorsNeverRepeatSecrets(t *testing.T) {
 		t.Errorf("error = %v, want it to say a PEM block was given", err)
 	}
 }
+
+// The line of a YAML syntax error is where the problem or the construct
+// holding it is, as a person counts lines.
+func TestYAMLErrorLines(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"unclosed flow sequence", "a: 1\nb: 2\nc: [1, 2\nd: 4\n", "x.yaml:3: invalid YAML: did not find expected ',' or ']'"},
+		{"tab in indentation", "a: 1\nb:\n  c: 1\n  d: 2\n\te: 3\n", "x.yaml:5: invalid YAML: found a tab character that violates indentation"},
+		{"mapping after sequence", "a:\n  - b\n  c: 1\n", "x.yaml:2: invalid YAML: did not find expected '-' indicator"},
+		{"nested mapping value", "a: 1\nb: 2\nc: d: e\n", "x.yaml:3: invalid YAML: mapping values are not allowed in this context"},
+		{"unterminated quote", "a: 1\nb: \"open\nc: 2\n", "x.yaml:2: invalid YAML: found unexpected end of stream"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(tt.data), Options{})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("got %v, want %s", err, tt.want)
+			}
+		})
+	}
+}
