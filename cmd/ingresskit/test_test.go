@@ -36,14 +36,7 @@ func TestTestFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got *testOptions
-			io := newIO(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
-			cmd := newTestCmd(io, func(o *testOptions) error { got = o; return nil })
-			cmd.Args = wrapArgs(cmd.Args)
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
+			got, err := parseOptions(newTestCmd, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
