@@ -204,6 +204,25 @@ func (s *shared) backendsOf(ing *manifest.Ingress) []backendRef {
 // backends returns the backends of ing (see backendRef).
 func (p *Pass) backends(ing *manifest.Ingress) []backendRef { return p.shared.backendsOf(ing) }
 
+// serviceBackends calls fn for every Service backend of the Ingresses that
+// controller serves, when the Service is in the input: what the rules on
+// a controller's Service requirements look at.
+func (p *Pass) serviceBackends(controller string, fn func(ing *manifest.Ingress, b backendRef, svc *manifest.Service)) {
+	for _, ing := range p.Set.Ingresses {
+		if p.controllerOf(ing) != controller {
+			continue
+		}
+		for _, b := range p.backends(ing) {
+			if b.backend.Service == nil {
+				continue
+			}
+			if svc := p.Set.Service(ing.Namespace, b.backend.Service.Name); svc != nil {
+				fn(ing, b, svc)
+			}
+		}
+	}
+}
+
 // Run applies the enabled rules to set. It fails only on a bad
 // configuration or a cancelled context; problems in the input are
 // findings.

@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ingresskit/ingresskit/manifest"
 )
 
 const (
@@ -29,31 +31,18 @@ registered directly; needs the VPC CNI), or make the Service type NodePort.`,
 }
 
 func checkALBInstanceServiceType(p *Pass) {
-	for _, ing := range p.Set.Ingresses {
-		if p.controllerOf(ing) != controllerALB {
-			continue
+	p.serviceBackends(controllerALB, func(ing *manifest.Ingress, b backendRef, svc *manifest.Service) {
+		target := "instance"
+		if v, ok := ing.Annotations[annotationALBTarget]; ok {
+			target = strings.TrimSpace(v)
 		}
-		for _, b := range p.backends(ing) {
-			s := b.backend.Service
-			if s == nil {
-				continue
-			}
-			svc := p.Set.Service(ing.Namespace, s.Name)
-			if svc == nil {
-				continue
-			}
-			target := "instance"
-			if v, ok := ing.Annotations[annotationALBTarget]; ok {
-				target = strings.TrimSpace(v)
-			}
-			if v, ok := svc.Annotations[annotationALBTarget]; ok {
-				target = strings.TrimSpace(v)
-			}
-			if target != "instance" || nodePortCapable(svc.Spec.Type) {
-				continue
-			}
-			p.Report(ing, b.field+".service.name", fmt.Sprintf("ALB target type instance needs a node port, but Service %s is of type %s; set %s: ip or make the Service type NodePort", svc.Key(), serviceType(svc.Spec.Type), annotationALBTarget),
-				Related{Pos: svc.Source.FieldPos("spec.type"), Message: "Service " + svc.Key()})
+		if v, ok := svc.Annotations[annotationALBTarget]; ok {
+			target = strings.TrimSpace(v)
 		}
-	}
+		if target != "instance" || nodePortCapable(svc.Spec.Type) {
+			return
+		}
+		p.Report(ing, b.field+".service.name", fmt.Sprintf("ALB target type instance needs a node port, but Service %s is of type %s; set %s: ip or make the Service type NodePort", svc.Key(), serviceType(svc.Spec.Type), annotationALBTarget),
+			Related{Pos: svc.Source.FieldPos("spec.type"), Message: "Service " + svc.Key()})
+	})
 }

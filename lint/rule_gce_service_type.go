@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/ingresskit/ingresskit/manifest"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -31,23 +32,13 @@ input cannot show the cluster.
 }
 
 func checkGCEServiceType(p *Pass) {
-	for _, ing := range p.Set.Ingresses {
-		if p.controllerOf(ing) != controllerGCE {
-			continue
+	p.serviceBackends(controllerGCE, func(ing *manifest.Ingress, b backendRef, svc *manifest.Service) {
+		if nodePortCapable(svc.Spec.Type) || negIngress(svc.Annotations[annotationNEG]) {
+			return
 		}
-		for _, b := range p.backends(ing) {
-			s := b.backend.Service
-			if s == nil {
-				continue
-			}
-			svc := p.Set.Service(ing.Namespace, s.Name)
-			if svc == nil || nodePortCapable(svc.Spec.Type) || negIngress(svc.Annotations[annotationNEG]) {
-				continue
-			}
-			p.Report(ing, b.field+".service.name", fmt.Sprintf("GCE routes through node ports, but Service %s is of type %s without the %s annotation; make it type NodePort or add %s: '{\"ingress\": true}'", svc.Key(), serviceType(svc.Spec.Type), annotationNEG, annotationNEG),
-				Related{Pos: svc.Source.FieldPos("spec.type"), Message: "Service " + svc.Key()})
-		}
-	}
+		p.Report(ing, b.field+".service.name", fmt.Sprintf("GCE routes through node ports, but Service %s is of type %s without the %s annotation; make it type NodePort or add %s: '{\"ingress\": true}'", svc.Key(), serviceType(svc.Spec.Type), annotationNEG, annotationNEG),
+			Related{Pos: svc.Source.FieldPos("spec.type"), Message: "Service " + svc.Key()})
+	})
 }
 
 func nodePortCapable(t corev1.ServiceType) bool {
