@@ -204,6 +204,7 @@ type forward struct {
 	path    string
 	backend backendRef
 	entry   *Entry
+	status  func() error // Upstream.Status
 }
 
 // exchange holds the per-request state in one allocation.
@@ -260,7 +261,7 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 		switch {
 		case ri.upstream != nil:
 			f = &x.f
-			*f = forward{target: ri.upstream.URL, path: forwardPath(d, r), backend: ri.backend, entry: e}
+			*f = forward{target: ri.upstream.URL, path: forwardPath(d, r), backend: ri.backend, entry: e, status: ri.upstream.Status}
 			e.Upstream = ri.upstream.URL.Host
 		case svc != nil:
 			missing = ri.backend.String()
@@ -286,6 +287,8 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 	case f == nil:
 		e.Error = "no upstream for " + missing
 		textPage(w, http.StatusServiceUnavailable, noUpstreamText(missing, d))
+	case f.status != nil && f.status() != nil:
+		p.upstreamError(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, f)), f.status())
 	default:
 		p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, f)))
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -547,5 +549,34 @@ func TestEchoRedirectHasLocation(t *testing.T) {
 	resp := serve(p, newRequest(t, "http://example.com/foo"))
 	if resp.Code != http.StatusPermanentRedirect || resp.Header().Get("Location") != "https://example.com/foo" {
 		t.Errorf("got %d Location %q, want 308 to https://example.com/foo", resp.Code, resp.Header().Get("Location"))
+	}
+}
+
+// An upstream that reports itself unavailable (a port-forward while it
+// reconnects) answers 502 with its reason and is not dialed; once it
+// recovers, requests flow again.
+func TestUpstreamStatus(t *testing.T) {
+	up := startUpstream(t)
+	set := loadSet(t, "testdata/default-backend.yaml")
+	u := mustUpstream(t, "shop/cart:80="+strings.TrimPrefix(up.URL, "http://"))
+	var down atomic.Bool
+	down.Store(true)
+	u.Status = func() error {
+		if down.Load() {
+			return errors.New("port-forward to shop/cart-0 is reconnecting")
+		}
+		return nil
+	}
+	p := New(Options{})
+	if err := p.Update(set, []Upstream{u}); err != nil {
+		t.Fatal(err)
+	}
+	resp := serveOnce(t, p, "http://shop.example/cart")
+	if resp.Code != http.StatusBadGateway || !strings.Contains(resp.Body.String(), "reconnecting") {
+		t.Fatalf("while down: status %d, body %q; want 502 naming the reconnect", resp.Code, resp.Body)
+	}
+	down.Store(false)
+	if resp := serveOnce(t, p, "http://shop.example/cart"); resp.Code != http.StatusOK {
+		t.Fatalf("after recovery: status %d: %s", resp.Code, resp.Body)
 	}
 }

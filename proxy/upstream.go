@@ -27,6 +27,11 @@ type Upstream struct {
 	// Pos is where the mapping was written (a file position, or the
 	// flag for mappings given on the command line).
 	Pos manifest.Pos
+	// Status, when set, is asked before each request is forwarded; an
+	// error answers the request 502 with the error's text and nothing is
+	// dialed. A port-forward that is reconnecting reports itself here, so
+	// clients read why instead of a bare connection failure.
+	Status func() error
 }
 
 // Key returns NS/SERVICE:PORT.
