@@ -58,7 +58,8 @@ func Requests(set *manifest.Set) ([]Request, []Note) {
 	var reqs []*Request
 	var notes []Note
 	byKey := map[string]*Request{}
-	for _, ing := range set.Ingresses {
+	// Only the last definition of an Ingress takes effect (Applied).
+	for _, ing := range set.Applied().Ingresses {
 		for i, t := range ing.Spec.TLS {
 			field := fmt.Sprintf("spec.tls[%d]", i)
 			pos := ing.Source.FieldPos(field)

@@ -74,7 +74,7 @@ const (
 // picks it (kubernetes plugin/pkg/admission/network/defaultingressclass).
 func (s *Set) DefaultClass() *IngressClass {
 	var best *IngressClass
-	for _, c := range s.IngressClasses {
+	for _, c := range s.Applied().IngressClasses {
 		if c.Annotations[AnnotationDefaultClass] != "true" {
 			continue
 		}

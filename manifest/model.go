@@ -129,8 +129,8 @@ type setIndex struct {
 	classes  map[string]*IngressClass
 }
 
-// index builds the lookup maps once; the first object of a name wins, as
-// in input order.
+// index builds the lookup maps once; the last object of a name wins, as
+// it does when kubectl applies the input in order (see Applied).
 func (s *Set) index() *setIndex {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,19 +143,13 @@ func (s *Set) index() *setIndex {
 		classes:  make(map[string]*IngressClass, len(s.IngressClasses)),
 	}
 	for _, o := range s.Services {
-		if _, ok := x.services[o.Key()]; !ok {
-			x.services[o.Key()] = o
-		}
+		x.services[o.Key()] = o
 	}
 	for _, o := range s.Secrets {
-		if _, ok := x.secrets[o.Key()]; !ok {
-			x.secrets[o.Key()] = o
-		}
+		x.secrets[o.Key()] = o
 	}
 	for _, o := range s.IngressClasses {
-		if _, ok := x.classes[o.Name]; !ok {
-			x.classes[o.Name] = o
-		}
+		x.classes[o.Name] = o
 	}
 	s.idx = x
 	return x

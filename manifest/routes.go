@@ -29,7 +29,7 @@ type Route struct {
 	Pos Pos
 }
 
-// Routes lists every declared route, sorted by host (rules without host
+// Routes lists every route of the applied input (Applied), sorted by host (rules without host
 // last), then path, then pathType, then namespace and name of the Ingress,
 // and input position; defaultBackend rows come after the rules of all hosts.
 func (s *Set) Routes() []Route {
@@ -38,7 +38,7 @@ func (s *Set) Routes() []Route {
 		def = c.Name
 	}
 	var out []Route
-	for _, ing := range s.Ingresses {
+	for _, ing := range s.Applied().Ingresses {
 		class := ing.Class()
 		if class == "" {
 			class = def

@@ -283,6 +283,9 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	if set == nil {
 		return nil, errors.New("simulate: nil manifest set")
 	}
+	// The cluster holds one object per name: the last definition wins,
+	// as with kubectl apply.
+	set = set.Applied()
 	p := opts.Profile
 	if p == nil {
 		p = Spec{}
