@@ -37,6 +37,11 @@ type Options struct {
 	// loaded, so that their absence is not reported as a finding.
 	// Suppressions of a skipped rule are not reported as unused.
 	Skip []string
+	// FromCluster reports that the Services, Secrets and IngressClasses
+	// were read from a live cluster rather than given as manifests:
+	// findings about a missing one then say it is missing from the
+	// cluster and how to create it there.
+	FromCluster bool
 }
 
 // Result is what Run found.
@@ -156,6 +161,8 @@ func (p *Pass) reportUnfixable(o Object, field, msg string, related ...Related) 
 // shared holds what several rules compute once per run.
 type shared struct {
 	set *manifest.Set
+	// fromCluster is Options.FromCluster.
+	fromCluster bool
 
 	// forced is true when Options.Controller names the controller of
 	// every Ingress: controller (an IngressClass spec.controller value,
@@ -242,7 +249,7 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	if now.IsZero() {
 		now = time.Now()
 	}
-	sh := &shared{set: set}
+	sh := &shared{set: set, fromCluster: opts.FromCluster}
 	if opts.Controller != "" {
 		p, err := simulate.ParseProfile(opts.Controller)
 		if err != nil {
@@ -376,4 +383,14 @@ func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool,
 		}
 	}
 	return out
+}
+
+// missingFrom returns where a referenced object was looked for ("the
+// input", or "the cluster" when Options.FromCluster) and the matching
+// advice of the two given.
+func (p *Pass) missingFrom(inputTodo, clusterTodo string) (where, todo string) {
+	if p.shared != nil && p.shared.fromCluster {
+		return "the cluster", clusterTodo
+	}
+	return "the input", inputTodo
 }

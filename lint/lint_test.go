@@ -205,3 +205,42 @@ func sortStrings(s []string) {
 		}
 	}
 }
+
+// With the referenced objects read from a cluster, a missing one is
+// missing from the cluster, and the advice is to create it there rather
+// than to add a manifest to -f.
+func TestMissingFromCluster(t *testing.T) {
+	set := load(t, filepath.Join(FixtureDir("missing-service"), "bad.yaml"), filepath.Join(FixtureDir("missing-tls-secret"), "bad.yaml"))
+	for _, tt := range []struct {
+		name          string
+		fromCluster   bool
+		where, advice string
+	}{
+		{"files", false, "is not in the input;", "add its manifest (-f)"},
+		{"cluster", true, "is not in the cluster;", "create it there"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Run(context.Background(), set, Options{Now: testNow, FromCluster: tt.fromCluster,
+				Config: Config{Enable: []string{"missing-service", "missing-tls-secret"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, f := range res.Findings {
+				if f.Rule != "missing-service" && f.Rule != "missing-tls-secret" {
+					continue
+				}
+				seen[f.Rule] = true
+				if !strings.Contains(f.Message, tt.where) {
+					t.Errorf("%s: message %q, want it to say %q", f.Rule, f.Message, tt.where)
+				}
+				if !strings.Contains(f.Message, "did you mean") && !strings.Contains(f.Message, tt.advice) {
+					t.Errorf("%s: message %q, want the advice %q", f.Rule, f.Message, tt.advice)
+				}
+			}
+			if !seen["missing-service"] || !seen["missing-tls-secret"] {
+				t.Errorf("findings by rule = %v, want both missing-service and missing-tls-secret", seen)
+			}
+		})
+	}
+}

@@ -30,9 +30,13 @@ func checkMissingIngressClass(p *Pass) {
 		if c == nil || *c == "" || p.Set.IngressClass(*c) != nil {
 			continue
 		}
-		msg := fmt.Sprintf("IngressClass %q is not among the IngressClasses given, so no controller may serve this Ingress; fix the name or add the IngressClass", *c)
+		given := "the IngressClasses given"
+		if p.shared.fromCluster {
+			given = "the cluster's IngressClasses"
+		}
+		msg := fmt.Sprintf("IngressClass %q is not among %s, so no controller may serve this Ingress; fix the name or add the IngressClass", *c, given)
 		if near := Suggest(*c, names); near != "" {
-			msg = fmt.Sprintf("IngressClass %q is not among the IngressClasses given; did you mean %q?", *c, near)
+			msg = fmt.Sprintf("IngressClass %q is not among %s; did you mean %q?", *c, given, near)
 		}
 		p.Report(ing, "spec.ingressClassName", msg)
 	}

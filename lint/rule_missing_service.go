@@ -49,10 +49,11 @@ func checkMissingService(p *Pass) {
 			if p.Set.Service(ing.Namespace, s.Name) != nil {
 				continue
 			}
-			msg := fmt.Sprintf("Service %s/%s is not in the input; add its manifest (-f), or fix the name", ing.Namespace, s.Name)
+			where, todo := p.missingFrom("add its manifest (-f)", "create it there")
+			msg := fmt.Sprintf("Service %s/%s is not in %s; %s, or fix the name", ing.Namespace, s.Name, where, todo)
 			if names := byNS[ing.Namespace]; len(names) <= maxSuggestServices {
 				if near := Suggest(s.Name, names); near != "" {
-					msg = fmt.Sprintf("Service %s/%s is not in the input; did you mean %q?", ing.Namespace, s.Name, near)
+					msg = fmt.Sprintf("Service %s/%s is not in %s; did you mean %q?", ing.Namespace, s.Name, where, near)
 				}
 			}
 			p.Report(ing, b.field+".service.name", msg)

@@ -1,7 +1,5 @@
 package lint
 
-import "fmt"
-
 var missingTLSSecret = &Rule{
 	ID:       "missing-tls-secret",
 	Severity: Error,
@@ -27,7 +25,9 @@ func checkMissingTLSSecret(p *Pass) {
 			if t.SecretName == "" || p.Set.Secret(ing.Namespace, t.SecretName) != nil {
 				continue
 			}
-			p.Report(ing, tlsSecretField(i), fmt.Sprintf("TLS Secret %s/%s is not in the input; add its manifest (-f), create it (ingresskit certgen), or fix the name", ing.Namespace, t.SecretName))
+			where, todo := p.missingFrom("add its manifest (-f), create it (ingresskit certgen)",
+				"create it there (kubectl create secret tls, or ingresskit certgen | kubectl apply -f -)")
+			p.Reportf(ing, tlsSecretField(i), "TLS Secret %s/%s is not in %s; %s, or fix the name", ing.Namespace, t.SecretName, where, todo)
 		}
 	}
 }

@@ -161,7 +161,8 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 		return loadErr
 	}
 	set := snap.Set
-	lopts := lint.Options{Config: cfg, Now: opts.now(), Controller: opts.Controller, Skip: unreadRules(snap)}
+	lopts := lint.Options{Config: cfg, Now: opts.now(), Controller: opts.Controller, Skip: unreadRules(snap),
+		FromCluster: opts.Cluster.fromCluster()}
 	res, err := lint.Run(cmd.Context(), set, lopts)
 	if err != nil {
 		return err
