@@ -523,6 +523,9 @@ func (f *Forwarder) accept(ctx context.Context) {
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return
 			}
+			// A transient failure (out of file descriptors) is retried
+			// after a pause rather than in a busy loop.
+			time.Sleep(10 * time.Millisecond)
 			continue
 		}
 		wg.Add(1)
