@@ -41,6 +41,9 @@ func proxyForwards(ctx context.Context, opts *proxyOptions, p *proxy.Proxy, src 
 	if err != nil {
 		return nil, err
 	}
+	// The input is read once (it may be standard input) and the table
+	// built twice, as proxy.Proxy.Load builds it: the upstreams file,
+	// then the flags.
 	var set *manifest.Set
 	if len(opts.Files.Filenames) == 0 {
 		snap, err := opts.Cluster.Load(ctx, opts.IO)
@@ -48,11 +51,16 @@ func proxyForwards(ctx context.Context, opts *proxyOptions, p *proxy.Proxy, src 
 			return nil, err
 		}
 		set = snap.Set
-		err = p.Update(set, opts.upstreams)
-		if err != nil {
+	} else if set, err = manifest.Load(ctx, src.Manifests); err != nil {
+		return nil, err
+	}
+	var fromFile []proxy.Upstream
+	if src.UpstreamsFile != "" {
+		if fromFile, err = proxy.ReadUpstreamsFile(src.UpstreamsFile); err != nil {
 			return nil, err
 		}
-	} else if err := p.Load(ctx, *src); err != nil {
+	}
+	if err := p.Update(set, fromFile, src.Upstreams); err != nil {
 		return nil, err
 	}
 	fw, err := startForwards(ctx, clients, p.Routes(), forwardProtocol(opts.IO.getenv), logf)
@@ -61,10 +69,7 @@ func proxyForwards(ctx context.Context, opts *proxyOptions, p *proxy.Proxy, src 
 	}
 	// The flags come last: later upstreams win (proxy.Source).
 	src.Upstreams = append(fw.upstreams(), opts.upstreams...)
-	if set != nil {
-		return fw, p.Update(set, src.Upstreams)
-	}
-	return fw, p.Load(ctx, *src)
+	return fw, p.Update(set, fromFile, src.Upstreams)
 }
 
 // forwards are the port-forwards of `proxy --port-forward`.
