@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -345,7 +346,11 @@ func (f *Forwarder) dial(ctx context.Context, t Target) (streamhttp.Connection, 
 // dialError words a failed dial as one line, with what to do when RBAC
 // refused it.
 func dialError(t Target, err error) error {
-	if apierrors.IsForbidden(err) {
+	// The SPDY upgrade reports a refusal as text, "unable to upgrade
+	// connection: pods "x" is forbidden: ...", the message of
+	// apierrors.NewForbidden (k8s.io/streaming pkg/httpstream/spdy/roundtripper.go,
+	// NewConnection).
+	if apierrors.IsForbidden(err) || strings.Contains(err.Error(), " is forbidden: ") {
 		return fmt.Errorf("pod %s: %s; port-forwarding needs the create verb on pods/portforward in namespace %q", t.Pod, firstLine(err), t.Namespace)
 	}
 	return fmt.Errorf("pod %s: %s", t.Pod, firstLine(err))
@@ -507,6 +512,8 @@ func podGone(w watch.Interface, t Target) error {
 		switch {
 		case ev.Type == watch.Deleted:
 			return fmt.Errorf("pod %s was deleted", t.Pod)
+		case pod.DeletionTimestamp != nil:
+			return fmt.Errorf("pod %s is being deleted", t.Pod)
 		case !podReady(pod):
 			return fmt.Errorf("pod %s is no longer Running and Ready", t.Pod)
 		}
