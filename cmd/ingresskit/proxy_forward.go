@@ -113,7 +113,13 @@ func startForwards(ctx context.Context, clients *cluster.Clients, routes []proxy
 			},
 		})
 		if err != nil {
-			fw.stop()
+			// Run with a done context only closes the listeners of
+			// the forwards made so far.
+			done, cancel := context.WithCancel(ctx)
+			cancel()
+			for _, f := range fw.list {
+				_ = f.Run(done)
+			}
 			return nil, err
 		}
 		fw.list = append(fw.list, f)
