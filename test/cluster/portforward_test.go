@@ -253,7 +253,23 @@ func TestCmdProxyPortForward(t *testing.T) {
 		}
 	})
 
-	p := startProxy(t, kubeconfig)
+	t.Run("upstream wins", func(t *testing.T) {
+		ln := listen(t)
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprintf(w, "local %s", r.URL.Path)
+		}), ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+		p := startProxy(t, kubeconfig, "", "--upstream", "pf-cmd/users:http="+ln.Addr().String())
+		if strings.Contains(p.stderr(), "SERVICE") {
+			t.Errorf("a port-forward was opened for a backend with an --upstream:\n%s", p.stderr())
+		}
+		if body, status := fetch(t, p.url+"/u", "users.example"); status != 200 || body != "local /u" {
+			t.Errorf("GET = %d %q, want 200 %q", status, body, "local /u")
+		}
+	})
+
+	p := startProxy(t, kubeconfig, "")
 	if !p.banner(regexp.MustCompile(`^pf-cmd/users:http\s+users-1:9090\s+127\.0\.0\.1:\d+\s+connected \(websocket\)$`)) {
 		t.Errorf("no port-forward row over websocket in:\n%s", p.stderr())
 	}
@@ -305,11 +321,15 @@ type proxyProc struct {
 }
 
 // startProxy runs `ingresskit proxy --port-forward` on a free port with
-// kubeconfig and extra environment, and waits until it listens.
-func startProxy(t *testing.T, kubeconfig string, env ...string) *proxyProc {
+// kubeconfig, one extra environment variable (none when empty) and extra
+// arguments, and waits until it listens.
+func startProxy(t *testing.T, kubeconfig, env string, args ...string) *proxyProc {
 	t.Helper()
-	cmd := exec.Command(ingresskitBin(t), "proxy", "--port-forward", "--http-port", "0")
-	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+kubeconfig, "NO_COLOR=1"), env...)
+	cmd := exec.Command(ingresskitBin(t), append([]string{"proxy", "--port-forward", "--http-port", "0"}, args...)...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "NO_COLOR=1")
+	if env != "" {
+		cmd.Env = append(cmd.Env, env)
+	}
 	cmd.Stdout = io.Discard
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
