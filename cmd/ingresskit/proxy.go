@@ -48,7 +48,7 @@ type proxyOptions struct {
 func newProxyCmd(io *IO, runF func(*proxyOptions) error) *cobra.Command {
 	opts := &proxyOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "proxy (-f <file>... | --port-forward) [--port-forward] [--upstream <ns>/<service>:<port>=<host>:<port>]... [--echo]",
+		Use:   "proxy [-f <file>...] [--port-forward] [--upstream <ns>/<service>:<port>=<host>:<port>]... [--echo]",
 		Short: "serve the Ingress rules locally as a reverse proxy",
 		Long: `Serve the routing of the Ingress manifests on this machine: every request is
 routed by the same engine as 'ingresskit simulate' and forwarded to the
