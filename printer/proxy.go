@@ -17,6 +17,25 @@ type ProxyBanner struct {
 	Upstreams []proxy.Upstream
 	// Echo is set when requests are answered with their decision.
 	Echo bool
+	// Forwards are the port-forwards of --port-forward, sorted by
+	// Service.
+	Forwards []ProxyForward
+}
+
+// ProxyForward is one port-forward a proxy opened for a backend.
+type ProxyForward struct {
+	// Service is the backend, NS/SERVICE:PORT.
+	Service string
+	// Pod is POD:PORT, the Pod and container port forwarded to; empty
+	// before a Pod was found.
+	Pod string
+	// Local is the 127.0.0.1:PORT requests for the backend go to.
+	Local string
+	// Protocol is how the connection was opened (websocket or spdy)
+	// when connected.
+	Protocol string
+	// Error says why the forward is not connected; empty when it is.
+	Error string
 }
 
 // ProxyRoutes writes the start-up table of a proxy: one row per route
@@ -59,6 +78,44 @@ func ProxyRoutes(w io.Writer, s *Styles, b ProxyBanner) error {
 	}
 	for _, m := range missing {
 		if _, err := fmt.Fprintf(w, "%s %s has no upstream: add --upstream %s=HOST:PORT\n", s.Warning("note:"), m, m); err != nil {
+			return err
+		}
+	}
+	return proxyForwards(w, s, b.Forwards)
+}
+
+// proxyForwards writes the port-forwards table: one row per Service port
+// with the Pod it reaches and the local port, then, for each forward that
+// is not connected, why.
+func proxyForwards(w io.Writer, s *Styles, fws []ProxyForward) error {
+	if len(fws) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintln(w); err != nil {
+		return err
+	}
+	rows := make([][]string, 0, len(fws))
+	for _, f := range fws {
+		pod, status := f.Pod, "connected"
+		if f.Protocol != "" {
+			status += " (" + f.Protocol + ")"
+		}
+		if pod == "" {
+			pod = "-"
+		}
+		if f.Error != "" {
+			status = s.Warning("not connected (502)")
+		}
+		rows = append(rows, []string{f.Service, pod, f.Local, status})
+	}
+	if err := Table(w, s, []string{"SERVICE", "POD", "LOCAL", "STATUS"}, rows); err != nil {
+		return err
+	}
+	for _, f := range fws {
+		if f.Error == "" {
+			continue
+		}
+		if _, err := fmt.Fprintf(w, "%s %s\n", s.Warning("warning:"), f.Error); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,17 @@ var proxyRoutes = []proxy.Route{
 	{Ingress: "shop/catch-all", Host: "*", Backend: "shop/fallback:8080", Upstream: "https://127.0.0.1:8443"},
 }
 
+var forwardedRoutes = []proxy.Route{
+	{Ingress: "shop/web", Host: "shop.example", Path: "/", PathType: "Prefix", Backend: "shop/users:http", Upstream: "127.0.0.1:41001"},
+	{Ingress: "shop/web", Host: "shop.example", Path: "/cart", PathType: "Prefix", Backend: "shop/cart:80", Upstream: "127.0.0.1:41002"},
+}
+
+var forwards = []ProxyForward{
+	{Service: "shop/cart:80", Local: "127.0.0.1:41002",
+		Error: "port-forward to shop/cart:80 is connecting: service shop/cart has no Running and Ready Pod"},
+	{Service: "shop/users:http", Pod: "users-7d9-abc:8080", Local: "127.0.0.1:41001", Protocol: "websocket"},
+}
+
 func TestProxyRoutes(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -27,6 +38,8 @@ func TestProxyRoutes(t *testing.T) {
 		{"forward tty", ProxyBanner{Routes: proxyRoutes}, true, "testdata/proxy_routes.tty.txt"},
 		{"echo", ProxyBanner{Routes: proxyRoutes, Echo: true}, false, "testdata/proxy_routes.echo.txt"},
 		{"empty", ProxyBanner{}, false, "testdata/proxy_routes.empty.txt"},
+		{"port-forward", ProxyBanner{Routes: forwardedRoutes, Forwards: forwards}, false, "testdata/proxy_routes.forward.txt"},
+		{"port-forward tty", ProxyBanner{Routes: forwardedRoutes, Forwards: forwards}, true, "testdata/proxy_routes.forward.tty.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

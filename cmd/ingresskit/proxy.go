@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,6 +36,10 @@ type proxyOptions struct {
 	Controller    string
 	CA            caFlags
 	Watch         bool
+	// PortForward forwards every backend without an upstream to a Ready
+	// Pod of its Service through the API server.
+	PortForward bool
+	Cluster     clusterFlags
 
 	upstreams []proxy.Upstream
 	profile   simulate.Profile
@@ -43,7 +48,7 @@ type proxyOptions struct {
 func newProxyCmd(io *IO, runF func(*proxyOptions) error) *cobra.Command {
 	opts := &proxyOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "proxy -f <file>... [--upstream <ns>/<service>:<port>=<host>:<port>]... [--echo]",
+		Use:   "proxy [-f <file>...] [--port-forward] [--upstream <ns>/<service>:<port>=<host>:<port>]... [--echo]",
 		Short: "serve the Ingress rules locally as a reverse proxy",
 		Long: `Serve the routing of the Ingress manifests on this machine: every request is
 routed by the same engine as 'ingresskit simulate' and forwarded to the
@@ -54,6 +59,19 @@ HTTP is served on --http-port, and HTTPS (HTTP/1.1 and HTTP/2) on --https-port
 when an Ingress has a tls section or --https is given. A host whose TLS Secret
 is in the manifests gets that certificate; every other host gets one signed by
 the local CA (see 'ingresskit certgen'), made on first use.
+
+With --port-forward every backend without an upstream gets a port-forward
+of its own, as 'kubectl port-forward svc/<service>' would open: the
+Service's targetPort is resolved (named ports through the Pod's container
+ports), a Running and Ready Pod is picked from its EndpointSlices, and the
+connection goes through the API server over WebSocket, or SPDY when the
+server refuses WebSocket (KUBECTL_PORT_FORWARD_WEBSOCKETS=false forces SPDY,
+as for kubectl). Each forward keeps one local port on 127.0.0.1; when its Pod
+goes away or the stream breaks it resolves the Service again and
+reconnects, and requests meanwhile get 502 saying so. Without -f the
+Ingresses are read from the cluster too (-n, the context's namespace, or
+-A); with -f they come from the files. The kubectl flags (--kubeconfig,
+--context, ...) pick the cluster.
 
 A backend without an upstream answers 503 naming the flag to add; --echo
 answers every request with its routing decision in JSON instead. Requests
@@ -76,10 +94,22 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
   ingresskit proxy -f examples/ --echo --http-port 9080 --https-port 9443 --log-format json
 
   # Upstreams from a file of <ns>/<service>:<port>=<host>:<port> lines
-  ingresskit proxy -f examples/nginx-tls.yaml --upstreams upstreams.txt`,
+  ingresskit proxy -f examples/nginx-tls.yaml --upstreams upstreams.txt
+
+  # Serve the Ingresses of namespace shop, each backend port-forwarded
+  ingresskit proxy --port-forward -n shop
+
+  # Serve the routing of a file, with the backends port-forwarded from the cluster
+  ingresskit proxy -f examples/nginx-tls.yaml --port-forward`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(opts.Files.Filenames) == 0 {
-				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
+			if opts.Cluster.Cluster {
+				return usageErrorf("proxy has no --cluster: --port-forward reads the Services and Pods from the cluster")
+			}
+			if opts.Cluster.AllNamespaces && (!opts.PortForward || len(opts.Files.Filenames) > 0) {
+				return usageErrorf("-A reads the Ingresses of every namespace: use it with --port-forward and without -f")
+			}
+			if len(opts.Files.Filenames) == 0 && !opts.PortForward {
+				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin, or read the cluster's Ingresses with --port-forward")
 			}
 			if ip := net.ParseIP(opts.Address); ip == nil {
 				return usageErrorf("--address %q is not an IP address", opts.Address)
@@ -129,6 +159,12 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 	controllerFlag(cmd, &opts.Controller, "controller semantics (default: inferred from the IngressClasses, else spec)")
 	opts.CA.addFlags(cmd, "issue host certificates with")
 	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change")
+	f.BoolVar(&opts.PortForward, "port-forward", false, "port-forward every backend without an upstream to a Ready Pod of its Service")
+	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
+	// --cluster is the checking commands' mode; --port-forward is the
+	// proxy's way to read the cluster.
+	_ = f.MarkHidden("cluster")
+	cmd.MarkFlagsMutuallyExclusive("echo", "port-forward")
 	_ = cmd.MarkFlagFilename("upstreams")
 	return cmd
 }
@@ -199,7 +235,27 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 		Upstreams:     opts.upstreams,
 		UpstreamsFile: opts.UpstreamsFile,
 	}
-	if err := p.Load(ctx, src); err != nil {
+	var fw *forwards
+	var started atomic.Bool
+	if opts.PortForward {
+		fctx, stopForwards := context.WithCancel(ctx)
+		var err error
+		fw, err = proxyForwards(fctx, opts, p, &src, func(format string, args ...any) {
+			if !started.Load() {
+				return
+			}
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintf(io.ErrOut, format, args...)
+		})
+		defer func() {
+			stopForwards()
+			fw.stop()
+		}()
+		if err != nil {
+			return err
+		}
+	} else if err := p.Load(ctx, src); err != nil {
 		return err
 	}
 	httpsPort := -1
@@ -213,13 +269,14 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 			fmt.Fprintf(io.ErrOut, "Created a local CA: %s. Trust it to use https without warnings (curl --cacert %s).\n", ca.CertPath, ca.CertPath)
 		}
 	}
-	if err := printer.ProxyRoutes(io.ErrOut, errStyles, printer.ProxyBanner{Routes: p.Routes(), Upstreams: p.Upstreams(), Echo: opts.Echo}); err != nil {
+	if err := printer.ProxyRoutes(io.ErrOut, errStyles, printer.ProxyBanner{Routes: p.Routes(), Upstreams: p.Upstreams(), Echo: opts.Echo, Forwards: fw.banner()}); err != nil {
 		return err
 	}
+	started.Store(true)
 	if !net.ParseIP(opts.Address).IsLoopback() {
 		fmt.Fprintf(io.ErrOut, "%s listening on %s: other machines can reach the proxy and the services behind it\n", errStyles.Warning("warning:"), opts.Address)
 	}
-	if opts.Watch && !slices.Contains(opts.Files.Filenames, "-") {
+	if opts.Watch && len(opts.Files.Filenames) > 0 && !slices.Contains(opts.Files.Filenames, "-") {
 		go p.Watch(ctx, src, proxy.WatchOptions{Reloaded: func(err error) {
 			logMu.Lock()
 			defer logMu.Unlock()

@@ -43,7 +43,21 @@ func TestProxyFlags(t *testing.T) {
 				Upstreams: []string{"default/users:80=127.0.0.1:9001"}, UpstreamsFile: "up.txt", Echo: true,
 				LogFormat: "json", IngressClass: "nginx", Controller: "spec", CA: caFlags{Dir: "ca"}},
 		},
+		{
+			name: "port-forward reads the cluster",
+			args: []string{"--port-forward", "-n", "shop"},
+			want: proxyOptions{Address: "127.0.0.1", HTTPPort: 8080, HTTPSPort: 8443, LogFormat: "text", Watch: true, PortForward: true},
+		},
+		{
+			name: "port-forward every namespace",
+			args: []string{"--port-forward", "-A", "--context", "dev"},
+			want: proxyOptions{Address: "127.0.0.1", HTTPPort: 8080, HTTPSPort: 8443, LogFormat: "text", Watch: true, PortForward: true},
+		},
 		{name: "no input", args: nil, err: "no input"},
+		{name: "no --cluster", args: []string{"-f", "x.yaml", "--cluster"}, err: "proxy has no --cluster"},
+		{name: "all namespaces without port-forward", args: []string{"-A"}, err: "-A reads the Ingresses of every namespace: use it with --port-forward and without -f"},
+		{name: "all namespaces with files", args: []string{"-f", "x.yaml", "-A", "--port-forward"}, err: "use it with --port-forward and without -f"},
+		{name: "echo and port-forward", args: []string{"-f", "x.yaml", "--echo", "--port-forward"}, err: "[echo port-forward] were all set"},
 		{name: "bad upstream", args: []string{"-f", "x.yaml", "--upstream", "users:80=127.0.0.1:9001"}, err: "has no namespace"},
 		{name: "host name address", args: []string{"-f", "x.yaml", "--address", "example.com"}, err: "not an IP address"},
 		{name: "port out of range", args: []string{"-f", "x.yaml", "--http-port", "70000"}, err: "not 0-65535"},
@@ -63,8 +77,8 @@ func TestProxyFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Files, got.upstreams, got.profile = nil, fileFlags{}, nil, nil
-			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(proxyOptions{})); diff != "" {
+			got.IO, got.Files, got.upstreams, got.profile, got.Cluster = nil, fileFlags{}, nil, nil, clusterFlags{}
+			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(proxyOptions{}, clusterFlags{})); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})

@@ -7,7 +7,8 @@
 //
 // There is no controller-manager, scheduler or kubelet: tests create the
 // namespaces and EndpointSlices they need themselves, and the ServiceAccount
-// admission plugin is disabled since no token controller runs.
+// admission plugin is disabled since no token controller runs. The
+// port-forward tests add a stand-in kubelet (test/kubelet) and a Node for it.
 package clustertest
 
 import (
