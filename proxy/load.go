@@ -25,6 +25,14 @@ type Source struct {
 	// UpstreamsFile is a file of NS/SERVICE:PORT=HOST:PORT lines, read
 	// (and watched) with the manifests; empty means none.
 	UpstreamsFile string
+	// Forward, when set, is asked at every load for upstreams of the
+	// backends that UpstreamsFile and Upstreams leave without one: it
+	// gets the routes of the new table built without it and returns
+	// upstreams for the rows whose Upstream is empty (the port-forwards
+	// `proxy --port-forward` opens, also for backends an edit adds).
+	// They rank below UpstreamsFile and Upstreams. An error keeps the
+	// previous table, as a bad manifest does.
+	Forward func(ctx context.Context, routes []Route) ([]Upstream, error)
 }
 
 // Load reads the manifests and the upstreams file and swaps the new
@@ -35,13 +43,33 @@ func (p *Proxy) Load(ctx context.Context, src Source) error {
 	if err != nil {
 		return err
 	}
+	return p.LoadSet(ctx, set, src)
+}
+
+// LoadSet is Load for Ingresses already read (from a cluster, say):
+// src.Manifests is not read; its upstreams file and src.Forward are.
+func (p *Proxy) LoadSet(ctx context.Context, set *manifest.Set, src Source) error {
 	var fromFile []Upstream
 	if src.UpstreamsFile != "" {
+		var err error
 		if fromFile, err = ReadUpstreamsFile(src.UpstreamsFile); err != nil {
 			return err
 		}
 	}
-	return p.Update(set, fromFile, src.Upstreams)
+	lists := [][]Upstream{fromFile, src.Upstreams}
+	if src.Forward != nil {
+		t, err := p.build(set, lists...)
+		if err != nil {
+			return err
+		}
+		fwd, err := src.Forward(ctx, t.rows())
+		if err != nil {
+			return err
+		}
+		// Earlier lists rank lower (newUpstreamMap): the forwards first.
+		lists = append([][]Upstream{fwd}, lists...)
+	}
+	return p.Update(set, lists...)
 }
 
 // WatchOptions configures Watch.

@@ -119,6 +119,16 @@ func New(opts Options) *Proxy {
 // Update compiles set with the upstreams and swaps the table in. On error
 // the previous table stays.
 func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
+	t, err := p.build(set, upstreams...)
+	if err != nil {
+		return err
+	}
+	p.tab.Store(t)
+	return nil
+}
+
+// build compiles set with the upstreams into a table, without serving it.
+func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error) {
 	prof := p.opts.Profile
 	if prof == nil {
 		// The input's IngressClasses decide, as simulate does without
@@ -127,15 +137,14 @@ func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
 	}
 	ix, err := simulate.Compile(set, simulate.Options{IngressClass: p.opts.IngressClass, Profile: prof})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{}}
 	for _, r := range ix.Routes() {
 		k := routeKey{r.Ingress, r.Rule, r.PathIndex}
 		t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
 	}
-	p.tab.Store(t)
-	return nil
+	return t, nil
 }
 
 // routeKey names one route: a path of a rule, or a defaultBackend (rule

@@ -31,6 +31,11 @@ func (p *Proxy) Routes() []Route {
 	if t == nil {
 		return nil
 	}
+	return t.rows()
+}
+
+// rows lists the routes of t, as Routes does.
+func (t *table) rows() []Route {
 	var out []Route
 	for _, r := range t.index.Routes() {
 		row := Route{Ingress: r.Ingress.Key(), Host: r.Host, Path: r.Path, PathType: string(r.PathType)}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,121 +32,129 @@ const portForwardWebsocketsEnv = "KUBECTL_PORT_FORWARD_WEBSOCKETS"
 const connectTimeout = 15 * time.Second
 
 // proxyForwards loads the routing table of `proxy --port-forward`, the
-// Ingresses from the files or, without -f, from the cluster, starts a
-// forward for each backend with no upstream, and loads the table again
-// with the forwards as upstreams. Upstreams given with --upstream or
-// --upstreams win. src.Upstreams gets the forwards, so reloads of the
-// files keep them.
+// Ingresses from the files or, without -f, from the cluster, with a
+// forward for each backend that has no upstream. Upstreams given with
+// --upstream or --upstreams win. src.Forward is set, so that every reload
+// of the files opens forwards for the backends an edit adds.
 func proxyForwards(ctx context.Context, opts *proxyOptions, p *proxy.Proxy, src *proxy.Source, logf func(string, ...any)) (*forwards, error) {
 	clients, _, err := opts.Cluster.clients()
 	if err != nil {
 		return nil, err
 	}
-	// The input is read once (it may be standard input) and the table
-	// built twice, as proxy.Proxy.Load builds it: the upstreams file,
-	// then the flags.
-	var set *manifest.Set
-	if len(opts.Files.Filenames) == 0 {
-		snap, err := opts.Cluster.Load(ctx, opts.IO)
-		if err != nil {
-			return nil, err
-		}
-		set = snap.Set
-	} else if set, err = manifest.Load(ctx, src.Manifests); err != nil {
-		return nil, err
+	fw := &forwards{clients: clients, proto: forwardProtocol(opts.IO.getenv), logf: logf, ctx: ctx,
+		byBackend: map[string]*cluster.Forwarder{}}
+	src.Forward = fw.ensure
+	if len(opts.Files.Filenames) > 0 {
+		return fw, p.Load(ctx, *src)
 	}
-	var fromFile []proxy.Upstream
-	if src.UpstreamsFile != "" {
-		if fromFile, err = proxy.ReadUpstreamsFile(src.UpstreamsFile); err != nil {
-			return nil, err
-		}
-	}
-	if err := p.Update(set, fromFile, src.Upstreams); err != nil {
-		return nil, err
-	}
-	fw, err := startForwards(ctx, clients, p.Routes(), forwardProtocol(opts.IO.getenv), logf)
+	snap, err := opts.Cluster.Load(ctx, opts.IO)
 	if err != nil {
-		return nil, err
+		return fw, err
 	}
-	// The flags come last: later upstreams win (proxy.Source).
-	src.Upstreams = append(fw.upstreams(), opts.upstreams...)
-	return fw, p.Update(set, fromFile, src.Upstreams)
+	return fw, p.LoadSet(ctx, snap.Set, *src)
 }
 
-// forwards are the port-forwards of `proxy --port-forward`.
+// forwards are the port-forwards of `proxy --port-forward`. They run until
+// ctx is done.
 type forwards struct {
-	list []*cluster.Forwarder
-	wg   sync.WaitGroup
+	clients *cluster.Clients
+	proto   cluster.Protocol
+	logf    func(format string, args ...any)
+	ctx     context.Context
+
+	mu        sync.Mutex
+	list      []*cluster.Forwarder // sorted by name
+	byBackend map[string]*cluster.Forwarder
+	started   bool
+	wg        sync.WaitGroup
 }
 
-// startForwards opens a cluster.Forwarder for every Service backend of
-// routes that has no upstream yet (an --upstream or upstreams-file entry
-// wins), makes a first connection attempt for each in parallel, and runs
-// them until ctx is done. State changes after start-up are written to
-// errOut through logf.
-func startForwards(ctx context.Context, clients *cluster.Clients, routes []proxy.Route, proto cluster.Protocol, logf func(format string, args ...any)) (*forwards, error) {
-	fw := &forwards{}
-	seen := map[string]bool{}
+// ensure is the proxy.Source Forward hook: it opens a cluster.Forwarder
+// for every Service backend of routes that has no upstream (an --upstream
+// or upstreams-file entry wins) and no forward yet, and returns the
+// upstreams of all the forwards. At start-up it makes a first connection
+// attempt for each in parallel, so that the start-up table shows their
+// state; the forwards a reload adds connect in the background. State
+// changes are written through logf. A forward whose backend an edit
+// removed keeps running, unused, until the proxy stops.
+func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Upstream, error) {
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	var added []*cluster.Forwarder
 	for _, r := range routes {
-		if r.Upstream != "" || seen[r.Backend] {
+		if r.Upstream != "" || fw.byBackend[r.Backend] != nil {
 			continue
 		}
 		ns, svc, port, ok := splitBackend(r.Backend)
 		if !ok {
 			continue
 		}
-		seen[r.Backend] = true
-		// Only changes are written: a forward that keeps failing for the
-		// same reason says so once.
-		var mu sync.Mutex
-		last := ""
-		f, err := cluster.NewForwarder(clients, ns, svc, port, cluster.ForwardOptions{
-			Protocol: proto,
-			Events: func(ev cluster.ForwardEvent) {
-				msg := forwardEventText(ev)
-				mu.Lock()
-				defer mu.Unlock()
-				if msg == last {
-					return
-				}
-				last = msg
-				logf("%s\n", msg)
-			},
+		f, err := cluster.NewForwarder(fw.clients, ns, svc, port, cluster.ForwardOptions{
+			Protocol: fw.proto,
+			Events:   fw.events(),
 		})
 		if err != nil {
 			// Run with a done context only closes the listeners of
 			// the forwards made so far.
-			done, cancel := context.WithCancel(ctx)
+			done, cancel := context.WithCancel(fw.ctx)
 			cancel()
-			for _, f := range fw.list {
+			for _, f := range added {
 				_ = f.Run(done)
+			}
+			for b, f := range fw.byBackend {
+				if slices.Contains(added, f) {
+					delete(fw.byBackend, b)
+				}
 			}
 			return nil, err
 		}
-		fw.list = append(fw.list, f)
+		fw.byBackend[r.Backend] = f
+		added = append(added, f)
 	}
-	sort.Slice(fw.list, func(i, j int) bool { return fw.list[i].Name() < fw.list[j].Name() })
-	var wg sync.WaitGroup
-	for _, f := range fw.list {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cctx, cancel := context.WithTimeout(ctx, connectTimeout)
-			defer cancel()
-			// A failure is kept as the forward's Status and shown in the
-			// start-up table; Run keeps trying.
-			_ = f.Connect(cctx)
-		}()
+	if !fw.started {
+		fw.started = true
+		var wg sync.WaitGroup
+		for _, f := range added {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cctx, cancel := context.WithTimeout(fw.ctx, connectTimeout)
+				defer cancel()
+				// A failure is kept as the forward's Status and shown
+				// in the start-up table; Run keeps trying.
+				_ = f.Connect(cctx)
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
-	for _, f := range fw.list {
+	for _, f := range added {
 		fw.wg.Add(1)
 		go func() {
 			defer fw.wg.Done()
-			_ = f.Run(ctx)
+			_ = f.Run(fw.ctx)
 		}()
 	}
-	return fw, nil
+	fw.list = append(fw.list, added...)
+	sort.Slice(fw.list, func(i, j int) bool { return fw.list[i].Name() < fw.list[j].Name() })
+	return fw.upstreamsLocked(), nil
+}
+
+// events returns the Events hook of one forward: only changes are
+// written, so a forward that keeps failing for the same reason says so
+// once.
+func (fw *forwards) events() func(cluster.ForwardEvent) {
+	var mu sync.Mutex
+	last := ""
+	return func(ev cluster.ForwardEvent) {
+		msg := forwardEventText(ev)
+		mu.Lock()
+		defer mu.Unlock()
+		if msg == last {
+			return
+		}
+		last = msg
+		fw.logf("%s\n", msg)
+	}
 }
 
 // stop waits for the forwards to end; their context must be done. A nil
@@ -156,9 +165,9 @@ func (fw *forwards) stop() {
 	}
 }
 
-// upstreams maps each forwarded backend to its local address, with the
-// forward's Status asked before every request.
-func (fw *forwards) upstreams() []proxy.Upstream {
+// upstreamsLocked maps each forwarded backend to its local address, with
+// the forward's Status asked before every request.
+func (fw *forwards) upstreamsLocked() []proxy.Upstream {
 	out := make([]proxy.Upstream, 0, len(fw.list))
 	for _, f := range fw.list {
 		ns, svc, port, _ := splitBackend(f.Name())
@@ -181,6 +190,8 @@ func (fw *forwards) banner() []printer.ProxyForward {
 	if fw == nil {
 		return nil
 	}
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
 	out := make([]printer.ProxyForward, 0, len(fw.list))
 	for _, f := range fw.list {
 		ev := f.State()

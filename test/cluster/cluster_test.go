@@ -28,8 +28,12 @@ var shared *Cluster
 // cleanups are the shared cluster's clean-ups, run when every test is done.
 var cleanups []func()
 
+// failed is set when m.Run reports a failure, before the clean-ups run.
+var failed bool
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	failed = code != 0
 	for i := len(cleanups) - 1; i >= 0; i-- {
 		cleanups[i]()
 	}
@@ -41,6 +45,14 @@ func TestMain(m *testing.M) {
 type keep struct{ *testing.T }
 
 func (k keep) Cleanup(f func()) { cleanups = append(cleanups, f) }
+
+// Failed and Logf serve the deferred clean-ups, which run after the first
+// test's T has finished, when calling it would panic ("Log in goroutine
+// after Test... has completed") and hide the failure that matters.
+func (k keep) Failed() bool { return failed || k.T.Failed() }
+
+// Logf writes to standard error: see Failed.
+func (k keep) Logf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
 
 func start(t *testing.T) *Cluster {
 	t.Helper()

@@ -277,6 +277,35 @@ func TestCmdProxyPortForward(t *testing.T) {
 		t.Fatalf("GET = %d %q, want 200 %q", status, body, "users-1 /a")
 	}
 
+	t.Run("an edit adds a backend", func(t *testing.T) {
+		dir := t.TempDir()
+		file := dir + "/ingress.yaml"
+		rule := func(path, port string) string {
+			return "      - path: " + path + "\n        pathType: Prefix\n        backend:\n          service:\n            name: users\n            port:\n              " + port + "\n"
+		}
+		head := "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: edited\n  namespace: pf-cmd\nspec:\n  rules:\n  - host: users.example\n    http:\n      paths:\n"
+		if err := os.WriteFile(file, []byte(head+rule("/old", "name: http")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		q := startProxy(t, kubeconfig, "", "-f", file)
+		if body, status := fetch(t, q.url+"/old/f", "users.example"); status != 200 || body != "users-1 /old/f" {
+			t.Fatalf("GET = %d %q, want 200 %q; proxy stderr:\n%s", status, body, "users-1 /old/f", q.stderr())
+		}
+		if _, status := fetch(t, q.url+"/num/x", "users.example"); status != 404 {
+			t.Fatalf("GET /num/x before the edit = %d, want 404", status)
+		}
+		// The new path names the Service port by number: a backend the
+		// table had no forward for, so the reload opens one.
+		if err := os.WriteFile(file, []byte(head+rule("/num", "number: 80")+rule("/old", "name: http")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, q.url+"/num/x", func(status int, body string) bool { return status == 200 && body == "users-1 /num/x" })
+		q.stop(t)
+		if log := q.stderr(); !strings.Contains(log, "port-forward to pf-cmd/users:80: connected to pod users-1 port 9090") {
+			t.Errorf("stderr lacks the new forward's connection:\n%s", log)
+		}
+	})
+
 	t.Run("kubelet drops the stream", func(t *testing.T) {
 		e.kubelet.Refuse("kubelet is restarting")
 		e.kubelet.DropStreams()
