@@ -272,6 +272,7 @@ func (fc *fastConn) handOff() bool {
 		_, _ = fc.br.Read(rest)
 	}
 	bc := &bufferedConn{Conn: fc.c, buf: rest}
+	fc.s.p.handedOff.Add(1)
 	select {
 	case fc.s.handoff.ch <- bc:
 		return true

@@ -53,6 +53,7 @@ func (fc *fastConn) forward() outcome {
 		return outcomeHandOff
 	}
 	_, _ = fc.br.Discard(h.size)
+	p.fastServed.Add(1)
 	x := &fc.x
 	e := &x.e
 	*e = Entry{

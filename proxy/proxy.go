@@ -81,6 +81,9 @@ type Proxy struct {
 	h1 *h1Transport
 	// noFast serves every connection with net/http alone.
 	noFast bool
+	// fastServed counts the requests the fast path answered, handedOff
+	// the connections it gave to net/http.
+	fastServed, handedOff atomic.Int64
 }
 
 // table is one immutable routing snapshot.
