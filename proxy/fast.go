@@ -150,6 +150,11 @@ type fastConn struct {
 	resp                 responseHead
 	x                    exchange
 	page                 pageWriter
+	// scratch holds a generated X-Request-ID.
+	scratch [32]byte
+	// host and target are the Host and request-target of the last
+	// request, as strings.
+	host, target string
 }
 
 // Read and write buffer sizes. A request head that does not fit in the

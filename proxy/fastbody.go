@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -175,24 +174,40 @@ func parseChunkSize(line []byte) (int64, bool) {
 }
 
 func writeChunkSize(bw *bufio.Writer, n int64) {
-	var b [20]byte
-	bw.Write(strconv.AppendInt(b[:0], n, 16))
+	writeInt(bw, n, 16)
 	bw.WriteString("\r\n")
+}
+
+// writeInt writes n >= 0 in base 10 or 16 a byte at a time, which
+// allocates nothing (a slice passed to bufio.Writer.Write escapes).
+func writeInt(bw *bufio.Writer, n int64, base int64) {
+	var digits [20]byte
+	i := len(digits)
+	for {
+		i--
+		digits[i] = "0123456789abcdef"[n%base]
+		n /= base
+		if n == 0 {
+			break
+		}
+	}
+	for _, c := range digits[i:] {
+		_ = bw.WriteByte(c)
+	}
 }
 
 // writeStatusLine writes the status line as net/http's server does
 // (net/http/server.go writeStatusLine): always HTTP/1.1, the standard
 // reason phrase, "status code N" for unknown codes.
 func writeStatusLine(bw *bufio.Writer, code int) {
-	var b [3]byte
 	bw.WriteString("HTTP/1.1 ")
-	bw.Write(strconv.AppendInt(b[:0], int64(code), 10))
+	writeInt(bw, int64(code), 10)
 	bw.WriteByte(' ')
 	if text := http.StatusText(code); text != "" {
 		bw.WriteString(text)
 	} else {
 		bw.WriteString("status code ")
-		bw.Write(strconv.AppendInt(b[:0], int64(code), 10))
+		writeInt(bw, int64(code), 10)
 	}
 	bw.WriteString("\r\n")
 }

@@ -39,7 +39,15 @@ func (fc *fastConn) forward() outcome {
 		return outcomeHandOff
 	}
 	start := time.Now()
-	host, target := string(h.host), string(h.target)
+	// A client on a kept-alive connection often repeats its Host and
+	// target; the strings of the last request are reused then.
+	if string(h.host) != fc.host {
+		fc.host = string(h.host)
+	}
+	if string(h.target) != fc.target {
+		fc.target = string(h.target)
+	}
+	host, target := fc.host, fc.target
 	path := target[:len(h.path)]
 	req := simulate.Request{Scheme: "http", Host: host, Path: path, URL: target}
 	if t.headerRouting {
@@ -82,15 +90,14 @@ func (fc *fastConn) exchange(f *forward, query string) outcome {
 		}
 	}
 	h1 := fc.s.p.h1
-	var id [32]byte
 	reqID := fc.head.get("X-Request-Id")
 	if len(reqID) == 0 {
 		// ingress-nginx makes one when the client sent none ($req_id in
 		// rootfs/etc/nginx/template/nginx.tmpl).
 		var b [16]byte
 		_, _ = rand.Read(b[:])
-		hex.Encode(id[:], b[:])
-		reqID = id[:]
+		hex.Encode(fc.scratch[:32], b[:])
+		reqID = fc.scratch[:32]
 	}
 	path := outboundPath(f.path)
 	for attempt := 0; ; attempt++ {
@@ -554,8 +561,7 @@ func (fc *fastConn) relay(pc *h1Conn) (outcome, bool) {
 		// Transfer-Encoding (net/http/server.go suppressedHeaders).
 	case r.length >= 0:
 		bw.WriteString("Content-Length: ")
-		var num [20]byte
-		bw.Write(strconv.AppendInt(num[:0], r.length, 10))
+		writeInt(bw, r.length, 10)
 		bw.WriteString("\r\n")
 	case !r.bodyless:
 		// Unknown length: the body is re-chunked to the client, as
