@@ -155,6 +155,8 @@ type fastConn struct {
 	// host and target are the Host and request-target of the last
 	// request, as strings.
 	host, target string
+	// deadline is the read deadline set on c.
+	deadline time.Time
 }
 
 // Read and write buffer sizes. A request head that does not fit in the
@@ -211,7 +213,7 @@ func (fc *fastConn) serve() {
 			if first {
 				wait = o.ReadHeaderTimeout
 			}
-			_ = fc.c.SetReadDeadline(time.Now().Add(wait))
+			fc.setDeadline(time.Now().Add(wait))
 			if _, err := fc.br.Peek(1); err != nil {
 				return
 			}
@@ -242,6 +244,21 @@ func (fc *fastConn) serve() {
 	}
 }
 
+// deadlineSlack is how much earlier than asked a read deadline may
+// be left in place: re-arming the connection's timer for every request
+// of a busy connection costs more than the precision is worth.
+const deadlineSlack = time.Second
+
+// setDeadline sets the client connection's read deadline to t, or
+// leaves a deadline that is at most deadlineSlack earlier.
+func (fc *fastConn) setDeadline(t time.Time) {
+	if d := t.Sub(fc.deadline); d >= 0 && d < deadlineSlack {
+		return
+	}
+	fc.deadline = t
+	_ = fc.c.SetReadDeadline(t)
+}
+
 // readHead reads until a whole request head is buffered, or the fast
 // path is ruled out. headMore means the connection failed meanwhile.
 func (fc *fastConn) readHead(first bool) parseResult {
@@ -258,7 +275,8 @@ func (fc *fastConn) readHead(first bool) parseResult {
 		if !first && !deadline {
 			// The first bytes of the request arrived: the rest of the
 			// head has ReadHeaderTimeout, as in net/http.
-			_ = fc.c.SetReadDeadline(time.Now().Add(fc.s.o.ReadHeaderTimeout))
+			fc.deadline = time.Now().Add(fc.s.o.ReadHeaderTimeout)
+			_ = fc.c.SetReadDeadline(fc.deadline)
 			deadline = true
 		}
 		if _, err := fc.br.Peek(fc.br.Buffered() + 1); err != nil {

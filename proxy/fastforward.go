@@ -334,7 +334,6 @@ var errUpstreamHead = errors.New("malformed HTTP response")
 func (fc *fastConn) readResponseHead(pc *h1Conn, timeout time.Duration) error {
 	if timeout > 0 {
 		_ = pc.SetReadDeadline(time.Now().Add(timeout))
-		defer func() { _ = pc.SetReadDeadline(time.Time{}) }()
 	}
 	for {
 		head, err := peekHead(pc.br)
@@ -356,6 +355,14 @@ func (fc *fastConn) readResponseHead(pc *h1Conn, timeout time.Duration) error {
 			continue
 		}
 		_, _ = pc.br.Discard(len(head))
+		// The deadline was for the head. It stays when no more is to be
+		// read for this response (every user of a pooled connection
+		// sets its own before reading), saving a timer update per
+		// request.
+		r := &fc.resp
+		if timeout > 0 && !(r.bodyless || !r.chunked && r.length >= 0 && int64(pc.br.Buffered()) >= r.length) {
+			_ = pc.SetReadDeadline(time.Time{})
+		}
 		return nil
 	}
 }
