@@ -213,7 +213,7 @@ func (fc *fastConn) serve() {
 			if first {
 				wait = o.ReadHeaderTimeout
 			}
-			fc.setDeadline(time.Now().Add(wait))
+			fc.setDeadline(wait)
 			if _, err := fc.br.Peek(1); err != nil {
 				return
 			}
@@ -244,15 +244,13 @@ func (fc *fastConn) serve() {
 	}
 }
 
-// deadlineSlack is how much earlier than asked a read deadline may
-// be left in place: re-arming the connection's timer for every request
-// of a busy connection costs more than the precision is worth.
-const deadlineSlack = time.Second
-
-// setDeadline sets the client connection's read deadline to t, or
-// leaves a deadline that is at most deadlineSlack earlier.
-func (fc *fastConn) setDeadline(t time.Time) {
-	if d := t.Sub(fc.deadline); d >= 0 && d < deadlineSlack {
+// setDeadline sets the client connection's read deadline to wait from
+// now, or leaves one that is at most a 64th of wait earlier: re-arming
+// the connection's timer for every request of a busy connection costs
+// more than the precision is worth.
+func (fc *fastConn) setDeadline(wait time.Duration) {
+	t := time.Now().Add(wait)
+	if d := t.Sub(fc.deadline); d >= 0 && d < wait/64 {
 		return
 	}
 	fc.deadline = t

@@ -3,9 +3,11 @@ package proxy
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -485,4 +487,140 @@ func describeResponse(t *testing.T, resp *http.Response, port string) map[string
 		delete(out, "length")
 	}
 	return out
+}
+
+// serveFor serves p on a free port with o until the test ends and
+// returns the address and a function that stops it and returns Serve's
+// result.
+func serveFor(t *testing.T, p *Proxy, o ServeOptions) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	o.HTTPSPort = -1
+	o.Ready = func(h, _ string) { addr <- h }
+	go func() { done <- p.Serve(ctx, o) }()
+	var a string
+	select {
+	case a = <-addr:
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	}
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		return <-done
+	}
+	t.Cleanup(func() { _ = stop() })
+	return a, stop
+}
+
+// A client that sends part of a head and stalls is cut off after
+// ReadHeaderTimeout, and idle kept-alive connections after IdleTimeout,
+// as net/http's server does.
+func TestFastTimeouts(t *testing.T) {
+	up := fastUpstream(t, 0)
+	set := loadSet(t, "testdata/routes.yaml")
+	p := New(Options{})
+	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(up.URL, "http://"))}); err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := serveFor(t, p, ServeOptions{ReadHeaderTimeout: 200 * time.Millisecond, IdleTimeout: 300 * time.Millisecond})
+	closedWithin := func(c net.Conn, d time.Duration) bool {
+		_ = c.SetReadDeadline(time.Now().Add(d))
+		_, err := io.Copy(io.Discard, c)
+		var ne net.Error
+		return err == nil || !(errors.As(err, &ne) && ne.Timeout())
+	}
+	partial, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer partial.Close()
+	_, _ = io.WriteString(partial, "GET /users HTTP/1.1\r\nHost: example.com\r\n")
+	if !closedWithin(partial, 5*time.Second) {
+		t.Error("a stalled head was not cut off")
+	}
+	idle, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	_, _ = io.WriteString(idle, "GET /users HTTP/1.1\r\nHost: example.com\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(idle), nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("first request: %v %v", resp, err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	start := time.Now()
+	if !closedWithin(idle, 5*time.Second) {
+		t.Error("an idle connection was not closed")
+	} else if d := time.Since(start); d < 250*time.Millisecond {
+		t.Errorf("idle connection closed after %v, before IdleTimeout", d)
+	}
+}
+
+// On shutdown idle kept-alive connections close at once, a request in
+// flight finishes, and its connection closes after it.
+func TestFastShutdown(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/users/slow" {
+			close(started)
+			<-release
+		}
+		_, _ = io.WriteString(w, "done "+r.URL.Path)
+	}))
+	defer up.Close()
+	set := loadSet(t, "testdata/routes.yaml")
+	p := New(Options{})
+	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(up.URL, "http://"))}); err != nil {
+		t.Fatal(err)
+	}
+	addr, stop := serveFor(t, p, ServeOptions{})
+	dial := func() (net.Conn, *bufio.Reader) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c, bufio.NewReader(c)
+	}
+	idle, idleR := dial()
+	_, _ = io.WriteString(idle, "GET /users/a HTTP/1.1\r\nHost: example.com\r\n\r\n")
+	if resp, err := http.ReadResponse(idleR, nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("idle connection's request: %v %v", resp, err)
+	} else {
+		_, _ = io.Copy(io.Discard, resp.Body)
+	}
+	busy, busyR := dial()
+	_, _ = io.WriteString(busy, "GET /users/slow HTTP/1.1\r\nHost: example.com\r\n\r\n")
+	<-started
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	_ = idle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := idleR.ReadByte(); err != io.EOF {
+		t.Errorf("idle connection: %v, want EOF", err)
+	}
+	close(release)
+	resp, err := http.ReadResponse(busyR, nil)
+	if err != nil {
+		t.Fatalf("request in flight: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if string(body) != "done /users/slow" {
+		t.Errorf("request in flight got %q", body)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	_ = busy.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := busyR.ReadByte(); err != io.EOF {
+		t.Errorf("busy connection after its request: %v, want EOF", err)
+	}
 }
