@@ -425,6 +425,9 @@ func TestFastDifferential(t *testing.T) {
 		{"hop-by-hop", "GET /users HTTP/1.1\r\nHost: example.com\r\nConnection: keep-alive, X-Drop-Me, User-Agent\r\nX-Drop-Me: 1\r\n" +
 			"Keep-Alive: timeout=5\r\nProxy: http://evil\r\nProxy-Authorization: x\r\nUser-Agent: dropped\r\n\r\n"},
 		{"pragma", "GET /users HTTP/1.1\r\nHost: example.com\r\nPragma: no-cache\r\n\r\n"},
+		{"many connection fields", "GET /users HTTP/1.1\r\nHost: example.com\r\nConnection: a\r\nConnection: b\r\nConnection: c\r\n" +
+			"Connection: d\r\nConnection: X-E\r\nX-E: 1\r\nA: 1\r\nX-F: 2\r\n\r\n"},
+		{"pragma with cache-control listed", "GET /users HTTP/1.1\r\nHost: example.com\r\nPragma: no-cache\r\nConnection: Pragma\r\n\r\n"},
 		{"two user agents", "GET /users HTTP/1.1\r\nHost: example.com\r\nUser-Agent: a\r\nuser-agent: b\r\n\r\n"},
 		{"empty value", "GET /users HTTP/1.1\r\nHost: example.com\r\nX-Empty:\r\nX-Spaces:   v  \r\n\r\n"},
 		{"head", "HEAD /users/h HTTP/1.1\r\nHost: example.com\r\n\r\n"},

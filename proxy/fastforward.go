@@ -147,15 +147,10 @@ func (fc *fastConn) writeUpstreamHead(bw *bufio.Writer, path, query string, reqI
 	bw.WriteString(" HTTP/1.1\r\nHost: ")
 	bw.Write(h.host)
 	bw.WriteString("\r\n")
-	var conn [4]field
-	nconn := 0
+	var connBuf [4]field
+	var conn []field
 	if h.listed {
-		for _, fl := range h.fields[:h.n] {
-			if equalFold(fl.name, "Connection") && nconn < len(conn) {
-				conn[nconn] = fl
-				nconn++
-			}
-		}
+		conn = connectionFields(h.fields[:h.n], connBuf[:0])
 	}
 	// What the client sent, before hop-by-hop fields are dropped:
 	// setForwardHeaders reads the original request.
@@ -173,7 +168,7 @@ func (fc *fastConn) writeUpstreamHead(bw *bufio.Writer, path, query string, reqI
 	}
 	ua := false
 	for _, fl := range h.fields[:h.n] {
-		if skipRequestField(fl.name) || h.listed && listedIn(fl.name, conn[:nconn]) {
+		if skipRequestField(fl.name) || h.listed && listedIn(fl.name, conn) {
 			continue
 		}
 		if equalFold(fl.name, "X-Original-Forwarded-For") && xff {
@@ -195,7 +190,7 @@ func (fc *fastConn) writeUpstreamHead(bw *bufio.Writer, path, query string, reqI
 		bw.Write(fl.value)
 		bw.WriteString("\r\n")
 	}
-	if !cacheControl && string(pragma) == "no-cache" && !(h.listed && listedIn([]byte("Cache-Control"), conn[:nconn])) {
+	if !cacheControl && string(pragma) == "no-cache" && !(h.listed && listedIn([]byte("Cache-Control"), conn)) {
 		// net/http adds it to a request it reads (net/http/response.go
 		// fixPragmaCacheControl), so the forwarded copy carries it.
 		bw.WriteString("Cache-Control: no-cache\r\n")
@@ -227,6 +222,16 @@ func (fc *fastConn) writeUpstreamHead(bw *bufio.Writer, path, query string, reqI
 	bw.WriteString("\r\nX-Forwarded-Proto: http\r\nX-Scheme: http\r\nX-Request-Id: ")
 	bw.Write(reqID)
 	bw.WriteString("\r\n\r\n")
+}
+
+// connectionFields appends the Connection fields among fields to buf.
+func connectionFields(fields []field, buf []field) []field {
+	for _, fl := range fields {
+		if equalFold(fl.name, "Connection") {
+			buf = append(buf, fl)
+		}
+	}
+	return buf
 }
 
 // skipRequestField reports whether a client field is not forwarded as
@@ -275,7 +280,10 @@ func (h *requestHead) get(name string) []byte {
 func (h *requestHead) header() http.Header {
 	hd := make(http.Header, h.n)
 	for _, fl := range h.fields[:h.n] {
-		hd.Add(string(fl.name), string(fl.value))
+		// net/http moves Host out of the header map into Request.Host.
+		if !equalFold(fl.name, "Host") {
+			hd.Add(string(fl.name), string(fl.value))
+		}
 	}
 	if _, ok := hd["Cache-Control"]; !ok {
 		if v := hd["Pragma"]; len(v) > 0 && v[0] == "no-cache" {
@@ -529,18 +537,13 @@ func (fc *fastConn) relay(pc *h1Conn) (outcome, bool) {
 		sniff, _ = pc.br.Peek(int(min(r.length, 512)))
 	}
 	writeStatusLine(bw, r.status)
-	var conn [4]field
-	nconn := 0
+	var connBuf [4]field
+	var conn []field
 	if r.listed {
-		for _, fl := range r.fields[:r.n] {
-			if equalFold(fl.name, "Connection") && nconn < len(conn) {
-				conn[nconn] = fl
-				nconn++
-			}
-		}
+		conn = connectionFields(r.fields[:r.n], connBuf[:0])
 	}
 	for _, fl := range r.fields[:r.n] {
-		if skipResponseField(fl.name, r) || r.listed && listedIn(fl.name, conn[:nconn]) {
+		if skipResponseField(fl.name, r) || r.listed && listedIn(fl.name, conn) {
 			continue
 		}
 		bw.Write(fl.name)
@@ -549,7 +552,7 @@ func (fc *fastConn) relay(pc *h1Conn) (outcome, bool) {
 		bw.WriteString("\r\n")
 	}
 	if r.pragmaNC && !r.hasCacheCtl &&
-		!(r.listed && listedIn([]byte("Cache-Control"), conn[:nconn])) {
+		!(r.listed && listedIn([]byte("Cache-Control"), conn)) {
 		// net/http.ReadResponse adds it (net/http/response.go
 		// fixPragmaCacheControl) and ReverseProxy copies it.
 		bw.WriteString("Cache-Control: no-cache\r\n")
