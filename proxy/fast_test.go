@@ -627,3 +627,63 @@ func TestFastShutdown(t *testing.T) {
 		t.Errorf("busy connection after its request: %v, want EOF", err)
 	}
 }
+
+// An upstream that sends no response head within ResponseHeaderTimeout
+// gives 504 on the fast path too.
+func TestFastUpstreamTimeout(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	set := loadSet(t, "testdata/routes.yaml")
+	r := startProxy(t, Options{ResponseHeaderTimeout: 50 * time.Millisecond}, func(p *Proxy) error {
+		return p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(slow.URL, "http://"))})
+	})
+	got := curl(t, "--resolve", resolve("example.com", r.httpPort), "http://example.com:"+r.httpPort+"/users")
+	if got.status != http.StatusGatewayTimeout || !strings.Contains(got.body, "timeout awaiting response headers") {
+		t.Errorf("got %d %q, want 504 naming the timeout", got.status, got.body)
+	}
+	if n := r.p.fastServed.Load(); n != 1 {
+		t.Errorf("fast path served %d, want 1", n)
+	}
+}
+
+// Pipelined requests (RFC 9112 section 9.3.2) are answered in order on
+// the fast path.
+func TestFastPipelining(t *testing.T) {
+	r := fastProxy(t, Options{}, 0, false)
+	c, err := net.Dial("tcp", r.http)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	_, _ = io.WriteString(c, "GET /users/1 HTTP/1.1\r\nHost: example.com\r\n\r\n"+
+		"HEAD /users/2 HTTP/1.1\r\nHost: example.com\r\n\r\n"+
+		"GET /users/3 HTTP/1.1\r\nHost: example.com\r\n\r\n")
+	br := bufio.NewReader(c)
+	for _, want := range []struct{ method, uri string }{{"GET", "/users/1"}, {"HEAD", "/users/2"}, {"GET", "/users/3"}} {
+		resp, err := http.ReadResponse(br, &http.Request{Method: want.method})
+		if err != nil {
+			t.Fatalf("%s %s: %v", want.method, want.uri, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if want.method == "HEAD" {
+			if resp.StatusCode != 200 || len(body) != 0 {
+				t.Errorf("HEAD: %d %q", resp.StatusCode, body)
+			}
+			continue
+		}
+		if s := decodeSeen(t, string(body)); s.URI != want.uri {
+			t.Errorf("answer for %s is for %s", want.uri, s.URI)
+		}
+	}
+	if n := r.p.fastServed.Load(); n != 3 {
+		t.Errorf("fast path served %d, want 3", n)
+	}
+}
