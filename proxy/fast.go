@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log"
+	mrand "math/rand/v2"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -153,8 +154,10 @@ type fastConn struct {
 	// scratch holds a generated X-Request-ID.
 	scratch [32]byte
 	// host and target are the Host and request-target of the last
-	// request, as strings.
-	host, target string
+	// request, as strings, and hostOnly is hostOnly(host).
+	host, target, hostOnly string
+	// rng makes X-Request-IDs.
+	rng *mrand.ChaCha8
 	// deadline is the read deadline set on c.
 	deadline time.Time
 }

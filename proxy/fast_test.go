@@ -184,6 +184,16 @@ func TestFastKeepAlive(t *testing.T) {
 	if connects != 1 {
 		t.Errorf("%d connections for 3 requests, want 1", connects)
 	}
+	// Each request gets its own generated X-Request-ID, 32 hex digits as
+	// ingress-nginx's $req_id.
+	ids := map[string]bool{}
+	for _, tr := range got {
+		id := decodeSeen(t, tr.body).Header.Get("X-Request-Id")
+		if _, err := hex.DecodeString(id); err != nil || len(id) != 32 || ids[id] {
+			t.Errorf("X-Request-ID %q: want 32 hex digits, new for each request", id)
+		}
+		ids[id] = true
+	}
 	if n, h := r.p.fastServed.Load(), r.p.handedOff.Load(); n != 3 || h != 0 {
 		t.Errorf("fast path served %d, handed off %d; want 3 and 0", n, h)
 	}

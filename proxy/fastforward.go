@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -43,6 +44,7 @@ func (fc *fastConn) forward() outcome {
 	// target; the strings of the last request are reused then.
 	if string(h.host) != fc.host {
 		fc.host = string(h.host)
+		fc.hostOnly = hostOnly(fc.host)
 	}
 	if string(h.target) != fc.target {
 		fc.target = string(h.target)
@@ -66,7 +68,7 @@ func (fc *fastConn) forward() outcome {
 	e := &x.e
 	*e = Entry{
 		Time: start, Remote: fc.remote, Proto: "HTTP/1.1", Method: h.method, Scheme: "http",
-		Host: hostOnly(host), Path: target, Ingress: ri.ingress, Rule: ri.rule, Upstream: ri.upstream.URL.Host,
+		Host: fc.hostOnly, Path: target, Ingress: ri.ingress, Rule: ri.rule, Upstream: ri.upstream.URL.Host,
 	}
 	f := &x.f
 	*f = forward{target: ri.upstream.URL, path: forwardPath(d, path), backend: ri.backend, entry: e, status: ri.upstream.Status}
@@ -93,9 +95,17 @@ func (fc *fastConn) exchange(f *forward, query string) outcome {
 	reqID := fc.head.get("X-Request-Id")
 	if len(reqID) == 0 {
 		// ingress-nginx makes one when the client sent none ($req_id in
-		// rootfs/etc/nginx/template/nginx.tmpl).
+		// rootfs/etc/nginx/template/nginx.tmpl). The bytes come from a
+		// ChaCha8 generator per connection seeded from crypto/rand,
+		// which is as unpredictable without a call into the kernel's
+		// generator per request.
+		if fc.rng == nil {
+			var seed [32]byte
+			_, _ = rand.Read(seed[:])
+			fc.rng = mrand.NewChaCha8(seed)
+		}
 		var b [16]byte
-		_, _ = rand.Read(b[:])
+		_, _ = fc.rng.Read(b[:])
 		hex.Encode(fc.scratch[:32], b[:])
 		reqID = fc.scratch[:32]
 	}
