@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ingresskit/ingresskit/proxy"
 )
@@ -164,10 +165,10 @@ type AccessLogJSON struct {
 // request was not forwarded; "json" is one AccessLogJSON object a line.
 // Times are UTC with milliseconds.
 func AccessLog(w io.Writer, format string, e *proxy.Entry) error {
-	ts := e.Time.UTC().Format("2006-01-02T15:04:05.000Z")
+	const stamp = "2006-01-02T15:04:05.000Z"
 	if format == "json" {
 		b, err := json.Marshal(AccessLogJSON{
-			Time: ts, Remote: e.Remote, Proto: e.Proto, Method: e.Method, Scheme: e.Scheme,
+			Time: e.Time.UTC().Format(stamp), Remote: e.Remote, Proto: e.Proto, Method: e.Method, Scheme: e.Scheme,
 			Host: e.Host, Path: e.Path, Status: e.Status, Bytes: e.Bytes,
 			DurationMS: float64(e.Duration.Microseconds()) / 1000,
 			Ingress:    e.Ingress, Rule: e.Rule, Upstream: e.Upstream, Error: e.Error,
@@ -178,29 +179,43 @@ func AccessLog(w io.Writer, format string, e *proxy.Entry) error {
 		_, err = w.Write(append(b, '\n'))
 		return err
 	}
-	var b strings.Builder
-	b.WriteString(ts)
-	b.WriteByte(' ')
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Scheme + "://" + e.Host)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteByte(' ')
-	b.WriteString(strconv.Itoa(e.Status))
-	b.WriteByte(' ')
-	b.WriteString(strconv.FormatInt(e.Bytes, 10))
-	b.WriteByte(' ')
-	fmt.Fprintf(&b, "%.3fms", float64(e.Duration.Microseconds())/1000)
-	for _, kv := range [][2]string{{"ingress", e.Ingress}, {"rule", e.Rule}, {"upstream", e.Upstream}} {
+	// The line is built in a pooled buffer with the strconv append
+	// functions: the proxy logs every request, and formatting with fmt
+	// and string concatenation showed in its CPU profile.
+	bp := logLines.Get().(*[]byte)
+	b := e.Time.UTC().AppendFormat((*bp)[:0], stamp)
+	b = append(b, ' ')
+	b = append(b, e.Method...)
+	b = append(b, ' ')
+	b = append(b, e.Scheme...)
+	b = append(b, "://"...)
+	b = append(b, e.Host...)
+	b = append(b, ' ')
+	b = append(b, e.Path...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(e.Status), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, e.Bytes, 10)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, float64(e.Duration.Microseconds())/1000, 'f', 3, 64)
+	b = append(b, "ms"...)
+	for _, kv := range [...][2]string{{"ingress", e.Ingress}, {"rule", e.Rule}, {"upstream", e.Upstream}} {
 		if kv[1] != "" {
-			b.WriteString(" " + kv[0] + "=" + kv[1])
+			b = append(b, ' ')
+			b = append(b, kv[0]...)
+			b = append(b, '=')
+			b = append(b, kv[1]...)
 		}
 	}
 	if e.Error != "" {
-		b.WriteString(" error=" + strconv.Quote(e.Error))
+		b = append(b, " error="...)
+		b = strconv.AppendQuote(b, e.Error)
 	}
-	b.WriteByte('\n')
-	_, err := io.WriteString(w, b.String())
+	b = append(b, '\n')
+	_, err := w.Write(b)
+	*bp = b
+	logLines.Put(bp)
 	return err
 }
+
+var logLines = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}

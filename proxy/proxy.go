@@ -76,6 +76,14 @@ type Proxy struct {
 	tab    atomic.Pointer[table]
 	rp     *httputil.ReverseProxy
 	issued sync.Map // host -> *tls.Certificate made by opts.Certificate
+	// h1 is the default transport, nil when Options.Transport was given;
+	// the fast path (fast.go) shares its connection pool.
+	h1 *h1Transport
+	// noFast serves every connection with net/http alone.
+	noFast bool
+	// fastServed counts the requests the fast path answered, handedOff
+	// the connections it gave to net/http.
+	fastServed, handedOff atomic.Int64
 }
 
 // table is one immutable routing snapshot.
@@ -85,6 +93,10 @@ type table struct {
 	upstreams upstreamMap
 	routes    map[routeKey]*routeInfo
 	certs     sync.Map // host -> *tls.Certificate
+	// headerRouting is true when the profile may route on request
+	// headers (ingress-nginx canary-by-header, ALB conditions), so the
+	// fast path must hand the engine the headers.
+	headerRouting bool
 }
 
 // New returns a Proxy with an empty table: until Load succeeds, every
@@ -96,10 +108,12 @@ func New(opts Options) *Proxy {
 	if opts.ResponseHeaderTimeout == 0 {
 		opts.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
 	}
+	var h1 *h1Transport
 	if opts.Transport == nil {
-		opts.Transport = newTransport(opts)
+		h1 = newTransport(opts)
+		opts.Transport = h1
 	}
-	p := &Proxy{opts: opts}
+	p := &Proxy{opts: opts, h1: h1}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
 		Transport:    opts.Transport,
@@ -140,6 +154,13 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 		return nil, err
 	}
 	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{}}
+	switch prof.Name() {
+	case "spec", "gce":
+		// Neither reads request headers (simulate: only nginx_canary.go
+		// and alb.go use Request.Header).
+	default:
+		t.headerRouting = true
+	}
 	for _, r := range ix.Routes() {
 		k := routeKey{r.Ingress, r.Rule, r.PathIndex}
 		t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
@@ -270,7 +291,7 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 		switch {
 		case ri.upstream != nil:
 			f = &x.f
-			*f = forward{target: ri.upstream.URL, path: forwardPath(d, r), backend: ri.backend, entry: e, status: ri.upstream.Status}
+			*f = forward{target: ri.upstream.URL, path: forwardPath(d, r.URL.EscapedPath()), backend: ri.backend, entry: e, status: ri.upstream.Status}
 			e.Upstream = ri.upstream.URL.Host
 		case svc != nil:
 			missing = ri.backend.String()
@@ -306,14 +327,14 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 // forwardPath is the path sent upstream: the profile's rewrite when it
 // has one, else the engine's normalized path, so the upstream sees the
 // path that was matched and never a "/users/../admin" that a rule for
-// "/users" let through.
-func forwardPath(d simulate.Decision, r *http.Request) string {
+// "/users" let through. escaped is the request's path as received.
+func forwardPath(d simulate.Decision, escaped string) string {
 	p := d.RewritePath
 	if p == "" {
 		p = d.NormalizedPath
 	}
 	if p == "" {
-		p = r.URL.EscapedPath()
+		p = escaped
 	}
 	return p
 }
@@ -339,23 +360,29 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 // (ngx_http_upstream_next: NGX_HTTP_UPSTREAM_FT_TIMEOUT gives 504).
 func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
 	f, _ := r.Context().Value(ctxKey{}).(*forward)
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away; nginx logs these as 499.
+		if f != nil {
+			f.entry.Error = err.Error()
+		}
+		w.WriteHeader(499)
+		return
+	}
+	upstreamErrorPage(w, f, err)
+}
+
+// upstreamErrorPage writes the 502 or 504 page for err; both the
+// net/http path and the fast path answer with it.
+func upstreamErrorPage(w http.ResponseWriter, f *forward, err error) {
 	status := http.StatusBadGateway
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		status = http.StatusGatewayTimeout
 	}
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		// The client went away; nginx logs these as 499.
-		status = 499
-	}
 	reason := err.Error()
 	if f != nil {
 		f.entry.Error = reason
 		reason = fmt.Sprintf("upstream %s at %s: %s", f.backend, f.target.Host, reason)
-	}
-	if status == 499 {
-		w.WriteHeader(status)
-		return
 	}
 	textPage(w, status, fmt.Sprintf("%d %s: %s\n", status, http.StatusText(status), reason))
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -88,6 +89,9 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		srv *http.Server
 		ln  net.Listener
 		tls bool
+		// fast, when set, reads the connections of ln first and hands
+		// net/http the ones it does not serve.
+		fast *fastServer
 	}
 	var all []served
 	closeAll := func() {
@@ -101,7 +105,11 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		if err != nil {
 			return fmt.Errorf("listen for http: %w", err)
 		}
-		all = append(all, served{srv: newServer(), ln: ln})
+		s := served{srv: newServer(), ln: ln}
+		if !p.opts.Echo && p.h1 != nil && !p.noFast {
+			s.fast = newFastServer(p, ln, o, errLog)
+		}
+		all = append(all, s)
 		httpAddr = ln.Addr().String()
 	}
 	if o.HTTPSPort >= 0 {
@@ -123,13 +131,19 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 	if o.Ready != nil {
 		o.Ready(httpAddr, httpsAddr)
 	}
-	errc := make(chan error, len(all))
+	errc := make(chan error, 2*len(all))
 	for _, s := range all {
+		if s.fast != nil {
+			go func() { errc <- s.fast.serve() }()
+		}
 		go func() {
 			var err error
-			if s.tls {
+			switch {
+			case s.tls:
 				err = s.srv.ServeTLS(s.ln, "", "")
-			} else {
+			case s.fast != nil:
+				err = s.srv.Serve(s.fast.handoff)
+			default:
 				err = s.srv.Serve(s.ln)
 			}
 			if errors.Is(err, http.ErrServerClosed) {
@@ -145,8 +159,26 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
 	defer cancel()
-	for _, s := range all {
-		if err := s.srv.Shutdown(sctx); err != nil && first == nil {
+	// The servers shut down together: every listener closes at once,
+	// then each waits for its requests in flight within
+	// ShutdownTimeout.
+	errs := make([]error, len(all))
+	var wg sync.WaitGroup
+	for i, s := range all {
+		wg.Go(func() {
+			if s.fast != nil {
+				// The fast loop may still hand connections over until
+				// its own requests are done.
+				errs[i] = s.fast.shutdown(sctx)
+			}
+			if err := s.srv.Shutdown(sctx); errs[i] == nil {
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && first == nil {
 			first = fmt.Errorf("shutdown: %w", err)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // upstreams take all the traffic, so the idle pool per host is large
 // enough to hold every concurrent connection and none is closed and
 // redialed under load.
-func newTransport(opts Options) http.RoundTripper {
+func newTransport(opts Options) *h1Transport {
 	d := &net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second}
 	return &h1Transport{
 		dialer:                d,

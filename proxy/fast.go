@@ -1,0 +1,359 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"log"
+	mrand "math/rand/v2"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// fastServer serves the plain-HTTP listener in front of net/http. Each
+// connection is read by a small loop that parses request heads in place
+// and forwards the common request (HTTP/1.1 GET, HEAD or OPTIONS without
+// a body or upgrade, to a plain-HTTP upstream) on the connection's own
+// goroutine, with no maps, no per-request goroutines and no
+// http.Request. net/http's server costs the proxy more CPU per request
+// than the routing and the upstream exchange together
+// (docs/performance-proxy.md). Any other request, and every request
+// after it on that connection, is served by net/http: the connection,
+// with the bytes already read, is handed to an http.Server through
+// handoff, so every feature and every error answer stays net/http's.
+type fastServer struct {
+	p      *Proxy
+	ln     net.Listener
+	o      ServeOptions
+	errLog *log.Logger
+	// handoff is the listener the http.Server serves; it accepts the
+	// connections the fast loop gives up.
+	handoff *handoffListener
+
+	closing atomic.Bool
+	mu      sync.Mutex
+	conns   map[*fastConn]struct{}
+	wg      sync.WaitGroup
+}
+
+func newFastServer(p *Proxy, ln net.Listener, o ServeOptions, errLog *log.Logger) *fastServer {
+	return &fastServer{
+		p: p, ln: ln, o: o, errLog: errLog,
+		handoff: &handoffListener{addr: ln.Addr(), ch: make(chan net.Conn), done: make(chan struct{})},
+		conns:   map[*fastConn]struct{}{},
+	}
+}
+
+// serve accepts connections until the listener is closed.
+func (s *fastServer) serve() error {
+	var delay time.Duration
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return nil
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			// Running out of file descriptors and the like pass; back off
+			// as net/http's Server.Serve does.
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.errLog.Printf("accept: %v; retrying in %v", err, delay)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		fc := s.track(c)
+		if fc == nil {
+			_ = c.Close()
+			continue
+		}
+		go fc.serve()
+	}
+}
+
+func (s *fastServer) track(c net.Conn) *fastConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return nil
+	}
+	fc := newFastConn(s, c)
+	s.conns[fc] = struct{}{}
+	s.wg.Add(1)
+	return fc
+}
+
+func (s *fastServer) untrack(fc *fastConn) {
+	s.mu.Lock()
+	delete(s.conns, fc)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+// shutdown stops accepting, closes idle connections and waits for the
+// requests in flight until ctx is done; then it closes the rest. As
+// net/http's Server.Shutdown, connections that finish a request while
+// shutting down close instead of waiting for the next.
+func (s *fastServer) shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing.Store(true)
+	conns := make([]*fastConn, 0, len(s.conns))
+	for fc := range s.conns {
+		conns = append(conns, fc)
+	}
+	s.mu.Unlock()
+	_ = s.ln.Close()
+	for _, fc := range conns {
+		if fc.state.CompareAndSwap(connIdle, connClosed) {
+			_ = fc.c.Close()
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		for _, fc := range conns {
+			_ = fc.c.Close()
+		}
+		return ctx.Err()
+	}
+}
+
+// Connection states: idle between requests, active while serving one.
+const (
+	connIdle int32 = iota
+	connActive
+	connClosed
+)
+
+// fastConn is one client connection of the fast loop, with everything a
+// request needs allocated once per connection.
+type fastConn struct {
+	s     *fastServer
+	c     net.Conn
+	br    *bufio.Reader
+	bw    *bufio.Writer
+	state atomic.Int32
+	// remote is the client's address; client its IP, as
+	// X-Forwarded-For and X-Real-IP carry it; port the local port
+	// (X-Forwarded-Port).
+	remote, client, port string
+	head                 requestHead
+	resp                 responseHead
+	x                    exchange
+	page                 pageWriter
+	// scratch holds a generated X-Request-ID.
+	scratch [32]byte
+	// host and target are the Host and request-target of the last
+	// request, as strings, and hostOnly is hostOnly(host).
+	host, target, hostOnly string
+	// rng makes X-Request-IDs.
+	rng *mrand.ChaCha8
+	// deadline is the read deadline set on c.
+	deadline time.Time
+}
+
+// Read and write buffer sizes. A request head that does not fit in the
+// read buffer goes to net/http, which applies MaxHeaderBytes (431).
+const (
+	fastReadSize  = 8 << 10
+	fastWriteSize = 8 << 10
+)
+
+var (
+	fastReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, fastReadSize) }}
+	fastWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, fastWriteSize) }}
+)
+
+func newFastConn(s *fastServer, c net.Conn) *fastConn {
+	fc := &fastConn{s: s, c: c, remote: c.RemoteAddr().String()}
+	fc.client = fc.remote
+	if h, _, err := net.SplitHostPort(fc.remote); err == nil {
+		fc.client = h
+	}
+	fc.port = "80"
+	if _, port, err := net.SplitHostPort(c.LocalAddr().String()); err == nil {
+		fc.port = port
+	}
+	fc.page.fc = fc
+	return fc
+}
+
+// serve runs the connection's request loop.
+func (fc *fastConn) serve() {
+	fc.br = fastReaders.Get().(*bufio.Reader)
+	fc.br.Reset(fc.c)
+	fc.bw = fastWriters.Get().(*bufio.Writer)
+	fc.bw.Reset(fc.c)
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			_ = fc.c.Close()
+		}
+		fc.br.Reset(nil)
+		fastReaders.Put(fc.br)
+		fc.bw.Reset(nil)
+		fastWriters.Put(fc.bw)
+		fc.br, fc.bw = nil, nil
+		fc.s.untrack(fc)
+	}()
+	o := &fc.s.o
+	for first := true; ; first = false {
+		if fc.br.Buffered() == 0 {
+			// net/http waits IdleTimeout for the next request and
+			// ReadHeaderTimeout for the first (net/http/server.go
+			// (*conn).serve and readRequest).
+			wait := o.IdleTimeout
+			if first {
+				wait = o.ReadHeaderTimeout
+			}
+			fc.setDeadline(wait)
+			if _, err := fc.br.Peek(1); err != nil {
+				return
+			}
+		}
+		if !fc.state.CompareAndSwap(connIdle, connActive) {
+			return
+		}
+		switch fc.readHead(first) {
+		case headOther:
+			handedOff = fc.handOff()
+			return
+		case headMore:
+			// The client stopped sending or its time ran out mid-head;
+			// net/http closes such connections too.
+			return
+		}
+		switch fc.forward() {
+		case outcomeHandOff:
+			handedOff = fc.handOff()
+			return
+		case outcomeClose:
+			return
+		}
+		fc.state.Store(connIdle)
+		if fc.s.closing.Load() {
+			return
+		}
+	}
+}
+
+// setDeadline sets the client connection's read deadline to wait from
+// now, or leaves one that is at most a 64th of wait earlier: re-arming
+// the connection's timer for every request of a busy connection costs
+// more than the precision is worth.
+func (fc *fastConn) setDeadline(wait time.Duration) {
+	t := time.Now().Add(wait)
+	if d := t.Sub(fc.deadline); d >= 0 && d < wait/64 {
+		return
+	}
+	fc.deadline = t
+	_ = fc.c.SetReadDeadline(t)
+}
+
+// readHead reads until a whole request head is buffered, or the fast
+// path is ruled out. headMore means the connection failed meanwhile.
+func (fc *fastConn) readHead(first bool) parseResult {
+	deadline := false
+	for {
+		buf, _ := fc.br.Peek(fc.br.Buffered())
+		res := parseRequestHead(buf, &fc.head)
+		if res != headMore {
+			return res
+		}
+		if fc.br.Buffered() == fc.br.Size() {
+			return headOther
+		}
+		if !first && !deadline {
+			// The first bytes of the request arrived: the rest of the
+			// head has ReadHeaderTimeout, as in net/http.
+			fc.deadline = time.Now().Add(fc.s.o.ReadHeaderTimeout)
+			_ = fc.c.SetReadDeadline(fc.deadline)
+			deadline = true
+		}
+		if _, err := fc.br.Peek(fc.br.Buffered() + 1); err != nil {
+			return headMore
+		}
+	}
+}
+
+// handOff gives the connection, with the bytes read and not yet
+// served, to the http.Server; it reports whether the server took it.
+func (fc *fastConn) handOff() bool {
+	n := fc.br.Buffered()
+	var rest []byte
+	if n > 0 {
+		rest = make([]byte, n)
+		_, _ = fc.br.Read(rest)
+	}
+	bc := &bufferedConn{Conn: fc.c, buf: rest}
+	fc.s.p.handedOff.Add(1)
+	select {
+	case fc.s.handoff.ch <- bc:
+		return true
+	case <-fc.s.handoff.done:
+		return false
+	}
+}
+
+// bufferedConn is a connection whose first reads return bytes read
+// before it was handed off.
+type bufferedConn struct {
+	net.Conn
+	buf []byte
+}
+
+func (c *bufferedConn) Read(p []byte) (int, error) {
+	if len(c.buf) > 0 {
+		n := copy(p, c.buf)
+		c.buf = c.buf[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
+}
+
+// CloseWrite half-closes the connection, which net/http's server does
+// before closing a connection after an error (net/http/server.go
+// closeWriteAndWait).
+func (c *bufferedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// handoffListener is the net.Listener the http.Server accepts handed-off
+// connections from.
+type handoffListener struct {
+	addr net.Addr
+	ch   chan net.Conn
+	done chan struct{}
+	once sync.Once
+}
+
+var _ net.Listener = (*handoffListener)(nil)
+
+func (l *handoffListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.ch:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *handoffListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *handoffListener) Addr() net.Addr { return l.addr }
