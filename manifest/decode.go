@@ -26,7 +26,16 @@ type nodeDecoder struct {
 	line   int // added to node lines: the line the document chunk starts on
 	budget int // node visits left; aliases count every time they are expanded
 	fields map[string]Pos
-	err    *InputError // first error; decoding stops at it
+	// keep, when set, picks the fields whose positions are recorded.
+	keep func(path string) bool
+	err  *InputError // first error; decoding stops at it
+}
+
+// record notes the position of the field at path.
+func (d *nodeDecoder) record(path string, n *yaml.Node) {
+	if d.fields != nil && (d.keep == nil || d.keep(path)) {
+		d.fields[path] = d.pos(n)
+	}
 }
 
 // errBudget is the message for documents that expand beyond the budget, as
@@ -173,9 +182,7 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 				continue
 			}
 			fp := joinPath(path, f.name)
-			if d.fields != nil {
-				d.fields[fp] = d.pos(k)
-			}
+			d.record(fp, k)
 			d.decode(val, v.FieldByIndex(f.index), fp, limit)
 		}
 	case reflect.Slice:
@@ -198,10 +205,8 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			ip := fmt.Sprintf("%s[%d]", path, i)
-			if d.fields != nil {
-				d.fields[ip] = d.pos(item)
-			}
+			ip := path + "[" + strconv.Itoa(i) + "]"
+			d.record(ip, item)
 			d.decode(item, s.Index(i), ip, limit)
 		}
 		v.Set(s)
@@ -228,9 +233,7 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 				return
 			}
 			fp := joinPath(path, k.Value)
-			if d.fields != nil {
-				d.fields[fp] = d.pos(k)
-			}
+			d.record(fp, k)
 			e := reflect.New(v.Type().Elem()).Elem()
 			d.decode(val, e, fp, limit)
 			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)

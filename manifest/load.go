@@ -270,8 +270,9 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var fast fastParser
 			for c := range next {
-				parseChunk(c, opts)
+				parseChunk(c, opts, &fast)
 			}
 		}()
 	}
@@ -347,7 +348,7 @@ func yamlLineSkew(problem string) int {
 	return 0
 }
 
-func parseChunk(c *chunk, opts Options) {
+func parseChunk(c *chunk, opts Options, fast *fastParser) {
 	c.set = &Set{Skipped: map[string]int{}}
 	defer func() {
 		// The YAML parser is third-party code: a panic on some input must
@@ -356,8 +357,15 @@ func parseChunk(c *chunk, opts Options) {
 			c.errs = append(c.errs, &InputError{Pos: Pos{File: c.name, Line: c.line + 1}, Msg: fmt.Sprintf("cannot parse this document: %v", r)})
 		}
 	}()
+	if root, ok := fast.parse(c.data); ok {
+		// The fast parser makes no aliases, so the document expands to
+		// exactly the nodes it made (the document node aside), the size
+		// expandedSize would compute.
+		c.load(root.Content[0], fast.count-1, opts)
+		return
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
-	for doc := 0; ; doc++ {
+	for {
 		var root yaml.Node
 		err := dec.Decode(&root)
 		if err == io.EOF {
@@ -370,15 +378,27 @@ func parseChunk(c *chunk, opts Options) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set}
-		if n, bad := expandedSize(root.Content[0], l.limit()); bad {
-			c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
-			continue
-		}
-		l.object(root.Content[0], "")
-		c.errs = append(c.errs, l.errs...)
-		c.isDoc = c.isDoc || l.objects > 0 || len(l.errs) > 0
+		c.load(root.Content[0], -1, opts)
 	}
+}
+
+// load loads the objects of one document whose root is n. size is the
+// number of nodes n expands to, or -1 when it must be computed.
+func (c *chunk) load(n *yaml.Node, size int, opts Options) {
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, nodes: size}
+	if size > l.limit() {
+		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
+		return
+	}
+	if size < 0 {
+		if at, bad := expandedSize(n, l.limit()); bad {
+			c.errs = append(c.errs, &InputError{Pos: l.pos(at), Msg: fmt.Sprintf(errBudget, l.limit())})
+			return
+		}
+	}
+	l.object(n, "")
+	c.errs = append(c.errs, l.errs...)
+	c.isDoc = c.isDoc || l.objects > 0 || len(l.errs) > 0
 }
 
 func yamlError(err error, c *chunk) *InputError {

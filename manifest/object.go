@@ -25,6 +25,9 @@ type docLoader struct {
 	set     *Set
 	errs    []*InputError
 	objects int
+	// nodes is the number of YAML nodes in the document when known, a
+	// hint for sizing the map of field positions.
+	nodes int
 }
 
 func (l *docLoader) limit() int {
@@ -167,24 +170,32 @@ func (l *docLoader) namespace(ns string) string {
 // decode fills out from n; positions go into src when withFields is set,
 // else only the metadata's.
 func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) bool {
-	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: map[string]Pos{}}
+	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit()}
+	if withFields {
+		// About one field for every two nodes: a key and its value.
+		d.fields = make(map[string]Pos, l.nodes/2)
+	} else {
+		d.fields = map[string]Pos{}
+		d.keep = metadataField
+	}
 	d.decode(n, reflect.ValueOf(out).Elem(), "", l.limit())
 	if d.err != nil {
 		l.errs = append(l.errs, d.err)
 		return false
 	}
-	if !withFields {
-		for k := range d.fields {
-			if !strings.HasPrefix(k, "metadata.name") && !strings.HasPrefix(k, "metadata.namespace") && k != "metadata" && k != "kind" && k != "apiVersion" {
-				if !strings.HasPrefix(k, "spec.ports") && !strings.HasPrefix(k, "spec.type") && k != "type" && !strings.HasPrefix(k, "spec.controller") {
-					delete(d.fields, k)
-				}
-			}
-		}
-	}
 	src.fields = d.fields
 	l.objects++
 	return true
+}
+
+// metadataField picks the fields whose positions are kept for objects
+// other than Ingresses: what messages about Services, Secrets and
+// IngressClasses point at.
+func metadataField(k string) bool {
+	return strings.HasPrefix(k, "metadata.name") || strings.HasPrefix(k, "metadata.namespace") ||
+		k == "metadata" || k == "kind" || k == "apiVersion" ||
+		strings.HasPrefix(k, "spec.ports") || strings.HasPrefix(k, "spec.type") || k == "type" ||
+		strings.HasPrefix(k, "spec.controller")
 }
 
 func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
