@@ -270,9 +270,9 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var fast fastParser
+			var w loadWorker
 			for c := range next {
-				parseChunk(c, opts, &fast)
+				parseChunk(c, opts, &w)
 			}
 		}()
 	}
@@ -348,7 +348,14 @@ func yamlLineSkew(problem string) int {
 	return 0
 }
 
-func parseChunk(c *chunk, opts Options, fast *fastParser) {
+// loadWorker holds what one decoding goroutine reuses from document to
+// document.
+type loadWorker struct {
+	fast   fastParser
+	fields fieldBuilder
+}
+
+func parseChunk(c *chunk, opts Options, w *loadWorker) {
 	c.set = &Set{Skipped: map[string]int{}}
 	defer func() {
 		// The YAML parser is third-party code: a panic on some input must
@@ -357,11 +364,11 @@ func parseChunk(c *chunk, opts Options, fast *fastParser) {
 			c.errs = append(c.errs, &InputError{Pos: Pos{File: c.name, Line: c.line + 1}, Msg: fmt.Sprintf("cannot parse this document: %v", r)})
 		}
 	}()
-	if root, ok := fast.parse(c.data); ok {
+	if root, ok := w.fast.parse(c.data); ok {
 		// The fast parser makes no aliases, so the document expands to
 		// exactly the nodes it made (the document node aside), the size
 		// expandedSize would compute.
-		c.load(root.Content[0], fast.count-1, opts)
+		c.load(root.Content[0], w.fast.count-1, opts, &w.fields)
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
@@ -378,14 +385,14 @@ func parseChunk(c *chunk, opts Options, fast *fastParser) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		c.load(root.Content[0], -1, opts)
+		c.load(root.Content[0], -1, opts, &w.fields)
 	}
 }
 
 // load loads the objects of one document whose root is n. size is the
 // number of nodes n expands to, or -1 when it must be computed.
-func (c *chunk) load(n *yaml.Node, size int, opts Options) {
-	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, nodes: size}
+func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder) {
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 
@@ -25,9 +26,8 @@ type docLoader struct {
 	set     *Set
 	errs    []*InputError
 	objects int
-	// nodes is the number of YAML nodes in the document when known, a
-	// hint for sizing the map of field positions.
-	nodes int
+	// fields is reused for the field positions of object after object.
+	fields *fieldBuilder
 }
 
 func (l *docLoader) limit() int {
@@ -170,20 +170,20 @@ func (l *docLoader) namespace(ns string) string {
 // decode fills out from n; positions go into src when withFields is set,
 // else only the metadata's.
 func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) bool {
-	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit()}
-	if withFields {
-		// About one field for every two nodes: a key and its value.
-		d.fields = make(map[string]Pos, l.nodes/2)
-	} else {
-		d.fields = map[string]Pos{}
+	if l.fields == nil {
+		l.fields = &fieldBuilder{}
+	}
+	l.fields.reset()
+	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: l.fields}
+	if !withFields {
 		d.keep = metadataField
 	}
-	d.decode(n, reflect.ValueOf(out).Elem(), "", l.limit())
+	d.decode(n, reflect.ValueOf(out).Elem(), l.limit())
 	if d.err != nil {
 		l.errs = append(l.errs, d.err)
 		return false
 	}
-	src.fields = d.fields
+	src.fields = l.fields.index(l.file)
 	l.objects++
 	return true
 }
@@ -191,11 +191,17 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 // metadataField picks the fields whose positions are kept for objects
 // other than Ingresses: what messages about Services, Secrets and
 // IngressClasses point at.
-func metadataField(k string) bool {
-	return strings.HasPrefix(k, "metadata.name") || strings.HasPrefix(k, "metadata.namespace") ||
-		k == "metadata" || k == "kind" || k == "apiVersion" ||
-		strings.HasPrefix(k, "spec.ports") || strings.HasPrefix(k, "spec.type") || k == "type" ||
-		strings.HasPrefix(k, "spec.controller")
+func metadataField(k []byte) bool {
+	for _, p := range [...]string{"metadata.name", "metadata.namespace", "spec.ports", "spec.type", "spec.controller"} {
+		if bytes.HasPrefix(k, []byte(p)) {
+			return true
+		}
+	}
+	switch string(k) {
+	case "metadata", "kind", "apiVersion", "type":
+		return true
+	}
+	return false
 }
 
 func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
@@ -213,7 +219,7 @@ func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
 			return
 		}
 		ing = ingressFromNetworkingV1beta1(&old)
-		renameV1beta1Fields(src.fields)
+		src.fields = renameV1beta1Fields(src.fields)
 	default:
 		l.unsupported(n, "Ingress", apiVersion, NetworkingV1)
 		return
@@ -226,9 +232,9 @@ func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
 // renameV1beta1Fields adds the networking.k8s.io/v1 field paths for the
 // positions recorded under their v1beta1 names, so that messages about the
 // normalized object point at what the user wrote.
-func renameV1beta1Fields(fields map[string]Pos) {
+func renameV1beta1Fields(fields *fieldIndex) *fieldIndex {
 	add := map[string]Pos{}
-	for k, p := range fields {
+	fields.each(func(k string, p Pos) {
 		n := k
 		if strings.HasPrefix(n, "spec.backend") {
 			n = "spec.defaultBackend" + strings.TrimPrefix(n, "spec.backend")
@@ -245,10 +251,6 @@ func renameV1beta1Fields(fields map[string]Pos) {
 		if n != k {
 			add[n] = p
 		}
-	}
-	for k, p := range add {
-		if _, ok := fields[k]; !ok {
-			fields[k] = p
-		}
-	}
+	})
+	return fields.with(add)
 }
