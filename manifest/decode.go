@@ -36,10 +36,27 @@ type nodeDecoder struct {
 	err  *InputError // first error; decoding stops at it
 }
 
-// record notes the position of the field at d.path.
-func (d *nodeDecoder) record(n *yaml.Node) {
-	if d.fields != nil && (d.keep == nil || d.keep(d.path)) {
-		d.fields.add(d.path, n.Line+d.line, n.Column)
+// record notes the position of the field at d.path, whose last segment
+// is name or, for a list item, [idx]; it returns what to pass to leave
+// once the field's value is decoded.
+func (d *nodeDecoder) record(n *yaml.Node, name string, idx int) int {
+	switch {
+	case d.fields == nil:
+		return -1
+	case d.keep != nil:
+		// The few fields kept are stored whole, without their parents.
+		if d.keep(d.path) {
+			d.fields.close(d.fields.open(string(d.path), -1, n.Line+d.line, n.Column))
+		}
+		return -1
+	}
+	return d.fields.open(name, idx, n.Line+d.line, n.Column)
+}
+
+// leave closes the field record opened.
+func (d *nodeDecoder) leave(e int) {
+	if e >= 0 {
+		d.fields.close(e)
 	}
 }
 
@@ -206,8 +223,9 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 				continue
 			}
 			mark := d.enter(f.name)
-			d.record(k)
+			e := d.record(k, f.name, -1)
 			d.decode(val, v.FieldByIndex(f.index), limit)
+			d.leave(e)
 			d.path = d.path[:mark]
 		}
 	case reflect.Slice:
@@ -234,8 +252,9 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 			d.path = append(d.path, '[')
 			d.path = strconv.AppendInt(d.path, int64(i), 10)
 			d.path = append(d.path, ']')
-			d.record(item)
+			e := d.record(item, "", i)
 			d.decode(item, s.Index(i), limit)
+			d.leave(e)
 			d.path = d.path[:mark]
 		}
 		v.Set(s)
@@ -262,9 +281,10 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 				return
 			}
 			mark := d.enter(k.Value)
-			d.record(k)
+			rec := d.record(k, k.Value, -1)
 			e := reflect.New(v.Type().Elem()).Elem()
 			d.decode(val, e, limit)
+			d.leave(rec)
 			d.path = d.path[:mark]
 			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
 		}
