@@ -259,23 +259,51 @@ func plainStart(l string, i int) bool {
 }
 
 // plainTag is the tag yaml.v3 gives a plain scalar (parser.node in
-// decode.go calls resolve in resolve.go). Values whose first byte has no
-// entry in resolve's resolveTable are strings without further checks, as
-// in resolve itself; "<<" is a merge key (parser.scalar), left to yaml.v3.
+// decode.go calls resolve in resolve.go). The common cases are decided
+// here the way resolve decides them, without its allocations:
+//   - a first byte with no entry in resolveTable means a string;
+//   - a first byte of class 'M' (yYnNtTfFoO) means a bool or null when the
+//     value is in resolveMap, else a string (resolve tries nothing more);
+//   - digits without a leading zero, short enough for an int64, are an
+//     int: not a timestamp (parseTimestamp wants "YYYY-"), and
+//     strconv.ParseInt accepts them.
+//
+// Everything else is left to resolve itself. "<<" is a merge key
+// (parser.scalar), left to yaml.v3.
 func plainTag(v string) (string, bool) {
 	if v == "<<" {
 		return "", false
 	}
 	if v != "" {
-		switch v[0] {
-		case '+', '-', '.', '~', '<', 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O',
-			'0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		switch c := v[0]; c {
+		case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
+			switch v {
+			case "true", "True", "TRUE", "false", "False", "FALSE":
+				return "!!bool", true
+			case "null", "Null", "NULL":
+				return "!!null", true
+			}
+			return "!!str", true
+		case '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			if len(v) <= 18 && allDigits(v) {
+				return "!!int", true
+			}
+		case '+', '-', '.', '~', '<', '0':
 		default:
 			return "!!str", true
 		}
 	}
 	n := yaml.Node{Kind: yaml.ScalarNode, Value: v}
 	return n.ShortTag(), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *fastParser) fail() *yaml.Node {

@@ -138,6 +138,25 @@ func TestFastYAML(t *testing.T) {
 	}
 }
 
+// TestPlainTag compares the shortcuts of plainTag with yaml.v3's own
+// resolution.
+func TestPlainTag(t *testing.T) {
+	for _, v := range []string{"", "a", "nginx", "no", "yes", "on", "off", "n", "y", "true", "True", "TRUE", "tRUE",
+		"false", "FALSE", "null", "Null", "NULL", "nULL", "~", "0", "00", "01", "08", "1", "80", "8080", "1_000",
+		"123456789012345678", "1234567890123456789", "99999999999999999999", "1e3", "1.5", "2001-12-14", "2001",
+		"0x1F", "0o17", "0b1", "-1", "+1", ".5", ".inf", "-.inf", ".nan", "1:20", "12ab", "Prefix", "ofs", "tls"} {
+		got, ok := plainTag(v)
+		if !ok {
+			t.Errorf("plainTag(%q) gave up", v)
+			continue
+		}
+		n := yaml.Node{Kind: yaml.ScalarNode, Value: v}
+		if want := n.ShortTag(); got != want {
+			t.Errorf("plainTag(%q) = %s, yaml.v3 resolves %s", v, got, want)
+		}
+	}
+}
+
 // TestFastYAMLFixtures runs the fast parser on every document of the
 // fixtures and examples: it must agree with yaml.v3 wherever it takes one.
 func TestFastYAMLFixtures(t *testing.T) {

@@ -149,12 +149,14 @@ func (x *fieldIndex) with(add map[string]Pos) *fieldIndex {
 }
 
 // fieldBuilder collects the entries of a fieldIndex while an object is
-// decoded. One builder is reused for object after object.
+// decoded.
 type fieldBuilder struct {
 	ents []fieldEntry
 }
 
-func (b *fieldBuilder) reset() { b.ents = b.ents[:0] }
+// reset starts a new object with room for about n entries. The entries
+// of the last index built belong to that index and are not reused.
+func (b *fieldBuilder) reset(n int) { b.ents = make([]fieldEntry, 0, max(n, 8)) }
 
 // open records a segment below the innermost open one and returns its
 // number for close; idx is -1 for a named segment.
@@ -166,7 +168,10 @@ func (b *fieldBuilder) open(name string, idx, line, col int) int {
 // close ends the subtree of segment i.
 func (b *fieldBuilder) close(i int) { b.ents[i].end = int32(len(b.ents)) }
 
-// index returns what was recorded.
+// index returns what was recorded; the builder must be reset before it
+// records more.
 func (b *fieldBuilder) index(file string) *fieldIndex {
-	return &fieldIndex{file: file, ents: slices.Clone(b.ents)}
+	x := &fieldIndex{file: file, ents: slices.Clip(b.ents)}
+	b.ents = nil
+	return x
 }

@@ -351,8 +351,7 @@ func yamlLineSkew(problem string) int {
 // loadWorker holds what one decoding goroutine reuses from document to
 // document.
 type loadWorker struct {
-	fast   fastParser
-	fields fieldBuilder
+	fast fastParser
 }
 
 func parseChunk(c *chunk, opts Options, w *loadWorker) {
@@ -368,7 +367,7 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		// The fast parser makes no aliases, so the document expands to
 		// exactly the nodes it made (the document node aside), the size
 		// expandedSize would compute.
-		c.load(root.Content[0], w.fast.count-1, opts, &w.fields)
+		c.load(root.Content[0], w.fast.count-1, opts)
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
@@ -385,14 +384,14 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		c.load(root.Content[0], -1, opts, &w.fields)
+		c.load(root.Content[0], -1, opts)
 	}
 }
 
 // load loads the objects of one document whose root is n. size is the
 // number of nodes n expands to, or -1 when it must be computed.
-func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder) {
-	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
+func (c *chunk) load(n *yaml.Node, size int, opts Options) {
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, nodes: size}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return

@@ -26,8 +26,9 @@ type docLoader struct {
 	set     *Set
 	errs    []*InputError
 	objects int
-	// fields is reused for the field positions of object after object.
-	fields *fieldBuilder
+	// nodes is the number of YAML nodes in the document when known (else
+	// at most 0), a hint for sizing the index of field positions.
+	nodes int
 }
 
 func (l *docLoader) limit() int {
@@ -170,12 +171,13 @@ func (l *docLoader) namespace(ns string) string {
 // decode fills out from n; positions go into src when withFields is set,
 // else only the metadata's.
 func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) bool {
-	if l.fields == nil {
-		l.fields = &fieldBuilder{}
-	}
-	l.fields.reset()
-	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: l.fields}
-	if !withFields {
+	fields := &fieldBuilder{}
+	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: fields}
+	if withFields {
+		// About one field for every two nodes: a key and its value.
+		fields.reset(l.nodes/2 + 8)
+	} else {
+		fields.reset(8)
 		d.keep = metadataField
 	}
 	d.decode(n, reflect.ValueOf(out).Elem(), l.limit())
@@ -183,7 +185,7 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 		l.errs = append(l.errs, d.err)
 		return false
 	}
-	src.fields = l.fields.index(l.file)
+	src.fields = fields.index(l.file)
 	l.objects++
 	return true
 }
