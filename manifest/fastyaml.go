@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"strings"
+	"unsafe"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -58,15 +59,17 @@ const maxFastDepth = 200
 const maxFastKey = 1000
 
 // parse returns the document node of data, or false when data is outside
-// the subset.
+// the subset. The values of the nodes point into data, which must never be
+// modified afterwards.
 func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 	for _, b := range data {
 		if (b < 0x20 || b > 0x7e) && b != '\n' {
 			return nil, false
 		}
 	}
-	// One copy of the document; every plain scalar is a substring of it.
-	p.src = string(data)
+	// Every plain scalar is a substring of the document, with no copy:
+	// the loader's inputs are never modified (input in load.go).
+	p.src = unsafe.String(unsafe.SliceData(data), len(data))
 	p.bad, p.eof, p.off, p.end, p.line, p.depth, p.count = false, false, 0, 0, -1, 0, 0
 	p.stack = p.stack[:0]
 	p.nodes = p.nodes[:0]

@@ -77,13 +77,17 @@ func Load(ctx context.Context, opts Options) (*Set, error) {
 // Parse reads one document stream held in memory; name is used in
 // positions.
 func Parse(name string, data []byte, opts Options) (*Set, error) {
-	set, errs := parseInputs(context.Background(), []input{{name: name, data: data}}, opts)
+	// The loaded objects share the memory of the input (see input), so
+	// they get a copy the caller cannot change.
+	set, errs := parseInputs(context.Background(), []input{{name: name, data: bytes.Clone(data)}}, opts)
 	if len(errs) > 0 {
 		return set, &LoadError{Errors: errs}
 	}
 	return set, nil
 }
 
+// input is one file or stream. Its data is never modified once read: the
+// strings of the loaded objects point into it (fastParser.parse).
 type input struct {
 	name string
 	data []byte
