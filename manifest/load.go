@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -268,27 +269,26 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Workers take the next chunk by counting, not from a channel: with
+	// tens of thousands of small documents, handing each over on a
+	// channel woke a sleeping goroutine per document and cost more than
+	// some documents take to decode.
 	var wg sync.WaitGroup
-	next := make(chan *chunk)
+	var next atomic.Int64
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var w loadWorker
-			for c := range next {
-				parseChunk(c, opts, &w)
+			var lw loadWorker
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(chunks) {
+					return
+				}
+				parseChunk(chunks[i], opts, &lw)
 			}
 		}()
 	}
-feed:
-	for _, c := range chunks {
-		select {
-		case next <- c:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
 	wg.Wait()
 	// Files whose every chunk was empty hold no objects.
 	hasDoc := make(map[int]bool)
