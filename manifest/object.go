@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"bytes"
 	"reflect"
 	"strings"
 
@@ -195,7 +194,7 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 // IngressClasses point at.
 func metadataField(k []byte) bool {
 	for _, p := range [...]string{"metadata.name", "metadata.namespace", "spec.ports", "spec.type", "spec.controller"} {
-		if bytes.HasPrefix(k, []byte(p)) {
+		if len(k) >= len(p) && string(k[:len(p)]) == p {
 			return true
 		}
 	}
