@@ -1,8 +1,11 @@
 package manifest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +68,33 @@ func TestFieldIndexDuplicates(t *testing.T) {
 	}
 	if p := set.Ingresses[0].Source.FieldPos("spec.rules[0].host"); p.Line != 6 {
 		t.Errorf("missing field resolves to %v, want its nearest ancestor spec at line 6", p)
+	}
+}
+
+// TestFieldIndexListItems checks that the items of a List, as kubectl get
+// -o yaml writes, each take room for their own field positions only, not
+// for the whole List's: sized by the List, 300 items would take 27 MB.
+func TestFieldIndexListItems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	const n = 300
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: i%d\n  spec:\n    defaultBackend:\n      service:\n        name: s\n        port:\n          number: 80\n", i)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	set, err := Parse("list.yaml", []byte(b.String()), Options{})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Ingresses) != n {
+		t.Fatalf("got %d Ingresses, want %d", len(set.Ingresses), n)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("loading %d List items allocated %d bytes", n, got)
+	}
+	if p := set.Ingresses[n-1].Source.FieldPos("spec.defaultBackend.service.name"); p.Line != 3+10*(n-1)+8 {
+		t.Errorf("last item's service name at %v, want line %d", p, 3+10*(n-1)+8)
 	}
 }

@@ -94,6 +94,10 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 			l.errorf(items, where+kind+": items must be a list")
 			return
 		}
+		// The document's node count says nothing about the size of one
+		// item: sized by it, every item of a long List would reserve
+		// room for the whole List's fields.
+		l.nodes = 0
 		for _, item := range items.Content {
 			l.object(item, "")
 		}
