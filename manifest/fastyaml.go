@@ -53,9 +53,10 @@ type fastParser struct {
 // its own limit (max_indents and max_flow_level in scannerc.go).
 const maxFastDepth = 200
 
-// maxFastKey bounds the length of a key: yaml.v3 rejects simple keys that
-// span more than 1024 characters (yaml_parser_stale_simple_keys in
-// scannerc.go), so long keys go to yaml.v3 for its error.
+// maxFastKey bounds the length of a key, quoted or not, from its first
+// character to its ':': yaml.v3 rejects simple keys that span more than
+// 1024 characters (yaml_parser_stale_simple_keys in scannerc.go), so long
+// keys go to yaml.v3 for its error.
 const maxFastKey = 1000
 
 // parse returns the document node of data, or false when data is outside
@@ -214,7 +215,7 @@ func (p *fastParser) scanKey() (value string, style yaml.Style, colon int, ok bo
 		for j < len(l) && l[j] == ' ' {
 			j++
 		}
-		if j >= len(l) || l[j] != ':' || (j+1 < len(l) && l[j+1] != ' ') {
+		if j >= len(l) || l[j] != ':' || (j+1 < len(l) && l[j+1] != ' ') || j-i > maxFastKey {
 			return "", 0, 0, false
 		}
 		style = yaml.SingleQuotedStyle
@@ -229,10 +230,10 @@ func (p *fastParser) scanKey() (value string, style yaml.Style, colon int, ok bo
 		switch l[j] {
 		case ':':
 			if j+1 == len(l) || l[j+1] == ' ' {
-				v := strings.TrimRight(l[i:j], " ")
-				if len(v) > maxFastKey {
+				if j-i > maxFastKey {
 					return "", 0, 0, false
 				}
+				v := strings.TrimRight(l[i:j], " ")
 				return v, 0, j, true
 			}
 		case '#':
@@ -587,12 +588,16 @@ func (p *fastParser) flow(i int) (*yaml.Node, int, bool) {
 		return n, j + 1, true
 	}
 	for {
+		start := j
 		item, e, ok := p.flowItem(j)
 		if !ok {
 			return nil, 0, false
 		}
 		p.stack = append(p.stack, item)
 		j = skipSpaces(l, e)
+		if open == '{' && e-start > maxFastKey {
+			return nil, 0, false
+		}
 		if open == '{' {
 			// A key must be a scalar followed by ": " (or ':' right after
 			// a quoted key, as in JSON).

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -136,6 +137,9 @@ func TestFastYAML(t *testing.T) {
 		{"trailing comma", "a: [x,]\n", false},
 		{"flow over lines", "a: [x,\n  y]\n", false},
 		{"comment glued to quote", "a: 'b'#c\n", false},
+		{"long plain key", strings.Repeat("k", 1100) + ": v\n", false},
+		{"long quoted key", "\"" + strings.Repeat("k", 1100) + "\": v\n", false},
+		{"long flow key", "a: {\"" + strings.Repeat("k", 1100) + "\": v}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := checkFast(t, []byte(tc.in)); got != tc.fast {
