@@ -36,7 +36,7 @@ func checkALBActionAnnotation(p *Pass) {
 		if p.controllerOf(ing) != controllerALB {
 			continue
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			s := b.backend.Service
 			if s == nil {
 				continue

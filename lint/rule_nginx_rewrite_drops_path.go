@@ -38,7 +38,7 @@ func checkNginxRewriteDropsPath(p *Pass) {
 		if !ok || target == "" || captureRef.MatchString(target) {
 			continue
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if b.path == nil || b.path.Path == target {
 				continue
 			}

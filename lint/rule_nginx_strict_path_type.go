@@ -32,7 +32,7 @@ func checkNginxStrictPathType(p *Pass) {
 		if p.controllerOf(ing) != controllerNginx {
 			continue
 		}
-		for _, b := range backends(ing) {
+		for _, b := range p.backends(ing) {
 			if b.path == nil || b.path.PathType == nil || *b.path.PathType == networkingv1.PathTypeImplementationSpecific {
 				continue
 			}

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strconv"
 
 	networkingv1 "k8s.io/api/networking/v1"
 
@@ -37,7 +38,7 @@ func backends(ing *manifest.Ingress) []backendRef {
 		}
 		for pi := range r.HTTP.Paths {
 			p := &r.HTTP.Paths[pi]
-			pf := fmt.Sprintf("spec.rules[%d].http.paths[%d]", ri, pi)
+			pf := "spec.rules[" + strconv.Itoa(ri) + "].http.paths[" + strconv.Itoa(pi) + "]"
 			out = append(out, backendRef{backend: &p.Backend, field: pf + ".backend", host: r.Host, path: p, pathField: pf})
 		}
 	}

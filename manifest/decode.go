@@ -25,8 +25,50 @@ type nodeDecoder struct {
 	file   string
 	line   int // added to node lines: the line the document chunk starts on
 	budget int // node visits left; aliases count every time they are expanded
-	fields map[string]Pos
-	err    *InputError // first error; decoding stops at it
+	// path is the field path of the value being decoded, in API-server
+	// form; it grows and shrinks as decoding descends and returns, and
+	// becomes a string only for a message or a recorded position.
+	path []byte
+	// fields receives the position of every field set, when not nil.
+	fields *fieldBuilder
+	// keep, when set, picks the fields whose positions are recorded.
+	keep func(path []byte) bool
+	err  *InputError // first error; decoding stops at it
+}
+
+// record notes the position of the field at d.path, whose last segment
+// is name or, for a list item, [idx]; it returns what to pass to leave
+// once the field's value is decoded.
+func (d *nodeDecoder) record(n *yaml.Node, name string, idx int) int {
+	switch {
+	case d.fields == nil:
+		return -1
+	case d.keep != nil:
+		// The few fields kept are stored whole, without their parents.
+		if d.keep(d.path) {
+			d.fields.close(d.fields.open(string(d.path), -1, n.Line+d.line, n.Column))
+		}
+		return -1
+	}
+	return d.fields.open(name, idx, n.Line+d.line, n.Column)
+}
+
+// leave closes the field record opened.
+func (d *nodeDecoder) leave(e int) {
+	if e >= 0 {
+		d.fields.close(e)
+	}
+}
+
+// enter appends a field name to the path and returns the length to cut
+// it back to.
+func (d *nodeDecoder) enter(name string) int {
+	mark := len(d.path)
+	if mark > 0 {
+		d.path = append(d.path, '.')
+	}
+	d.path = append(d.path, name...)
+	return mark
 }
 
 // errBudget is the message for documents that expand beyond the budget, as
@@ -37,29 +79,37 @@ func (d *nodeDecoder) pos(n *yaml.Node) Pos {
 	return Pos{File: d.file, Line: n.Line + d.line, Col: n.Column}
 }
 
-func (d *nodeDecoder) fail(n *yaml.Node, path, format string, args ...any) {
+func (d *nodeDecoder) fail(n *yaml.Node, format string, args ...any) {
 	if d.err != nil {
 		return
 	}
 	msg := fmt.Sprintf(format, args...)
-	if path != "" {
-		msg = path + ": " + msg
+	if len(d.path) > 0 {
+		msg = string(d.path) + ": " + msg
 	}
 	d.err = &InputError{Pos: d.pos(n), Msg: msg}
+}
+
+// failAt records an error about the document as a whole, without a path.
+func (d *nodeDecoder) failAt(n *yaml.Node, format string, args ...any) {
+	path := d.path
+	d.path = nil
+	d.fail(n, format, args...)
+	d.path = path
 }
 
 // visit spends one node of the budget and resolves aliases.
 func (d *nodeDecoder) visit(n *yaml.Node, limit int) (*yaml.Node, bool) {
 	for depth := 0; n.Kind == yaml.AliasNode; depth++ {
 		if n.Alias == nil || depth > 100 {
-			d.fail(n, "", "unresolved YAML alias %q", n.Value)
+			d.failAt(n, "unresolved YAML alias %q", n.Value)
 			return nil, false
 		}
 		n = n.Alias
 	}
 	d.budget--
 	if d.budget < 0 {
-		d.fail(n, "", errBudget, limit)
+		d.failAt(n, errBudget, limit)
 		return nil, false
 	}
 	return n, true
@@ -129,8 +179,8 @@ func structFields(t reflect.Type) map[string]fieldInfo {
 	return m
 }
 
-// decode fills v from n. path is the field path of v, in API-server form.
-func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit int) {
+// decode fills v from n. d.path is the field path of v.
+func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 	if d.err != nil {
 		return
 	}
@@ -144,11 +194,11 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 	if v.Kind() != reflect.Pointer && v.CanAddr() && unmarshals(v.Type()) {
 		data, err := d.toJSON(n, limit)
 		if err != nil {
-			d.fail(n, path, "%v", err)
+			d.fail(n, "%v", err)
 			return
 		}
 		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data); err != nil {
-			d.fail(n, path, "%v", cleanJSONError(err))
+			d.fail(n, "%v", cleanJSONError(err))
 		}
 		return
 	}
@@ -159,10 +209,10 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 		}
 		// The pointer itself was the visit; do not charge twice.
 		d.budget++
-		d.decode(n, v.Elem(), path, limit)
+		d.decode(n, v.Elem(), limit)
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			d.fail(n, path, "expected a mapping, got %s", describe(n))
+			d.fail(n, "expected a mapping, got %s", describe(n))
 			return
 		}
 		fields := structFields(v.Type())
@@ -172,46 +222,49 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 			if !ok {
 				continue
 			}
-			fp := joinPath(path, f.name)
-			if d.fields != nil {
-				d.fields[fp] = d.pos(k)
-			}
-			d.decode(val, v.FieldByIndex(f.index), fp, limit)
+			mark := d.enter(f.name)
+			e := d.record(k, f.name, -1)
+			d.decode(val, v.FieldByIndex(f.index), limit)
+			d.leave(e)
+			d.path = d.path[:mark]
 		}
 	case reflect.Slice:
 		if v.Type() == bytesType {
-			s, ok := d.scalar(n, path, "a base64 string", "!!str")
+			s, ok := d.scalar(n, "a base64 string", "!!str")
 			if !ok {
 				return
 			}
 			b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
 			if err != nil {
-				d.fail(n, path, "illegal base64 data: %v", err)
+				d.fail(n, "illegal base64 data: %v", err)
 				return
 			}
 			v.SetBytes(b)
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
-			d.fail(n, path, "expected a list, got %s", describe(n))
+			d.fail(n, "expected a list, got %s", describe(n))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			ip := fmt.Sprintf("%s[%d]", path, i)
-			if d.fields != nil {
-				d.fields[ip] = d.pos(item)
-			}
-			d.decode(item, s.Index(i), ip, limit)
+			mark := len(d.path)
+			d.path = append(d.path, '[')
+			d.path = strconv.AppendInt(d.path, int64(i), 10)
+			d.path = append(d.path, ']')
+			e := d.record(item, "", i)
+			d.decode(item, s.Index(i), limit)
+			d.leave(e)
+			d.path = d.path[:mark]
 		}
 		v.Set(s)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			d.fail(n, path, "expected a mapping, got %s", describe(n))
+			d.fail(n, "expected a mapping, got %s", describe(n))
 			return
 		}
 		if v.Type().Key().Kind() != reflect.String {
-			d.fail(n, path, "unsupported map key type %s", v.Type().Key())
+			d.fail(n, "unsupported map key type %s", v.Type().Key())
 			return
 		}
 		if v.IsNil() {
@@ -224,82 +277,82 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string, limit i
 				return
 			}
 			if k.Kind != yaml.ScalarNode {
-				d.fail(k, path, "map keys must be strings, got %s", describe(k))
+				d.fail(k, "map keys must be strings, got %s", describe(k))
 				return
 			}
-			fp := joinPath(path, k.Value)
-			if d.fields != nil {
-				d.fields[fp] = d.pos(k)
-			}
+			mark := d.enter(k.Value)
+			rec := d.record(k, k.Value, -1)
 			e := reflect.New(v.Type().Elem()).Elem()
-			d.decode(val, e, fp, limit)
+			d.decode(val, e, limit)
+			d.leave(rec)
+			d.path = d.path[:mark]
 			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
 		}
 	case reflect.String:
-		if s, ok := d.scalar(n, path, "a string", "!!str", "!!timestamp", "!!binary"); ok {
+		if s, ok := d.scalar(n, "a string", "!!str", "!!timestamp", "!!binary"); ok {
 			v.SetString(s)
 		}
 	case reflect.Bool:
-		if s, ok := d.scalar(n, path, "true or false", "!!bool"); ok {
+		if s, ok := d.scalar(n, "true or false", "!!bool"); ok {
 			b, _ := strconv.ParseBool(strings.ToLower(s))
 			v.SetBool(b)
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		s, ok := d.scalar(n, path, "an integer", "!!int")
+		s, ok := d.scalar(n, "an integer", "!!int")
 		if !ok {
 			return
 		}
 		i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
 		if err != nil || v.OverflowInt(i) {
-			d.fail(n, path, "%s is out of range for a %d-bit integer", s, v.Type().Bits())
+			d.fail(n, "%s is out of range for a %d-bit integer", s, v.Type().Bits())
 			return
 		}
 		v.SetInt(i)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		s, ok := d.scalar(n, path, "an integer", "!!int")
+		s, ok := d.scalar(n, "an integer", "!!int")
 		if !ok {
 			return
 		}
 		i, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 0, 64)
 		if err != nil || v.OverflowUint(i) {
-			d.fail(n, path, "%s is out of range for an unsigned %d-bit integer", s, v.Type().Bits())
+			d.fail(n, "%s is out of range for an unsigned %d-bit integer", s, v.Type().Bits())
 			return
 		}
 		v.SetUint(i)
 	case reflect.Float32, reflect.Float64:
-		s, ok := d.scalar(n, path, "a number", "!!float", "!!int")
+		s, ok := d.scalar(n, "a number", "!!float", "!!int")
 		if !ok {
 			return
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			d.fail(n, path, "%s is not a number", s)
+			d.fail(n, "%s is not a number", s)
 			return
 		}
 		v.SetFloat(f)
 	case reflect.Interface:
 		data, err := d.toJSON(n, limit)
 		if err != nil {
-			d.fail(n, path, "%v", err)
+			d.fail(n, "%v", err)
 			return
 		}
 		var x any
 		if err := json.Unmarshal(data, &x); err != nil {
-			d.fail(n, path, "%v", cleanJSONError(err))
+			d.fail(n, "%v", cleanJSONError(err))
 			return
 		}
 		if x != nil {
 			v.Set(reflect.ValueOf(x))
 		}
 	default:
-		d.fail(n, path, "unsupported field type %s", v.Type())
+		d.fail(n, "unsupported field type %s", v.Type())
 	}
 }
 
 // scalar returns the value of a scalar node whose tag is one of tags.
-func (d *nodeDecoder) scalar(n *yaml.Node, path, want string, tags ...string) (string, bool) {
+func (d *nodeDecoder) scalar(n *yaml.Node, want string, tags ...string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.fail(n, path, "expected %s, got %s", want, describe(n))
+		d.fail(n, "expected %s, got %s", want, describe(n))
 		return "", false
 	}
 	for _, t := range tags {
@@ -311,7 +364,7 @@ func (d *nodeDecoder) scalar(n *yaml.Node, path, want string, tags ...string) (s
 	if want == "a string" && len(n.Value) <= maxQuoted {
 		hint = fmt.Sprintf(" (quote it: %q)", n.Value)
 	}
-	d.fail(n, path, "expected %s, got %s%s", want, describe(n), hint)
+	d.fail(n, "expected %s, got %s%s", want, describe(n), hint)
 	return "", false
 }
 
@@ -438,11 +491,4 @@ func asTypeError(err error, te **json.UnmarshalTypeError) bool {
 		*te = t
 	}
 	return ok
-}
-
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
 }

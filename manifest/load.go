@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -77,13 +78,17 @@ func Load(ctx context.Context, opts Options) (*Set, error) {
 // Parse reads one document stream held in memory; name is used in
 // positions.
 func Parse(name string, data []byte, opts Options) (*Set, error) {
-	set, errs := parseInputs(context.Background(), []input{{name: name, data: data}}, opts)
+	// The loaded objects share the memory of the input (see input), so
+	// they get a copy the caller cannot change.
+	set, errs := parseInputs(context.Background(), []input{{name: name, data: bytes.Clone(data)}}, opts)
 	if len(errs) > 0 {
 		return set, &LoadError{Errors: errs}
 	}
 	return set, nil
 }
 
+// input is one file or stream. Its data is never modified once read: the
+// strings of the loaded objects point into it (fastParser.parse).
 type input struct {
 	name string
 	data []byte
@@ -264,26 +269,26 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Workers take the next chunk by counting, not from a channel: with
+	// tens of thousands of small documents, handing each over on a
+	// channel woke a sleeping goroutine per document and cost more than
+	// some documents take to decode.
 	var wg sync.WaitGroup
-	next := make(chan *chunk)
+	var next atomic.Int64
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range next {
-				parseChunk(c, opts)
+			var lw loadWorker
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(chunks) {
+					return
+				}
+				parseChunk(chunks[i], opts, &lw)
 			}
 		}()
 	}
-feed:
-	for _, c := range chunks {
-		select {
-		case next <- c:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
 	wg.Wait()
 	// Files whose every chunk was empty hold no objects.
 	hasDoc := make(map[int]bool)
@@ -347,7 +352,13 @@ func yamlLineSkew(problem string) int {
 	return 0
 }
 
-func parseChunk(c *chunk, opts Options) {
+// loadWorker holds what one decoding goroutine reuses from document to
+// document.
+type loadWorker struct {
+	fast fastParser
+}
+
+func parseChunk(c *chunk, opts Options, w *loadWorker) {
 	c.set = &Set{Skipped: map[string]int{}}
 	defer func() {
 		// The YAML parser is third-party code: a panic on some input must
@@ -356,8 +367,15 @@ func parseChunk(c *chunk, opts Options) {
 			c.errs = append(c.errs, &InputError{Pos: Pos{File: c.name, Line: c.line + 1}, Msg: fmt.Sprintf("cannot parse this document: %v", r)})
 		}
 	}()
+	if root, ok := w.fast.parse(c.data); ok {
+		// The fast parser makes no aliases, so the document expands to
+		// exactly the nodes it made (the document node aside), the size
+		// expandedSize would compute.
+		c.load(root.Content[0], w.fast.count-1, opts)
+		return
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
-	for doc := 0; ; doc++ {
+	for {
 		var root yaml.Node
 		err := dec.Decode(&root)
 		if err == io.EOF {
@@ -370,15 +388,27 @@ func parseChunk(c *chunk, opts Options) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set}
-		if n, bad := expandedSize(root.Content[0], l.limit()); bad {
-			c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
-			continue
-		}
-		l.object(root.Content[0], "")
-		c.errs = append(c.errs, l.errs...)
-		c.isDoc = c.isDoc || l.objects > 0 || len(l.errs) > 0
+		c.load(root.Content[0], -1, opts)
 	}
+}
+
+// load loads the objects of one document whose root is n. size is the
+// number of nodes n expands to, or -1 when it must be computed.
+func (c *chunk) load(n *yaml.Node, size int, opts Options) {
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, nodes: size}
+	if size > l.limit() {
+		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
+		return
+	}
+	if size < 0 {
+		if at, bad := expandedSize(n, l.limit()); bad {
+			c.errs = append(c.errs, &InputError{Pos: l.pos(at), Msg: fmt.Sprintf(errBudget, l.limit())})
+			return
+		}
+	}
+	l.object(n, "")
+	c.errs = append(c.errs, l.errs...)
+	c.isDoc = c.isDoc || l.objects > 0 || len(l.errs) > 0
 }
 
 func yamlError(err error, c *chunk) *InputError {

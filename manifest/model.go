@@ -50,14 +50,14 @@ type Source struct {
 	// (spec.rules[0].http.paths[1].backend.service.port) to positions. For
 	// objects read from an older API version the paths of the normalized
 	// networking.k8s.io/v1 form are recorded as well as the original ones.
-	fields map[string]Pos
+	fields *fieldIndex
 }
 
 // FieldPos returns the position of the field at path, or of its nearest
 // recorded ancestor, or of the object itself.
 func (s *Source) FieldPos(path string) Pos {
 	for path != "" {
-		if p, ok := s.fields[path]; ok {
+		if p, ok := s.fields.find(path); ok {
 			return p
 		}
 		i := strings.LastIndexAny(path, ".[")
@@ -71,7 +71,7 @@ func (s *Source) FieldPos(path string) Pos {
 
 // HasField reports whether the field at path was written in the input.
 func (s *Source) HasField(path string) bool {
-	_, ok := s.fields[path]
+	_, ok := s.fields.find(path)
 	return ok
 }
 

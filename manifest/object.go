@@ -25,6 +25,9 @@ type docLoader struct {
 	set     *Set
 	errs    []*InputError
 	objects int
+	// nodes is the number of YAML nodes in the document when known (else
+	// at most 0), a hint for sizing the index of field positions.
+	nodes int
 }
 
 func (l *docLoader) limit() int {
@@ -91,6 +94,10 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 			l.errorf(items, where+kind+": items must be a list")
 			return
 		}
+		// The document's node count says nothing about the size of one
+		// item: sized by it, every item of a long List would reserve
+		// room for the whole List's fields.
+		l.nodes = 0
 		for _, item := range items.Content {
 			l.object(item, "")
 		}
@@ -167,24 +174,39 @@ func (l *docLoader) namespace(ns string) string {
 // decode fills out from n; positions go into src when withFields is set,
 // else only the metadata's.
 func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) bool {
-	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: map[string]Pos{}}
-	d.decode(n, reflect.ValueOf(out).Elem(), "", l.limit())
+	fields := &fieldBuilder{}
+	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: fields}
+	if withFields {
+		// About one field for every two nodes: a key and its value.
+		fields.reset(l.nodes/2 + 8)
+	} else {
+		fields.reset(8)
+		d.keep = metadataField
+	}
+	d.decode(n, reflect.ValueOf(out).Elem(), l.limit())
 	if d.err != nil {
 		l.errs = append(l.errs, d.err)
 		return false
 	}
-	if !withFields {
-		for k := range d.fields {
-			if !strings.HasPrefix(k, "metadata.name") && !strings.HasPrefix(k, "metadata.namespace") && k != "metadata" && k != "kind" && k != "apiVersion" {
-				if !strings.HasPrefix(k, "spec.ports") && !strings.HasPrefix(k, "spec.type") && k != "type" && !strings.HasPrefix(k, "spec.controller") {
-					delete(d.fields, k)
-				}
-			}
-		}
-	}
-	src.fields = d.fields
+	src.fields = fields.index(l.file)
 	l.objects++
 	return true
+}
+
+// metadataField picks the fields whose positions are kept for objects
+// other than Ingresses: what messages about Services, Secrets and
+// IngressClasses point at.
+func metadataField(k []byte) bool {
+	for _, p := range [...]string{"metadata.name", "metadata.namespace", "spec.ports", "spec.type", "spec.controller"} {
+		if len(k) >= len(p) && string(k[:len(p)]) == p {
+			return true
+		}
+	}
+	switch string(k) {
+	case "metadata", "kind", "apiVersion", "type":
+		return true
+	}
+	return false
 }
 
 func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
@@ -202,7 +224,7 @@ func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
 			return
 		}
 		ing = ingressFromNetworkingV1beta1(&old)
-		renameV1beta1Fields(src.fields)
+		src.fields = renameV1beta1Fields(src.fields)
 	default:
 		l.unsupported(n, "Ingress", apiVersion, NetworkingV1)
 		return
@@ -215,9 +237,9 @@ func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
 // renameV1beta1Fields adds the networking.k8s.io/v1 field paths for the
 // positions recorded under their v1beta1 names, so that messages about the
 // normalized object point at what the user wrote.
-func renameV1beta1Fields(fields map[string]Pos) {
+func renameV1beta1Fields(fields *fieldIndex) *fieldIndex {
 	add := map[string]Pos{}
-	for k, p := range fields {
+	fields.each(func(k string, p Pos) {
 		n := k
 		if strings.HasPrefix(n, "spec.backend") {
 			n = "spec.defaultBackend" + strings.TrimPrefix(n, "spec.backend")
@@ -234,10 +256,6 @@ func renameV1beta1Fields(fields map[string]Pos) {
 		if n != k {
 			add[n] = p
 		}
-	}
-	for k, p := range add {
-		if _, ok := fields[k]; !ok {
-			fields[k] = p
-		}
-	}
+	})
+	return fields.with(add)
 }

@@ -17,8 +17,23 @@ func NginxValidPath(path string) bool { return path == "" || nginxValidPath.Matc
 // host, "" for rules without a host. Ingresses the admission webhook
 // rejects and canary Ingresses take no part.
 func NginxRegexHosts(set *manifest.Set) map[string][]*manifest.Ingress {
-	st := newNginxState(set)
 	out := map[string][]*manifest.Ingress{}
+	// Only a location's rewrite-target or use-regex makes a host regex
+	// (finishServer, after template.go enforceRegexModifier), and every
+	// location takes its annotations from an Ingress of the set
+	// (parseNginxAnn). When no Ingress sets either, no host is regex, and
+	// the whole configuration need not be built to say so.
+	regex := false
+	for _, ing := range set.Ingresses {
+		if nginxString(ing, "rewrite-target") != "" || nginxBool(ing, "use-regex", false) {
+			regex = true
+			break
+		}
+	}
+	if !regex {
+		return out
+	}
+	st := newNginxState(set)
 	for host, srv := range st.servers {
 		if !srv.regex {
 			continue

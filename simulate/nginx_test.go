@@ -124,3 +124,57 @@ spec:
 		}
 	}
 }
+
+// TestNginxRegexHostsWithoutRegex checks the shortcut of NginxRegexHosts:
+// when no Ingress sets rewrite-target or use-regex, the full
+// configuration has no regex host either, and with one set, its host is
+// found.
+func TestNginxRegexHostsWithoutRegex(t *testing.T) {
+	const ing = `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: %s
+  namespace: default
+  annotations:
+    %s
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: a.example.com
+    http:
+      paths:
+      - path: /%s
+        pathType: Prefix
+        backend:
+          service:
+            name: s
+            port:
+              number: 80
+`
+	for _, tt := range []struct {
+		name, annotation string
+		regex            bool
+	}{
+		{"no annotation", "nginx.ingress.kubernetes.io/proxy-body-size: 8m", false},
+		{"use-regex false", "nginx.ingress.kubernetes.io/use-regex: \"false\"", false},
+		{"use-regex", "nginx.ingress.kubernetes.io/use-regex: \"true\"", true},
+		{"rewrite-target", "nginx.ingress.kubernetes.io/rewrite-target: /x", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := fmt.Sprintf(ing, "first", tt.annotation, "a") + fmt.Sprintf(ing, "second", "x: y", "b")
+			set, err := manifest.Parse("in.yaml", []byte(data), manifest.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			full := false
+			for _, srv := range newNginxState(set).servers {
+				full = full || srv.regex
+			}
+			hosts := NginxRegexHosts(set)
+			if full != tt.regex || (len(hosts) > 0) != tt.regex {
+				t.Errorf("regex host in the full configuration = %v, from NginxRegexHosts = %v, want %v", full, hosts, tt.regex)
+			}
+		})
+	}
+}

@@ -1,0 +1,100 @@
+package manifest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestFieldIndex checks the field index against a map filled in the order
+// the fields were recorded: every recorded path is found at the position
+// recorded last for it, and paths next to recorded ones are not found
+// unless recorded themselves.
+func TestFieldIndex(t *testing.T) {
+	var files []string
+	for _, glob := range []string{"testdata/*.yaml", "../examples/*.yaml", "../lint/testdata/rules/*/*.yaml"} {
+		m, _ := filepath.Glob(glob)
+		files = append(files, m...)
+	}
+	checked := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, _ := Parse(f, data, Options{})
+		var srcs []*Source
+		for _, o := range set.Ingresses {
+			srcs = append(srcs, &o.Source)
+		}
+		for _, o := range set.Services {
+			srcs = append(srcs, &o.Source)
+		}
+		for _, src := range srcs {
+			want := map[string]Pos{}
+			src.fields.each(func(path string, p Pos) { want[path] = p })
+			for path, p := range want {
+				checked++
+				if got, ok := src.fields.find(path); !ok || got != p {
+					t.Errorf("%s: find(%q) = %v, %v; want %v", f, path, got, ok, p)
+				}
+				for _, near := range []string{path + ".x", path + "[0]", path + "[01]", path + "x", path[:len(path)-1]} {
+					_, recorded := want[near]
+					if _, ok := src.fields.find(near); ok != recorded {
+						t.Errorf("%s: find(%q) found = %v, recorded = %v", f, near, ok, recorded)
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no fields checked")
+	}
+}
+
+func TestFieldIndexDuplicates(t *testing.T) {
+	// A key written twice: the later position wins, as in the map the
+	// index replaced.
+	set, err := Parse("dup.yaml", []byte("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\n  name: b\nspec:\n  ingressClassName: x\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := set.Ingresses[0].Source.FieldPos("metadata.name")
+	if got.Line != 5 || got.Col != 3 {
+		t.Errorf("metadata.name at %v, want line 5 col 3", got)
+	}
+	if p := set.Ingresses[0].Source.FieldPos("spec.rules[0].host"); p.Line != 6 {
+		t.Errorf("missing field resolves to %v, want its nearest ancestor spec at line 6", p)
+	}
+}
+
+// TestFieldIndexListItems checks that the items of a List, as kubectl get
+// -o yaml writes, each take room for their own field positions only, not
+// for the whole List's: sized by the List, 300 items would take 27 MB.
+func TestFieldIndexListItems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	const n = 300
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: i%d\n  spec:\n    defaultBackend:\n      service:\n        name: s\n        port:\n          number: 80\n", i)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	set, err := Parse("list.yaml", []byte(b.String()), Options{})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Ingresses) != n {
+		t.Fatalf("got %d Ingresses, want %d", len(set.Ingresses), n)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("loading %d List items allocated %d bytes", n, got)
+	}
+	if p := set.Ingresses[n-1].Source.FieldPos("spec.defaultBackend.service.name"); p.Line != 3+10*(n-1)+8 {
+		t.Errorf("last item's service name at %v, want line %d", p, 3+10*(n-1)+8)
+	}
+}
