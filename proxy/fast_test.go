@@ -641,18 +641,10 @@ func TestFastShutdown(t *testing.T) {
 // An upstream that sends no response head within ResponseHeaderTimeout
 // gives 504 on the fast path too.
 func TestFastUpstreamTimeout(t *testing.T) {
-	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer slow.Close()
-	defer close(release)
+	slow := slowUpstream(t)
 	set := loadSet(t, "testdata/routes.yaml")
 	r := startProxy(t, Options{ResponseHeaderTimeout: 50 * time.Millisecond}, func(p *Proxy) error {
-		return p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(slow.URL, "http://"))})
+		return p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+slow)})
 	})
 	got := curl(t, "--resolve", resolve("example.com", r.httpPort), "http://example.com:"+r.httpPort+"/users")
 	if got.status != http.StatusGatewayTimeout || !strings.Contains(got.body, "timeout awaiting response headers") {

@@ -91,6 +91,22 @@ func startUpstream(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// slowUpstream returns the address of an upstream that answers no
+// request until the test ends.
+func slowUpstream(t *testing.T) string {
+	t.Helper()
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) })
+	return strings.TrimPrefix(slow.URL, "http://")
+}
+
 // closedAddr returns a loopback address nothing listens on.
 func closedAddr(t *testing.T) string {
 	t.Helper()

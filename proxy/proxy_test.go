@@ -399,18 +399,10 @@ func TestHostOnly(t *testing.T) {
 // An upstream slower than ResponseHeaderTimeout gives 504 with the
 // reason.
 func TestUpstreamTimeout(t *testing.T) {
-	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer slow.Close()
-	defer close(release)
+	slow := slowUpstream(t)
 	set := loadSet(t, "testdata/routes.yaml")
 	p := New(Options{ResponseHeaderTimeout: 50 * time.Millisecond})
-	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(slow.URL, "http://"))}); err != nil {
+	if err := p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+slow)}); err != nil {
 		t.Fatal(err)
 	}
 	resp := serveOnce(t, p, "http://example.com/users")
