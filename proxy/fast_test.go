@@ -61,13 +61,7 @@ func fastUpstream(t *testing.T, idle time.Duration) *httptest.Server {
 			_, _ = io.WriteString(w, "pragma\n")
 			return
 		}
-		h := sha256.New()
-		n, _ := io.Copy(h, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(seen{
-			Method: r.Method, URI: r.RequestURI, Host: r.Host, Proto: r.Proto,
-			Header: r.Header, Length: n, SHA256: hex.EncodeToString(h.Sum(nil)),
-		})
+		writeSeen(w, r)
 	}))
 	srv.Config.IdleTimeout = idle
 	srv.Start()
@@ -79,28 +73,13 @@ func fastUpstream(t *testing.T, idle time.Duration) *httptest.Server {
 // end of the connection (RFC 9112 section 6.3, rule 8).
 func closingUpstream(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				req, err := http.ReadRequest(bufio.NewReader(c))
-				if err != nil {
-					return
-				}
-				_, _ = fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nclose-delimited %s", req.URL.Path)
-			}()
+	return serveRaw(t, func(c net.Conn) {
+		req, err := http.ReadRequest(bufio.NewReader(c))
+		if err != nil {
+			return
 		}
-	}()
-	return ln.Addr().String()
+		_, _ = fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nclose-delimited %s", req.URL.Path)
+	})
 }
 
 // fastProxy serves testdata/routes.yaml with default/users:80 on

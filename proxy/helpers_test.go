@@ -79,13 +79,7 @@ func startUpstream(t *testing.T) *httptest.Server {
 			}
 			return
 		}
-		h := sha256.New()
-		n, _ := io.Copy(h, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(seen{
-			Method: r.Method, URI: r.RequestURI, Host: r.Host, Proto: r.Proto,
-			Header: r.Header, Length: n, SHA256: hex.EncodeToString(h.Sum(nil)),
-		})
+		writeSeen(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -105,6 +99,42 @@ func slowUpstream(t *testing.T) string {
 	t.Cleanup(slow.Close)
 	t.Cleanup(func() { close(release) })
 	return strings.TrimPrefix(slow.URL, "http://")
+}
+
+// writeSeen answers with the request as the upstream saw it, in JSON,
+// its body digested.
+func writeSeen(w http.ResponseWriter, r *http.Request) {
+	h := sha256.New()
+	n, _ := io.Copy(h, r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(seen{
+		Method: r.Method, URI: r.RequestURI, Host: r.Host, Proto: r.Proto,
+		Header: r.Header, Length: n, SHA256: hex.EncodeToString(h.Sum(nil)),
+	})
+}
+
+// serveRaw listens on a loopback port and runs serve on every accepted
+// connection, closing it after; it returns the address.
+func serveRaw(tb testing.TB, serve func(c net.Conn)) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				serve(c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
 }
 
 // closedAddr returns a loopback address nothing listens on.
