@@ -191,9 +191,10 @@ func newFastConn(s *fastServer, c net.Conn) *fastConn {
 // serve runs the connection's request loop.
 func (fc *fastConn) serve() {
 	fc.br = fastReaders.Get().(*bufio.Reader)
-	fc.br.Reset(fc.c)
+	r, w := newRawIO(fc.c)
+	fc.br.Reset(r)
 	fc.bw = fastWriters.Get().(*bufio.Writer)
-	fc.bw.Reset(fc.c)
+	fc.bw.Reset(w)
 	handedOff := false
 	defer func() {
 		if !handedOff {

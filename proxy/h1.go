@@ -188,7 +188,8 @@ func (t *h1Transport) get(ctx context.Context, host string) (*h1Conn, bool, erro
 	if err != nil {
 		return nil, false, err
 	}
-	return &h1Conn{Conn: c, br: bufio.NewReaderSize(c, 16<<10), bw: bufio.NewWriterSize(c, 4<<10), host: host}, false, nil
+	r, w := newRawIO(c)
+	return &h1Conn{Conn: c, br: bufio.NewReaderSize(r, 16<<10), bw: bufio.NewWriterSize(w, 4<<10), host: host}, false, nil
 }
 
 // closedByPeer reports whether an idle connection was closed by the

@@ -1,0 +1,135 @@
+package proxy
+
+import (
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// rawIO reads and writes a TCP connection with the read(2) and write(2)
+// system calls made directly, through the connection's RawConn, instead
+// of net.Conn's Read and Write.
+//
+// The socket is non-blocking, so neither call can block; RawConn parks
+// the goroutine in the runtime's poller when one returns EAGAIN, as
+// net.Conn does (internal/poll/fd_unix.go (*FD).RawRead). What differs is
+// that a direct call does not tell the scheduler that the thread entered
+// the kernel. On loopback a write runs the receiving side's TCP stack
+// before it returns and often takes longer than the 20µs after which the
+// runtime's monitor thread takes the processor away from a thread in a
+// system call (runtime/proc.go sysmon and retake). Under load that kept
+// the monitor waking every 20µs and moved goroutines between threads; it
+// was about a tenth of the proxy's CPU time (docs/performance-proxy.md).
+//
+// Deadlines set on the connection apply: the wait for readiness returns
+// the same timeout error.
+type rawIO struct {
+	c  net.Conn
+	rc syscall.RawConn
+	// The buffer, count and error of the call in progress, kept here so
+	// that the functions given to RawConn are made once per connection.
+	buf     []byte
+	n       int
+	errno   syscall.Errno
+	readFn  func(fd uintptr) bool
+	writeFn func(fd uintptr) bool
+}
+
+// newRawIO returns c's reader and writer: a rawIO for a TCP connection,
+// c itself otherwise.
+func newRawIO(c net.Conn) (io.Reader, io.Writer) {
+	tc, ok := c.(*net.TCPConn)
+	if !ok {
+		return c, c
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return c, c
+	}
+	r := &rawIO{c: c, rc: rc}
+	r.readFn, r.writeFn = r.read, r.write
+	return r, r
+}
+
+func (r *rawIO) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	r.buf, r.n, r.errno = p, 0, 0
+	err := r.rc.Read(r.readFn)
+	r.buf = nil
+	switch {
+	case err != nil:
+		return 0, r.opError("read", err)
+	case r.errno != 0:
+		return 0, r.opError("read", os.NewSyscallError("read", r.errno))
+	case r.n == 0:
+		return 0, io.EOF
+	}
+	return r.n, nil
+}
+
+func (r *rawIO) read(fd uintptr) bool {
+	for {
+		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&r.buf[0])), uintptr(len(r.buf)))
+		switch errno {
+		case 0:
+			r.n = int(n)
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		r.errno = errno
+		return true
+	}
+}
+
+func (r *rawIO) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	r.buf, r.n, r.errno = p, 0, 0
+	err := r.rc.Write(r.writeFn)
+	n := r.n
+	r.buf = nil
+	switch {
+	case err != nil:
+		return n, r.opError("write", err)
+	case r.errno != 0:
+		return n, r.opError("write", os.NewSyscallError("write", r.errno))
+	}
+	return n, nil
+}
+
+// write writes until the buffer is out or the socket's is full.
+func (r *rawIO) write(fd uintptr) bool {
+	for r.n < len(r.buf) {
+		rest := r.buf[r.n:]
+		n, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)))
+		switch errno {
+		case 0:
+			r.n += int(n)
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return false
+		default:
+			r.errno = errno
+			return true
+		}
+	}
+	return true
+}
+
+// opError wraps err as net.Conn's methods do, so that callers see a
+// *net.OpError with the addresses; a RawConn error already is one.
+func (r *rawIO) opError(op string, err error) error {
+	if oe, ok := err.(*net.OpError); ok {
+		oe.Op = op
+		return oe
+	}
+	return &net.OpError{Op: op, Net: "tcp", Source: r.c.LocalAddr(), Addr: r.c.RemoteAddr(), Err: err}
+}
