@@ -160,6 +160,8 @@ type fastConn struct {
 	rng *mrand.ChaCha8
 	// deadline is the read deadline set on c.
 	deadline time.Time
+	// now is when the last request finished, zero before the first.
+	now time.Time
 }
 
 // Read and write buffer sizes. A request head that does not fit in the
@@ -253,7 +255,11 @@ func (fc *fastConn) serve() {
 // the connection's timer for every request of a busy connection costs
 // more than the precision is worth.
 func (fc *fastConn) setDeadline(wait time.Duration) {
-	t := time.Now().Add(wait)
+	now := fc.now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	t := now.Add(wait)
 	if d := t.Sub(fc.deadline); d >= 0 && d < wait/64 {
 		return
 	}

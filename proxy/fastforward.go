@@ -72,8 +72,12 @@ func (fc *fastConn) forward() outcome {
 	}
 	f := &x.f
 	*f = forward{target: ri.upstream.URL, path: forwardPath(d, path), backend: ri.backend, entry: e, status: ri.upstream.Status}
-	out := fc.exchange(f, target[len(h.path):])
-	e.Duration = time.Since(start)
+	fc.now = time.Time{}
+	out := fc.exchange(f, target[len(h.path):], start)
+	if fc.now.IsZero() {
+		fc.now = time.Now()
+	}
+	e.Duration = fc.now.Sub(start)
 	if p.opts.AccessLog != nil {
 		p.opts.AccessLog(e)
 	}
@@ -84,8 +88,9 @@ func (fc *fastConn) forward() outcome {
 }
 
 // exchange sends the request upstream and relays the answer; query is
-// "" or "?..." as the client sent it.
-func (fc *fastConn) exchange(f *forward, query string) outcome {
+// "" or "?..." as the client sent it, and start the time the request was
+// read.
+func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome {
 	if f.status != nil {
 		if err := f.status(); err != nil {
 			return fc.errorPage(f, err)
@@ -111,14 +116,14 @@ func (fc *fastConn) exchange(f *forward, query string) outcome {
 	}
 	path := outboundPath(f.path)
 	for attempt := 0; ; attempt++ {
-		pc, reused, err := h1.get(context.Background(), f.target.Host)
+		pc, reused, err := h1.get(context.Background(), f.target.Host, start)
 		if err != nil {
 			return fc.errorPage(f, err)
 		}
 		fc.writeUpstreamHead(pc.bw, path, query, reqID)
 		err = pc.bw.Flush()
 		if err == nil {
-			err = fc.readResponseHead(pc, h1.responseHeaderTimeout)
+			err = fc.readResponseHead(pc, h1.responseHeaderTimeout, start)
 		}
 		if err != nil {
 			pc.Close()
@@ -133,8 +138,9 @@ func (fc *fastConn) exchange(f *forward, query string) outcome {
 			return fc.errorPage(f, err)
 		}
 		out, reuse := fc.relay(pc)
+		fc.now = time.Now()
 		if reuse {
-			h1.put(pc)
+			h1.put(pc, fc.now)
 		} else {
 			pc.Close()
 		}
@@ -348,10 +354,11 @@ type responseHead struct {
 var errUpstreamHead = errors.New("malformed HTTP response")
 
 // readResponseHead reads and parses the next final response head on pc,
-// skipping interim 1xx answers as h1Transport does.
-func (fc *fastConn) readResponseHead(pc *h1Conn, timeout time.Duration) error {
+// skipping interim 1xx answers as h1Transport does; the wait for it is
+// bounded by timeout from now.
+func (fc *fastConn) readResponseHead(pc *h1Conn, timeout time.Duration, now time.Time) error {
 	if timeout > 0 {
-		_ = pc.SetReadDeadline(time.Now().Add(timeout))
+		pc.armReadDeadline(now, timeout)
 	}
 	for {
 		head, err := peekHead(pc.br)
@@ -379,7 +386,7 @@ func (fc *fastConn) readResponseHead(pc *h1Conn, timeout time.Duration) error {
 		// request.
 		r := &fc.resp
 		if timeout > 0 && !(r.bodyless || !r.chunked && r.length >= 0 && int64(pc.br.Buffered()) >= r.length) {
-			_ = pc.SetReadDeadline(time.Time{})
+			pc.setReadDeadline(time.Time{})
 		}
 		return nil
 	}

@@ -40,6 +40,26 @@ type h1Conn struct {
 	bw       *bufio.Writer
 	host     string
 	lastUsed time.Time
+	// readDeadline is the read deadline last set with setReadDeadline.
+	readDeadline time.Time
+}
+
+// setReadDeadline sets the connection's read deadline and remembers it.
+func (pc *h1Conn) setReadDeadline(t time.Time) {
+	pc.readDeadline = t
+	_ = pc.SetReadDeadline(t)
+}
+
+// armReadDeadline sets the read deadline to wait from now, unless the
+// one set is at most a 64th of wait earlier: re-arming the connection's
+// timer for every request on a busy connection costs more than the
+// precision is worth (the client side does the same, fastConn.setDeadline).
+func (pc *h1Conn) armReadDeadline(now time.Time, wait time.Duration) {
+	t := now.Add(wait)
+	if d := t.Sub(pc.readDeadline); !pc.readDeadline.IsZero() && d >= 0 && d < wait/64 {
+		return
+	}
+	pc.setReadDeadline(t)
 }
 
 // headerTimeoutError says the upstream sent no response headers in time.
@@ -61,7 +81,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	for attempt := 0; ; attempt++ {
-		pc, reused, err := t.get(ctx, req.URL.Host)
+		pc, reused, err := t.get(ctx, req.URL.Host, time.Now())
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +117,7 @@ func (t *h1Transport) exchange(ctx context.Context, pc *h1Conn, req *http.Reques
 		return fail(err)
 	}
 	if t.responseHeaderTimeout > 0 {
-		_ = pc.SetReadDeadline(time.Now().Add(t.responseHeaderTimeout))
+		pc.setReadDeadline(time.Now().Add(t.responseHeaderTimeout))
 	}
 	var resp *http.Response
 	for {
@@ -118,7 +138,7 @@ func (t *h1Transport) exchange(ctx context.Context, pc *h1Conn, req *http.Reques
 		break
 	}
 	if t.responseHeaderTimeout > 0 {
-		_ = pc.SetReadDeadline(time.Time{})
+		pc.setReadDeadline(time.Time{})
 	}
 	resp.Body = &h1Body{rc: resp.Body, pc: pc, t: t, stop: stop, reuse: !resp.Close && !req.Close}
 	return resp, nil
@@ -155,15 +175,16 @@ func (b *h1Body) finish(complete bool) {
 		// stop reports false when the request's context was canceled
 		// and the connection's deadline already poisoned.
 		if b.stop() && complete && b.reuse {
-			b.t.put(b.pc)
+			b.t.put(b.pc, time.Now())
 			return
 		}
 		b.pc.Close()
 	})
 }
 
-func (t *h1Transport) get(ctx context.Context, host string) (*h1Conn, bool, error) {
-	now := time.Now()
+// get returns an idle connection to host, or dials one; now is the
+// time of the call.
+func (t *h1Transport) get(ctx context.Context, host string, now time.Time) (*h1Conn, bool, error) {
 	for {
 		t.mu.Lock()
 		list := t.idle[host]
@@ -196,15 +217,16 @@ func (t *h1Transport) get(ctx context.Context, host string) (*h1Conn, bool, erro
 // upstream (or sent something unasked), by peeking with a deadline in
 // the past.
 func closedByPeer(pc *h1Conn) bool {
-	_ = pc.SetReadDeadline(time.Now().Add(time.Millisecond))
+	pc.setReadDeadline(time.Now().Add(time.Millisecond))
 	_, err := pc.br.Peek(1)
-	_ = pc.SetReadDeadline(time.Time{})
+	pc.setReadDeadline(time.Time{})
 	var ne net.Error
 	return !(errors.As(err, &ne) && ne.Timeout())
 }
 
-func (t *h1Transport) put(pc *h1Conn) {
-	pc.lastUsed = time.Now()
+// put returns pc to the idle pool; now is the time of the call.
+func (t *h1Transport) put(pc *h1Conn, now time.Time) {
+	pc.lastUsed = now
 	t.mu.Lock()
 	if len(t.idle[pc.host]) < t.maxIdlePerHost {
 		t.idle[pc.host] = append(t.idle[pc.host], pc)
