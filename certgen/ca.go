@@ -138,7 +138,7 @@ func NewCA(opts CAOptions) (*CA, error) {
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	start := now().UTC().Truncate(time.Second)
+	start := notBefore(now())
 	owner := userAndHost()
 	tpl := &x509.Certificate{
 		SerialNumber: serial,
@@ -365,4 +365,21 @@ func readCA(certPath, keyPath string) (*CA, error) {
 		KeyPath:  keyPath,
 		key:      &privateKey{key},
 	}, nil
+}
+
+// backdate is how far before its making a certificate becomes valid.
+//
+// OpenSSL, and with it curl, checks validity against time(2), which the
+// kernel answers from its coarse clock (lib/vdso/gettimeofday.c
+// __cvdso_time_data): for up to a clock tick after a second begins it
+// still returns the second before. A certificate made in that tick with
+// the current second as NotBefore is "not yet valid" to a client that
+// checks at once. A minute also covers small clock differences between
+// the machine that makes a certificate and the one that checks it.
+const backdate = time.Minute
+
+// notBefore is the NotBefore of a certificate made at now: backdate
+// earlier, in whole seconds, as X.509 encodes it.
+func notBefore(now time.Time) time.Time {
+	return now.UTC().Add(-backdate).Truncate(time.Second)
 }

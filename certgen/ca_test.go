@@ -264,7 +264,7 @@ func TestCAConstraints(t *testing.T) {
 	if !strings.HasPrefix(c.Subject.CommonName, "ingresskit ") {
 		t.Errorf("common name %q", c.Subject.CommonName)
 	}
-	if !c.NotBefore.Equal(now) || !c.NotAfter.Equal(now.Add(CAValidity)) {
+	if !c.NotBefore.Equal(now.Add(-backdate)) || !c.NotAfter.Equal(now.Add(-backdate).Add(CAValidity)) {
 		t.Errorf("validity %v to %v", c.NotBefore, c.NotAfter)
 	}
 	if ca.CertPath != "" || ca.Created {

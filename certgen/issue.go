@@ -117,7 +117,7 @@ func issue(opts IssueOptions, ca *CA) (*Leaf, error) {
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	start := now().UTC().Truncate(time.Second)
+	start := notBefore(now())
 	key, err := generateKey(opts.KeyType, opts.KeySize)
 	if err != nil {
 		return nil, fmt.Errorf("generate key: %w", err)

@@ -92,7 +92,7 @@ func TestIssueOptions(t *testing.T) {
 				if got := c.NotAfter.Sub(c.NotBefore) + time.Second; got != DefaultValidity {
 					t.Errorf("validity %v, want %v", got, DefaultValidity)
 				}
-				if !c.NotBefore.Equal(now) {
+				if !c.NotBefore.Equal(now.Add(-backdate)) {
 					t.Errorf("not before %v", c.NotBefore)
 				}
 				if c.IsCA || !c.BasicConstraintsValid {
