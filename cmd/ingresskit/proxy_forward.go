@@ -42,7 +42,7 @@ func proxyForwards(ctx context.Context, opts *proxyOptions, p *proxy.Proxy, src 
 		return nil, err
 	}
 	fw := &forwards{clients: clients, proto: forwardProtocol(opts.IO.getenv), logf: logf, ctx: ctx,
-		byBackend: map[string]*cluster.Forwarder{}}
+		byBackend: map[string]*cluster.Forwarder{}, cancel: map[*cluster.Forwarder]context.CancelFunc{}}
 	src.Forward = fw.ensure
 	if len(opts.Files.Filenames) > 0 {
 		return fw, p.Load(ctx, *src)
@@ -65,8 +65,10 @@ type forwards struct {
 	mu        sync.Mutex
 	list      []*cluster.Forwarder // sorted by name
 	byBackend map[string]*cluster.Forwarder
-	started   bool
-	wg        sync.WaitGroup
+	// cancel stops a forward's Run.
+	cancel  map[*cluster.Forwarder]context.CancelFunc
+	started bool
+	wg      sync.WaitGroup
 }
 
 // ensure is the proxy.Source Forward hook: it opens a cluster.Forwarder
@@ -74,21 +76,25 @@ type forwards struct {
 // or upstreams-file entry wins) and no forward yet, and returns the
 // upstreams of all the forwards. At start-up it makes a first connection
 // attempt for each in parallel, so that the start-up table shows their
-// state; the forwards a reload adds connect in the background. State
-// changes are written through logf. A forward whose backend an edit
-// removed keeps running, unused, until the proxy stops.
+// state; the forwards a reload adds connect in the background. A
+// forward whose backend an edit removed, or gave an upstream, is stopped
+// and its local port closed. State changes are written through logf.
 func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Upstream, error) {
 	fw.mu.Lock()
 	defer fw.mu.Unlock()
+	need := map[string]bool{}
+	for _, r := range routes {
+		if _, _, _, ok := splitBackend(r.Backend); ok && r.Upstream == "" {
+			need[r.Backend] = true
+		}
+	}
+	fw.stopUnusedLocked(need)
 	var added []*cluster.Forwarder
 	for _, r := range routes {
-		if r.Upstream != "" || fw.byBackend[r.Backend] != nil {
+		if !need[r.Backend] || fw.byBackend[r.Backend] != nil {
 			continue
 		}
-		ns, svc, port, ok := splitBackend(r.Backend)
-		if !ok {
-			continue
-		}
+		ns, svc, port, _ := splitBackend(r.Backend)
 		f, err := cluster.NewForwarder(fw.clients, ns, svc, port, cluster.ForwardOptions{
 			Protocol: fw.proto,
 			Events:   fw.events(),
@@ -128,15 +134,40 @@ func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Ups
 		wg.Wait()
 	}
 	for _, f := range added {
+		ctx, cancel := context.WithCancel(fw.ctx)
+		fw.cancel[f] = cancel
 		fw.wg.Add(1)
 		go func() {
 			defer fw.wg.Done()
-			_ = f.Run(fw.ctx)
+			_ = f.Run(ctx)
 		}()
 	}
 	fw.list = append(fw.list, added...)
 	sort.Slice(fw.list, func(i, j int) bool { return fw.list[i].Name() < fw.list[j].Name() })
 	return fw.upstreamsLocked(), nil
+}
+
+// stopUnusedLocked stops the forwards of backends not in need.
+func (fw *forwards) stopUnusedLocked(need map[string]bool) {
+	stopped := map[*cluster.Forwarder]bool{}
+	for b, f := range fw.byBackend {
+		if need[b] {
+			continue
+		}
+		delete(fw.byBackend, b)
+		stopped[f] = true
+		if cancel := fw.cancel[f]; cancel != nil {
+			cancel()
+			delete(fw.cancel, f)
+		}
+	}
+	// fw.list is sorted by name, so the lines come in that order.
+	fw.list = slices.DeleteFunc(fw.list, func(f *cluster.Forwarder) bool {
+		if stopped[f] {
+			fw.logf("port-forward to %s stopped: no route needs it any more\n", f.Name())
+		}
+		return stopped[f]
+	})
 }
 
 // events returns the Events hook of one forward: only changes are

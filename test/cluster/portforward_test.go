@@ -277,7 +277,7 @@ func TestCmdProxyPortForward(t *testing.T) {
 		t.Fatalf("GET = %d %q, want 200 %q", status, body, "users-1 /a")
 	}
 
-	t.Run("an edit adds a backend", func(t *testing.T) {
+	t.Run("an edit adds and removes a backend", func(t *testing.T) {
 		dir := t.TempDir()
 		file := dir + "/ingress.yaml"
 		rule := func(path, port string) string {
@@ -300,9 +300,24 @@ func TestCmdProxyPortForward(t *testing.T) {
 			t.Fatal(err)
 		}
 		eventually(t, q.url+"/num/x", func(status int, body string) bool { return status == 200 && body == "users-1 /num/x" })
+		// Removing /old leaves its backend unused: its forward stops,
+		// and the other one keeps serving.
+		if err := os.WriteFile(file, []byte(head+rule("/num", "number: 80")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, q.url+"/old/f", func(status int, body string) bool { return status == 404 })
+		if body, status := fetch(t, q.url+"/num/y", "users.example"); status != 200 || body != "users-1 /num/y" {
+			t.Fatalf("GET /num/y after the removal = %d %q, want 200", status, body)
+		}
 		q.stop(t)
-		if log := q.stderr(); !strings.Contains(log, "port-forward to pf-cmd/users:80: connected to pod users-1 port 9090") {
-			t.Errorf("stderr lacks the new forward's connection:\n%s", log)
+		log := q.stderr()
+		for _, want := range []string{
+			"port-forward to pf-cmd/users:80: connected to pod users-1 port 9090",
+			"port-forward to pf-cmd/users:http stopped: no route needs it any more",
+		} {
+			if !strings.Contains(log, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, log)
+			}
 		}
 	})
 
