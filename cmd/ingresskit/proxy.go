@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ingresskit/ingresskit/certgen"
+	"github.com/ingresskit/ingresskit/cluster"
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/printer"
 	"github.com/ingresskit/ingresskit/proxy"
@@ -158,7 +159,7 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 	f.StringVar(&opts.IngressClass, "ingress-class", "", "serve only the Ingresses of this IngressClass (default every Ingress)")
 	controllerFlag(cmd, &opts.Controller, "controller semantics (default: inferred from the IngressClasses, else spec)")
 	opts.CA.addFlags(cmd, "issue host certificates with")
-	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change")
+	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change, or, with --port-forward and no -f, the cluster's Ingresses")
 	f.BoolVar(&opts.PortForward, "port-forward", false, "port-forward every backend without an upstream to a Ready Pod of its Service")
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	// --cluster is the checking commands' mode; --port-forward is the
@@ -276,17 +277,24 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	if !net.ParseIP(opts.Address).IsLoopback() {
 		fmt.Fprintf(io.ErrOut, "%s listening on %s: other machines can reach the proxy and the services behind it\n", errStyles.Warning("warning:"), opts.Address)
 	}
+	reloaded := func(err error) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		if err != nil {
+			fmt.Fprintf(io.ErrOut, "%s reload failed; still serving the last good routes:\n", errStyles.Error("error:"))
+			printError(io.ErrOut, err, "")
+			return
+		}
+		fmt.Fprintf(io.ErrOut, "Reloaded %d routes.\n", len(p.Routes()))
+	}
 	if opts.Watch && len(opts.Files.Filenames) > 0 && !slices.Contains(opts.Files.Filenames, "-") {
-		go p.Watch(ctx, src, proxy.WatchOptions{Reloaded: func(err error) {
-			logMu.Lock()
-			defer logMu.Unlock()
-			if err != nil {
-				fmt.Fprintf(io.ErrOut, "%s reload failed; still serving the last good routes:\n", errStyles.Error("error:"))
-				printError(io.ErrOut, err, "")
-				return
-			}
-			fmt.Fprintf(io.ErrOut, "Reloaded %d routes.\n", len(p.Routes()))
-		}})
+		go p.Watch(ctx, src, proxy.WatchOptions{Reloaded: reloaded})
+	}
+	if opts.Watch && opts.PortForward && len(opts.Files.Filenames) == 0 {
+		// The Ingresses came from the cluster: follow their changes.
+		wio := *io
+		wio.ErrOut = lockedWriter{mu: &logMu, w: io.ErrOut}
+		go watchClusterIngresses(ctx, opts, &wio, p, src, reloaded)
 	}
 	err := p.Serve(ctx, proxy.ServeOptions{
 		Address:   opts.Address,
@@ -316,4 +324,56 @@ func (l lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+// watchClusterIngresses reloads the routing table from the cluster after
+// the Ingresses change, until ctx is done. Changes that come in a burst
+// (an apply of several objects) make one reload. A watch the cluster
+// refuses is reported once; the proxy goes on with the routes it has.
+func watchClusterIngresses(ctx context.Context, opts *proxyOptions, io *IO, p *proxy.Proxy, src proxy.Source, reloaded func(error)) {
+	clients, namespace, err := opts.Cluster.clients()
+	if err != nil {
+		reloaded(err)
+		return
+	}
+	kick := make(chan struct{}, 1)
+	go func() {
+		err := cluster.WatchIngresses(ctx, clients, namespace, func() {
+			select {
+			case kick <- struct{}{}:
+			default:
+			}
+		})
+		if err != nil {
+			fmt.Fprintf(io.ErrOut, "warning: not following changes to the cluster's Ingresses: %v\n", err)
+		}
+	}()
+	const settle = 200 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-kick:
+		}
+		// Let the rest of a burst arrive.
+		t := time.NewTimer(settle)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		select {
+		case <-kick:
+		default:
+		}
+		snap, err := opts.Cluster.Load(ctx, io)
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			err = p.LoadSet(ctx, snap.Set, src)
+		}
+		reloaded(err)
+	}
 }

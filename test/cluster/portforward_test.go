@@ -321,6 +321,41 @@ func TestCmdProxyPortForward(t *testing.T) {
 		}
 	})
 
+	t.Run("the cluster's Ingresses are followed", func(t *testing.T) {
+		ctx := context.Background()
+		prefix := networkingv1.PathTypePrefix
+		ing := &networkingv1.Ingress{
+			ObjectMeta: metav1.ObjectMeta{Name: "watched", Namespace: e.ns},
+			Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{
+				Host: "watched.example",
+				IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+					Paths: []networkingv1.HTTPIngressPath{{
+						Path: "/w", PathType: &prefix,
+						Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+							Name: "users", Port: networkingv1.ServiceBackendPort{Name: "http"},
+						}},
+					}},
+				}},
+			}}},
+		}
+		if _, status := fetch(t, p.url+"/w/x", "watched.example"); status != 404 {
+			t.Fatalf("GET watched.example/w/x before the Ingress exists = %d, want 404", status)
+		}
+		if _, err := e.cs.NetworkingV1().Ingresses(e.ns).Create(ctx, ing, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		eventuallyHost(t, p.url+"/w/x", "watched.example", func(status int, body string) bool {
+			return status == 200 && body == "users-1 /w/x"
+		})
+		if err := e.cs.NetworkingV1().Ingresses(e.ns).Delete(ctx, "watched", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		eventuallyHost(t, p.url+"/w/x", "watched.example", func(status int, body string) bool { return status == 404 })
+		if !strings.Contains(p.stderr(), "Reloaded ") {
+			t.Errorf("stderr says nothing of the reloads:\n%s", p.stderr())
+		}
+	})
+
 	t.Run("kubelet drops the stream", func(t *testing.T) {
 		e.kubelet.Refuse("kubelet is restarting")
 		e.kubelet.DropStreams()
@@ -466,10 +501,16 @@ func fetch(t *testing.T, url, host string) (string, int) {
 // and returns it; it fails the test after 30s.
 func eventually(t *testing.T, url string, ok func(status int, body string) bool) string {
 	t.Helper()
+	return eventuallyHost(t, url, "users.example", ok)
+}
+
+// eventuallyHost is eventually with another Host.
+func eventuallyHost(t *testing.T, url, host string, ok func(status int, body string) bool) string {
+	t.Helper()
 	var body string
 	var status int
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		body, status = fetch(t, url, "users.example")
+		body, status = fetch(t, url, host)
 		if ok(status, body) {
 			return fmt.Sprintf("%d %s", status, strings.TrimSpace(body))
 		}

@@ -1,0 +1,115 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+// WatchIngresses calls changed after every change to the Ingresses of
+// namespace (all namespaces when empty) until ctx is done, then returns
+// nil. It lists once for a resourceVersion and watches from there, as
+// client-go's reflector does (tools/cache/reflector.go ListAndWatch): a
+// watch the server ends is resumed from the last resourceVersion seen,
+// and one that expired (410 Gone) starts over with a list, followed by a
+// call to changed, since changes may have been missed meanwhile.
+//
+// A refusal (401, 403, or a server without the watch verb for Ingresses)
+// is returned at once, as an *Error, so that the caller can say that it
+// does not follow the cluster; other failures are retried with a backoff
+// of up to 30 seconds.
+func WatchIngresses(ctx context.Context, c *Clients, namespace string, changed func()) error {
+	api := c.Kube.NetworkingV1().Ingresses(namespace)
+	backoff := time.Second
+	rv := ""
+	for ctx.Err() == nil {
+		if rv == "" {
+			list, err := api.List(ctx, metav1.ListOptions{Limit: 1})
+			if err != nil {
+				if refused(err) {
+					return &Error{Server: c.Server, Err: err}
+				}
+				sleep(ctx, &backoff)
+				continue
+			}
+			rv = list.ResourceVersion
+		}
+		w, err := api.Watch(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
+		if err != nil {
+			if refused(err) {
+				return &Error{Server: c.Server, Err: err}
+			}
+			if apierrors.IsResourceExpired(err) || apierrors.IsGone(err) {
+				rv = ""
+				changed()
+				continue
+			}
+			sleep(ctx, &backoff)
+			continue
+		}
+		backoff = time.Second
+		rv = follow(ctx, w, rv, changed)
+	}
+	return nil
+}
+
+// follow reads w until it ends, calling changed for every change, and
+// returns the resourceVersion to resume from: "" when the watch expired
+// and a new list is needed.
+func follow(ctx context.Context, w watch.Interface, rv string, changed func()) string {
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return rv
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return rv
+			}
+			switch ev.Type {
+			case watch.Error:
+				// The server sends 410 Gone as an error event when rv is
+				// too old to resume from; any other error starts over
+				// too, as the reflector does.
+				changed()
+				return ""
+			case watch.Bookmark:
+			default:
+				changed()
+			}
+			if m, err := metaAccessor(ev.Object); err == nil && m.GetResourceVersion() != "" {
+				rv = m.GetResourceVersion()
+			}
+		}
+	}
+}
+
+// metaAccessor returns the object metadata of a watch event's object.
+func metaAccessor(o any) (metav1.Object, error) {
+	if m, ok := o.(metav1.Object); ok {
+		return m, nil
+	}
+	return nil, errors.New("event object has no metadata")
+}
+
+// refused reports whether err is the server refusing the request rather
+// than failing it.
+func refused(err error) bool {
+	return apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || apierrors.IsMethodNotSupported(err) || apierrors.IsNotFound(err)
+}
+
+// sleep waits *backoff or until ctx is done, and doubles *backoff up to
+// 30 seconds.
+func sleep(ctx context.Context, backoff *time.Duration) {
+	t := time.NewTimer(*backoff)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	*backoff = min(2**backoff, 30*time.Second)
+}
