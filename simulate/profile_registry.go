@@ -72,22 +72,10 @@ func profileNameForClass(class string) string {
 // the name they agree on, or "spec".
 func InferProfileName(set *manifest.Set, ing *manifest.Ingress) string {
 	if ing == nil {
-		if set == nil {
-			return "spec"
+		if names := InferProfileNames(set); len(names) == 1 {
+			return names[0]
 		}
-		seen := map[string]bool{}
-		for _, i := range set.Ingresses {
-			seen[InferProfileName(set, i)] = true
-		}
-		if len(seen) != 1 {
-			return "spec"
-		}
-		names := make([]string, 0, 1)
-		for n := range seen {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return names[0]
+		return "spec"
 	}
 	class := ing.Class()
 	var ic *manifest.IngressClass
@@ -108,6 +96,24 @@ func InferProfileName(set *manifest.Set, ing *manifest.Ingress) string {
 		return n
 	}
 	return "spec"
+}
+
+// InferProfileNames returns the profile names the Ingresses of set infer
+// (InferProfileName of each), sorted and without repeats.
+func InferProfileNames(set *manifest.Set) []string {
+	if set == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, i := range set.Ingresses {
+		if n := InferProfileName(set, i); !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // InferProfile returns the profile InferProfileName names, bound to set.

@@ -192,6 +192,17 @@ func compileIndex(io *IO, set *manifest.Set, class, controller string) (*simulat
 	if len(set.Ingresses) == 0 {
 		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
 	}
+	if names := simulate.InferProfileNames(set); controller == "" && class == "" && len(names) > 1 {
+		// Each controller serves its own address; routing all of them
+		// together is what none of them does.
+		for i, n := range names {
+			if n == "spec" {
+				names[i] = "no known class"
+			}
+		}
+		fmt.Fprintf(io.ErrOut, "%s the Ingresses are for several controllers (%s): routing all of them together under the Kubernetes spec; give --ingress-class or --controller for what one controller serves\n",
+			es.Warning("warning:"), strings.Join(names, ", "))
+	}
 	if class != "" && len(set.Ingresses) > 0 && len(ix.Excluded()) == len(set.Ingresses) {
 		fmt.Fprintf(io.ErrOut, "%s no Ingress of class %q in the input\n", es.Warning("warning:"), class)
 	}
