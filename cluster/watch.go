@@ -13,15 +13,19 @@ import (
 // WatchIngresses calls changed after every change to the Ingresses of
 // namespace (all namespaces when empty) until ctx is done, then returns
 // nil. It lists once for a resourceVersion and watches from there, as
-// client-go's reflector does (tools/cache/reflector.go ListAndWatch): a
-// watch the server ends is resumed from the last resourceVersion seen,
-// and one that expired (410 Gone) starts over with a list, followed by a
-// call to changed, since changes may have been missed meanwhile.
+// client-go's reflector does (tools/cache/reflector.go ListAndWatch), and
+// calls changed once after that first list, since the caller read the
+// Ingresses earlier and may have missed changes meanwhile. A watch the
+// server ends is resumed from the last resourceVersion seen; one that
+// expired (410 Gone) starts over with a list, followed by a call to
+// changed. Watches that end at once without an event, and failures, are
+// retried with a backoff of up to 30 seconds, so that a server or proxy
+// that closes every watch is not asked again in a tight loop (the
+// reflector's "very short watch" check does the same).
 //
 // A refusal (401, 403, or a server without the watch verb for Ingresses)
 // is returned at once, as an *Error, so that the caller can say that it
-// does not follow the cluster; other failures are retried with a backoff
-// of up to 30 seconds.
+// does not follow the cluster.
 func WatchIngresses(ctx context.Context, c *Clients, namespace string, changed func()) error {
 	api := c.Kube.NetworkingV1().Ingresses(namespace)
 	backoff := time.Second
@@ -37,46 +41,56 @@ func WatchIngresses(ctx context.Context, c *Clients, namespace string, changed f
 				continue
 			}
 			rv = list.ResourceVersion
+			changed()
 		}
 		w, err := api.Watch(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
 		if err != nil {
-			if refused(err) {
+			switch {
+			case refused(err):
 				return &Error{Server: c.Server, Err: err}
-			}
-			if apierrors.IsResourceExpired(err) || apierrors.IsGone(err) {
+			case expired(err):
 				rv = ""
-				changed()
-				continue
+			default:
+				sleep(ctx, &backoff)
 			}
-			sleep(ctx, &backoff)
 			continue
 		}
-		backoff = time.Second
-		rv = follow(ctx, w, rv, changed)
+		started := time.Now()
+		next, events, err := follow(ctx, w, rv, changed)
+		rv = next
+		switch {
+		case ctx.Err() != nil:
+		case err != nil && expired(err):
+			rv = ""
+		case err != nil || events == 0 && time.Since(started) < time.Second:
+			sleep(ctx, &backoff)
+		default:
+			backoff = time.Second
+		}
 	}
 	return nil
 }
 
-// follow reads w until it ends, calling changed for every change, and
-// returns the resourceVersion to resume from: "" when the watch expired
-// and a new list is needed.
-func follow(ctx context.Context, w watch.Interface, rv string, changed func()) string {
+// follow reads w until it ends, calling changed for every change. It
+// returns the resourceVersion to resume from, how many events came, and
+// the error an error event carried.
+func follow(ctx context.Context, w watch.Interface, rv string, changed func()) (string, int, error) {
 	defer w.Stop()
+	events := 0
 	for {
 		select {
 		case <-ctx.Done():
-			return rv
+			return rv, events, nil
 		case ev, ok := <-w.ResultChan():
 			if !ok {
-				return rv
+				return rv, events, nil
 			}
+			events++
 			switch ev.Type {
 			case watch.Error:
 				// The server sends 410 Gone as an error event when rv is
-				// too old to resume from; any other error starts over
-				// too, as the reflector does.
-				changed()
-				return ""
+				// too old to resume from.
+				return rv, events, apierrors.FromObject(ev.Object)
 			case watch.Bookmark:
 			default:
 				changed()
@@ -86,6 +100,12 @@ func follow(ctx context.Context, w watch.Interface, rv string, changed func()) s
 			}
 		}
 	}
+}
+
+// expired reports whether err says that a resourceVersion is too old to
+// watch from.
+func expired(err error) bool {
+	return apierrors.IsResourceExpired(err) || apierrors.IsGone(err)
 }
 
 // metaAccessor returns the object metadata of a watch event's object.

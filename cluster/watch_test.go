@@ -30,13 +30,17 @@ func TestWatchIngressesChanges(t *testing.T) {
 	go func() {
 		done <- WatchIngresses(ctx, &Clients{Kube: cs}, "shop", func() { changes.Add(1) })
 	}()
-	// The watch is in place once the tracker made its watcher.
+	// The watch is in place once the tracker made its watcher; the first
+	// list counts as a change, for what the caller may have missed.
 	waitFor(t, "the watch", func() bool { return watching.Load() })
+	if n := changes.Load(); n != 1 {
+		t.Fatalf("%d changes after the first list, want 1", n)
+	}
 	ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop"}}
 	if _, err := cs.NetworkingV1().Ingresses("shop").Create(ctx, ing, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a change for the create", func() bool { return changes.Load() == 1 })
+	waitFor(t, "a change for the create", func() bool { return changes.Load() == 2 })
 	// Another namespace is not watched.
 	other := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "other"}}
 	if _, err := cs.NetworkingV1().Ingresses("other").Create(ctx, other, metav1.CreateOptions{}); err != nil {
@@ -45,7 +49,7 @@ func TestWatchIngressesChanges(t *testing.T) {
 	if err := cs.NetworkingV1().Ingresses("shop").Delete(ctx, "web", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a change for the delete", func() bool { return changes.Load() == 2 })
+	waitFor(t, "a change for the delete", func() bool { return changes.Load() == 3 })
 	cancel()
 	select {
 	case err := <-done:
@@ -55,8 +59,8 @@ func TestWatchIngressesChanges(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("WatchIngresses did not return after cancel")
 	}
-	if n := changes.Load(); n != 2 {
-		t.Errorf("%d changes, want 2 (the other namespace's Ingress is not one)", n)
+	if n := changes.Load(); n != 3 {
+		t.Errorf("%d changes, want 3 (the other namespace's Ingress is not one)", n)
 	}
 }
 
@@ -84,8 +88,51 @@ func TestWatchIngressesExpired(t *testing.T) {
 	waitFor(t, "the first watch", func() bool { return watches.Load() == 1 })
 	first.Error(&apierrors.NewResourceExpired("too old resource version").ErrStatus)
 	waitFor(t, "a second list and watch", func() bool { return lists.Load() == 2 && watches.Load() == 2 })
-	if n := changes.Load(); n != 1 {
-		t.Errorf("%d changes after the expiry, want 1", n)
+	if n := changes.Load(); n != 2 {
+		t.Errorf("%d changes after the expiry, want 2 (one per list)", n)
+	}
+}
+
+// Watches that end at once, and error events other than an expiry, are
+// retried after a pause and resumed from where they were, not relisted.
+func TestWatchIngressesBackoff(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		end  func(w *watch.FakeWatcher)
+	}{
+		{"closed at once", func(w *watch.FakeWatcher) { w.Stop() }},
+		{"internal error", func(w *watch.FakeWatcher) {
+			w.Error(&apierrors.NewInternalError(errors.New("etcd is away")).ErrStatus)
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := fake.NewClientset()
+			var lists, watches atomic.Int32
+			cs.PrependReactor("list", "ingresses", func(k8stesting.Action) (bool, runtime.Object, error) {
+				lists.Add(1)
+				return false, nil, nil
+			})
+			cs.PrependWatchReactor("ingresses", func(k8stesting.Action) (bool, watch.Interface, error) {
+				watches.Add(1)
+				w := watch.NewFakeWithChanSize(1, false)
+				tt.end(w)
+				return true, w, nil
+			})
+			var changes atomic.Int32
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() { _ = WatchIngresses(ctx, &Clients{Kube: cs}, "", func() { changes.Add(1) }) }()
+			time.Sleep(500 * time.Millisecond)
+			if n := watches.Load(); n != 1 {
+				t.Errorf("%d watches within half a second, want 1 (then a pause of a second)", n)
+			}
+			if n := lists.Load(); n != 1 {
+				t.Errorf("%d lists, want 1", n)
+			}
+			if n := changes.Load(); n != 1 {
+				t.Errorf("%d changes, want 1 (the first list)", n)
+			}
+		})
 	}
 }
 

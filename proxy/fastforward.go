@@ -120,10 +120,15 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 		if err != nil {
 			return fc.errorPage(f, err)
 		}
+		sent := start
+		if !reused {
+			// The wait for the answer starts after the dial.
+			sent = time.Now()
+		}
 		fc.writeUpstreamHead(pc.bw, path, query, reqID)
 		err = pc.bw.Flush()
 		if err == nil {
-			err = fc.readResponseHead(pc, h1.responseHeaderTimeout, start)
+			err = fc.readResponseHead(pc, h1.responseHeaderTimeout, sent)
 		}
 		if err != nil {
 			pc.Close()

@@ -33,6 +33,12 @@ type Source struct {
 	// They rank below UpstreamsFile and Upstreams. An error keeps the
 	// previous table, as a bad manifest does.
 	Forward func(ctx context.Context, routes []Route) ([]Upstream, error)
+	// ForwardDone, when set, is called after each load that called
+	// Forward: applied reports whether the new table, with the upstreams
+	// Forward returned, is in place. Forwards the new table no longer
+	// needs can be stopped then, and not before: a failed load keeps
+	// the previous table, which may still use them.
+	ForwardDone func(applied bool)
 }
 
 // Load reads the manifests and the upstreams file and swaps the new
@@ -64,12 +70,19 @@ func (p *Proxy) LoadSet(ctx context.Context, set *manifest.Set, src Source) erro
 		}
 		fwd, err := src.Forward(ctx, t.rows())
 		if err != nil {
+			if src.ForwardDone != nil {
+				src.ForwardDone(false)
+			}
 			return err
 		}
 		// Earlier lists rank lower (newUpstreamMap): the forwards first.
 		lists = append([][]Upstream{fwd}, lists...)
 	}
-	return p.Update(set, lists...)
+	err := p.Update(set, lists...)
+	if src.Forward != nil && src.ForwardDone != nil {
+		src.ForwardDone(err == nil)
+	}
+	return err
 }
 
 // WatchOptions configures Watch.

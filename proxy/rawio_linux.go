@@ -28,13 +28,18 @@ import (
 type rawIO struct {
 	c  net.Conn
 	rc syscall.RawConn
-	// The buffer, count and error of the call in progress, kept here so
-	// that the functions given to RawConn are made once per connection.
-	buf     []byte
-	n       int
-	errno   syscall.Errno
-	readFn  func(fd uintptr) bool
-	writeFn func(fd uintptr) bool
+	// Read and Write may run at once, as on any net.Conn; each keeps
+	// the state of its call in progress apart, with the function given
+	// to RawConn made once per connection.
+	r, w rawOp
+}
+
+// rawOp is the buffer, count and error of one read or write in progress.
+type rawOp struct {
+	buf   []byte
+	n     int
+	errno syscall.Errno
+	fn    func(fd uintptr) bool
 }
 
 // newRawIO returns c's reader and writer: a rawIO for a TCP connection,
@@ -49,7 +54,7 @@ func newRawIO(c net.Conn) (io.Reader, io.Writer) {
 		return c, c
 	}
 	r := &rawIO{c: c, rc: rc}
-	r.readFn, r.writeFn = r.read, r.write
+	r.r.fn, r.w.fn = r.r.read, r.w.write
 	return r, r
 }
 
@@ -57,33 +62,34 @@ func (r *rawIO) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	r.buf, r.n, r.errno = p, 0, 0
-	err := r.rc.Read(r.readFn)
-	r.buf = nil
+	op := &r.r
+	op.buf, op.n, op.errno = p, 0, 0
+	err := r.rc.Read(op.fn)
+	op.buf = nil
 	switch {
 	case err != nil:
 		return 0, r.opError("read", err)
-	case r.errno != 0:
-		return 0, r.opError("read", os.NewSyscallError("read", r.errno))
-	case r.n == 0:
+	case op.errno != 0:
+		return 0, r.opError("read", os.NewSyscallError("read", op.errno))
+	case op.n == 0:
 		return 0, io.EOF
 	}
-	return r.n, nil
+	return op.n, nil
 }
 
-func (r *rawIO) read(fd uintptr) bool {
+func (op *rawOp) read(fd uintptr) bool {
 	for {
-		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&r.buf[0])), uintptr(len(r.buf)))
+		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&op.buf[0])), uintptr(len(op.buf)))
 		switch errno {
 		case 0:
-			r.n = int(n)
+			op.n = int(n)
 			return true
 		case syscall.EINTR:
 			continue
 		case syscall.EAGAIN:
 			return false
 		}
-		r.errno = errno
+		op.errno = errno
 		return true
 	}
 }
@@ -92,32 +98,40 @@ func (r *rawIO) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	r.buf, r.n, r.errno = p, 0, 0
-	err := r.rc.Write(r.writeFn)
-	n := r.n
-	r.buf = nil
+	op := &r.w
+	op.buf, op.n, op.errno = p, 0, 0
+	err := r.rc.Write(op.fn)
+	n := op.n
+	op.buf = nil
 	switch {
 	case err != nil:
 		return n, r.opError("write", err)
-	case r.errno != 0:
-		return n, r.opError("write", os.NewSyscallError("write", r.errno))
+	case op.errno != 0:
+		return n, r.opError("write", os.NewSyscallError("write", op.errno))
+	case n < len(p):
+		// write(2) took nothing and reported no error, which a socket
+		// does not do; internal/poll.(*FD).Write gives up the same way.
+		return n, r.opError("write", io.ErrUnexpectedEOF)
 	}
 	return n, nil
 }
 
 // write writes until the buffer is out or the socket's is full.
-func (r *rawIO) write(fd uintptr) bool {
-	for r.n < len(r.buf) {
-		rest := r.buf[r.n:]
+func (op *rawOp) write(fd uintptr) bool {
+	for op.n < len(op.buf) {
+		rest := op.buf[op.n:]
 		n, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)))
 		switch errno {
 		case 0:
-			r.n += int(n)
+			if n == 0 {
+				return true
+			}
+			op.n += int(n)
 		case syscall.EINTR:
 		case syscall.EAGAIN:
 			return false
 		default:
-			r.errno = errno
+			op.errno = errno
 			return true
 		}
 	}

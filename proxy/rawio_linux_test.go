@@ -76,6 +76,29 @@ func TestRawIORoundTrip(t *testing.T) {
 	}
 }
 
+// Read and Write run at once on one connection, as net.Conn allows.
+func TestRawIOConcurrent(t *testing.T) {
+	a, b := tcpPair(t)
+	go func() { _, _ = io.Copy(b, b) }() // the peer echoes
+	r, w := newRawIO(a)
+	want := bytes.Repeat([]byte("abcdefghijklmnopqrstuvwxyz012345"), 1<<16)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := w.Write(want)
+		errc <- err
+	}()
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(r, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("the echo differs from what was written")
+	}
+}
+
 func TestRawIOEOF(t *testing.T) {
 	a, b := tcpPair(t)
 	r, _ := newRawIO(a)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	goio "io"
 	"log"
 	"net"
 	"slices"
@@ -280,6 +281,10 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	reloaded := func(err error) {
 		logMu.Lock()
 		defer logMu.Unlock()
+		if ctx.Err() != nil {
+			// Shutting down: a load cut short is no news.
+			return
+		}
 		if err != nil {
 			fmt.Fprintf(io.ErrOut, "%s reload failed; still serving the last good routes:\n", errStyles.Error("error:"))
 			printError(io.ErrOut, err, "")
@@ -292,9 +297,12 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	}
 	if opts.Watch && opts.PortForward && len(opts.Files.Filenames) == 0 {
 		// The Ingresses came from the cluster: follow their changes.
-		wio := *io
-		wio.ErrOut = lockedWriter{mu: &logMu, w: io.ErrOut}
-		go watchClusterIngresses(ctx, opts, &wio, p, src, reloaded)
+		warn := func(format string, args ...any) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintf(io.ErrOut, "%s %s\n", errStyles.Warning("warning:"), fmt.Sprintf(format, args...))
+		}
+		go watchClusterIngresses(ctx, opts, io, p, src, reloaded, warn)
 	}
 	err := p.Serve(ctx, proxy.ServeOptions{
 		Address:   opts.Address,
@@ -308,7 +316,9 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 		ShutdownTimeout: 10 * time.Second,
 	})
 	if err == nil {
+		logMu.Lock()
 		fmt.Fprintln(io.ErrOut, "Stopped.")
+		logMu.Unlock()
 	}
 	return err
 }
@@ -328,14 +338,19 @@ func (l lockedWriter) Write(b []byte) (int, error) {
 
 // watchClusterIngresses reloads the routing table from the cluster after
 // the Ingresses change, until ctx is done. Changes that come in a burst
-// (an apply of several objects) make one reload. A watch the cluster
-// refuses is reported once; the proxy goes on with the routes it has.
-func watchClusterIngresses(ctx context.Context, opts *proxyOptions, io *IO, p *proxy.Proxy, src proxy.Source, reloaded func(error)) {
+// (an apply of several objects) make one reload. The first reload, which
+// catches up with changes made while the proxy started, is reported only
+// when it changed the routes. The warnings of reading the cluster were
+// written at start-up and are not repeated. A watch the cluster refuses
+// is reported once through warn; the proxy goes on with the routes it has.
+func watchClusterIngresses(ctx context.Context, opts *proxyOptions, io *IO, p *proxy.Proxy, src proxy.Source, reloaded func(error), warn func(string, ...any)) {
 	clients, namespace, err := opts.Cluster.clients()
 	if err != nil {
-		reloaded(err)
+		warn("not following changes to the cluster's Ingresses: %v", err)
 		return
 	}
+	quiet := *io
+	quiet.ErrOut = goio.Discard
 	kick := make(chan struct{}, 1)
 	go func() {
 		err := cluster.WatchIngresses(ctx, clients, namespace, func() {
@@ -344,12 +359,12 @@ func watchClusterIngresses(ctx context.Context, opts *proxyOptions, io *IO, p *p
 			default:
 			}
 		})
-		if err != nil {
-			fmt.Fprintf(io.ErrOut, "warning: not following changes to the cluster's Ingresses: %v\n", err)
+		if err != nil && ctx.Err() == nil {
+			warn("not following changes to the cluster's Ingresses: %v", err)
 		}
 	}()
 	const settle = 200 * time.Millisecond
-	for {
+	for first := true; ; first = false {
 		select {
 		case <-ctx.Done():
 			return
@@ -367,12 +382,16 @@ func watchClusterIngresses(ctx context.Context, opts *proxyOptions, io *IO, p *p
 		case <-kick:
 		default:
 		}
-		snap, err := opts.Cluster.Load(ctx, io)
+		before := p.Routes()
+		snap, err := opts.Cluster.Load(ctx, &quiet)
 		if ctx.Err() != nil {
 			return
 		}
 		if err == nil {
 			err = p.LoadSet(ctx, snap.Set, src)
+		}
+		if first && err == nil && slices.Equal(before, p.Routes()) {
+			continue
 		}
 		reloaded(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -42,8 +44,9 @@ func proxyForwards(ctx context.Context, opts *proxyOptions, p *proxy.Proxy, src 
 		return nil, err
 	}
 	fw := &forwards{clients: clients, proto: forwardProtocol(opts.IO.getenv), logf: logf, ctx: ctx,
-		byBackend: map[string]*cluster.Forwarder{}, cancel: map[*cluster.Forwarder]context.CancelFunc{}}
-	src.Forward = fw.ensure
+		byBackend: map[string]*cluster.Forwarder{}, cancel: map[*cluster.Forwarder]context.CancelFunc{},
+		retired: map[*cluster.Forwarder]*atomic.Bool{}}
+	src.Forward, src.ForwardDone = fw.ensure, fw.done
 	if len(opts.Files.Filenames) > 0 {
 		return fw, p.Load(ctx, *src)
 	}
@@ -65,10 +68,15 @@ type forwards struct {
 	mu        sync.Mutex
 	list      []*cluster.Forwarder // sorted by name
 	byBackend map[string]*cluster.Forwarder
-	// cancel stops a forward's Run.
+	// cancel stops a forward's Run; retired is set before, so that its
+	// Stopped event is not written after the line that says why.
 	cancel  map[*cluster.Forwarder]context.CancelFunc
-	started bool
-	wg      sync.WaitGroup
+	retired map[*cluster.Forwarder]*atomic.Bool
+	// need are the backends the last load needed a forward for.
+	need     map[string]bool
+	started  bool
+	stopping bool
+	wg       sync.WaitGroup
 }
 
 // ensure is the proxy.Source Forward hook: it opens a cluster.Forwarder
@@ -78,26 +86,32 @@ type forwards struct {
 // attempt for each in parallel, so that the start-up table shows their
 // state; the forwards a reload adds connect in the background. A
 // forward whose backend an edit removed, or gave an upstream, is stopped
-// and its local port closed. State changes are written through logf.
+// by done once the new table is in place. State changes are written
+// through logf.
 func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Upstream, error) {
 	fw.mu.Lock()
 	defer fw.mu.Unlock()
+	if fw.stopping {
+		return nil, errors.New("the proxy is stopping")
+	}
 	need := map[string]bool{}
 	for _, r := range routes {
 		if _, _, _, ok := splitBackend(r.Backend); ok && r.Upstream == "" {
 			need[r.Backend] = true
 		}
 	}
-	fw.stopUnusedLocked(need)
+	fw.need = need
 	var added []*cluster.Forwarder
+	retired := map[*cluster.Forwarder]*atomic.Bool{}
 	for _, r := range routes {
 		if !need[r.Backend] || fw.byBackend[r.Backend] != nil {
 			continue
 		}
 		ns, svc, port, _ := splitBackend(r.Backend)
+		gone := new(atomic.Bool)
 		f, err := cluster.NewForwarder(fw.clients, ns, svc, port, cluster.ForwardOptions{
 			Protocol: fw.proto,
-			Events:   fw.events(),
+			Events:   fw.events(gone),
 		})
 		if err != nil {
 			// Run with a done context only closes the listeners of
@@ -115,6 +129,7 @@ func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Ups
 			return nil, err
 		}
 		fw.byBackend[r.Backend] = f
+		retired[f] = gone
 		added = append(added, f)
 	}
 	if !fw.started {
@@ -136,6 +151,7 @@ func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Ups
 	for _, f := range added {
 		ctx, cancel := context.WithCancel(fw.ctx)
 		fw.cancel[f] = cancel
+		fw.retired[f] = retired[f]
 		fw.wg.Add(1)
 		go func() {
 			defer fw.wg.Done()
@@ -147,19 +163,27 @@ func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Ups
 	return fw.upstreamsLocked(), nil
 }
 
-// stopUnusedLocked stops the forwards of backends not in need.
-func (fw *forwards) stopUnusedLocked(need map[string]bool) {
+// done is the proxy.Source ForwardDone hook: once a load is in place, the
+// forwards of backends it no longer needs are stopped and their local
+// ports closed. After a failed load they stay, since the previous table
+// may still use them.
+func (fw *forwards) done(applied bool) {
+	if !applied {
+		return
+	}
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
 	stopped := map[*cluster.Forwarder]bool{}
 	for b, f := range fw.byBackend {
-		if need[b] {
+		if fw.need[b] {
 			continue
 		}
 		delete(fw.byBackend, b)
 		stopped[f] = true
-		if cancel := fw.cancel[f]; cancel != nil {
-			cancel()
-			delete(fw.cancel, f)
-		}
+		fw.retired[f].Store(true)
+		delete(fw.retired, f)
+		fw.cancel[f]()
+		delete(fw.cancel, f)
 	}
 	// fw.list is sorted by name, so the lines come in that order.
 	fw.list = slices.DeleteFunc(fw.list, func(f *cluster.Forwarder) bool {
@@ -173,10 +197,13 @@ func (fw *forwards) stopUnusedLocked(need map[string]bool) {
 // events returns the Events hook of one forward: only changes are
 // written, so a forward that keeps failing for the same reason says so
 // once.
-func (fw *forwards) events() func(cluster.ForwardEvent) {
+func (fw *forwards) events(retired *atomic.Bool) func(cluster.ForwardEvent) {
 	var mu sync.Mutex
 	last := ""
 	return func(ev cluster.ForwardEvent) {
+		if ev.State == cluster.Stopped && retired.Load() {
+			return
+		}
 		msg := forwardEventText(ev)
 		mu.Lock()
 		defer mu.Unlock()
@@ -192,6 +219,9 @@ func (fw *forwards) events() func(cluster.ForwardEvent) {
 // *forwards is safe to use.
 func (fw *forwards) stop() {
 	if fw != nil {
+		fw.mu.Lock()
+		fw.stopping = true
+		fw.mu.Unlock()
 		fw.wg.Wait()
 	}
 }
