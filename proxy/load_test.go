@@ -100,10 +100,13 @@ func TestReload(t *testing.T) {
 }
 
 // writeFile replaces path by renaming a complete file into place, as
-// editors save, so that the watcher never sees a half-written file.
+// editors save, so that the watcher never sees a half-written file. The
+// file is written in a directory of its own: a temporary file beside
+// path would be a change of the watched directory, and a reload of the
+// old content could come before the rename.
 func writeFile(t *testing.T, path, data string) {
 	t.Helper()
-	tmp := path + ".tmp"
+	tmp := filepath.Join(t.TempDir(), filepath.Base(path))
 	if err := os.WriteFile(tmp, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
