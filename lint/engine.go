@@ -259,6 +259,21 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	}
 	passes := make([]*Pass, len(enabled))
 	var wg sync.WaitGroup
+	// The routing index of the largest group is the longest single piece
+	// of work in a run. Started after the rules, it would begin only when
+	// a rule that reads it got its turn, and end the run late.
+	for _, r := range enabled {
+		if r.routing {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if ctx.Err() == nil {
+					sh.routes()
+				}
+			}()
+			break
+		}
+	}
 	for i, r := range enabled {
 		passes[i] = &Pass{Set: set, Now: now, shared: sh, rule: r}
 		wg.Add(1)

@@ -18,7 +18,8 @@ the controller matches them.
 
 **What to do:** remove one of the two rules, or give them different paths or
 hosts.`,
-	Check: checkPathConflict,
+	Check:   checkPathConflict,
+	routing: true,
 }
 
 func checkPathConflict(p *Pass) {

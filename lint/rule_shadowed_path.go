@@ -18,7 +18,8 @@ path-conflict instead.
 
 **What to do:** delete the dead rule, or change its path to what it was meant
 to serve.`,
-	Check: checkShadowedPath,
+	Check:   checkShadowedPath,
+	routing: true,
 }
 
 func checkShadowedPath(p *Pass) {
