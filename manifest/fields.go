@@ -154,9 +154,8 @@ type fieldBuilder struct {
 	ents []fieldEntry
 }
 
-// reset starts a new object with room for about n entries. The entries
-// of the last index built belong to that index and are not reused.
-func (b *fieldBuilder) reset(n int) { b.ents = make([]fieldEntry, 0, max(n, 8)) }
+// reset starts a new object, reusing the memory of the entries.
+func (b *fieldBuilder) reset() { b.ents = b.ents[:0] }
 
 // open records a segment below the innermost open one and returns its
 // number for close; idx is -1 for a named segment.
@@ -168,10 +167,9 @@ func (b *fieldBuilder) open(name string, idx, line, col int) int {
 // close ends the subtree of segment i.
 func (b *fieldBuilder) close(i int) { b.ents[i].end = int32(len(b.ents)) }
 
-// index returns what was recorded; the builder must be reset before it
-// records more.
+// index returns a copy of what was recorded, exactly the size it needs:
+// the builder's own memory, grown for the largest object so far, is
+// reused for the next one.
 func (b *fieldBuilder) index(file string) *fieldIndex {
-	x := &fieldIndex{file: file, ents: slices.Clip(b.ents)}
-	b.ents = nil
-	return x
+	return &fieldIndex{file: file, ents: slices.Clone(b.ents)}
 }

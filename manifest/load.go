@@ -355,7 +355,8 @@ func yamlLineSkew(problem string) int {
 // loadWorker holds what one decoding goroutine reuses from document to
 // document.
 type loadWorker struct {
-	fast fastParser
+	fast   fastParser
+	fields fieldBuilder
 }
 
 func parseChunk(c *chunk, opts Options, w *loadWorker) {
@@ -371,7 +372,7 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		// The fast parser makes no aliases, so the document expands to
 		// exactly the nodes it made (the document node aside), the size
 		// expandedSize would compute.
-		c.load(root.Content[0], w.fast.count-1, opts)
+		c.load(root.Content[0], w.fast.count-1, opts, &w.fields)
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
@@ -388,14 +389,15 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		c.load(root.Content[0], -1, opts)
+		c.load(root.Content[0], -1, opts, &w.fields)
 	}
 }
 
 // load loads the objects of one document whose root is n. size is the
-// number of nodes n expands to, or -1 when it must be computed.
-func (c *chunk) load(n *yaml.Node, size int, opts Options) {
-	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, nodes: size}
+// number of nodes n expands to, or -1 when it must be computed. fields
+// collects field positions; its memory is reused from object to object.
+func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder) {
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return
