@@ -248,6 +248,7 @@ type route struct {
 	rank      int      // order of the Ingress under Profile.Less
 	invalid   string
 	shadow    *route
+	pos       int // index in the slice Routes returns, for a valid route
 }
 
 // group holds the routes of one host pattern.
@@ -302,7 +303,6 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 		wildcard: map[string]*group{},
 		tlsExact: map[string][]TLS{},
 		tlsWild:  map[string][]TLS{},
-		rank:     map[*manifest.Ingress]int{},
 	}
 	var selected []*manifest.Ingress
 	for _, ing := range set.Ingresses {
@@ -313,9 +313,18 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 		}
 	}
 	sort.SliceStable(selected, func(i, j int) bool { return p.Less(selected[i], selected[j]) })
+	ix.rank = make(map[*manifest.Ingress]int, len(selected))
+	paths := 0
 	for n, ing := range selected {
 		ix.rank[ing] = n
+		paths++ // room for a defaultBackend
+		for _, rule := range ing.Spec.Rules {
+			if rule.HTTP != nil {
+				paths += len(rule.HTTP.Paths)
+			}
+		}
 	}
+	ix.routes = make([]*route, 0, paths)
 	for n, ing := range selected {
 		ix.addIngress(ing, n)
 	}
@@ -324,6 +333,13 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	}
 	finishList(ix.defaults)
 	ix.sortRoutes()
+	n := 0
+	for _, r := range ix.routes {
+		if r.invalid == "" {
+			r.pos = n
+			n++
+		}
+	}
 	return ix, nil
 }
 
@@ -786,20 +802,22 @@ func (ix *Index) Excluded() []*manifest.Ingress {
 // precedence (longest path first, Exact before Prefix, Ingress order).
 // Rules left out of the index are not included (see Problems).
 func (ix *Index) Routes() []Route {
-	pos := map[*route]int{}
-	var valid []*route
+	n := 0
 	for _, r := range ix.routes {
 		if r.invalid == "" {
-			pos[r] = len(valid)
-			valid = append(valid, r)
+			n++
 		}
 	}
-	out := make([]Route, len(valid))
-	for i, r := range valid {
-		out[i] = r.Route
-		out[i].Conflict = append([]Conflicting(nil), r.Conflict...)
+	out := make([]Route, 0, n)
+	for _, r := range ix.routes {
+		if r.invalid != "" {
+			continue
+		}
+		out = append(out, r.Route)
+		rt := &out[len(out)-1]
+		rt.Conflict = append([]Conflicting(nil), r.Conflict...)
 		if r.shadow != nil {
-			out[i].ShadowedBy = pos[r.shadow]
+			rt.ShadowedBy = r.shadow.pos
 		}
 	}
 	return out
