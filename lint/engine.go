@@ -367,21 +367,11 @@ func ignoredList(ann map[string]string) []string {
 // unusedSuppressions reports every IgnoreAnnotation entry that dropped
 // nothing. A rule that did not run cannot tell, so its entries stay quiet.
 func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool, sev Severity) []Finding {
-	var objs []Object
-	for _, o := range set.Ingresses {
-		objs = append(objs, IngressObject(o))
-	}
-	for _, o := range set.Services {
-		objs = append(objs, ServiceObject(o))
-	}
-	for _, o := range set.Secrets {
-		objs = append(objs, SecretObject(o))
-	}
-	for _, o := range set.IngressClasses {
-		objs = append(objs, IngressClassObject(o))
-	}
 	var out []Finding
-	for _, o := range objs {
+	check := func(o Object) {
+		if _, ok := o.Annotations[IgnoreAnnotation]; !ok {
+			return
+		}
 		field := "metadata.annotations." + IgnoreAnnotation
 		for _, id := range ignoredList(o.Annotations) {
 			var msg string
@@ -396,6 +386,18 @@ func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool,
 			out = append(out, Finding{Rule: unusedSuppression.ID, Severity: sev, Pos: o.Source.FieldPos(field),
 				Field: field, Object: o.String(), Message: msg})
 		}
+	}
+	for _, o := range set.Ingresses {
+		check(IngressObject(o))
+	}
+	for _, o := range set.Services {
+		check(ServiceObject(o))
+	}
+	for _, o := range set.Secrets {
+		check(SecretObject(o))
+	}
+	for _, o := range set.IngressClasses {
+		check(IngressClassObject(o))
 	}
 	return out
 }

@@ -27,7 +27,13 @@ type backendRef struct {
 // Ingress, in order. The engine computes them once per run (see
 // shared.backendsOf); rules call p.backends.
 func backends(ing *manifest.Ingress) []backendRef {
-	var out []backendRef
+	n := 1
+	for ri := range ing.Spec.Rules {
+		if r := &ing.Spec.Rules[ri]; r.HTTP != nil {
+			n += len(r.HTTP.Paths)
+		}
+	}
+	out := make([]backendRef, 0, n)
 	if b := ing.Spec.DefaultBackend; b != nil {
 		out = append(out, backendRef{backend: b, field: "spec.defaultBackend"})
 	}
@@ -38,8 +44,10 @@ func backends(ing *manifest.Ingress) []backendRef {
 		}
 		for pi := range r.HTTP.Paths {
 			p := &r.HTTP.Paths[pi]
-			pf := "spec.rules[" + strconv.Itoa(ri) + "].http.paths[" + strconv.Itoa(pi) + "]"
-			out = append(out, backendRef{backend: &p.Backend, field: pf + ".backend", host: r.Host, path: p, pathField: pf})
+			// One string holds both field paths.
+			field := "spec.rules[" + strconv.Itoa(ri) + "].http.paths[" + strconv.Itoa(pi) + "].backend"
+			pf := field[:len(field)-len(".backend")]
+			out = append(out, backendRef{backend: &p.Backend, field: field, host: r.Host, path: p, pathField: pf})
 		}
 	}
 	return out
