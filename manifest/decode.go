@@ -46,11 +46,13 @@ func (d *nodeDecoder) record(n *yaml.Node, name string, idx int) int {
 	case d.keep != nil:
 		// The few fields kept are stored whole, without their parents.
 		if d.keep(d.path) {
-			d.fields.close(d.fields.open(string(d.path), -1, n.Line+d.line, n.Column))
+			d.fields.close(d.fields.openPath(d.path, n.Line+d.line, n.Column))
 		}
 		return -1
+	case idx >= 0:
+		return d.fields.openIndex(idx, n.Line+d.line, n.Column)
 	}
-	return d.fields.open(name, idx, n.Line+d.line, n.Column)
+	return d.fields.open(name, n.Line+d.line, n.Column)
 }
 
 // leave closes the field record opened.
