@@ -269,6 +269,7 @@ type Index struct {
 	any      *group
 	defaults []*route // spec.defaultBackends in precedence order
 	routes   []*route // every route, invalid ones included, in Routes order
+	valid    []*route // the routes Routes returns
 	excluded []*manifest.Ingress
 	problems []Problem
 	tlsExact map[string][]TLS
@@ -333,11 +334,11 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	}
 	finishList(ix.defaults)
 	ix.sortRoutes()
-	n := 0
+	ix.valid = make([]*route, 0, len(ix.routes))
 	for _, r := range ix.routes {
 		if r.invalid == "" {
-			r.pos = n
-			n++
+			r.pos = len(ix.valid)
+			ix.valid = append(ix.valid, r)
 		}
 	}
 	return ix, nil
@@ -802,23 +803,24 @@ func (ix *Index) Excluded() []*manifest.Ingress {
 // precedence (longest path first, Exact before Prefix, Ingress order).
 // Rules left out of the index are not included (see Problems).
 func (ix *Index) Routes() []Route {
-	n := 0
-	for _, r := range ix.routes {
-		if r.invalid == "" {
-			n++
-		}
+	out := make([]Route, len(ix.valid))
+	for i := range ix.valid {
+		out[i] = ix.Route(i)
 	}
-	out := make([]Route, 0, n)
-	for _, r := range ix.routes {
-		if r.invalid != "" {
-			continue
-		}
-		out = append(out, r.Route)
-		rt := &out[len(out)-1]
-		rt.Conflict = append([]Conflicting(nil), r.Conflict...)
-		if r.shadow != nil {
-			rt.ShadowedBy = r.shadow.pos
-		}
+	return out
+}
+
+// NumRoutes returns the number of routes Routes returns.
+func (ix *Index) NumRoutes() int { return len(ix.valid) }
+
+// Route returns Routes()[i] without copying the whole table, for callers
+// that walk a large one once.
+func (ix *Index) Route(i int) Route {
+	r := ix.valid[i]
+	out := r.Route
+	out.Conflict = append([]Conflicting(nil), r.Conflict...)
+	if r.shadow != nil {
+		out.ShadowedBy = r.shadow.pos
 	}
 	return out
 }
