@@ -244,7 +244,8 @@ type chunk struct {
 	seq   int // index of the chunk in its file
 	line  int // lines before the chunk in its file
 	data  []byte
-	set   *Set
+	done  bool // the chunk was parsed (not cut short by a cancelled context)
+	set   objects
 	errs  []*InputError
 	isDoc bool // the chunk holds at least one object
 }
@@ -344,7 +345,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	hasErr := make(map[int]bool)
 	var ings, svcs, secs, classes int
 	for _, c := range chunks {
-		if c.set != nil {
+		if c.done {
 			ings += len(c.set.Ingresses)
 			svcs += len(c.set.Services)
 			secs += len(c.set.Secrets)
@@ -356,7 +357,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	set.Secrets = slices.Grow(set.Secrets, secs)
 	set.IngressClasses = slices.Grow(set.IngressClasses, classes)
 	for _, c := range chunks {
-		if c.set == nil {
+		if !c.done {
 			continue
 		}
 		set.Ingresses = append(set.Ingresses, c.set.Ingresses...)
@@ -427,7 +428,7 @@ type loadWorker struct {
 }
 
 func parseChunk(c *chunk, opts Options, w *loadWorker) {
-	c.set = &Set{Skipped: map[string]int{}}
+	c.done = true
 	defer func() {
 		// The YAML parser is third-party code: a panic on some input must
 		// become an input error, never a crash.
@@ -464,7 +465,7 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 // number of nodes n expands to, or -1 when it must be computed. fields
 // collects field positions; its memory is reused from object to object.
 func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder) {
-	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: &c.set, fields: fields}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return

@@ -15,12 +15,21 @@ const (
 	NetworkingV1      = "networking.k8s.io/v1"
 )
 
+// objects is what the documents of one chunk hold, in document order.
+type objects struct {
+	Ingresses      []*Ingress
+	Services       []*Service
+	Secrets        []*Secret
+	IngressClasses []*IngressClass
+	Skipped        map[string]int // by kind; nil until one is skipped
+}
+
 type docLoader struct {
 	file    string
 	line    int
 	doc     int
 	opts    Options
-	set     *Set
+	set     *objects
 	errs    []*InputError
 	objects int
 	// fields collects the field positions of the object being decoded;
@@ -143,6 +152,9 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 		}
 	default:
 		l.objects++
+		if l.set.Skipped == nil {
+			l.set.Skipped = map[string]int{}
+		}
 		l.set.Skipped[kind]++
 	}
 }
