@@ -3,9 +3,11 @@ package lint
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ingresskit/ingresskit/manifest"
@@ -260,29 +262,50 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	passes := make([]*Pass, len(enabled))
 	var wg sync.WaitGroup
 	// The routing index of the largest group is the longest single piece
-	// of work in a run. Started after the rules, it would begin only when
-	// a rule that reads it got its turn, and end the run late.
-	for _, r := range enabled {
-		if r.routing {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if ctx.Err() == nil {
-					sh.routes()
-				}
-			}()
-			break
-		}
-	}
+	// of work in a run, so it gets a goroutine of its own, started first,
+	// and the other rules share the remaining processors until it is
+	// built: with a goroutine per rule, the scheduler gave the index one
+	// time slice in forty and it ended the run late. The rules that read
+	// the index go last, so that their wait for it holds up no other rule.
+	workers := runtime.GOMAXPROCS(0)
+	var order []*Pass
+	var routing []*Pass
 	for i, r := range enabled {
 		passes[i] = &Pass{Set: set, Now: now, shared: sh, rule: r}
+		if r.routing {
+			routing = append(routing, passes[i])
+		} else {
+			order = append(order, passes[i])
+		}
+	}
+	order = append(order, routing...)
+	var next atomic.Int64
+	work := func() {
+		for ctx.Err() == nil {
+			i := int(next.Add(1)) - 1
+			if i >= len(order) {
+				return
+			}
+			order[i].rule.Check(order[i])
+		}
+	}
+	if len(routing) > 0 {
+		workers = max(1, workers-1)
 		wg.Add(1)
-		go func(p *Pass) {
+		go func() {
 			defer wg.Done()
 			if ctx.Err() == nil {
-				p.rule.Check(p)
+				sh.routes()
 			}
-		}(passes[i])
+			work()
+		}()
+	}
+	for w := 0; w < min(workers, len(order)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
