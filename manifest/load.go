@@ -239,13 +239,15 @@ func asPathError(err error, pe **fs.PathError) bool {
 // chunk is one YAML document of a file, split off before parsing so that
 // documents parse in parallel.
 type chunk struct {
-	file  int // index into the inputs
-	name  string
-	seq   int // index of the chunk in its file
-	line  int // lines before the chunk in its file
-	data  []byte
-	done  bool // the chunk was parsed (not cut short by a cancelled context)
-	set   objects
+	file int // index into the inputs
+	name string
+	seq  int // index of the chunk in its file
+	line int // lines before the chunk in its file
+	data []byte
+	// set receives the chunk's objects. A decoding worker allocates it, so
+	// that the serial split allocates (and faults in) as little as it can;
+	// it stays nil when a cancelled context cut the load short.
+	set   *objects
 	errs  []*InputError
 	isDoc bool // the chunk holds at least one object
 }
@@ -345,7 +347,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	hasErr := make(map[int]bool)
 	var ings, svcs, secs, classes int
 	for _, c := range chunks {
-		if c.done {
+		if c.set != nil {
 			ings += len(c.set.Ingresses)
 			svcs += len(c.set.Services)
 			secs += len(c.set.Secrets)
@@ -357,7 +359,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	set.Secrets = slices.Grow(set.Secrets, secs)
 	set.IngressClasses = slices.Grow(set.IngressClasses, classes)
 	for _, c := range chunks {
-		if !c.done {
+		if c.set == nil {
 			continue
 		}
 		set.Ingresses = append(set.Ingresses, c.set.Ingresses...)
@@ -428,7 +430,7 @@ type loadWorker struct {
 }
 
 func parseChunk(c *chunk, opts Options, w *loadWorker) {
-	c.done = true
+	c.set = &objects{}
 	defer func() {
 		// The YAML parser is third-party code: a panic on some input must
 		// become an input error, never a crash.
@@ -465,7 +467,7 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 // number of nodes n expands to, or -1 when it must be computed. fields
 // collects field positions; its memory is reused from object to object.
 func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder) {
-	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: &c.set, fields: fields}
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return
