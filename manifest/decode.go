@@ -126,6 +126,13 @@ var unmarshalCache sync.Map // reflect.Type -> bool
 
 // unmarshals reports whether *t decodes itself from JSON.
 func unmarshals(t reflect.Type) bool {
+	// Predeclared types (string, int32, bool) and unnamed slices, maps
+	// and pointers have no methods: most fields of the k8s.io/api types
+	// are one of these, and need no look-up. An unnamed struct may
+	// promote methods from an embedded field, so structs always look.
+	if t.PkgPath() == "" && t.Kind() != reflect.Struct {
+		return false
+	}
 	if v, ok := unmarshalCache.Load(t); ok {
 		return v.(bool)
 	}
