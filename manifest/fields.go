@@ -150,7 +150,9 @@ func (x *fieldIndex) with(add map[string]Pos) *fieldIndex {
 	sort.Strings(paths)
 	for _, k := range paths {
 		if _, ok := x.find(k); !ok {
-			b.close(b.open(k, add[k].Line, add[k].Col))
+			// Each path is added once: no need to look its name up.
+			b.names = append(b.names, k)
+			b.close(b.push(^int32(len(b.names)-1), add[k].Line, add[k].Col))
 		}
 	}
 	file := ""
