@@ -181,6 +181,11 @@ type shared struct {
 
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
+
+	// tlsOrder and tlsByUse are tlsUses of set, computed once (Pass.tlsUses).
+	tlsOnce  sync.Once
+	tlsOrder []*manifest.Secret
+	tlsByUse map[*manifest.Secret][]tlsUse
 }
 
 // controllerOf returns the controller that serves ing: Options.Controller
