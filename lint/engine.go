@@ -3,9 +3,11 @@ package lint
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ingresskit/ingresskit/manifest"
@@ -179,6 +181,11 @@ type shared struct {
 
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
+
+	// tlsOrder and tlsByUse are tlsUses of set, computed once (Pass.tlsUses).
+	tlsOnce  sync.Once
+	tlsOrder []*manifest.Secret
+	tlsByUse map[*manifest.Secret][]tlsUse
 }
 
 // controllerOf returns the controller that serves ing: Options.Controller
@@ -259,15 +266,51 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	}
 	passes := make([]*Pass, len(enabled))
 	var wg sync.WaitGroup
+	// The routing index of the largest group is the longest single piece
+	// of work in a run, so it gets a goroutine of its own, started first,
+	// and the other rules share the remaining processors until it is
+	// built: with a goroutine per rule, the scheduler gave the index one
+	// time slice in forty and it ended the run late. The rules that read
+	// the index go last, so that their wait for it holds up no other rule.
+	workers := runtime.GOMAXPROCS(0)
+	var order []*Pass
+	var routing []*Pass
 	for i, r := range enabled {
 		passes[i] = &Pass{Set: set, Now: now, shared: sh, rule: r}
+		if r.routing {
+			routing = append(routing, passes[i])
+		} else {
+			order = append(order, passes[i])
+		}
+	}
+	order = append(order, routing...)
+	var next atomic.Int64
+	work := func() {
+		for ctx.Err() == nil {
+			i := int(next.Add(1)) - 1
+			if i >= len(order) {
+				return
+			}
+			order[i].rule.Check(order[i])
+		}
+	}
+	if len(routing) > 0 {
+		workers = max(1, workers-1)
 		wg.Add(1)
-		go func(p *Pass) {
+		go func() {
 			defer wg.Done()
 			if ctx.Err() == nil {
-				p.rule.Check(p)
+				sh.routes()
 			}
-		}(passes[i])
+			work()
+		}()
+	}
+	for w := 0; w < min(workers, len(order)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -352,21 +395,11 @@ func ignoredList(ann map[string]string) []string {
 // unusedSuppressions reports every IgnoreAnnotation entry that dropped
 // nothing. A rule that did not run cannot tell, so its entries stay quiet.
 func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool, sev Severity) []Finding {
-	var objs []Object
-	for _, o := range set.Ingresses {
-		objs = append(objs, IngressObject(o))
-	}
-	for _, o := range set.Services {
-		objs = append(objs, ServiceObject(o))
-	}
-	for _, o := range set.Secrets {
-		objs = append(objs, SecretObject(o))
-	}
-	for _, o := range set.IngressClasses {
-		objs = append(objs, IngressClassObject(o))
-	}
 	var out []Finding
-	for _, o := range objs {
+	check := func(o Object) {
+		if _, ok := o.Annotations[IgnoreAnnotation]; !ok {
+			return
+		}
 		field := "metadata.annotations." + IgnoreAnnotation
 		for _, id := range ignoredList(o.Annotations) {
 			var msg string
@@ -381,6 +414,18 @@ func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool,
 			out = append(out, Finding{Rule: unusedSuppression.ID, Severity: sev, Pos: o.Source.FieldPos(field),
 				Field: field, Object: o.String(), Message: msg})
 		}
+	}
+	for _, o := range set.Ingresses {
+		check(IngressObject(o))
+	}
+	for _, o := range set.Services {
+		check(ServiceObject(o))
+	}
+	for _, o := range set.Secrets {
+		check(SecretObject(o))
+	}
+	for _, o := range set.IngressClasses {
+		check(IngressClassObject(o))
 	}
 	return out
 }

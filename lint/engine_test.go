@@ -82,3 +82,18 @@ func TestRunCancelled(t *testing.T) {
 		t.Error("Run on a cancelled context succeeded")
 	}
 }
+
+// TestRoutingRulesMarked checks that the rules Run starts the routing
+// index for are exactly those that read it.
+func TestRoutingRulesMarked(t *testing.T) {
+	set := load(t, "../examples/")
+	for _, r := range Registry() {
+		t.Run(r.ID, func(t *testing.T) {
+			sh := &shared{set: set}
+			r.Check(&Pass{Set: set, Now: testNow, shared: sh, rule: r})
+			if read := sh.compiled != nil; read != r.routing {
+				t.Errorf("rule reads the routing index: %v, marked routing: %v", read, r.routing)
+			}
+		})
+	}
+}

@@ -77,6 +77,9 @@ type Rule struct {
 	// Fix, when set, rewrites one finding's file in place. It is set only
 	// when the edit cannot change routing unexpectedly.
 	Fix FixFunc
+	// routing marks the rules that read the routing index
+	// (shared.routes), which Run starts compiling before any rule.
+	routing bool
 }
 
 // HelpURI is where the rule's generated page is published.

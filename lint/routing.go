@@ -78,7 +78,7 @@ func (s *shared) routes() []groupRoutes {
 				if err != nil {
 					return
 				}
-				out[i] = groupRoutes{routes: ix.Routes()}
+				out[i] = groupRoutes{ix: ix}
 			}()
 		}
 		wg.Wait()
@@ -87,8 +87,21 @@ func (s *shared) routes() []groupRoutes {
 	return s.compiled
 }
 
+// groupRoutes is the compiled routing of one group; rules walk its routes
+// with Index.Route rather than copying them all with Index.Routes. ix is
+// nil when the group could not be compiled.
 type groupRoutes struct {
-	routes []simulate.Route
+	ix *simulate.Index
+}
+
+// each calls fn with every route of the group, in order.
+func (g groupRoutes) each(fn func(r simulate.Route)) {
+	if g.ix == nil {
+		return
+	}
+	for i := 0; i < g.ix.NumRoutes(); i++ {
+		fn(g.ix.Route(i))
+	}
 }
 
 // routeField returns the field path of a route's path, or of the

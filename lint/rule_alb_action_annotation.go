@@ -41,7 +41,7 @@ func checkALBActionAnnotation(p *Pass) {
 			if s == nil {
 				continue
 			}
-			field := b.field + ".service"
+			field := b.field() + ".service"
 			_, hasAction := ing.Annotations[albActionsPrefix+s.Name]
 			if s.Port.Name != simulate.ALBUseAnnotation {
 				if hasAction {

@@ -42,7 +42,7 @@ func checkALBInstanceServiceType(p *Pass) {
 		if target != "instance" || nodePortCapable(svc.Spec.Type) {
 			return
 		}
-		p.Report(ing, b.field+".service.name", fmt.Sprintf("ALB target type instance needs a node port, but Service %s is of type %s; set %s: ip or make the Service type NodePort", svc.Key(), serviceType(svc.Spec.Type), annotationALBTarget),
+		p.Report(ing, b.field()+".service.name", fmt.Sprintf("ALB target type instance needs a node port, but Service %s is of type %s; set %s: ip or make the Service type NodePort", svc.Key(), serviceType(svc.Spec.Type), annotationALBTarget),
 			Related{Pos: svc.Source.FieldPos("spec.type"), Message: "Service " + svc.Key()})
 	})
 }

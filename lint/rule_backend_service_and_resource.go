@@ -19,7 +19,7 @@ func checkBackendServiceAndResource(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
 		for _, b := range p.backends(ing) {
 			if b.backend.Service != nil && b.backend.Resource != nil {
-				p.Reportf(ing, b.field+".resource", "%s sets both service and resource, so the API server rejects it; keep one of them", b.field)
+				p.Reportf(ing, b.field()+".resource", "%s sets both service and resource, so the API server rejects it; keep one of them", b.field())
 			}
 		}
 	}

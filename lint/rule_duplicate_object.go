@@ -1,6 +1,10 @@
 package lint
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
 
 var duplicateObject = &Rule{
 	ID:       "duplicate-object",
@@ -20,16 +24,18 @@ moved.
 }
 
 func checkDuplicateObject(p *Pass) {
-	seen := map[string]Object{}
+	type objectKey struct{ kind, namespace, name string }
+	set := p.Set
+	seen := make(map[objectKey]*manifest.Source, len(set.Ingresses)+len(set.Services)+len(set.Secrets)+len(set.IngressClasses))
 	check := func(o Object) {
-		key := o.Kind + "\x00" + o.Namespace + "\x00" + o.Name
+		key := objectKey{o.Kind, o.Namespace, o.Name}
 		first, ok := seen[key]
 		if !ok {
-			seen[key] = o
+			seen[key] = o.Source
 			return
 		}
 		p.ReportObject(o, "metadata.name", fmt.Sprintf("%s is already defined at %s; applied together, this definition replaces that one: keep one of them",
-			o.String(), first.Source.Pos), Related{Pos: first.Source.Pos, Message: "first defined here"})
+			o.String(), first.Pos), Related{Pos: first.Pos, Message: "first defined here"})
 	}
 	for _, i := range p.Set.Ingresses {
 		check(IngressObject(i))

@@ -37,7 +37,7 @@ func checkGCEPathRegex(p *Pass) {
 			}
 			path := strings.TrimSuffix(b.path.Path, "/*")
 			if strings.ContainsAny(path, gceRegexChars) || strings.Contains(path, "*") {
-				p.Report(ing, b.pathField+".path", fmt.Sprintf("path %q looks like a regular expression, but GCE allows only a trailing /* glob and matches the rest literally; use a path such as /users/*", b.path.Path))
+				p.Report(ing, b.pathField()+".path", fmt.Sprintf("path %q looks like a regular expression, but GCE allows only a trailing /* glob and matches the rest literally; use a path such as /users/*", b.path.Path))
 			}
 		}
 	}

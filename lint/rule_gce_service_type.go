@@ -36,7 +36,7 @@ func checkGCEServiceType(p *Pass) {
 		if nodePortCapable(svc.Spec.Type) || negIngress(svc.Annotations[annotationNEG]) {
 			return
 		}
-		p.Report(ing, b.field+".service.name", fmt.Sprintf("GCE routes through node ports, but Service %s is of type %s without the %s annotation; make it type NodePort or add %s: '{\"ingress\": true}'", svc.Key(), serviceType(svc.Spec.Type), annotationNEG, annotationNEG),
+		p.Report(ing, b.field()+".service.name", fmt.Sprintf("GCE routes through node ports, but Service %s is of type %s without the %s annotation; make it type NodePort or add %s: '{\"ingress\": true}'", svc.Key(), serviceType(svc.Spec.Type), annotationNEG, annotationNEG),
 			Related{Pos: svc.Source.FieldPos("spec.type"), Message: "Service " + svc.Key()})
 	})
 }

@@ -27,12 +27,12 @@ annotation on the Ingresses that are meant to share it.`,
 
 func checkHostMultipleNamespaces(p *Pass) {
 	type claim struct {
-		ing   *manifest.Ingress
-		field string
+		ing  *manifest.Ingress
+		rule int
 	}
 	// first claim per class+host, and per class+host+namespace.
-	first := map[string]claim{}
-	seenNS := map[string]bool{}
+	first := make(map[string]claim, len(p.Set.Ingresses))
+	seenNS := make(map[string]bool, len(p.Set.Ingresses))
 	for _, ing := range p.Set.Ingresses {
 		for i, r := range ing.Spec.Rules {
 			if r.Host == "" {
@@ -45,14 +45,16 @@ func checkHostMultipleNamespaces(p *Pass) {
 				continue
 			}
 			seenNS[nsKey] = true
-			field := fmt.Sprintf("spec.rules[%d].host", i)
 			c, ok := first[key]
 			if !ok {
-				first[key] = claim{ing, field}
+				first[key] = claim{ing, i}
 				continue
 			}
-			p.Report(ing, field, fmt.Sprintf("host %s is also claimed by Ingress %s in namespace %s; keep each host in one namespace", r.Host, c.ing.Key(), c.ing.Namespace),
-				Related{Pos: c.ing.Source.FieldPos(c.field), Message: "first claimed by Ingress " + c.ing.Key()})
+			p.Report(ing, hostField(i), fmt.Sprintf("host %s is also claimed by Ingress %s in namespace %s; keep each host in one namespace", r.Host, c.ing.Key(), c.ing.Namespace),
+				Related{Pos: c.ing.Source.FieldPos(hostField(c.rule)), Message: "first claimed by Ingress " + c.ing.Key()})
 		}
 	}
 }
+
+// hostField returns the field path of the host of spec.rules[i].
+func hostField(i int) string { return fmt.Sprintf("spec.rules[%d].host", i) }

@@ -33,17 +33,17 @@ func checkInvalidBackendPort(p *Pass) {
 			port := svc.Port
 			switch {
 			case port.Name != "" && port.Number != 0:
-				p.Reportf(ing, b.field+".service.port", "%s.service.port sets both name %q and number %d, so the API server rejects it; keep one", b.field, port.Name, port.Number)
+				p.Reportf(ing, b.field()+".service.port", "%s.service.port sets both name %q and number %d, so the API server rejects it; keep one", b.field(), port.Name, port.Number)
 			case port.Name != "":
 				if msgs := validation.IsValidPortName(port.Name); len(msgs) > 0 {
-					p.Reportf(ing, b.field+".service.port.name", "port name %q is invalid: %s; use the name of one of the Service's ports or a number", port.Name, strings.Join(msgs, "; "))
+					p.Reportf(ing, b.field()+".service.port.name", "port name %q is invalid: %s; use the name of one of the Service's ports or a number", port.Name, strings.Join(msgs, "; "))
 				}
 			case port.Number != 0:
 				if msgs := validation.IsValidPortNum(int(port.Number)); len(msgs) > 0 {
-					p.Reportf(ing, b.field+".service.port.number", "port number %d is invalid: %s; use the Service's port", port.Number, strings.Join(msgs, "; "))
+					p.Reportf(ing, b.field()+".service.port.number", "port number %d is invalid: %s; use the Service's port", port.Number, strings.Join(msgs, "; "))
 				}
 			default:
-				p.Reportf(ing, b.field+".service", "%s.service has no port, so the API server rejects it; add port.number or port.name", b.field)
+				p.Reportf(ing, b.field()+".service", "%s.service has no port, so the API server rejects it; add port.number or port.name", b.field())
 			}
 		}
 	}

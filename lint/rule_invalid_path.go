@@ -28,25 +28,26 @@ func checkInvalidPath(p *Pass) {
 			if b.path == nil {
 				continue
 			}
-			path, field := b.path.Path, b.pathField+".path"
+			path := b.path.Path
+			field := func() string { return b.pathField() + ".path" }
 			switch pathType(b.path) {
 			case "Exact", "Prefix":
 				if !strings.HasPrefix(path, "/") {
-					p.Reportf(ing, field, "path %q must be an absolute path; start it with /", path)
+					p.Reportf(ing, field(), "path %q must be an absolute path; start it with /", path)
 				}
 				for _, seq := range invalidPathSequences {
 					if strings.Contains(path, seq) {
-						p.Report(ing, field, fmt.Sprintf("%s path %q must not contain %q; normalize the path", pathType(b.path), path, seq))
+						p.Report(ing, field(), fmt.Sprintf("%s path %q must not contain %q; normalize the path", pathType(b.path), path, seq))
 					}
 				}
 				for _, suf := range invalidPathSuffixes {
 					if strings.HasSuffix(path, suf) {
-						p.Report(ing, field, fmt.Sprintf("%s path %q cannot end with %q; normalize the path", pathType(b.path), path, suf))
+						p.Report(ing, field(), fmt.Sprintf("%s path %q cannot end with %q; normalize the path", pathType(b.path), path, suf))
 					}
 				}
 			case "ImplementationSpecific":
 				if path != "" && !strings.HasPrefix(path, "/") {
-					p.Reportf(ing, field, "path %q must be an absolute path; start it with /", path)
+					p.Reportf(ing, field(), "path %q must be an absolute path; start it with /", path)
 				}
 			}
 		}

@@ -29,10 +29,10 @@ func checkInvalidPathType(p *Pass) {
 			case "":
 				// The loader defaults v1beta1 paths, as the API server does;
 				// only networking.k8s.io/v1 input can lack it.
-				p.Reportf(ing, b.pathField+".pathType", "path %q has no pathType, which networking.k8s.io/v1 requires; add pathType: Prefix (or Exact)", b.path.Path)
+				p.Reportf(ing, b.pathField()+".pathType", "path %q has no pathType, which networking.k8s.io/v1 requires; add pathType: Prefix (or Exact)", b.path.Path)
 			case "Exact", "Prefix", "ImplementationSpecific":
 			default:
-				p.Report(ing, b.pathField+".pathType", fmt.Sprintf("pathType %q is not supported; use %s", pt, suggestPathType(pt)))
+				p.Report(ing, b.pathField()+".pathType", fmt.Sprintf("pathType %q is not supported; use %s", pt, suggestPathType(pt)))
 			}
 		}
 	}

@@ -32,11 +32,11 @@ func checkInvalidReference(p *Pass) {
 		for _, b := range p.backends(ing) {
 			if s := b.backend.Service; s != nil && s.Name != "" {
 				if msgs := apimachineryvalidation.NameIsDNS1035Label(s.Name, false); len(msgs) > 0 {
-					p.Reportf(ing, b.field+".service.name", "Service name %q is invalid: %s; use the Service's real name", s.Name, strings.Join(msgs, "; "))
+					p.Reportf(ing, b.field()+".service.name", "Service name %q is invalid: %s; use the Service's real name", s.Name, strings.Join(msgs, "; "))
 				}
 			}
 			if r := b.backend.Resource; r != nil {
-				f := b.field + ".resource"
+				f := b.field() + ".resource"
 				if r.APIGroup != nil {
 					if msgs := validation.IsDNS1123Subdomain(*r.APIGroup); len(msgs) > 0 {
 						p.Reportf(ing, f+".apiGroup", "resource apiGroup %q is invalid: %s", *r.APIGroup, strings.Join(msgs, "; "))

@@ -33,9 +33,9 @@ func checkMissingBackend(p *Pass) {
 		for _, b := range p.backends(ing) {
 			switch {
 			case b.backend.Service == nil && b.backend.Resource == nil:
-				p.Reportf(ing, b.field, "%s names neither a service nor a resource, so the API server rejects it; add service.name and service.port", b.field)
+				p.Reportf(ing, b.field(), "%s names neither a service nor a resource, so the API server rejects it; add service.name and service.port", b.field())
 			case b.backend.Service != nil && b.backend.Service.Name == "":
-				p.Reportf(ing, b.field+".service", "%s.service has no name, so the API server rejects it; add service.name", b.field)
+				p.Reportf(ing, b.field()+".service", "%s.service has no name, so the API server rejects it; add service.name", b.field())
 			}
 		}
 	}

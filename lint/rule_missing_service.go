@@ -56,7 +56,7 @@ func checkMissingService(p *Pass) {
 					msg = fmt.Sprintf("Service %s/%s is not in %s; did you mean %q?", ing.Namespace, s.Name, where, near)
 				}
 			}
-			p.Report(ing, b.field+".service.name", msg)
+			p.Report(ing, b.field()+".service.name", msg)
 		}
 	}
 }

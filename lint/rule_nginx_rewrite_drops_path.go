@@ -45,7 +45,7 @@ func checkNginxRewriteDropsPath(p *Pass) {
 			if b.path.PathType != nil && *b.path.PathType == networkingv1.PathTypeExact {
 				continue
 			}
-			p.Report(ing, b.pathField+".path", fmt.Sprintf("rewrite-target %q names no capture group, so every request under %q reaches the backend as %q; capture the rest of the path, as in %s(/|$)(.*) with rewrite-target /$2", target, b.path.Path, target, strings.TrimSuffix(b.path.Path, "/")),
+			p.Report(ing, b.pathField()+".path", fmt.Sprintf("rewrite-target %q names no capture group, so every request under %q reaches the backend as %q; capture the rest of the path, as in %s(/|$)(.*) with rewrite-target /$2", target, b.path.Path, target, strings.TrimSuffix(b.path.Path, "/")),
 				Related{Pos: ing.Source.FieldPos("metadata.annotations." + annotationRewrite), Message: "rewrite-target"})
 		}
 	}

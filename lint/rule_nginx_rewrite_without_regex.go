@@ -62,7 +62,7 @@ func checkNginxRewriteWithoutRegex(p *Pass) {
 				continue
 			}
 			if groups := captureGroups(b.path.Path); groups < maxRef {
-				p.Report(ing, b.pathField+".path", fmt.Sprintf("rewrite-target %q uses $%d but path %q has %d capture groups, so the rewrite substitutes nothing; add the groups, as in /api(/|$)(.*)", target, maxRef, b.path.Path, groups),
+				p.Report(ing, b.pathField()+".path", fmt.Sprintf("rewrite-target %q uses $%d but path %q has %d capture groups, so the rewrite substitutes nothing; add the groups, as in /api(/|$)(.*)", target, maxRef, b.path.Path, groups),
 					Related{Pos: ing.Source.FieldPos(field), Message: "rewrite-target"})
 			}
 		}

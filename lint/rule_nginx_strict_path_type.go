@@ -39,7 +39,7 @@ func checkNginxStrictPathType(p *Pass) {
 			if simulate.NginxValidPath(b.path.Path) {
 				continue
 			}
-			p.Report(ing, b.pathField+".path", fmt.Sprintf("ingress-nginx's strict path validation rejects path %q with pathType %s, and with it the whole Ingress; use pathType ImplementationSpecific for regex paths", b.path.Path, *b.path.PathType))
+			p.Report(ing, b.pathField()+".path", fmt.Sprintf("ingress-nginx's strict path validation rejects path %q with pathType %s, and with it the whole Ingress; use pathType ImplementationSpecific for regex paths", b.path.Path, *b.path.PathType))
 		}
 	}
 }

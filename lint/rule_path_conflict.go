@@ -1,6 +1,10 @@
 package lint
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ingresskit/ingresskit/simulate"
+)
 
 var pathConflict = &Rule{
 	ID:       "path-conflict",
@@ -18,16 +22,17 @@ the controller matches them.
 
 **What to do:** remove one of the two rules, or give them different paths or
 hosts.`,
-	Check: checkPathConflict,
+	Check:   checkPathConflict,
+	routing: true,
 }
 
 func checkPathConflict(p *Pass) {
 	for _, g := range p.shared.routes() {
-		for _, r := range g.routes {
+		g.each(func(r simulate.Route) {
 			if len(r.Conflict) == 0 || r.ShadowedBy < 0 {
 				// The route that wins lists its losers; report on the
 				// losers, so each conflict is told once.
-				continue
+				return
 			}
 			for _, c := range sortedConflicts(r.Conflict) {
 				if c.Ingress == r.Ingress && c.Rule == r.Rule {
@@ -39,6 +44,6 @@ func checkPathConflict(p *Pass) {
 						hostLabel(r.Host), r.Path, r.PathType, backendString(r.Ingress.Namespace, r.Backend), winner.Key(), backendString(winner.Namespace, c.Backend)),
 					Related{Pos: winner.Source.FieldPos(routeField(winner, c.Rule, c.PathIndex)), Message: "declared here by Ingress " + winner.Key()})
 			}
-		}
+		})
 	}
 }

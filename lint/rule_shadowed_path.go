@@ -1,6 +1,10 @@
 package lint
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ingresskit/ingresskit/simulate"
+)
 
 var shadowedPath = &Rule{
 	ID:       "shadowed-path",
@@ -18,18 +22,19 @@ path-conflict instead.
 
 **What to do:** delete the dead rule, or change its path to what it was meant
 to serve.`,
-	Check: checkShadowedPath,
+	Check:   checkShadowedPath,
+	routing: true,
 }
 
 func checkShadowedPath(p *Pass) {
 	for _, g := range p.shared.routes() {
-		for _, r := range g.routes {
+		g.each(func(r simulate.Route) {
 			if r.ShadowedBy < 0 || r.DefaultBackend || len(r.Conflict) > 0 {
-				continue
+				return
 			}
-			w := g.routes[r.ShadowedBy]
+			w := g.ix.Route(r.ShadowedBy)
 			if w.Ingress == r.Ingress && w.Rule == r.Rule && w.Path == r.Path && w.PathType == r.PathType {
-				continue // the same path twice in one rule: duplicate-path reports it
+				return // the same path twice in one rule: duplicate-path reports it
 			}
 			where := "earlier in this Ingress"
 			if w.Ingress != r.Ingress {
@@ -39,6 +44,6 @@ func checkShadowedPath(p *Pass) {
 				fmt.Sprintf("%s path %s (%s) never receives a request: %s (%s) %s matches the same requests first; delete this path or change it",
 					hostLabel(r.Host), r.Path, r.PathType, w.Path, w.PathType, where),
 				Related{Pos: w.Ingress.Source.FieldPos(routeField(w.Ingress, w.Rule, w.PathIndex)), Message: "matched here first"})
-		}
+		})
 	}
 }

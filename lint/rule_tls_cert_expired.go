@@ -19,7 +19,7 @@ var tlsCertExpired = &Rule{
 }
 
 func checkTLSCertExpired(p *Pass) {
-	order, uses := tlsUses(p.Set)
+	order, uses := p.tlsUses()
 	for _, sec := range order {
 		cert, ok, err := leafCert(p, sec)
 		if !ok || err != nil {

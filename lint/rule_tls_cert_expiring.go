@@ -25,7 +25,7 @@ did not.`,
 }
 
 func checkTLSCertExpiring(p *Pass) {
-	order, uses := tlsUses(p.Set)
+	order, uses := p.tlsUses()
 	for _, sec := range order {
 		cert, ok, err := leafCert(p, sec)
 		if !ok || err != nil || p.Now.After(cert.NotAfter) || p.Now.Before(cert.NotBefore) {

@@ -24,7 +24,7 @@ without them and the controller then falls back to its default certificate.
 }
 
 func checkTLSSecretType(p *Pass) {
-	order, uses := tlsUses(p.Set)
+	order, uses := p.tlsUses()
 	for _, sec := range order {
 		o := SecretObject(sec)
 		rel := tlsRelated(uses[sec])

@@ -19,7 +19,7 @@ type tlsUse struct {
 // tlsUses lists the TLS entries whose Secret is in the input, grouped by
 // Secret in input order, so that Secret-level findings are reported once.
 func tlsUses(set *manifest.Set) (order []*manifest.Secret, uses map[*manifest.Secret][]tlsUse) {
-	uses = map[*manifest.Secret][]tlsUse{}
+	uses = make(map[*manifest.Secret][]tlsUse, len(set.Secrets))
 	for _, ing := range set.Ingresses {
 		for i, t := range ing.Spec.TLS {
 			if t.SecretName == "" {
@@ -36,6 +36,18 @@ func tlsUses(set *manifest.Set) (order []*manifest.Secret, uses map[*manifest.Se
 		}
 	}
 	return order, uses
+}
+
+// tlsUses returns what tlsUses gives for the run's input, computed once
+// for the rules that read it. The result is shared: rules must not modify
+// it.
+func (p *Pass) tlsUses() ([]*manifest.Secret, map[*manifest.Secret][]tlsUse) {
+	if p.shared == nil {
+		return tlsUses(p.Set)
+	}
+	s := p.shared
+	s.tlsOnce.Do(func() { s.tlsOrder, s.tlsByUse = tlsUses(s.set) })
+	return s.tlsOrder, s.tlsByUse
 }
 
 var errNoCert = errors.New("tls.crt holds no PEM CERTIFICATE block")

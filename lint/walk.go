@@ -12,24 +12,43 @@ import (
 // backendRef is one backend of an Ingress and where it is written.
 type backendRef struct {
 	backend *networkingv1.IngressBackend
-	// field is the backend's field path.
-	field string
 	// host is the rule's host; "" for the default backend and catch-all
 	// rules.
 	host string
 	// path is nil for the default backend.
 	path *networkingv1.HTTPIngressPath
-	// pathField is the path's field path.
-	pathField string
+	// rule and index locate path in spec.rules[rule].http.paths[index];
+	// rule is -1 for the default backend.
+	rule, index int
+}
+
+// field returns the backend's field path. Rules need it only for what
+// they report, so it is built on demand rather than for every backend.
+func (b backendRef) field() string {
+	if b.rule < 0 {
+		return "spec.defaultBackend"
+	}
+	return b.pathField() + ".backend"
+}
+
+// pathField returns the path's field path.
+func (b backendRef) pathField() string {
+	return "spec.rules[" + strconv.Itoa(b.rule) + "].http.paths[" + strconv.Itoa(b.index) + "]"
 }
 
 // backends lists the default backend and every path backend of an
 // Ingress, in order. The engine computes them once per run (see
 // shared.backendsOf); rules call p.backends.
 func backends(ing *manifest.Ingress) []backendRef {
-	var out []backendRef
+	n := 1
+	for ri := range ing.Spec.Rules {
+		if r := &ing.Spec.Rules[ri]; r.HTTP != nil {
+			n += len(r.HTTP.Paths)
+		}
+	}
+	out := make([]backendRef, 0, n)
 	if b := ing.Spec.DefaultBackend; b != nil {
-		out = append(out, backendRef{backend: b, field: "spec.defaultBackend"})
+		out = append(out, backendRef{backend: b, rule: -1, index: -1})
 	}
 	for ri := range ing.Spec.Rules {
 		r := &ing.Spec.Rules[ri]
@@ -38,8 +57,7 @@ func backends(ing *manifest.Ingress) []backendRef {
 		}
 		for pi := range r.HTTP.Paths {
 			p := &r.HTTP.Paths[pi]
-			pf := "spec.rules[" + strconv.Itoa(ri) + "].http.paths[" + strconv.Itoa(pi) + "]"
-			out = append(out, backendRef{backend: &p.Backend, field: pf + ".backend", host: r.Host, path: p, pathField: pf})
+			out = append(out, backendRef{backend: &p.Backend, host: r.Host, path: p, rule: ri, index: pi})
 		}
 	}
 	return out
@@ -48,9 +66,9 @@ func backends(ing *manifest.Ingress) []backendRef {
 // servicePortField returns the field path of a service backend's port.
 func servicePortField(b backendRef) string {
 	if b.backend.Service.Port.Name != "" {
-		return b.field + ".service.port.name"
+		return b.field() + ".service.port.name"
 	}
-	return b.field + ".service.port.number"
+	return b.field() + ".service.port.number"
 }
 
 // portString formats a service backend port for messages.

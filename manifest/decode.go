@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // nodeDecoder fills Go values that carry json struct tags (the k8s.io/api
@@ -34,6 +36,9 @@ type nodeDecoder struct {
 	// keep, when set, picks the fields whose positions are recorded.
 	keep func(path []byte) bool
 	err  *InputError // first error; decoding stops at it
+	// generic turns the shortcuts for common types off, so that tests can
+	// compare them with the generic path.
+	generic bool
 }
 
 // record notes the position of the field at d.path, whose last segment
@@ -46,11 +51,13 @@ func (d *nodeDecoder) record(n *yaml.Node, name string, idx int) int {
 	case d.keep != nil:
 		// The few fields kept are stored whole, without their parents.
 		if d.keep(d.path) {
-			d.fields.close(d.fields.open(string(d.path), -1, n.Line+d.line, n.Column))
+			d.fields.close(d.fields.openPath(d.path, n.Line+d.line, n.Column))
 		}
 		return -1
+	case idx >= 0:
+		return d.fields.openIndex(idx, n.Line+d.line, n.Column)
 	}
-	return d.fields.open(name, idx, n.Line+d.line, n.Column)
+	return d.fields.open(name, n.Line+d.line, n.Column)
 }
 
 // leave closes the field record opened.
@@ -124,6 +131,13 @@ var unmarshalCache sync.Map // reflect.Type -> bool
 
 // unmarshals reports whether *t decodes itself from JSON.
 func unmarshals(t reflect.Type) bool {
+	// Predeclared types (string, int32, bool) and unnamed slices, maps
+	// and pointers have no methods: most fields of the k8s.io/api types
+	// are one of these, and need no look-up. An unnamed struct may
+	// promote methods from an embedded field, so structs always look.
+	if t.PkgPath() == "" && t.Kind() != reflect.Struct {
+		return false
+	}
 	if v, ok := unmarshalCache.Load(t); ok {
 		return v.(bool)
 	}
@@ -192,6 +206,9 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 		return
 	}
 	if v.Kind() != reflect.Pointer && v.CanAddr() && unmarshals(v.Type()) {
+		if v.Type() == intOrStringType && !d.generic && d.intOrString(n, v.Addr().Interface().(*intstr.IntOrString), limit) {
+			return
+		}
 		data, err := d.toJSON(n, limit)
 		if err != nil {
 			d.fail(n, "%v", err)
@@ -347,6 +364,49 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 	default:
 		d.fail(n, "unsupported field type %s", v.Type())
 	}
+}
+
+var intOrStringType = reflect.TypeOf(intstr.IntOrString{})
+
+// intOrString decodes the two forms of an intstr.IntOrString that
+// manifests use, a string and a decimal integer, without the JSON round
+// trip: as UnmarshalJSON (k8s.io/apimachinery pkg/util/intstr/intstr.go)
+// reads what toJSON makes of them, it sets the type and that one field and
+// leaves the other as it was, and the node is visited a second time, as
+// toJSON visits it. It reports false, having done nothing, for any other
+// node, which then takes the JSON path.
+func (d *nodeDecoder) intOrString(n *yaml.Node, out *intstr.IntOrString, limit int) bool {
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	switch n.ShortTag() {
+	case "!!str":
+		// json.Marshal replaces bytes that are not UTF-8.
+		if !utf8.ValidString(n.Value) {
+			return false
+		}
+		if _, ok := d.visit(n, limit); ok {
+			out.Type, out.StrVal = intstr.String, n.Value
+		}
+		return true
+	case "!!int":
+		// toJSON reads integers with base prefixes and underscores
+		// (strconv.ParseInt base 0); plain decimals read the same in base
+		// 10. UnmarshalJSON rejects what does not fit in 32 bits.
+		digits := strings.TrimPrefix(n.Value, "-")
+		if digits == "" || !allDigits(digits) || (digits[0] == '0' && len(digits) > 1) {
+			return false
+		}
+		i, err := strconv.ParseInt(n.Value, 10, 32)
+		if err != nil {
+			return false
+		}
+		if _, ok := d.visit(n, limit); ok {
+			out.Type, out.IntVal = intstr.Int, int32(i)
+		}
+		return true
+	}
+	return false
 }
 
 // scalar returns the value of a scalar node whose tag is one of tags.

@@ -11,20 +11,26 @@ import (
 // spec.rules[0].http.paths[1].backend.service.port) to their positions.
 // Every Ingress keeps one, so it is built for size: a tree of path
 // segments in document order, whose names are the json names of the
-// k8s.io/api fields or the keys as written, shared with the decoded
-// object, so no path is stored whole. A Go map from whole paths took three
-// times the memory, most of what a loaded Ingress holds, and most of the
-// time spent decoding it.
+// k8s.io/api fields or the keys as written, so no path is stored whole. A
+// Go map from whole paths took three times the memory, most of what a
+// loaded Ingress holds, and most of the time spent decoding it.
+//
+// The entries hold no pointers: a name is a number in names, a table the
+// indexes built by one fieldBuilder share. An entry with a string in it
+// took twice the memory, and the garbage collector had to scan it.
 type fieldIndex struct {
-	file string
-	ents []fieldEntry // depth first, in the order the fields were read
+	file  string
+	names []string     // the segment names entries refer to; read only
+	ents  []fieldEntry // depth first, in the order the fields were read
 }
 
 // fieldEntry is one segment: a name, or an index in a list.
 type fieldEntry struct {
-	name      string // ".name"-style segment; several segments when stored flat
-	idx       int32  // the list index for a "[idx]" segment, else -1
-	end       int32  // the entries of the subtree end before end
+	// seg is the list index of a "[idx]" segment when at least 0; else
+	// names[^seg] is a ".name"-style segment (several segments when
+	// stored flat).
+	seg       int32
+	end       int32 // the entries of the subtree end before end
 	line, col int32
 }
 
@@ -50,10 +56,10 @@ func (x *fieldIndex) lookup(from, to int, path string) int {
 		e := &x.ents[i]
 		var rest string
 		var ok bool
-		if e.idx >= 0 {
-			rest, ok = cutIndex(path, int(e.idx))
+		if e.seg >= 0 {
+			rest, ok = cutIndex(path, int(e.seg))
 		} else {
-			rest, ok = strings.CutPrefix(path, e.name)
+			rest, ok = strings.CutPrefix(path, x.names[^e.seg])
 		}
 		if !ok {
 			continue
@@ -110,14 +116,17 @@ func (x *fieldIndex) each(f func(path string, p Pos)) {
 		for len(stack) > 0 && stack[len(stack)-1].end <= i {
 			stack = stack[:len(stack)-1]
 		}
-		path := e.name
-		if len(stack) > 0 {
-			parent := stack[len(stack)-1].path
-			if e.idx >= 0 {
-				path = parent + "[" + strconv.Itoa(int(e.idx)) + "]"
-			} else {
-				path = parent + "." + e.name
+		var path string
+		switch {
+		case e.seg >= 0:
+			path = "[" + strconv.Itoa(int(e.seg)) + "]"
+			if len(stack) > 0 {
+				path = stack[len(stack)-1].path + path
 			}
+		case len(stack) > 0:
+			path = stack[len(stack)-1].path + "." + x.names[^e.seg]
+		default:
+			path = x.names[^e.seg]
 		}
 		f(path, Pos{File: x.file, Line: int(e.line), Col: int(e.col)})
 		stack = append(stack, open{end: int(e.end), path: path})
@@ -130,6 +139,9 @@ func (x *fieldIndex) with(add map[string]Pos) *fieldIndex {
 	var b fieldBuilder
 	if x != nil {
 		b.ents = append(b.ents, x.ents...)
+		// Full to capacity, the shared table is copied before a name is
+		// added, never written to.
+		b.names = x.names[:len(x.names):len(x.names)]
 	}
 	paths := make([]string, 0, len(add))
 	for k := range add {
@@ -138,7 +150,9 @@ func (x *fieldIndex) with(add map[string]Pos) *fieldIndex {
 	sort.Strings(paths)
 	for _, k := range paths {
 		if _, ok := x.find(k); !ok {
-			b.close(b.open(k, -1, add[k].Line, add[k].Col))
+			// Each path is added once: no need to look its name up.
+			b.names = append(b.names, k)
+			b.close(b.push(^int32(len(b.names)-1), add[k].Line, add[k].Col))
 		}
 	}
 	file := ""
@@ -149,29 +163,71 @@ func (x *fieldIndex) with(add map[string]Pos) *fieldIndex {
 }
 
 // fieldBuilder collects the entries of a fieldIndex while an object is
-// decoded.
+// decoded. One builder serves one goroutine; its name table grows from
+// object to object and the indexes it built share it.
 type fieldBuilder struct {
-	ents []fieldEntry
+	ents  []fieldEntry
+	names []string         // appended to only, so shared prefixes stay valid
+	ids   map[string]int32 // position of each name in names
 }
 
-// reset starts a new object with room for about n entries. The entries
-// of the last index built belong to that index and are not reused.
-func (b *fieldBuilder) reset(n int) { b.ents = make([]fieldEntry, 0, max(n, 8)) }
+// reset starts a new object, reusing the memory of the entries.
+func (b *fieldBuilder) reset() { b.ents = b.ents[:0] }
 
-// open records a segment below the innermost open one and returns its
-// number for close; idx is -1 for a named segment.
-func (b *fieldBuilder) open(name string, idx, line, col int) int {
-	b.ents = append(b.ents, fieldEntry{name: name, idx: int32(idx), line: int32(line), col: int32(col)})
+// name returns the number of a segment name in the table, adding it.
+func (b *fieldBuilder) name(s string) int32 {
+	if id, ok := b.ids[s]; ok {
+		return id
+	}
+	return b.add(s)
+}
+
+// nameBytes is name for a name held in a buffer the caller reuses: only
+// a name new to the table is copied.
+func (b *fieldBuilder) nameBytes(s []byte) int32 {
+	if id, ok := b.ids[string(s)]; ok {
+		return id
+	}
+	return b.add(string(s))
+}
+
+func (b *fieldBuilder) add(s string) int32 {
+	if b.ids == nil {
+		b.ids = make(map[string]int32)
+	}
+	id := int32(len(b.names))
+	b.names = append(b.names, s)
+	b.ids[s] = id
+	return id
+}
+
+// open records a named segment below the innermost open one and returns
+// its number for close.
+func (b *fieldBuilder) open(name string, line, col int) int {
+	return b.push(^b.name(name), line, col)
+}
+
+// openPath is open for a name held in a buffer the caller reuses.
+func (b *fieldBuilder) openPath(name []byte, line, col int) int {
+	return b.push(^b.nameBytes(name), line, col)
+}
+
+// openIndex records a list item segment "[idx]".
+func (b *fieldBuilder) openIndex(idx, line, col int) int {
+	return b.push(int32(idx), line, col)
+}
+
+func (b *fieldBuilder) push(seg int32, line, col int) int {
+	b.ents = append(b.ents, fieldEntry{seg: seg, line: int32(line), col: int32(col)})
 	return len(b.ents) - 1
 }
 
 // close ends the subtree of segment i.
 func (b *fieldBuilder) close(i int) { b.ents[i].end = int32(len(b.ents)) }
 
-// index returns what was recorded; the builder must be reset before it
-// records more.
+// index returns a copy of the entries recorded, exactly the size they
+// need, with the name table as it is now: the builder's own memory,
+// grown for the largest object so far, is reused for the next one.
 func (b *fieldBuilder) index(file string) *fieldIndex {
-	x := &fieldIndex{file: file, ents: slices.Clip(b.ents)}
-	b.ents = nil
-	return x
+	return &fieldIndex{file: file, names: b.names[:len(b.names):len(b.names)], ents: slices.Clone(b.ents)}
 }

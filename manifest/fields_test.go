@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestFieldIndex checks the field index against a map filled in the order
@@ -96,5 +98,52 @@ func TestFieldIndexListItems(t *testing.T) {
 	}
 	if p := set.Ingresses[n-1].Source.FieldPos("spec.defaultBackend.service.name"); p.Line != 3+10*(n-1)+8 {
 		t.Errorf("last item's service name at %v, want line %d", p, 3+10*(n-1)+8)
+	}
+}
+
+// TestFieldIndexSharedNames checks that indexes built by one builder share
+// its name table safely: names added to one index later (with) or by the
+// builder for the next object change nothing in the indexes built before.
+func TestFieldIndexSharedNames(t *testing.T) {
+	// Room to spare in the table: an index that appended to it in place
+	// would overwrite the names the builder adds next.
+	b := fieldBuilder{names: make([]string, 0, 16)}
+	build := func(names ...string) *fieldIndex {
+		b.reset()
+		for i, n := range names {
+			b.close(b.open(n, i+1, 1))
+		}
+		return b.index("f.yaml")
+	}
+	first := build("metadata", "spec")
+	renamed := first.with(map[string]Pos{"spec.defaultBackend": {Line: 9, Col: 3}})
+	second := build("spec", "status", "kind")
+	third := build("kind")
+
+	for _, tt := range []struct {
+		name string
+		x    *fieldIndex
+		want map[string]Pos
+	}{
+		{"first", first, map[string]Pos{"metadata": {"f.yaml", 1, 1}, "spec": {"f.yaml", 2, 1}}},
+		{"renamed", renamed, map[string]Pos{"metadata": {"f.yaml", 1, 1}, "spec": {"f.yaml", 2, 1}, "spec.defaultBackend": {"f.yaml", 9, 3}}},
+		{"second", second, map[string]Pos{"spec": {"f.yaml", 1, 1}, "status": {"f.yaml", 2, 1}, "kind": {"f.yaml", 3, 1}}},
+		{"third", third, map[string]Pos{"kind": {"f.yaml", 1, 1}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]Pos{}
+			tt.x.each(func(path string, p Pos) { got[path] = p })
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("paths (-want +got):\n%s", diff)
+			}
+			for path, p := range tt.want {
+				if q, ok := tt.x.find(path); !ok || q != p {
+					t.Errorf("find(%q) = %v, %v; want %v", path, q, ok, p)
+				}
+			}
+		})
+	}
+	if len(b.names) != 4 {
+		t.Errorf("builder names %q, want each name once", b.names)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -151,22 +152,55 @@ func collect(p string, opts Options) ([]input, []*InputError) {
 		return nil, []*InputError{{Pos: Pos{File: p}, Msg: msg}}
 	}
 	sort.Strings(files)
-	var ins []input
-	var errs []*InputError
-	for _, f := range files {
+	read := make([]input, len(files))
+	readErrs := make([]*InputError, len(files))
+	parallel(len(files), opts.Workers, func(i int) {
+		f := files[i]
 		st, err := os.Stat(f)
 		if err != nil {
-			errs = append(errs, &InputError{Pos: Pos{File: f}, Msg: statMessage(err)})
+			readErrs[i] = &InputError{Pos: Pos{File: f}, Msg: statMessage(err)}
+			return
+		}
+		read[i], readErrs[i] = readFile(f, st.Size(), max)
+	})
+	var ins []input
+	var errs []*InputError
+	for i := range files {
+		if readErrs[i] != nil {
+			errs = append(errs, readErrs[i])
 			continue
 		}
-		in, ierr := readFile(f, st.Size(), max)
-		if ierr != nil {
-			errs = append(errs, ierr)
-			continue
-		}
-		ins = append(ins, in)
+		ins = append(ins, read[i])
 	}
 	return ins, errs
+}
+
+// parallel calls fn for 0 to n-1 on workers goroutines (0 means
+// GOMAXPROCS). Workers take the next index by counting, not from a
+// channel: with tens of thousands of small documents, handing each over
+// on a channel woke a sleeping goroutine per document and cost more than
+// some documents take to decode.
+func parallel(n, workers int, fn func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func readFile(p string, size, max int64) (input, *InputError) {
@@ -205,12 +239,15 @@ func asPathError(err error, pe **fs.PathError) bool {
 // chunk is one YAML document of a file, split off before parsing so that
 // documents parse in parallel.
 type chunk struct {
-	file  int // index into the inputs
-	name  string
-	seq   int // index of the chunk in its file
-	line  int // lines before the chunk in its file
-	data  []byte
-	set   *Set
+	file int // index into the inputs
+	name string
+	seq  int // index of the chunk in its file
+	line int // lines before the chunk in its file
+	data []byte
+	// set receives the chunk's objects. A decoding worker allocates it, so
+	// that the serial split allocates (and faults in) as little as it can;
+	// it stays nil when a cancelled context cut the load short.
+	set   *objects
 	errs  []*InputError
 	isDoc bool // the chunk holds at least one object
 }
@@ -253,26 +290,41 @@ func IsDocMarker(l []byte) bool {
 func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*InputError) {
 	set := &Set{Skipped: map[string]int{}}
 	var errs []*InputError
-	var chunks []*chunk
+	type split struct {
+		bad    string
+		parts  [][]byte
+		starts []int
+	}
+	splits := make([]split, len(inputs))
+	parallel(len(inputs), opts.Workers, func(i int) {
+		sp := &splits[i]
+		if sp.bad = badContent(inputs[i].data); sp.bad == "" {
+			sp.parts, sp.starts = SplitDocuments(inputs[i].data)
+		}
+	})
+	total := 0
+	for _, sp := range splits {
+		total += len(sp.parts)
+	}
+	slab := make([]chunk, 0, total)
+	chunks := make([]*chunk, 0, total)
 	for fi, in := range inputs {
 		set.Files = append(set.Files, in.name)
-		if msg := badContent(in.data); msg != "" {
-			errs = append(errs, &InputError{Pos: Pos{File: in.name}, Msg: msg})
+		sp := splits[fi]
+		if sp.bad != "" {
+			errs = append(errs, &InputError{Pos: Pos{File: in.name}, Msg: sp.bad})
 			continue
 		}
-		parts, starts := SplitDocuments(in.data)
-		for i, part := range parts {
-			chunks = append(chunks, &chunk{file: fi, name: in.name, seq: i, line: starts[i], data: part})
+		for i, part := range sp.parts {
+			slab = append(slab, chunk{file: fi, name: in.name, seq: i, line: sp.starts[i], data: part})
+			chunks = append(chunks, &slab[len(slab)-1])
 		}
 	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	// Workers take the next chunk by counting, not from a channel: with
-	// tens of thousands of small documents, handing each over on a
-	// channel woke a sleeping goroutine per document and cost more than
-	// some documents take to decode.
+	// As in parallel, with a parser kept by each worker.
 	var wg sync.WaitGroup
 	var next atomic.Int64
 	for w := 0; w < workers; w++ {
@@ -293,12 +345,30 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	// Files whose every chunk was empty hold no objects.
 	hasDoc := make(map[int]bool)
 	hasErr := make(map[int]bool)
+	var ings, svcs, secs, classes int
+	for _, c := range chunks {
+		if c.set != nil {
+			ings += len(c.set.Ingresses)
+			svcs += len(c.set.Services)
+			secs += len(c.set.Secrets)
+			classes += len(c.set.IngressClasses)
+		}
+	}
+	set.Ingresses = slices.Grow(set.Ingresses, ings)
+	set.Services = slices.Grow(set.Services, svcs)
+	set.Secrets = slices.Grow(set.Secrets, secs)
+	set.IngressClasses = slices.Grow(set.IngressClasses, classes)
 	for _, c := range chunks {
 		if c.set == nil {
 			continue
 		}
-		set.Merge(&Set{Ingresses: c.set.Ingresses, Services: c.set.Services, Secrets: c.set.Secrets,
-			IngressClasses: c.set.IngressClasses, Skipped: c.set.Skipped})
+		set.Ingresses = append(set.Ingresses, c.set.Ingresses...)
+		set.Services = append(set.Services, c.set.Services...)
+		set.Secrets = append(set.Secrets, c.set.Secrets...)
+		set.IngressClasses = append(set.IngressClasses, c.set.IngressClasses...)
+		for k, n := range c.set.Skipped {
+			set.Skipped[k] += n
+		}
 		errs = append(errs, c.errs...)
 		hasDoc[c.file] = hasDoc[c.file] || c.isDoc
 		hasErr[c.file] = hasErr[c.file] || len(c.errs) > 0
@@ -355,11 +425,12 @@ func yamlLineSkew(problem string) int {
 // loadWorker holds what one decoding goroutine reuses from document to
 // document.
 type loadWorker struct {
-	fast fastParser
+	fast   fastParser
+	fields fieldBuilder
 }
 
 func parseChunk(c *chunk, opts Options, w *loadWorker) {
-	c.set = &Set{Skipped: map[string]int{}}
+	c.set = &objects{}
 	defer func() {
 		// The YAML parser is third-party code: a panic on some input must
 		// become an input error, never a crash.
@@ -371,7 +442,7 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		// The fast parser makes no aliases, so the document expands to
 		// exactly the nodes it made (the document node aside), the size
 		// expandedSize would compute.
-		c.load(root.Content[0], w.fast.count-1, opts)
+		c.load(root.Content[0], w.fast.count-1, opts, &w.fields)
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
@@ -388,14 +459,15 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		c.load(root.Content[0], -1, opts)
+		c.load(root.Content[0], -1, opts, &w.fields)
 	}
 }
 
 // load loads the objects of one document whose root is n. size is the
-// number of nodes n expands to, or -1 when it must be computed.
-func (c *chunk) load(n *yaml.Node, size int, opts Options) {
-	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, nodes: size}
+// number of nodes n expands to, or -1 when it must be computed. fields
+// collects field positions; its memory is reused from object to object.
+func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder) {
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return

@@ -3,8 +3,10 @@ package manifest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -312,5 +314,70 @@ func TestYAMLErrorLines(t *testing.T) {
 				t.Errorf("got %v, want %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestLoadDirectoryOrder checks that files read and split in parallel give
+// the objects, files and errors in the order of the files, as one worker
+// reading them one by one does.
+func TestLoadDirectoryOrder(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 40; i++ {
+		data := fmt.Sprintf("apiVersion: v1\nkind: Service\nmetadata: {name: s%02d}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: t%02d}\n", i, i)
+		switch i % 10 {
+		case 3:
+			data = "" // empty
+		case 5:
+			data = "# only a comment\n"
+		case 7:
+			data = strings.Repeat("x", 200) // over MaxFileSize
+		case 9:
+			data = "kind: [\n" // invalid YAML
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d.yaml", i)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := func(workers int) (services, files, errs []string) {
+		set, err := Load(context.Background(), Options{Paths: []string{dir}, MaxFileSize: 150, Workers: workers})
+		var le *LoadError
+		if !errors.As(err, &le) {
+			t.Fatalf("err = %v, want a *LoadError", err)
+		}
+		for _, s := range set.Services {
+			services = append(services, s.Name)
+		}
+		for _, f := range set.Files {
+			files = append(files, filepath.Base(f))
+		}
+		for _, e := range le.Errors {
+			errs = append(errs, strings.TrimPrefix(e.Error(), dir+string(filepath.Separator)))
+		}
+		return services, files, errs
+	}
+	wantServices, wantFiles, wantErrs := load(1)
+	var inOrder []string
+	for i := 0; i < 40; i++ {
+		if i%10 != 3 && i%10 != 5 && i%10 != 7 && i%10 != 9 {
+			inOrder = append(inOrder, fmt.Sprintf("s%02d", i), fmt.Sprintf("t%02d", i))
+		}
+	}
+	if diff := cmp.Diff(inOrder, wantServices); diff != "" {
+		t.Errorf("one worker: services (-want +got):\n%s", diff)
+	}
+	if len(wantFiles) != 36 || !slices.IsSorted(wantFiles) || len(wantErrs) != 16 {
+		t.Errorf("one worker: files %v, %d errors; want 36 files in order and 16 errors", wantFiles, len(wantErrs))
+	}
+	for _, workers := range []int{2, 4, 8} {
+		services, files, errs := load(workers)
+		if diff := cmp.Diff(wantServices, services); diff != "" {
+			t.Errorf("%d workers: services (-one worker +parallel):\n%s", workers, diff)
+		}
+		if diff := cmp.Diff(wantFiles, files); diff != "" {
+			t.Errorf("%d workers: files (-one worker +parallel):\n%s", workers, diff)
+		}
+		if diff := cmp.Diff(wantErrs, errs); diff != "" {
+			t.Errorf("%d workers: errors (-one worker +parallel):\n%s", workers, diff)
+		}
 	}
 }

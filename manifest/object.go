@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	networkingv1beta1 "k8s.io/api/networking/v1beta1"
 )
 
@@ -17,17 +15,26 @@ const (
 	NetworkingV1      = "networking.k8s.io/v1"
 )
 
+// objects is what the documents of one chunk hold, in document order.
+type objects struct {
+	Ingresses      []*Ingress
+	Services       []*Service
+	Secrets        []*Secret
+	IngressClasses []*IngressClass
+	Skipped        map[string]int // by kind; nil until one is skipped
+}
+
 type docLoader struct {
 	file    string
 	line    int
 	doc     int
 	opts    Options
-	set     *Set
+	set     *objects
 	errs    []*InputError
 	objects int
-	// nodes is the number of YAML nodes in the document when known (else
-	// at most 0), a hint for sizing the index of field positions.
-	nodes int
+	// fields collects the field positions of the object being decoded;
+	// the index built from it is a copy, so its memory is reused.
+	fields *fieldBuilder
 }
 
 func (l *docLoader) limit() int {
@@ -94,10 +101,6 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 			l.errorf(items, where+kind+": items must be a list")
 			return
 		}
-		// The document's node count says nothing about the size of one
-		// item: sized by it, every item of a long List would reserve
-		// room for the whole List's fields.
-		l.nodes = 0
 		for _, item := range items.Content {
 			l.object(item, "")
 		}
@@ -111,11 +114,11 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 		switch apiVersion {
 		case NetworkingV1, NetworkingV1beta1:
 			// v1beta1 IngressClass has the same shape as v1.
-			var ic networkingv1.IngressClass
-			if l.decode(n, &ic, &src, false) {
+			ic := &IngressClass{Source: src}
+			if l.decode(n, &ic.IngressClass, &ic.Source, false) {
 				ic.APIVersion, ic.Kind = NetworkingV1, "IngressClass"
 				ic.Namespace = ""
-				l.set.IngressClasses = append(l.set.IngressClasses, &IngressClass{IngressClass: ic, Source: src})
+				l.set.IngressClasses = append(l.set.IngressClasses, ic)
 			}
 		default:
 			l.unsupported(n, kind, apiVersion, NetworkingV1, NetworkingV1beta1)
@@ -125,18 +128,18 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 			l.unsupported(n, kind, apiVersion, "v1")
 			return
 		}
-		var svc corev1.Service
-		if l.decode(n, &svc, &src, false) {
+		svc := &Service{Source: src}
+		if l.decode(n, &svc.Service, &svc.Source, false) {
 			svc.Namespace = l.namespace(svc.Namespace)
-			l.set.Services = append(l.set.Services, &Service{Service: svc, Source: src})
+			l.set.Services = append(l.set.Services, svc)
 		}
 	case "Secret":
 		if apiVersion != "v1" {
 			l.unsupported(n, kind, apiVersion, "v1")
 			return
 		}
-		var sec corev1.Secret
-		if l.decode(n, &sec, &src, false) {
+		sec := &Secret{Source: src}
+		if l.decode(n, &sec.Secret, &sec.Source, false) {
 			sec.Namespace = l.namespace(sec.Namespace)
 			// stringData is merged into data by the API server on write.
 			for k, v := range sec.StringData {
@@ -145,10 +148,13 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 				}
 				sec.Data[k] = []byte(v)
 			}
-			l.set.Secrets = append(l.set.Secrets, &Secret{Secret: sec, Source: src})
+			l.set.Secrets = append(l.set.Secrets, sec)
 		}
 	default:
 		l.objects++
+		if l.set.Skipped == nil {
+			l.set.Skipped = map[string]int{}
+		}
 		l.set.Skipped[kind]++
 	}
 }
@@ -174,13 +180,13 @@ func (l *docLoader) namespace(ns string) string {
 // decode fills out from n; positions go into src when withFields is set,
 // else only the metadata's.
 func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) bool {
-	fields := &fieldBuilder{}
+	fields := l.fields
+	if fields == nil {
+		fields = &fieldBuilder{}
+	}
+	fields.reset()
 	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: fields}
-	if withFields {
-		// About one field for every two nodes: a key and its value.
-		fields.reset(l.nodes/2 + 8)
-	} else {
-		fields.reset(8)
+	if !withFields {
 		d.keep = metadataField
 	}
 	d.decode(n, reflect.ValueOf(out).Elem(), l.limit())
@@ -210,28 +216,28 @@ func metadataField(k []byte) bool {
 }
 
 func (l *docLoader) ingress(n *yaml.Node, apiVersion string, src Source) {
-	var ing networkingv1.Ingress
+	ing := &Ingress{Source: src}
 	switch apiVersion {
 	case NetworkingV1:
-		if !l.decode(n, &ing, &src, true) {
+		if !l.decode(n, &ing.Ingress, &ing.Source, true) {
 			return
 		}
 	case NetworkingV1beta1, ExtensionsV1beta1:
 		// The two versions share every Ingress field (k8s.io/api
 		// extensions/v1beta1 and networking/v1beta1 types.go).
 		var old networkingv1beta1.Ingress
-		if !l.decode(n, &old, &src, true) {
+		if !l.decode(n, &old, &ing.Source, true) {
 			return
 		}
-		ing = ingressFromNetworkingV1beta1(&old)
-		src.fields = renameV1beta1Fields(src.fields)
+		ing.Ingress = ingressFromNetworkingV1beta1(&old)
+		ing.Source.fields = renameV1beta1Fields(ing.Source.fields)
 	default:
 		l.unsupported(n, "Ingress", apiVersion, NetworkingV1)
 		return
 	}
 	ing.APIVersion, ing.Kind = NetworkingV1, "Ingress"
 	ing.Namespace = l.namespace(ing.Namespace)
-	l.set.Ingresses = append(l.set.Ingresses, &Ingress{Ingress: ing, Source: src})
+	l.set.Ingresses = append(l.set.Ingresses, ing)
 }
 
 // renameV1beta1Fields adds the networking.k8s.io/v1 field paths for the

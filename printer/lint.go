@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -76,25 +77,44 @@ func counts(r *lint.Result) (e, w, i int) {
 }
 
 // WriteLintJSON writes the findings and a summary as JSON.
+//
+// The output is what json.MarshalIndent(LintJSON{...}, "", "  ") gives,
+// followed by a newline, but each finding is marshalled on its own: with
+// thousands of findings, marshalling the whole document grew one buffer
+// for it and a second for its indented copy.
 func WriteLintJSON(w io.Writer, rep LintReport) error {
-	doc := LintJSON{Findings: []LintFindingJSON{}}
-	for _, f := range rep.Result.Findings {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("{\n  \"findings\": [")
+	for i, f := range rep.Result.Findings {
 		j := LintFindingJSON{Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 			Field: f.Field, Object: f.Object, Message: f.Message, Fixable: f.Fixable}
 		for _, r := range f.Related {
 			j.Related = append(j.Related, LintRelatedJSON{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, Message: r.Message})
 		}
-		doc.Findings = append(doc.Findings, j)
+		b, err := json.MarshalIndent(j, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(rep.Result.Findings) > 0 {
+		bw.WriteString("\n  ")
 	}
 	e, wn, i := counts(rep.Result)
-	doc.Summary = LintSummaryJSON{Errors: e, Warnings: wn, Info: i, Suppressed: rep.Result.Suppressed,
+	summary := LintSummaryJSON{Errors: e, Warnings: wn, Info: i, Suppressed: rep.Result.Suppressed,
 		Failed: rep.Result.Count(rep.FailOn) > 0, FailOn: rep.FailOn.String()}
-	b, err := json.MarshalIndent(doc, "", "  ")
+	b, err := json.MarshalIndent(summary, "  ", "  ")
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
+	bw.WriteString("],\n  \"summary\": ")
+	bw.Write(b)
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
 // WriteLintText writes findings grouped by file as

@@ -234,3 +234,49 @@ func TestLintJUnitSchema(t *testing.T) {
 		t.Error("xmllint accepted a testcase without a name")
 	}
 }
+
+// TestLintJSONMatchesMarshalIndent checks that the JSON written finding by
+// finding is byte for byte json.MarshalIndent of the whole document.
+func TestLintJSONMatchesMarshalIndent(t *testing.T) {
+	odd := lint.Finding{Rule: "r<1>", Severity: lint.Warning, Pos: manifest.Pos{File: "a&b.yaml", Line: 3, Col: 4},
+		Object: "Ingress x/\u2028y", Message: "quote \" backslash \\ tab \t newline \n bad \xff html <a>&",
+		Related: []lint.Related{{Pos: manifest.Pos{File: "b.yaml", Line: 1}, Message: "\u00e9"}, {Message: ""}}}
+	tests := []struct {
+		name string
+		rep  LintReport
+	}{
+		{"no findings", LintReport{Result: &lint.Result{}}},
+		{"suppressed only", LintReport{Result: &lint.Result{Suppressed: 3}, FailOn: lint.Warning}},
+		{"one odd finding", LintReport{Result: &lint.Result{Findings: []lint.Finding{odd}}, FailOn: lint.Info}},
+		{"field and fixable", LintReport{Result: &lint.Result{Findings: []lint.Finding{odd, {Rule: "b", Field: "spec.rules[0]", Fixable: true}}}}},
+		{"real run", lintReport(t, lint.Error)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := LintJSON{Findings: []LintFindingJSON{}}
+			for _, f := range tt.rep.Result.Findings {
+				j := LintFindingJSON{Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+					Field: f.Field, Object: f.Object, Message: f.Message, Fixable: f.Fixable}
+				for _, r := range f.Related {
+					j.Related = append(j.Related, LintRelatedJSON{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, Message: r.Message})
+				}
+				doc.Findings = append(doc.Findings, j)
+			}
+			e, w, i := counts(tt.rep.Result)
+			doc.Summary = LintSummaryJSON{Errors: e, Warnings: w, Info: i, Suppressed: tt.rep.Result.Suppressed,
+				Failed: tt.rep.Result.Count(tt.rep.FailOn) > 0, FailOn: tt.rep.FailOn.String()}
+			want, err := json.MarshalIndent(doc, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, '\n')
+			var got bytes.Buffer
+			if err := WriteLintJSON(&got, tt.rep); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("WriteLintJSON differs from MarshalIndent:\n%s\nwant:\n%s", got.Bytes(), want)
+			}
+		})
+	}
+}

@@ -248,6 +248,7 @@ type route struct {
 	rank      int      // order of the Ingress under Profile.Less
 	invalid   string
 	shadow    *route
+	pos       int // index in the slice Routes returns, for a valid route
 }
 
 // group holds the routes of one host pattern.
@@ -268,6 +269,7 @@ type Index struct {
 	any      *group
 	defaults []*route // spec.defaultBackends in precedence order
 	routes   []*route // every route, invalid ones included, in Routes order
+	valid    []*route // the routes Routes returns
 	excluded []*manifest.Ingress
 	problems []Problem
 	tlsExact map[string][]TLS
@@ -302,7 +304,6 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 		wildcard: map[string]*group{},
 		tlsExact: map[string][]TLS{},
 		tlsWild:  map[string][]TLS{},
-		rank:     map[*manifest.Ingress]int{},
 	}
 	var selected []*manifest.Ingress
 	for _, ing := range set.Ingresses {
@@ -313,9 +314,18 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 		}
 	}
 	sort.SliceStable(selected, func(i, j int) bool { return p.Less(selected[i], selected[j]) })
+	ix.rank = make(map[*manifest.Ingress]int, len(selected))
+	paths := 0
 	for n, ing := range selected {
 		ix.rank[ing] = n
+		paths++ // room for a defaultBackend
+		for _, rule := range ing.Spec.Rules {
+			if rule.HTTP != nil {
+				paths += len(rule.HTTP.Paths)
+			}
+		}
 	}
+	ix.routes = make([]*route, 0, paths)
 	for n, ing := range selected {
 		ix.addIngress(ing, n)
 	}
@@ -324,6 +334,13 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	}
 	finishList(ix.defaults)
 	ix.sortRoutes()
+	ix.valid = make([]*route, 0, len(ix.routes))
+	for _, r := range ix.routes {
+		if r.invalid == "" {
+			r.pos = len(ix.valid)
+			ix.valid = append(ix.valid, r)
+		}
+	}
 	return ix, nil
 }
 
@@ -786,21 +803,24 @@ func (ix *Index) Excluded() []*manifest.Ingress {
 // precedence (longest path first, Exact before Prefix, Ingress order).
 // Rules left out of the index are not included (see Problems).
 func (ix *Index) Routes() []Route {
-	pos := map[*route]int{}
-	var valid []*route
-	for _, r := range ix.routes {
-		if r.invalid == "" {
-			pos[r] = len(valid)
-			valid = append(valid, r)
-		}
+	out := make([]Route, len(ix.valid))
+	for i := range ix.valid {
+		out[i] = ix.Route(i)
 	}
-	out := make([]Route, len(valid))
-	for i, r := range valid {
-		out[i] = r.Route
-		out[i].Conflict = append([]Conflicting(nil), r.Conflict...)
-		if r.shadow != nil {
-			out[i].ShadowedBy = pos[r.shadow]
-		}
+	return out
+}
+
+// NumRoutes returns the number of routes Routes returns.
+func (ix *Index) NumRoutes() int { return len(ix.valid) }
+
+// Route returns Routes()[i] without copying the whole table, for callers
+// that walk a large one once.
+func (ix *Index) Route(i int) Route {
+	r := ix.valid[i]
+	out := r.Route
+	out.Conflict = append([]Conflicting(nil), r.Conflict...)
+	if r.shadow != nil {
+		out.ShadowedBy = r.shadow.pos
 	}
 	return out
 }

@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ingresskit/ingresskit/manifest"
 )
 
 func TestLookup(t *testing.T) {
@@ -124,6 +127,37 @@ func TestRoutesOrder(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("routes (-want +got):\n%s", diff)
+	}
+}
+
+// TestRouteMatchesRoutes checks that Route(i) is Routes()[i], conflicts
+// and shadowing included, under every profile, on inputs that have
+// invalid rules (left out of both), conflicts and shadowed paths.
+func TestRouteMatchesRoutes(t *testing.T) {
+	for _, file := range []string{"testdata/routing.yaml", "testdata/concept-examples.yaml", "../lint/testdata/rules/path-conflict/bad.yaml",
+		"../lint/testdata/rules/shadowed-path/bad.yaml", "../lint/testdata/rules/invalid-path/bad.yaml"} {
+		for _, profile := range []string{"spec", "nginx", "gce", "alb"} {
+			t.Run(file+" "+profile, func(t *testing.T) {
+				p, err := ParseProfile(profile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ix, err := Compile(load(t, file), Options{Profile: p})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := ix.Routes()
+				if ix.NumRoutes() != len(want) {
+					t.Fatalf("NumRoutes() = %d, len(Routes()) = %d", ix.NumRoutes(), len(want))
+				}
+				for i := range want {
+					same := cmp.Comparer(func(a, b *manifest.Ingress) bool { return a == b })
+					if diff := cmp.Diff(want[i], ix.Route(i), same, cmpopts.IgnoreFields(PathMatch{}, "Match")); diff != "" {
+						t.Errorf("Route(%d) (-Routes +Route):\n%s", i, diff)
+					}
+				}
+			})
+		}
 	}
 }
 
