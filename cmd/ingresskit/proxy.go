@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -175,15 +174,13 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	io := opts.IO
 	errStyles := io.ErrStyles()
 	var logMu sync.Mutex
-	// The access log is buffered and flushed every 100ms, sparing a write
+	// The access log is gathered and flushed every 100ms, sparing a write
 	// per request under load while lines still show up at once to a
-	// person watching.
-	accessLog := bufio.NewWriterSize(io.Out, 64<<10)
-	flushLog := func() {
-		logMu.Lock()
-		defer logMu.Unlock()
-		_ = accessLog.Flush()
-	}
+	// person watching. A request takes no lock but the batch's own to
+	// add its line; the batches are written under logMu, so that they
+	// never interleave with the messages on stderr.
+	accessLog := newBatchWriter(lockedWriter{mu: &logMu, w: io.Out}, 64<<10)
+	flushLog := func() { _ = accessLog.Flush() }
 	defer flushLog()
 	go func() {
 		tick := time.NewTicker(100 * time.Millisecond)
@@ -211,8 +208,6 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 		Profile:      opts.profile,
 		Echo:         opts.Echo,
 		AccessLog: func(e *proxy.Entry) {
-			logMu.Lock()
-			defer logMu.Unlock()
 			_ = printer.AccessLog(accessLog, opts.LogFormat, e)
 		},
 		ErrorLog: log.New(lockedWriter{mu: &logMu, w: io.ErrOut}, "proxy: ", 0),
