@@ -181,6 +181,13 @@ func collect(p string, opts Options) ([]input, []*InputError) {
 // on a channel woke a sleeping goroutine per document and cost more than
 // some documents take to decode.
 func parallel(n, workers int, fn func(i int)) {
+	parallelWith(context.Background(), n, workers, func(_ *struct{}, i int) { fn(i) })
+}
+
+// parallelWith is parallel with state that each worker keeps from one
+// index to the next (a parser, say; zero at the start), and it hands out
+// no more indexes once ctx is done.
+func parallelWith[S any](ctx context.Context, n, workers int, fn func(s *S, i int)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -191,12 +198,13 @@ func parallel(n, workers int, fn func(i int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
+			var s S
+			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= n {
 					return
 				}
-				fn(i)
+				fn(&s, i)
 			}
 		}()
 	}
@@ -320,28 +328,10 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 			chunks = append(chunks, &slab[len(slab)-1])
 		}
 	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	// As in parallel, with a parser kept by each worker.
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var lw loadWorker
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= len(chunks) {
-					return
-				}
-				parseChunk(chunks[i], opts, &lw)
-			}
-		}()
-	}
-	wg.Wait()
+	// Each worker keeps its parser from one chunk to the next.
+	parallelWith(ctx, len(chunks), opts.Workers, func(lw *loadWorker, i int) {
+		parseChunk(chunks[i], opts, lw)
+	})
 	// Files whose every chunk was empty hold no objects.
 	hasDoc := make(map[int]bool)
 	hasErr := make(map[int]bool)
