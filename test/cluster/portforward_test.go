@@ -390,6 +390,58 @@ func TestCmdProxyPortForward(t *testing.T) {
 	}
 }
 
+// A user who may read Ingresses but not watch them gets the proxy all the
+// same, and one warning that it does not follow the cluster's changes.
+func TestCmdProxyWatchRefused(t *testing.T) {
+	c := start(t)
+	e := newPFEnv(t, c, "pf-nowatch", "users-1")
+	ctx := context.Background()
+	role := &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: "no-watch", Namespace: e.ns},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"services", "pods"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{""}, Resources: []string{"pods/portforward"}, Verbs: []string{"create"}},
+			{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list"}},
+			{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses"}, Verbs: []string{"get", "list"}},
+		},
+	}
+	if _, err := e.cs.RbacV1().Roles(e.ns).Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	binding := &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "no-watch", Namespace: e.ns},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: Restricted}},
+	}
+	if _, err := e.cs.RbacV1().RoleBindings(e.ns).Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// RBAC changes reach the authorizer through an informer.
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if _, err = c.Client(t, Restricted).NetworkingV1().Ingresses(e.ns).List(ctx, metav1.ListOptions{}); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("role not in effect: %v", err)
+	}
+	p := startProxy(t, c.Kubeconfig(t, Restricted, e.ns), "")
+	if body, status := fetch(t, p.url+"/a", "users.example"); status != 200 || body != "users-1 /a" {
+		t.Fatalf("GET = %d %q, want 200 %q; proxy stderr:\n%s", status, body, "users-1 /a", p.stderr())
+	}
+	const want = "warning: not following changes to the cluster's Ingresses: "
+	waitStderr := time.Now().Add(15 * time.Second)
+	for !strings.Contains(p.stderr(), want) && time.Now().Before(waitStderr) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.stop(t)
+	log := p.stderr()
+	if strings.Count(log, want) != 1 || !strings.Contains(log, "forbidden") {
+		t.Errorf("stderr should say once, with the refusal, that changes are not followed:\n%s", log)
+	}
+}
+
 // proxyProc is a running `ingresskit proxy`.
 type proxyProc struct {
 	cmd *exec.Cmd
