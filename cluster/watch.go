@@ -2,10 +2,10 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
 )
@@ -95,7 +95,7 @@ func follow(ctx context.Context, w watch.Interface, rv string, changed func()) (
 			default:
 				changed()
 			}
-			if m, err := metaAccessor(ev.Object); err == nil && m.GetResourceVersion() != "" {
+			if m, err := meta.Accessor(ev.Object); err == nil && m.GetResourceVersion() != "" {
 				rv = m.GetResourceVersion()
 			}
 		}
@@ -106,14 +106,6 @@ func follow(ctx context.Context, w watch.Interface, rv string, changed func()) (
 // watch from.
 func expired(err error) bool {
 	return apierrors.IsResourceExpired(err) || apierrors.IsGone(err)
-}
-
-// metaAccessor returns the object metadata of a watch event's object.
-func metaAccessor(o any) (metav1.Object, error) {
-	if m, ok := o.(metav1.Object); ok {
-		return m, nil
-	}
-	return nil, errors.New("event object has no metadata")
 }
 
 // refused reports whether err is the server refusing the request rather

@@ -251,20 +251,28 @@ func (fc *fastConn) serve() {
 }
 
 // setDeadline sets the client connection's read deadline to wait from
-// now, or leaves one that is at most a 64th of wait earlier: re-arming
-// the connection's timer for every request of a busy connection costs
-// more than the precision is worth.
+// now, or leaves one that is close enough (closeEnough).
 func (fc *fastConn) setDeadline(wait time.Duration) {
 	now := fc.now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	t := now.Add(wait)
-	if d := t.Sub(fc.deadline); d >= 0 && d < wait/64 {
+	if closeEnough(fc.deadline, t, wait) {
 		return
 	}
 	fc.deadline = t
 	_ = fc.c.SetReadDeadline(t)
+}
+
+// closeEnough reports whether the deadline set may stay in place of
+// want, a deadline wait from now: it is at most a 64th of wait earlier.
+// Re-arming a connection's timer for every request of a busy connection
+// costs more than the precision is worth. A zero deadline (none) never
+// stays.
+func closeEnough(set, want time.Time, wait time.Duration) bool {
+	d := want.Sub(set)
+	return !set.IsZero() && d >= 0 && d < wait/64
 }
 
 // readHead reads until a whole request head is buffered, or the fast

@@ -51,15 +51,11 @@ func (pc *h1Conn) setReadDeadline(t time.Time) {
 }
 
 // armReadDeadline sets the read deadline to wait from now, unless the
-// one set is at most a 64th of wait earlier: re-arming the connection's
-// timer for every request on a busy connection costs more than the
-// precision is worth (the client side does the same, fastConn.setDeadline).
+// one set is close enough (closeEnough).
 func (pc *h1Conn) armReadDeadline(now time.Time, wait time.Duration) {
-	t := now.Add(wait)
-	if d := t.Sub(pc.readDeadline); !pc.readDeadline.IsZero() && d >= 0 && d < wait/64 {
-		return
+	if t := now.Add(wait); !closeEnough(pc.readDeadline, t, wait) {
+		pc.setReadDeadline(t)
 	}
-	pc.setReadDeadline(t)
 }
 
 // headerTimeoutError says the upstream sent no response headers in time.

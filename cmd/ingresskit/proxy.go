@@ -377,7 +377,10 @@ func watchClusterIngresses(ctx context.Context, opts *proxyOptions, io *IO, p *p
 		case <-kick:
 		default:
 		}
-		before := p.Routes()
+		var before []proxy.Route
+		if first {
+			before = p.Routes()
+		}
 		snap, err := opts.Cluster.Load(ctx, &quiet)
 		if ctx.Err() != nil {
 			return

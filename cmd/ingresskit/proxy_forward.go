@@ -102,7 +102,6 @@ func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Ups
 	}
 	fw.need = need
 	var added []*cluster.Forwarder
-	retired := map[*cluster.Forwarder]*atomic.Bool{}
 	for _, r := range routes {
 		if !need[r.Backend] || fw.byBackend[r.Backend] != nil {
 			continue
@@ -124,12 +123,13 @@ func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Ups
 			for b, f := range fw.byBackend {
 				if slices.Contains(added, f) {
 					delete(fw.byBackend, b)
+					delete(fw.retired, f)
 				}
 			}
 			return nil, err
 		}
 		fw.byBackend[r.Backend] = f
-		retired[f] = gone
+		fw.retired[f] = gone
 		added = append(added, f)
 	}
 	if !fw.started {
@@ -151,7 +151,6 @@ func (fw *forwards) ensure(_ context.Context, routes []proxy.Route) ([]proxy.Ups
 	for _, f := range added {
 		ctx, cancel := context.WithCancel(fw.ctx)
 		fw.cancel[f] = cancel
-		fw.retired[f] = retired[f]
 		fw.wg.Add(1)
 		go func() {
 			defer fw.wg.Done()

@@ -79,6 +79,34 @@ func newPFEnv(t *testing.T, c *Cluster, ns, pod string) *pfEnv {
 	return e
 }
 
+// grant gives the Restricted user rules in e's namespace through a Role
+// and RoleBinding called name, and waits until inEffect, asked as that
+// user, succeeds: RBAC changes reach the authorizer through an informer.
+func (e *pfEnv) grant(t *testing.T, c *Cluster, name string, rules []rbacv1.PolicyRule, inEffect func(kubernetes.Interface) error) {
+	t.Helper()
+	ctx := context.Background()
+	role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: e.ns}, Rules: rules}
+	if _, err := e.cs.RbacV1().Roles(e.ns).Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	binding := &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: e.ns},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name},
+		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: Restricted}},
+	}
+	if _, err := e.cs.RbacV1().RoleBindings(e.ns).Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	restricted := c.Client(t, Restricted)
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if err = inEffect(restricted); err == nil {
+			return
+		}
+	}
+	t.Fatalf("role %s not in effect: %v", name, err)
+}
+
 // addPod starts an HTTP server answering "POD PATH" for the Pod, creates
 // the Pod on the stand-in's Node, sets it Running and Ready (the API
 // server drops status on create, and no kubelet would set it), and points
@@ -189,34 +217,13 @@ func TestPortForwardForbidden(t *testing.T) {
 	c := start(t)
 	e := newPFEnv(t, c, "pf-forbidden", "users-1")
 	ctx := context.Background()
-	role := &rbacv1.Role{
-		ObjectMeta: metav1.ObjectMeta{Name: "reader", Namespace: e.ns},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{""}, Resources: []string{"services", "pods"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list"}},
-		},
-	}
-	if _, err := e.cs.RbacV1().Roles(e.ns).Create(ctx, role, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	binding := &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "reader", Namespace: e.ns},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: role.Name},
-		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: Restricted}},
-	}
-	if _, err := e.cs.RbacV1().RoleBindings(e.ns).Create(ctx, binding, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	// RBAC changes reach the authorizer through an informer.
-	var err error
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if _, err = c.Client(t, Restricted).CoreV1().Services(e.ns).Get(ctx, "users", metav1.GetOptions{}); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatalf("role not in effect: %v", err)
-	}
+	e.grant(t, c, "reader", []rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"services", "pods"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list"}},
+	}, func(cs kubernetes.Interface) error {
+		_, err := cs.CoreV1().Services(e.ns).Get(ctx, "users", metav1.GetOptions{})
+		return err
+	})
 	f, err := cluster.NewForwarder(clients(t, c, Restricted), e.ns, "users", networkingv1.ServiceBackendPort{Name: "http"}, cluster.ForwardOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -396,36 +403,15 @@ func TestCmdProxyWatchRefused(t *testing.T) {
 	c := start(t)
 	e := newPFEnv(t, c, "pf-nowatch", "users-1")
 	ctx := context.Background()
-	role := &rbacv1.Role{
-		ObjectMeta: metav1.ObjectMeta{Name: "no-watch", Namespace: e.ns},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{""}, Resources: []string{"services", "pods"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{""}, Resources: []string{"pods/portforward"}, Verbs: []string{"create"}},
-			{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list"}},
-			{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses"}, Verbs: []string{"get", "list"}},
-		},
-	}
-	if _, err := e.cs.RbacV1().Roles(e.ns).Create(ctx, role, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	binding := &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "no-watch", Namespace: e.ns},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: role.Name},
-		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: Restricted}},
-	}
-	if _, err := e.cs.RbacV1().RoleBindings(e.ns).Create(ctx, binding, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	// RBAC changes reach the authorizer through an informer.
-	var err error
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if _, err = c.Client(t, Restricted).NetworkingV1().Ingresses(e.ns).List(ctx, metav1.ListOptions{}); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatalf("role not in effect: %v", err)
-	}
+	e.grant(t, c, "no-watch", []rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"services", "pods"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{""}, Resources: []string{"pods/portforward"}, Verbs: []string{"create"}},
+		{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list"}},
+		{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses"}, Verbs: []string{"get", "list"}},
+	}, func(cs kubernetes.Interface) error {
+		_, err := cs.NetworkingV1().Ingresses(e.ns).List(ctx, metav1.ListOptions{})
+		return err
+	})
 	p := startProxy(t, c.Kubeconfig(t, Restricted, e.ns), "")
 	if body, status := fetch(t, p.url+"/a", "users.example"); status != 200 || body != "users-1 /a" {
 		t.Fatalf("GET = %d %q, want 200 %q; proxy stderr:\n%s", status, body, "users-1 /a", p.stderr())
