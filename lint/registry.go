@@ -17,6 +17,7 @@ var rules = []*Rule{
 	deprecatedClassAnnotation,
 	duplicateObject,
 	duplicatePath,
+	gatewayAPIValidation,
 	gcePathRegex,
 	gceServiceType,
 	hostIPAddress,

@@ -153,7 +153,7 @@ func blocking(errs field.ErrorList) *field.Error {
 	for _, e := range errs {
 		switch e.Type {
 		case field.ErrorTypeNotSupported, field.ErrorTypeRequired, field.ErrorTypeTooLong, field.ErrorTypeTooMany, field.ErrorTypeTypeInvalid:
-			return field.Invalid(nil, nil, "the CEL validation rules were not run because of the errors above; fix those first")
+			return field.Invalid(nil, nil, "the CEL validation rules were not run because of the other errors; fix those and check again")
 		}
 	}
 	return nil
