@@ -188,6 +188,13 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 			return err
 		}
 	}
+	// Input that could not be read appears in every format as findings,
+	// so that a SARIF or JUnit consumer does not see a clean run; the exit
+	// code stays 2.
+	loadFindings := lint.LoadErrorFindings(loadErr)
+	if len(loadFindings) > 0 {
+		addLoadErrors(res, loadFindings)
+	}
 	rep := printer.LintReport{Result: res, FailOn: cfg.EffectiveFailOn(), Source: fileSource(), ToolVersion: versionString()}
 	switch opts.Output {
 	case "json":
@@ -203,6 +210,10 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 		// read; the load errors that follow say why.
 		if err = printer.WriteLintText(io.Out, io.Styles(), rep); err == nil && (loadErr == nil || len(rep.Result.Findings) > 0) {
 			fmt.Fprintln(io.ErrOut, printer.LintSummary(rep))
+		}
+		if err == nil && len(loadFindings) > 0 {
+			// The text output already shows every load error.
+			return &silentError{code: exitError}
 		}
 	}
 	if err != nil {
@@ -347,4 +358,13 @@ func unreadRules(snap *cluster.Snapshot) []string {
 		skip = append(skip, "missing-ingress-class", "no-ingress-class", "invalid-ingress-class", "deprecated-class-annotation")
 	}
 	return skip
+}
+
+// addLoadErrors adds the findings made from load errors to res, with their
+// rule among the rules that ran.
+func addLoadErrors(res *lint.Result, findings []lint.Finding) {
+	res.Findings = append(res.Findings, findings...)
+	lint.SortFindings(res.Findings)
+	res.Rules = append(res.Rules, lint.LoadErrorRule)
+	slices.SortFunc(res.Rules, func(a, b *lint.Rule) int { return strings.Compare(a.ID, b.ID) })
 }
