@@ -37,6 +37,9 @@ type lintOptions struct {
 	Controller string
 	// Compare is the profile that --compare checks the routing against.
 	Compare string
+	// KubeVersion is the Kubernetes version whose API validation applies;
+	// empty means the cluster's when reading one, else the newest modelled.
+	KubeVersion string
 
 	// now is the instant certificates are checked against.
 	now func() time.Time
@@ -113,6 +116,15 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			if opts.Compare != "" && opts.Controller == "" {
 				return usageErrorf("--compare needs --controller: the controller the manifests are served by now")
 			}
+			if opts.KubeVersion != "" {
+				v, err := lint.ParseKubeVersion(opts.KubeVersion)
+				if err == nil {
+					err = v.Supported()
+				}
+				if err != nil {
+					return &usageError{err: fmt.Errorf("--kube-version: %w", err)}
+				}
+			}
 			if _, err := (lint.Config{Enable: opts.Enable, Disable: opts.Disable}).Select(lint.Registry()); err != nil {
 				return &usageError{err: err}
 			}
@@ -135,6 +147,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	cmd.Flags().BoolVar(&opts.Fix, "fix", false, "apply the safe fixes to the files in place")
 	controllerFlag(cmd, &opts.Controller, "treat every Ingress as served by this controller (default: its IngressClass says)")
 	enumFlag(cmd, &opts.Compare, "compare", "", "", controllerNames(), "report requests this controller routes differently from --controller")
+	cmd.Flags().StringVar(&opts.KubeVersion, "kube-version", "", fmt.Sprintf("Kubernetes version whose API validation applies, %s to %s (default: the cluster's when reading one, else %s)", lint.OldestKubeVersion, lint.NewestKubeVersion, lint.NewestKubeVersion))
 	cmd.MarkFlagsMutuallyExclusive("list-rules", "fix")
 	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	return cmd
@@ -162,7 +175,7 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	}
 	set := snap.Set
 	lopts := lint.Options{Config: cfg, Now: opts.now(), Controller: opts.Controller, Skip: unreadRules(snap),
-		FromCluster: opts.Cluster.fromCluster()}
+		FromCluster: opts.Cluster.fromCluster(), KubeVersion: kubeVersion(io, opts.KubeVersion, snap)}
 	res, err := lint.Run(cmd.Context(), set, lopts)
 	if err != nil {
 		return err
@@ -367,4 +380,28 @@ func addLoadErrors(res *lint.Result, findings []lint.Finding) {
 	lint.SortFindings(res.Findings)
 	res.Rules = append(res.Rules, lint.LoadErrorRule)
 	slices.SortFunc(res.Rules, func(a, b *lint.Rule) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// kubeVersion picks the Kubernetes version whose validation lint applies:
+// --kube-version (already checked), else the cluster's when one was read,
+// brought into the modelled range with a warning, else the newest
+// modelled.
+func kubeVersion(io *IO, flag string, snap *cluster.Snapshot) lint.KubeVersion {
+	if flag != "" {
+		v, _ := lint.ParseKubeVersion(flag)
+		return v
+	}
+	if snap == nil || snap.ServerVersion == "" {
+		return lint.NewestKubeVersion
+	}
+	v, err := lint.ParseKubeVersion(snap.ServerVersion)
+	if err != nil {
+		fmt.Fprintf(io.ErrOut, "warning: cannot read the cluster's version %q; checking the API validation of Kubernetes %s\n", snap.ServerVersion, lint.NewestKubeVersion)
+		return lint.NewestKubeVersion
+	}
+	if c := v.Clamp(); c != v {
+		fmt.Fprintf(io.ErrOut, "warning: the cluster runs Kubernetes %s; checking the API validation of %s, the nearest version lint models\n", v, c)
+		return c
+	}
+	return v
 }
