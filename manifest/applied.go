@@ -22,23 +22,25 @@ func (s *Set) Applied() *Set {
 	if len(s.Ingresses) > 0 {
 		first = s.Ingresses[0]
 	}
+	ngw := s.GatewayObjects.Len()
 	s.mu.Lock()
-	if v := s.applied; v != nil && v.idx == x && v.ing == first && v.ning == len(s.Ingresses) {
+	if v := s.applied; v != nil && v.idx == x && v.ing == first && v.ning == len(s.Ingresses) && v.ngw == ngw {
 		s.mu.Unlock()
 		return v.set
 	}
 	s.mu.Unlock()
 	ings, di := lastOf(s.Ingresses, (*Ingress).Key)
+	gw, dg := s.GatewayObjects.applied()
 	out := s
-	if di || x.dropped {
+	if di || dg || x.dropped {
 		out = &Set{Ingresses: ings, Services: x.svcs, Secrets: x.secs, IngressClasses: x.clss,
-			Skipped: s.Skipped, Files: s.Files}
+			GatewayObjects: gw, Skipped: s.Skipped, Files: s.Files}
 		// The applied objects have the same last-wins maps.
 		out.idx = &setIndex{key: out.objectsKey(), services: x.services, secrets: x.secrets, classes: x.classes,
 			svcs: x.svcs, secs: x.secs, clss: x.clss, defClass: x.defClass}
 	}
 	s.mu.Lock()
-	s.applied = &appliedView{ing: first, ning: len(s.Ingresses), idx: x, set: out}
+	s.applied = &appliedView{ing: first, ning: len(s.Ingresses), ngw: ngw, idx: x, set: out}
 	s.mu.Unlock()
 	return out
 }

@@ -118,6 +118,9 @@ type Set struct {
 	Services       []*Service
 	Secrets        []*Secret
 	IngressClasses []*IngressClass
+	// GatewayObjects holds the Gateway API objects (Gateways,
+	// HTTPRoutes, ...).
+	GatewayObjects
 	// Skipped counts the objects of other kinds, by kind.
 	Skipped map[string]int
 	// Files lists the files that were read, in the order they were read.
@@ -177,6 +180,7 @@ type setIndex struct {
 type appliedView struct {
 	ing  *Ingress
 	ning int
+	ngw  int
 	idx  *setIndex
 	set  *Set
 }
@@ -216,7 +220,7 @@ func (s *Set) index() *setIndex {
 }
 
 // WithIngresses returns a set of ings and the Services, Secrets and
-// IngressClasses of s, sharing the lookup maps and applied view s has
+// IngressClasses of s (no Gateway API objects), sharing the lookup maps and applied view s has
 // computed for them: a sub-set per routing group then costs in proportion
 // to its Ingresses, not to the whole input (issue 22).
 func (s *Set) WithIngresses(ings []*Ingress) *Set {
@@ -256,6 +260,7 @@ func (s *Set) Merge(o *Set) {
 	s.Services = append(s.Services, o.Services...)
 	s.Secrets = append(s.Secrets, o.Secrets...)
 	s.IngressClasses = append(s.IngressClasses, o.IngressClasses...)
+	s.GatewayObjects.appendAll(&o.GatewayObjects)
 	if len(o.Skipped) > 0 && s.Skipped == nil {
 		s.Skipped = map[string]int{}
 	}
