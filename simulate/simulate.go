@@ -58,6 +58,9 @@ type Request struct {
 	// URL is the request as the user wrote it, shown in answers; ""
 	// means scheme://host/path.
 	URL string
+	// Method is the HTTP method; "" means GET. Gateway API routes match
+	// on it (HTTPRouteMatch.Method).
+	Method string
 }
 
 // ParseRequest parses an absolute http or https URL. A URL without a

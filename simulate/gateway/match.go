@@ -19,6 +19,7 @@ type request struct {
 	port   int32
 	path   string // normalized, without the query
 	query  url.Values
+	rawQuery string
 	method string
 	header http.Header
 	grpc   bool // Content-Type application/grpc
