@@ -14,15 +14,15 @@ import (
 
 // request is a request in the form the matchers read.
 type request struct {
-	scheme string
-	host   string // lower case, no port
-	port   int32
-	path   string // normalized, without the query
-	query  url.Values
+	scheme   string
+	host     string // lower case, no port
+	port     int32
+	path     string // normalized, without the query
+	query    url.Values
 	rawQuery string
-	method string
-	header http.Header
-	grpc   bool // Content-Type application/grpc
+	method   string
+	header   http.Header
+	grpc     bool // Content-Type application/grpc
 	// service and gmethod are the gRPC service and method read from a
 	// path /service/method.
 	service, gmethod string
