@@ -346,6 +346,18 @@ func checkAgainstNginx(t *testing.T, bin string, set *manifest.Set, extra []Requ
 		if err != nil {
 			t.Fatalf("%s%s: %v", req.Host, req.Path, err)
 		}
+		if !strings.HasPrefix(got, "redirect ") && !strings.HasPrefix(got, "status ") {
+			// the profile's own reading of nginx's location search
+			// (locate) must agree too
+			if l := st.locate(st.server(CanonicalHost(req.Host)), d.NormalizedPath); l == nil || nginxLocID(l) != got {
+				id := "none"
+				if l != nil {
+					id = nginxLocID(l)
+				}
+				failures++
+				t.Errorf("http://%s%s: nginx answers %q, locate %q", req.Host, req.Path, got, id)
+			}
+		}
 		if got != want {
 			failures++
 			if failures <= 10 {

@@ -60,6 +60,11 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 		return
 	}
 	srv := st.server(d.RequestHost)
+	if st.servers[d.RequestHost] == nil && st.aliases[d.RequestHost] == srv && srv != nil {
+		// A server-alias name: the engine knows rule hosts only, so the
+		// alias's server answers as nginx picks its location.
+		st.routeAlias(d, srv)
+	}
 
 	// nginx.tmpl: if ($uri = /) { return 302 $scheme://$http_host<app-root>; }
 	if srv.appRoot != "" && path == "/" {
@@ -163,6 +168,23 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 	if !d.Matched {
 		d.Notes = append(d.Notes, "no location matches: nginx answers from the default backend (404)")
 	}
+}
+
+// routeAlias sets d to the location nginx picks in srv, the server of a
+// server-alias name.
+func (st *nginxState) routeAlias(d *Decision, srv *nginxServer) {
+	l := st.locate(srv, d.NormalizedPath)
+	d.Matched, d.DefaultBackend, d.Ingress, d.Rule, d.PathIndex = false, false, nil, -1, -1
+	d.Backend, d.Conflict, d.Match = networkingv1.IngressBackend{}, nil, PathMatch{}
+	note := fmt.Sprintf("%s is a server-alias of %s", d.RequestHost, srv.host)
+	if l == nil || l.isDef || l.builtin != "" {
+		d.Notes = append(d.Notes, note)
+		return
+	}
+	p := l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index]
+	d.Matched, d.Ingress, d.Rule, d.PathIndex = true, l.ing, l.rule, l.index
+	d.Host, d.Path, d.PathType, d.Backend = l.ing.Spec.Rules[l.rule].Host, p.Path, pathTypeOf(p), p.Backend
+	d.Notes = append(d.Notes, note+fmt.Sprintf(": nginx picks its location %s", l.directive(srv.regex)))
 }
 
 // answer makes d the controller's own answer with status.

@@ -633,6 +633,36 @@ func (st *nginxState) server(host string) *nginxServer {
 	return st.servers[""]
 }
 
+// locate returns the location nginx picks in srv for a normalized path
+// (ngx_http_core_find_location): an exact location of the path; else the
+// longest prefix location, unless a regex location matches, the first in
+// order winning. nil means no location matches.
+func (st *nginxState) locate(srv *nginxServer, path string) *nginxLoc {
+	var best *nginxLoc
+	for _, l := range srv.locs {
+		if srv.regex && l.builtin == "" {
+			continue
+		}
+		if l.pathType == networkingv1.PathTypeExact && l.builtin == "" {
+			if l.path == path {
+				return l
+			}
+			continue
+		}
+		if strings.HasPrefix(path, l.path) && (best == nil || len(l.path) > len(best.path)) {
+			best = l
+		}
+	}
+	if srv.regex {
+		for _, l := range srv.locs {
+			if l.builtin == "" && l.re != nil && l.re.MatchString(path) {
+				return l
+			}
+		}
+	}
+	return best
+}
+
 // routeFor returns the state of one rule path, or nil.
 func (st *nginxState) routeFor(ing *manifest.Ingress, rule, index int) *nginxRoute {
 	return st.routes[nginxRouteKey{ing, rule, index}]
