@@ -18,11 +18,12 @@ func (s *Set) Applied() *Set {
 	svcs, ds := lastOf(s.Services, (*Service).Key)
 	secs, dc := lastOf(s.Secrets, (*Secret).Key)
 	classes, dk := lastOf(s.IngressClasses, func(c *IngressClass) string { return c.Name })
-	if !di && !ds && !dc && !dk {
+	gw, dg := s.GatewayObjects.applied()
+	if !di && !ds && !dc && !dk && !dg {
 		return s
 	}
 	return &Set{Ingresses: ings, Services: svcs, Secrets: secs, IngressClasses: classes,
-		Skipped: s.Skipped, Files: s.Files}
+		GatewayObjects: gw, Skipped: s.Skipped, Files: s.Files}
 }
 
 // lastOf keeps the last object of each key, in input order, and reports

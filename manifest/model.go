@@ -114,6 +114,9 @@ type Set struct {
 	Services       []*Service
 	Secrets        []*Secret
 	IngressClasses []*IngressClass
+	// GatewayObjects holds the Gateway API objects (Gateways,
+	// HTTPRoutes, ...).
+	GatewayObjects
 	// Skipped counts the objects of other kinds, by kind.
 	Skipped map[string]int
 	// Files lists the files that were read, in the order they were read.
@@ -186,6 +189,7 @@ func (s *Set) Merge(o *Set) {
 	s.Services = append(s.Services, o.Services...)
 	s.Secrets = append(s.Secrets, o.Secrets...)
 	s.IngressClasses = append(s.IngressClasses, o.IngressClasses...)
+	s.GatewayObjects.appendAll(&o.GatewayObjects)
 	if len(o.Skipped) > 0 && s.Skipped == nil {
 		s.Skipped = map[string]int{}
 	}
