@@ -184,6 +184,15 @@ type Decision struct {
 	Redirect string
 	// RedirectCode is the HTTP status of Redirect.
 	RedirectCode int
+	// Status, when not zero, is the HTTP status the controller answers
+	// itself, neither redirecting nor proxying (set by profiles): nginx's
+	// 400 for a path above the root, or its built-in /healthz.
+	Status int
+	// Refused, when not empty, says why the controller cannot load the
+	// configuration the input renders (nginx -t fails, so the reload
+	// fails and the previous configuration keeps serving). No routing
+	// answer is given then: Matched is false.
+	Refused string
 	// RewritePath, when not empty, is the path the backend would receive
 	// (set by profiles).
 	RewritePath string
