@@ -143,6 +143,13 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 			return fc.errorPage(f, err)
 		}
 		out, reuse := fc.relay(pc)
+		if n := pc.br.Buffered(); n > 0 && out == outcomeKeep {
+			// Bytes beyond the declared response (a body on a HEAD, 204
+			// or 304 answer, or after the body) would answer the next
+			// request on either connection: both close (issue 19).
+			fc.x.e.Error = errUnframed.Error()
+			out, reuse = outcomeClose, false
+		}
 		fc.now = time.Now()
 		if reuse {
 			h1.put(pc, fc.now)
