@@ -58,7 +58,7 @@ func (fc *fastConn) forward() outcome {
 	// Only the engine decides where a request goes, as in ServeHTTP.
 	d := t.index.Lookup(req)
 	ri := t.route(&d)
-	if d.Redirect != "" || !d.Matched || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
+	if d.Redirect != "" || !d.Matched || encodedSeparator(d, path) || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
 		ri.upstream.URL.Scheme != "http" {
 		return outcomeHandOff
 	}
@@ -322,20 +322,14 @@ func (h *requestHead) header() http.Header {
 }
 
 // outboundPath is the path rewrite puts in the upstream request for the
-// engine's path p: url.ParseRequestURI and then URL.EscapedPath, or "/"
-// when p does not parse. Paths that survive that unchanged skip it.
+// forwarded path p (setOutboundPath): p itself when it is forwardable.
 func outboundPath(p string) string {
 	if simplePath(p) {
 		return p
 	}
 	var u url.URL
-	if v, err := url.ParseRequestURI(p); err == nil {
-		u.Path, u.RawPath = v.Path, v.RawPath
-	}
-	if s := u.EscapedPath(); s != "" {
-		return s
-	}
-	return "/"
+	setOutboundPath(&u, p)
+	return u.RequestURI()
 }
 
 // maxResponseFields bounds the header fields of an upstream response.

@@ -6,9 +6,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // rawProxy serves testdata/routes.yaml with default/users:80 on a raw
@@ -105,6 +108,122 @@ func TestUpstreamExtraBytes(t *testing.T) {
 					t.Errorf("the next client got another answer:\n%s", next)
 				}
 			})
+		}
+	}
+}
+
+// pathProxies serves testdata/paths.yaml with every backend on
+// startUpstream, on the fast path and on net/http alone.
+func pathProxies(t *testing.T, opts Options) map[string]*running {
+	t.Helper()
+	up := strings.TrimPrefix(startUpstream(t).URL, "http://")
+	set := loadSet(t, "testdata/paths.yaml")
+	ups := []Upstream{mustUpstream(t, "default/users:80="+up), mustUpstream(t, "default/admin:80="+up)}
+	out := map[string]*running{}
+	for _, name := range []string{"fast", "net/http"} {
+		out[name] = startProxy(t, opts, func(p *Proxy) error {
+			p.noFast = name == "net/http"
+			return p.Update(set, ups)
+		})
+	}
+	return out
+}
+
+// Regression test for issue 19 (2): a request-target that is neither
+// origin-form nor absolute-form is refused, and TRACE is not allowed
+// (issue 19 (9)), on every listener and over HTTP/2.
+func TestRequestTargetForms(t *testing.T) {
+	for name, r := range pathProxies(t, Options{}) {
+		for _, tt := range []struct {
+			raw  string
+			want int
+		}{
+			{"GET x:admin/secret.txt HTTP/1.1\r\nHost: example.com\r\n\r\n", http.StatusBadRequest},
+			{"GET mailto:admin HTTP/1.1\r\nHost: example.com\r\n\r\n", http.StatusBadRequest},
+			{"TRACE /users HTTP/1.1\r\nHost: example.com\r\n\r\n", http.StatusMethodNotAllowed},
+			{"GET http://example.com/users/abs HTTP/1.1\r\nHost: example.com\r\n\r\n", http.StatusOK},
+		} {
+			t.Run(name+" "+strings.Fields(tt.raw)[1], func(t *testing.T) {
+				resp := rawRoundTrip(t, r.http, tt.raw)
+				body, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != tt.want {
+					t.Errorf("status %d, want %d: %s", resp.StatusCode, tt.want, body)
+				}
+				if tt.want == http.StatusOK {
+					if s := decodeSeen(t, string(body)); s.URI != "/users/abs" {
+						t.Errorf("upstream saw %q, want /users/abs", s.URI)
+					}
+				}
+			})
+		}
+	}
+	// An HTTP/2 :path of "x:admin" reaches the handler as this request.
+	p := New(Options{})
+	if err := p.Update(loadSet(t, "testdata/routes.yaml"), []Upstream{mustUpstream(t, "default/users:80="+closedAddr(t))}); err != nil {
+		t.Fatal(err)
+	}
+	req := newRequest(t, "http://example.com/")
+	req.ProtoMajor, req.Proto, req.RequestURI = 2, "HTTP/2.0", "x:admin"
+	req.URL = &url.URL{Scheme: "x", Opaque: "admin"}
+	if rec := serve(p, req); rec.Code != http.StatusBadRequest {
+		t.Errorf("HTTP/2 :path x:admin: status %d, want 400", rec.Code)
+	}
+}
+
+// Regression test for issue 19 (3): with the nginx profile the upstream
+// gets the path exactly as the client sent it, never decoded once more.
+func TestNginxForwardsClientBytes(t *testing.T) {
+	for name, r := range pathProxies(t, Options{Profile: simulate.Nginx{}}) {
+		for _, path := range []string{
+			"/users/%252e%252e/admin", "/users/%00", "/users/x%0Ay", "/users/%25", "/users/a%3Fb", "/users/a/%2e%2e/x", "/users/a{b",
+		} {
+			t.Run(name+" "+path, func(t *testing.T) {
+				resp := rawRoundTrip(t, r.http, "GET "+path+"?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n")
+				body, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("status %d: %s", resp.StatusCode, body)
+				}
+				if s := decodeSeen(t, string(body)); s.URI != path+"?q=1" {
+					t.Errorf("upstream saw %q, want %q", s.URI, path+"?q=1")
+				}
+			})
+		}
+		// "/users%3F" is "/users?" to nginx, which matches neither
+		// location of the Prefix path /users.
+		resp := rawRoundTrip(t, r.http, "GET /users%3F HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s /users%%3F: status %d, want 404", name, resp.StatusCode)
+		}
+	}
+}
+
+// Regression test for issue 19 (4): the spec profile matches rules with
+// %2F kept encoded, so a path with an encoded slash or backslash is
+// refused rather than forwarded to an upstream that may decode it.
+func TestSpecEncodedSlash(t *testing.T) {
+	for name, r := range pathProxies(t, Options{}) {
+		for _, path := range []string{"/users/..%2Fadmin/secret.txt", "/users/..%2fadmin", "/users/..%5Cadmin"} {
+			resp := rawRoundTrip(t, r.http, "GET "+path+" HTTP/1.1\r\nHost: example.com\r\n\r\n")
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("%s %s: status %d, want 400", name, path, resp.StatusCode)
+			}
+		}
+		// Routed and forwarded: the same normalized path.
+		resp := rawRoundTrip(t, r.http, "GET /users/%61/./b HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		body, _ := io.ReadAll(resp.Body)
+		if s := decodeSeen(t, string(body)); s.URI != "/users/a/b" {
+			t.Errorf("%s: upstream saw %q, want /users/a/b", name, s.URI)
+		}
+	}
+}
+
+// Regression test for issue 19 (9): a malformed chunked request body is
+// the client's fault: 400, not a 502 blaming the upstream.
+func TestMalformedRequestBody(t *testing.T) {
+	for name, r := range pathProxies(t, Options{}) {
+		got := rawExchange(t, r.http, "POST /users HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc\r\nzz\r\n", 2*time.Second)
+		if !strings.HasPrefix(got, "HTTP/1.1 400 ") {
+			t.Errorf("%s: got %q, want 400", name, got)
 		}
 	}
 }
