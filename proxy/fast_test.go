@@ -177,8 +177,7 @@ func TestFastKeepAlive(t *testing.T) {
 		t.Errorf("fast path served %d, handed off %d; want 3 and 0", n, h)
 	}
 	// The access log line follows the response's last byte.
-	waitFor(t, "three access log entries", func() bool { return len(r.log()) == 3 })
-	log := r.log()
+	log := r.logAfter(t, 3)
 	if len(log) != 3 || log[1].Path != "/users/2?x=y" || log[1].Status != 200 || log[1].Rule != "example.com/users" ||
 		log[1].Bytes != int64(len(got[1].body)) || log[1].Proto != "HTTP/1.1" {
 		t.Errorf("access log %+v", log)
@@ -293,7 +292,7 @@ func TestFastHandOffMidConnection(t *testing.T) {
 	if n, h := r.p.fastServed.Load(), r.p.handedOff.Load(); n != 1 || h != 1 {
 		t.Errorf("fast path served %d, handed off %d; want 1 and 1", n, h)
 	}
-	if log := r.log(); len(log) != 3 || log[1].Method != "POST" || log[1].Status != 200 {
+	if log := r.logAfter(t, 3); len(log) != 3 || log[1].Method != "POST" || log[1].Status != 200 {
 		t.Errorf("access log %+v", log)
 	}
 }
@@ -363,7 +362,7 @@ func TestFastStatusPages(t *testing.T) {
 	if got.status != 200 || got.body != "close-delimited /admin/x" {
 		t.Errorf("dot segments: %d %q, want the admin upstream to see /admin/x", got.status, got.body)
 	}
-	log := r.log()
+	log := r.logAfter(t, 3)
 	if len(log) != 3 || log[0].Status != 502 || !strings.Contains(log[0].Error, "connection refused") || log[2].Rule != "example.com/admin" {
 		t.Errorf("access log %+v", log)
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,9 @@ func rawExchange(t *testing.T, addr, raw string, wait time.Duration) string {
 		}
 	}
 }
+
+// statusLines finds the status lines in what a client read.
+var statusLines = regexp.MustCompile(`(?m)^HTTP/1\.1 \d{3} `)
 
 // smuggled is a whole response an upstream sends where none belongs.
 const smuggled = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"
@@ -224,6 +228,38 @@ func TestMalformedRequestBody(t *testing.T) {
 		got := rawExchange(t, r.http, "POST /users HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc\r\nzz\r\n", 2*time.Second)
 		if !strings.HasPrefix(got, "HTTP/1.1 400 ") {
 			t.Errorf("%s: got %q, want 400", name, got)
+		}
+	}
+}
+
+// Regression test for issue 19 (9): a request with both Content-Length
+// and Transfer-Encoding, or HTTP/1.0 with Transfer-Encoding, is answered
+// 400 and its connection closed (RFC 9112 section 6.1 and 6.3), whatever
+// serves the listener.
+func TestAmbiguousFraming(t *testing.T) {
+	proxies := pathProxies(t, Options{})
+	proxies["echo"] = startProxy(t, Options{Echo: true}, func(p *Proxy) error {
+		return p.Update(loadSet(t, "testdata/paths.yaml"))
+	})
+	for name, r := range proxies {
+		for _, raw := range []string{
+			"POST /users HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\nHost: example.com\r\n\r\n",
+			"POST /users HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\ncontent-length: 0\r\n\r\n0\r\n\r\n",
+			"POST /users HTTP/1.0\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nGET /\r\n0\r\n\r\n",
+		} {
+			got := rawExchange(t, r.http, raw, 2*time.Second)
+			if !strings.HasPrefix(got, "HTTP/1.1 400 ") || len(statusLines.FindAllString(got, -1)) != 1 {
+				t.Errorf("%s %q:\ngot %q, want one answer, 400", name, raw, got)
+			}
+		}
+		// After a request net/http read on the same connection, the
+		// connection closes after the answer: the smuggled /admin is
+		// never answered.
+		got := rawExchange(t, r.http, "POST /users HTTP/1.1\r\nHost: example.com\r\nContent-Length: 1\r\n\r\nx"+
+			"POST /users HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"+
+			"GET /admin/smuggled HTTP/1.1\r\nHost: example.com\r\n\r\n", 2*time.Second)
+		if len(statusLines.FindAllString(got, -1)) != 2 || strings.Contains(got, "smuggled") {
+			t.Errorf("%s: got %q, want two answers and a close", name, got)
 		}
 	}
 }

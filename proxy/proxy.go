@@ -339,6 +339,16 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:   r.URL.RequestURI(),
 	}
 	lw.ResponseWriter = w
+	if r.ProtoMajor == 1 && (len(r.TransferEncoding) > 0 || r.ProtoMinor == 0 && r.ContentLength != 0) {
+		// net/http drops Content-Length when Transfer-Encoding is
+		// present and ignores Transfer-Encoding in HTTP/1.0
+		// (net/http/transfer.go), so the handler cannot tell a request
+		// framed two ways from a clean one. The fast loop refuses those
+		// it reads (fastConn.badFraming); for those net/http read
+		// itself, the connection closes after the answer, as RFC 9112
+		// section 6.3 requires of a request with both.
+		w.Header().Set("Connection", "close")
+	}
 	if why := refuse(r); why != "" {
 		e.Error = why
 		if r.Method == http.MethodTrace {
