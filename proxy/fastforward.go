@@ -464,6 +464,13 @@ func parseResponseHead(b []byte, r *responseHead, method string) error {
 			return fmt.Errorf("%w: header line %q", errUpstreamHead, line)
 		}
 		name, value := line[:colon], trimOWS(line[colon+1:])
+		if !responseValueOK(value) {
+			// A bare CR, NUL or other control byte would reach the
+			// client as it is; net/http's client refuses such a head
+			// (net/textproto reader.go validHeaderValueByte) and nginx
+			// answers 502 ("upstream sent invalid header").
+			return fmt.Errorf("%w: control byte in header line %q", errUpstreamHead, line)
+		}
 		switch {
 		case equalFold(name, "Content-Length"):
 			n, err := strconv.ParseInt(string(value), 10, 64)
@@ -521,6 +528,17 @@ func parseResponseHead(b []byte, r *responseHead, method string) error {
 		r.close = true
 	}
 	return nil
+}
+
+// responseValueOK accepts a field value of visible characters, space,
+// tab and obs-text (RFC 9110 section 5.5): no control byte.
+func responseValueOK(v []byte) bool {
+	for _, c := range v {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // cutLine cuts a line ending in LF or CRLF, as net/textproto reads them.

@@ -263,3 +263,35 @@ func TestAmbiguousFraming(t *testing.T) {
 		}
 	}
 }
+
+// Regression test for issue 19 (5): an upstream response head with a
+// control byte in a field value is answered 502, on the fast path as by
+// net/http. (Neither passes the reason phrase on.)
+func TestUpstreamControlBytes(t *testing.T) {
+	heads := map[string]string{
+		"/users/cr":  "HTTP/1.1 200 OK\r\nX-Bad: a\rSet-Cookie: evil=1\r\nContent-Length: 2\r\n\r\nok",
+		"/users/nul": "HTTP/1.1 200 OK\r\nX-Bad: a\x00b\r\nContent-Length: 2\r\n\r\nok",
+		"/users/ctl": "HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 2\r\n\r\nok",
+		"/users/del": "HTTP/1.1 200 OK\r\nX-Bad: a\x7fb\r\nContent-Length: 2\r\n\r\nok",
+	}
+	answer := func(c net.Conn, req *http.Request) {
+		out, ok := heads[req.URL.Path]
+		if !ok {
+			out = "HTTP/1.1 200 OK\r\nX-Fine: a\tb \x80\r\nContent-Length: 2\r\n\r\nok"
+		}
+		_, _ = io.WriteString(c, out)
+	}
+	for _, path := range []string{"fast", "net/http"} {
+		r := rawProxy(t, path == "net/http", answer)
+		for p := range heads {
+			resp := rawRoundTrip(t, r.http, "GET "+p+" HTTP/1.1\r\nHost: example.com\r\n\r\n")
+			if resp.StatusCode != http.StatusBadGateway {
+				t.Errorf("%s %s: status %d, want 502 (header %q)", path, p, resp.StatusCode, resp.Header)
+			}
+		}
+		resp := rawRoundTrip(t, r.http, "GET /users/fine HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: tab and obs-text: status %d, want 200", path, resp.StatusCode)
+		}
+	}
+}
