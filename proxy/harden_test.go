@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -293,5 +294,56 @@ func TestUpstreamControlBytes(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s: tab and obs-text: status %d, want 200", path, resp.StatusCode)
 		}
+	}
+}
+
+// Regression test for issue 19 (8): the HTTPS listener makes local
+// certificates only for hosts the rules name, localhost and IP
+// addresses, and keeps a bounded number of them.
+func TestIssueOnlyServedHosts(t *testing.T) {
+	r, _ := routesProxy(t, Options{})
+	for _, tt := range []struct {
+		sni string
+		ok  bool
+	}{
+		{"example.com", true},
+		{"EXAMPLE.com.", true},
+		{"localhost", true},
+		{"127.0.0.1", true}, // no SNI is sent for an IP: the localhost certificate
+		{"www.google.com", false},
+		{"*.com", false},
+		{"sub.example.com", false},
+	} {
+		conn, err := tls.Dial("tcp", r.https, &tls.Config{ServerName: tt.sni, InsecureSkipVerify: true})
+		if tt.ok != (err == nil) {
+			t.Errorf("SNI %q: handshake error %v, want success %v", tt.sni, err, tt.ok)
+		}
+		if err == nil {
+			conn.Close()
+		}
+	}
+	if n := r.p.issued.len(); n != 2 {
+		t.Errorf("%d certificates issued, want 2 (example.com and localhost)", n)
+	}
+	// A wildcard rule covers one label.
+	tab := &table{hosts: map[string]bool{"*.example.org": true}}
+	for host, want := range map[string]bool{"a.example.org": true, "a.b.example.org": false, "example.org": false, "::1": true} {
+		if got := tab.serves(host); got != want {
+			t.Errorf("serves(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
+func TestCertCacheBound(t *testing.T) {
+	cc := newCertCache(2)
+	a, b, c := &tls.Certificate{}, &tls.Certificate{}, &tls.Certificate{}
+	cc.add("a", a)
+	cc.add("b", b)
+	if cc.get("a") != a {
+		t.Fatal("a not kept")
+	}
+	cc.add("c", c) // drops b, the least recently used
+	if cc.len() != 2 || cc.get("b") != nil || cc.get("a") != a || cc.get("c") != c {
+		t.Errorf("cache holds %d, b %v", cc.len(), cc.get("b"))
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -76,7 +75,8 @@ type Proxy struct {
 	opts   Options
 	tab    atomic.Pointer[table]
 	rp     *httputil.ReverseProxy
-	issued sync.Map // host -> *tls.Certificate made by opts.Certificate
+	// issued holds certificates made by opts.Certificate, by host.
+	issued *certCache
 	// h1 is the default transport, nil when Options.Transport was given;
 	// the fast path (fast.go) shares its connection pool.
 	h1 *h1Transport
@@ -93,7 +93,10 @@ type table struct {
 	index     *simulate.Index
 	upstreams upstreamMap
 	routes    map[routeKey]*routeInfo
-	certs     sync.Map // host -> *tls.Certificate
+	// certs holds the Secrets' certificates by SNI host.
+	certs *certCache
+	// hosts are the hosts the rules name, "*.x" wildcards included.
+	hosts map[string]bool
 	// headerRouting is true when the profile may route on request
 	// headers (ingress-nginx canary-by-header, ALB conditions), so the
 	// fast path must hand the engine the headers.
@@ -114,7 +117,7 @@ func New(opts Options) *Proxy {
 		h1 = newTransport(opts)
 		opts.Transport = h1
 	}
-	p := &Proxy{opts: opts, h1: h1}
+	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued)}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
 		Transport:    opts.Transport,
@@ -154,7 +157,8 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 	if err != nil {
 		return nil, err
 	}
-	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{}}
+	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{},
+		certs: newCertCache(maxIssued), hosts: map[string]bool{}}
 	switch prof.Name() {
 	case "spec", "gce":
 		// Neither reads request headers (simulate: only nginx_canary.go
@@ -163,6 +167,9 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 		t.headerRouting = true
 	}
 	for _, r := range ix.Routes() {
+		if r.Host != "" {
+			t.hosts[strings.ToLower(r.Host)] = true
+		}
 		k := routeKey{r.Ingress, r.Rule, r.PathIndex}
 		t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
 	}

@@ -213,7 +213,7 @@ data:
 		issuer     *x509.Certificate
 	}{
 		{"from secret", "secure.example", other.cert},
-		{"from local ca", "elsewhere.example", r.ca.Cert},
+		{"from local ca", "localhost", r.ca.Cert},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
