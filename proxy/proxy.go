@@ -72,9 +72,9 @@ type Options struct {
 // Proxy is the handler. Its routing table is replaced atomically by Load;
 // requests in flight finish on the table they started with.
 type Proxy struct {
-	opts   Options
-	tab    atomic.Pointer[table]
-	rp     *httputil.ReverseProxy
+	opts Options
+	tab  atomic.Pointer[table]
+	rp   *httputil.ReverseProxy
 	// issued holds certificates made by opts.Certificate, by host.
 	issued *certCache
 	// h1 is the default transport, nil when Options.Transport was given;
