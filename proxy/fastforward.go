@@ -58,7 +58,7 @@ func (fc *fastConn) forward() outcome {
 	// Only the engine decides where a request goes, as in ServeHTTP.
 	d := t.index.Lookup(req)
 	ri := t.route(&d)
-	if d.Redirect != "" || !d.Matched || encodedSeparator(d, path) || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
+	if d.Redirect != "" || d.Status != 0 || d.Refused != "" || !d.Matched || encodedSeparator(d, path) || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
 		ri.upstream.URL.Scheme != "http" {
 		return outcomeHandOff
 	}
