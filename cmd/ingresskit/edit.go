@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -241,6 +242,7 @@ func editTarget(set *manifest.Set, opts *editOptions) (*manifest.Ingress, error)
 		}
 		hits = append(hits, ing)
 	}
+	sort.Strings(all)
 	switch {
 	case len(hits) == 1:
 		return hits[0], nil
