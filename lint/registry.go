@@ -35,6 +35,8 @@ var rules = []*Rule{
 	missingServicePort,
 	missingTLSSecret,
 	multipleDefaultBackends,
+	nginxDuplicateLocation,
+	nginxInvalidAnnotation,
 	nginxRegexHost,
 	nginxRewriteDropsPath,
 	nginxRewriteWithoutRegex,

@@ -71,7 +71,7 @@ func (s *shared) routes() []groupRoutes {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sub := &manifest.Set{Ingresses: g.ingresses, Services: s.set.Services, Secrets: s.set.Secrets, IngressClasses: s.set.IngressClasses}
+				sub := s.set.WithIngresses(g.ingresses)
 				// Options.Controller compiles with its profile; else the
 				// spec's semantics.
 				ix, err := simulate.Compile(sub, simulate.Options{Profile: s.profile})
