@@ -24,7 +24,7 @@ type editOptions struct {
 	Ingress string
 	// HTTPRoute names the HTTPRoute to edit instead.
 	HTTPRoute string
-	Output  string
+	Output    string
 	// Force writes the file although lint finds new errors.
 	Force bool
 	// Controller lints as that controller reads the manifests.
