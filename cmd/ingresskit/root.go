@@ -65,6 +65,8 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		newSimulateCmd(io, nil),
 		newTestCmd(io, nil),
 		newConvertCmd(io, nil),
+		newCreateCmd(io),
+		newEditCmd(io),
 		newVersionCmd(io, nil),
 	)
 	root.InitDefaultCompletionCmd()
