@@ -4,13 +4,14 @@ GO            ?= go
 BIN           ?= bin/ingresskit
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GORELEASER    := github.com/goreleaser/goreleaser/v2@v2.15.0
+VALIDATEKREW  := sigs.k8s.io/krew/cmd/validate-krew-manifest@v0.4.3
 GOBIN         := $(shell $(GO) env GOPATH)/bin
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 FUZZTIME      ?= 30s
 
-.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check fuzz bench test-cluster clean
+.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check release-check fuzz bench test-cluster clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -21,7 +22,7 @@ build: ## build bin/ingresskit
 demo: build ## run every capability on examples/
 	@bash scripts/demo.sh $(BIN)
 
-test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check ## everything CI checks
+test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check release-check ## everything CI checks
 
 check-format: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^test/cluster/apiserver/')); \
@@ -54,6 +55,10 @@ unit: ## go test -race over every package, with the txtar scripts
 goreleaser-check: ## validate .goreleaser.yaml with goreleaser check
 	@test -x $(GOBIN)/goreleaser || $(GO) install $(GORELEASER)
 	$(GOBIN)/goreleaser check
+
+release-check: ## render .krew.yaml with krew-release-bot's code and validate it with krew's validator
+	@test -x $(GOBIN)/validate-krew-manifest || $(GO) install $(VALIDATEKREW)
+	cd test/release && $(GO) mod tidy -diff && PATH="$(GOBIN):$$PATH" $(GO) test -count=1 ./...
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	@$(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | while read pkg dir; do \

@@ -55,7 +55,7 @@ func (s *shared) nginxCanaries() []*simulate.NginxCanaryPath {
 			if !canary[k] {
 				continue
 			}
-			sub := &manifest.Set{Ingresses: groups[k], Services: s.set.Services, IngressClasses: s.set.IngressClasses}
+			sub := s.set.WithIngresses(groups[k])
 			s.canaries = append(s.canaries, simulate.NginxCanaries(sub.Applied())...)
 		}
 	})

@@ -88,7 +88,7 @@ func (s *shared) routes() []groupRoutes {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sub := &manifest.Set{Ingresses: g.ingresses, Services: s.set.Services, Secrets: s.set.Secrets, IngressClasses: s.set.IngressClasses}
+				sub := s.set.WithIngresses(g.ingresses)
 				ix, err := simulate.Compile(sub, simulate.Options{Profile: s.profileOf(g.ingresses[0])})
 				if err != nil {
 					return

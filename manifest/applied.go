@@ -10,19 +10,39 @@ package manifest
 // The lint rule duplicate-object reports the duplicates themselves; the
 // commands that answer what the cluster would serve (routes, simulate,
 // test, proxy, certgen) read the applied set.
+//
+// The result is computed once per set and shared by later calls (see
+// Set), so callers may ask for it per object.
 func (s *Set) Applied() *Set {
 	if s == nil {
 		return nil
 	}
-	ings, di := lastOf(s.Ingresses, (*Ingress).Key)
-	svcs, ds := lastOf(s.Services, (*Service).Key)
-	secs, dc := lastOf(s.Secrets, (*Secret).Key)
-	classes, dk := lastOf(s.IngressClasses, func(c *IngressClass) string { return c.Name })
-	if !di && !ds && !dc && !dk {
-		return s
+	x := s.index()
+	var first *Ingress
+	if len(s.Ingresses) > 0 {
+		first = s.Ingresses[0]
 	}
-	return &Set{Ingresses: ings, Services: svcs, Secrets: secs, IngressClasses: classes,
-		Skipped: s.Skipped, Files: s.Files}
+	ngw := s.GatewayObjects.Len()
+	s.mu.Lock()
+	if v := s.applied; v != nil && v.idx == x && v.ing == first && v.ning == len(s.Ingresses) && v.ngw == ngw {
+		s.mu.Unlock()
+		return v.set
+	}
+	s.mu.Unlock()
+	ings, di := lastOf(s.Ingresses, (*Ingress).Key)
+	gw, dg := s.GatewayObjects.applied()
+	out := s
+	if di || dg || x.dropped {
+		out = &Set{Ingresses: ings, Services: x.svcs, Secrets: x.secs, IngressClasses: x.clss,
+			GatewayObjects: gw, Skipped: s.Skipped, Files: s.Files}
+		// The applied objects have the same last-wins maps.
+		out.idx = &setIndex{key: out.objectsKey(), services: x.services, secrets: x.secrets, classes: x.classes,
+			svcs: x.svcs, secs: x.secs, clss: x.clss, defClass: x.defClass}
+	}
+	s.mu.Lock()
+	s.applied = &appliedView{ing: first, ning: len(s.Ingresses), ngw: ngw, idx: x, set: out}
+	s.mu.Unlock()
+	return out
 }
 
 // lastOf keeps the last object of each key, in input order, and reports
@@ -38,6 +58,21 @@ func lastOf[T any](objs []T, key func(T) string) ([]T, bool) {
 	out := make([]T, 0, len(last))
 	for i, o := range objs {
 		if last[key(o)] == i {
+			out = append(out, o)
+		}
+	}
+	return out, true
+}
+
+// lastOfMap is lastOf for objects whose last-wins map by key is already
+// built: an object survives when the map holds it.
+func lastOfMap[T comparable](objs []T, last map[string]T, key func(T) string) ([]T, bool) {
+	if len(last) == len(objs) {
+		return objs, false
+	}
+	out := make([]T, 0, len(last))
+	for _, o := range objs {
+		if last[key(o)] == o {
 			out = append(out, o)
 		}
 	}

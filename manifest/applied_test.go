@@ -47,3 +47,39 @@ func TestApplied(t *testing.T) {
 		t.Error("Applied copied a set that has no duplicates")
 	}
 }
+
+// TestAppliedCache pins issue 22: the applied view and the default class
+// are computed once per set, sub-sets share them, and the cache follows
+// appends and Merge.
+func TestAppliedCache(t *testing.T) {
+	set := loadFixture(t, "duplicates.yaml")
+	a := set.Applied()
+	if set.Applied() != a {
+		t.Error("a second Applied computed the view again")
+	}
+	sub := set.WithIngresses(set.Ingresses[:1])
+	if sub.index() != set.index() {
+		t.Error("WithIngresses built its own lookup index")
+	}
+	if got := sub.Applied(); len(got.Services) != 1 || len(got.Ingresses) != 1 {
+		t.Errorf("sub-set applied view: %d Ingresses, %d Services; want 1 and 1", len(got.Ingresses), len(got.Services))
+	}
+	// An appended object is seen.
+	extra := &Service{}
+	extra.Namespace, extra.Name = "shop", "extra"
+	set.Services = append(set.Services, extra)
+	if set.Service("shop", "extra") != extra {
+		t.Error("Service after append: stale lookup index")
+	}
+	if got := set.Applied(); len(got.Services) != 2 {
+		t.Errorf("Applied after append: %d Services, want 2", len(got.Services))
+	}
+	// A default IngressClass merged in is seen.
+	def := &IngressClass{}
+	def.Name = "fallback"
+	def.Annotations = map[string]string{AnnotationDefaultClass: "true"}
+	set.Merge(&Set{IngressClasses: []*IngressClass{def}})
+	if set.DefaultClass() != def {
+		t.Error("DefaultClass after Merge: stale")
+	}
+}

@@ -73,8 +73,13 @@ const (
 // nil. With several marked, the newest wins, as the admission plugin
 // picks it (kubernetes plugin/pkg/admission/network/defaultingressclass).
 func (s *Set) DefaultClass() *IngressClass {
+	return s.index().defClass
+}
+
+// defaultClass picks the default among applied IngressClasses.
+func defaultClass(classes []*IngressClass) *IngressClass {
 	var best *IngressClass
-	for _, c := range s.Applied().IngressClasses {
+	for _, c := range classes {
 		if c.Annotations[AnnotationDefaultClass] != "true" {
 			continue
 		}

@@ -356,6 +356,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 		set.Services = append(set.Services, c.set.Services...)
 		set.Secrets = append(set.Secrets, c.set.Secrets...)
 		set.IngressClasses = append(set.IngressClasses, c.set.IngressClasses...)
+		set.GatewayObjects.appendAll(&c.set.GatewayObjects)
 		for k, n := range c.set.Skipped {
 			set.Skipped[k] += n
 		}

@@ -109,35 +109,93 @@ func (s *Service) Key() string { return s.Namespace + "/" + s.Name }
 func (s *Secret) Key() string { return s.Namespace + "/" + s.Name }
 
 // Set is everything a load produced, in input order.
+//
+// A Set caches its lookup maps and its applied view (Applied,
+// DefaultClass) the first time they are asked for; the cache notices
+// when a field is replaced or appended to, and Merge resets it.
 type Set struct {
 	Ingresses      []*Ingress
 	Services       []*Service
 	Secrets        []*Secret
 	IngressClasses []*IngressClass
+	// GatewayObjects holds the Gateway API objects (Gateways,
+	// HTTPRoutes, ...).
+	GatewayObjects
 	// Skipped counts the objects of other kinds, by kind.
 	Skipped map[string]int
 	// Files lists the files that were read, in the order they were read.
 	Files []string
 
-	mu  sync.Mutex
-	idx *setIndex
+	mu      sync.Mutex
+	idx     *setIndex
+	applied *appliedView
 }
 
+// objectsKey identifies the Services, Secrets and IngressClasses slices a
+// setIndex was built from: their first elements and lengths. Appending,
+// replacing a slice or re-slicing it changes the key; only an element
+// overwritten in place goes unnoticed, which no caller does.
+type objectsKey struct {
+	svc  *Service
+	sec  *Secret
+	cls  *IngressClass
+	nsvc int
+	nsec int
+	ncls int
+}
+
+func (s *Set) objectsKey() objectsKey {
+	k := objectsKey{nsvc: len(s.Services), nsec: len(s.Secrets), ncls: len(s.IngressClasses)}
+	if k.nsvc > 0 {
+		k.svc = s.Services[0]
+	}
+	if k.nsec > 0 {
+		k.sec = s.Secrets[0]
+	}
+	if k.ncls > 0 {
+		k.cls = s.IngressClasses[0]
+	}
+	return k
+}
+
+// setIndex is what a Set derives from its Services, Secrets and
+// IngressClasses. Sets made by WithIngresses share their parent's, so
+// that a sub-set per routing group costs nothing per object.
 type setIndex struct {
+	key      objectsKey
 	services map[string]*Service
 	secrets  map[string]*Secret
 	classes  map[string]*IngressClass
+
+	// The applied (last definition wins) Services, Secrets and
+	// IngressClasses, and whether any was dropped.
+	svcs     []*Service
+	secs     []*Secret
+	clss     []*IngressClass
+	dropped  bool
+	defClass *IngressClass
+}
+
+// appliedView caches Applied for one Ingresses slice.
+type appliedView struct {
+	ing  *Ingress
+	ning int
+	ngw  int
+	idx  *setIndex
+	set  *Set
 }
 
 // index builds the lookup maps once; the last object of a name wins, as
 // it does when kubectl applies the input in order (see Applied).
 func (s *Set) index() *setIndex {
+	key := s.objectsKey()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.idx != nil {
+	if s.idx != nil && s.idx.key == key {
 		return s.idx
 	}
 	x := &setIndex{
+		key:      key,
 		services: make(map[string]*Service, len(s.Services)),
 		secrets:  make(map[string]*Secret, len(s.Secrets)),
 		classes:  make(map[string]*IngressClass, len(s.IngressClasses)),
@@ -151,8 +209,24 @@ func (s *Set) index() *setIndex {
 	for _, o := range s.IngressClasses {
 		x.classes[o.Name] = o
 	}
+	var ds, dc, dk bool
+	x.svcs, ds = lastOfMap(s.Services, x.services, (*Service).Key)
+	x.secs, dc = lastOfMap(s.Secrets, x.secrets, (*Secret).Key)
+	x.clss, dk = lastOfMap(s.IngressClasses, x.classes, func(c *IngressClass) string { return c.Name })
+	x.dropped = ds || dc || dk
+	x.defClass = defaultClass(x.clss)
 	s.idx = x
 	return x
+}
+
+// WithIngresses returns a set of ings and the Services, Secrets and
+// IngressClasses of s (no Gateway API objects), sharing the lookup maps and applied view s has
+// computed for them: a sub-set per routing group then costs in proportion
+// to its Ingresses, not to the whole input (issue 22).
+func (s *Set) WithIngresses(ings []*Ingress) *Set {
+	x := s.index()
+	return &Set{Ingresses: ings, Services: s.Services, Secrets: s.Secrets, IngressClasses: s.IngressClasses,
+		Skipped: s.Skipped, Files: s.Files, idx: x}
 }
 
 // SkippedKinds returns the skipped kinds, sorted.
@@ -186,6 +260,7 @@ func (s *Set) Merge(o *Set) {
 	s.Services = append(s.Services, o.Services...)
 	s.Secrets = append(s.Secrets, o.Secrets...)
 	s.IngressClasses = append(s.IngressClasses, o.IngressClasses...)
+	s.GatewayObjects.appendAll(&o.GatewayObjects)
 	if len(o.Skipped) > 0 && s.Skipped == nil {
 		s.Skipped = map[string]int{}
 	}
@@ -195,5 +270,6 @@ func (s *Set) Merge(o *Set) {
 	s.Files = append(s.Files, o.Files...)
 	s.mu.Lock()
 	s.idx = nil
+	s.applied = nil
 	s.mu.Unlock()
 }

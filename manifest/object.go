@@ -21,7 +21,8 @@ type objects struct {
 	Services       []*Service
 	Secrets        []*Secret
 	IngressClasses []*IngressClass
-	Skipped        map[string]int // by kind; nil until one is skipped
+	GatewayObjects
+	Skipped map[string]int // by kind; nil until one is skipped
 }
 
 type docLoader struct {
@@ -107,6 +108,10 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 		return
 	}
 	src := Source{Pos: l.pos(n), APIVersion: apiVersion, Doc: l.doc}
+	if isGatewayAPI(apiVersion) {
+		l.gatewayObject(n, kind, apiVersion, src)
+		return
+	}
 	switch kind {
 	case "Ingress":
 		l.ingress(n, apiVersion, src)
@@ -151,12 +156,17 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 			l.set.Secrets = append(l.set.Secrets, sec)
 		}
 	default:
-		l.objects++
-		if l.set.Skipped == nil {
-			l.set.Skipped = map[string]int{}
-		}
-		l.set.Skipped[kind]++
+		l.skip(kind)
 	}
+}
+
+// skip counts an object of a kind the loader does not read.
+func (l *docLoader) skip(kind string) {
+	l.objects++
+	if l.set.Skipped == nil {
+		l.set.Skipped = map[string]int{}
+	}
+	l.set.Skipped[kind]++
 }
 
 func (l *docLoader) unsupported(n *yaml.Node, kind, apiVersion string, want ...string) {

@@ -174,6 +174,8 @@ type Decision struct {
 	Conflict []Conflicting
 	// Profile is the name of the profile that answered.
 	Profile string
+	// DataPlane names the data plane that answered (DataPlane.Name).
+	DataPlane string
 	// Redirect, when not empty, is where the controller would redirect
 	// the request instead of proxying it (set by profiles).
 	Redirect string

@@ -33,7 +33,7 @@ var convertFormats = []string{"diff", "manifest"}
 func newConvertCmd(io *IO, runF func(*convertOptions) error) *cobra.Command {
 	opts := &convertOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "convert -f <file>... [--in-place | --check] [-o diff] [--ingress-class-annotation keep|move]",
+		Use:   "convert (<path>... | -f <file>...) [--in-place | --check] [-o diff] [--ingress-class-annotation keep|move]",
 		Short: "rewrite removed Ingress API versions as networking.k8s.io/v1",
 		Long: `Rewrite every Ingress written against extensions/v1beta1 or
 networking.k8s.io/v1beta1, and every networking.k8s.io/v1beta1 IngressClass,
@@ -50,7 +50,7 @@ The result goes to stdout, or back into the files with --in-place (each file
 is replaced atomically and keeps its mode). --check lists the files that still
 need conversion and exits 1 when there are any. Nothing is written when any
 input is bad (exit 2).`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		Example: `  # Print the GCE example as networking.k8s.io/v1
   ingresskit convert -f examples/gce-v1beta1.yaml
 
@@ -66,6 +66,7 @@ input is bad (exit 2).`,
   # Convert every file of a directory tree where it is (atomic, mode kept)
   ingresskit convert -R -f examples/ --in-place`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files.addPaths(args)
 			if len(opts.Files.Filenames) == 0 {
 				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
 			}

@@ -40,7 +40,11 @@ func TestNewConvertCmd(t *testing.T) {
 		{name: "in place on stdin", args: []string{"-f", "-", "--in-place"}, wantErr: "standard input"},
 		{name: "bad output", args: []string{"-f", "a", "-o", "json"}, wantErr: "must be one of diff, manifest"},
 		{name: "bad annotation mode", args: []string{"-f", "a", "--ingress-class-annotation", "copy"}, wantErr: "must be one of keep, move"},
-		{name: "positional argument", args: []string{"a.yaml"}, wantErr: "unknown command"},
+		{
+			name: "positional paths",
+			args: []string{"a.yaml", "-f", "b.yaml", "dir"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"b.yaml", "a.yaml", "dir"}}, Output: "manifest", ClassAnnotation: "keep"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

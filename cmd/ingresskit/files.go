@@ -23,6 +23,12 @@ func (f *fileFlags) addFlags(cmd *cobra.Command) {
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml", "json")
 }
 
+// addPaths adds the positional arguments to the -f inputs: `lint deploy/`
+// reads like `lint -f deploy/`, as kube-linter and kubeconform take paths.
+func (f *fileFlags) addPaths(args []string) {
+	f.Filenames = append(f.Filenames, args...)
+}
+
 // load reads the manifests the flags name. It returns the valid objects
 // even when some inputs are bad, together with a *manifest.LoadError.
 func (f *fileFlags) load(ctx context.Context, io *IO) (*manifest.Set, error) {

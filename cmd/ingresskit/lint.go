@@ -49,7 +49,7 @@ var lintFormats = []string{"github", "json", "junit", "sarif", "text"}
 func newLintCmd(io *IO, runF func(*lintOptions) error) *cobra.Command {
 	opts := &lintOptions{IO: io, now: time.Now, getwd: os.Getwd}
 	cmd := &cobra.Command{
-		Use:   "lint [-f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--fix]",
+		Use:   "lint [<path>... | -f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--fix]",
 		Short: "check Ingress manifests for mistakes the API server, the controllers or the routing would punish",
 		Long: `Check Ingress manifests, with the Services, Secrets and IngressClasses they refer
 to, for what the API server rejects, references that lead nowhere, routes that
@@ -75,7 +75,7 @@ that need it are skipped rather than reporting its objects as missing.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage or unreadable input.`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		Example: `  # Lint every example
   ingresskit lint -f examples/
 
@@ -100,6 +100,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
   # List every rule
   ingresskit lint --list-rules`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files.addPaths(args)
 			if opts.Fix && len(opts.Files.Filenames) == 0 {
 				return usageErrorf("--fix rewrites files in place: give them with -f <file>")
 			}

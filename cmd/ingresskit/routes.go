@@ -20,7 +20,7 @@ var routesFormats = []string{"json", "table", "wide", "yaml"}
 func newRoutesCmd(io *IO, runF func(*routesOptions) error) *cobra.Command {
 	opts := &routesOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "routes [-f <file>... | -A] [-o json|yaml|wide]",
+		Use:   "routes [<path>... | -f <file>... | -A] [-o json|yaml|wide]",
 		Short: "list the routes the Ingress manifests declare",
 		Long: `List every route the Ingresses declare: one row per path of every rule, and one
 per defaultBackend, with the IngressClass, host, path, pathType, backend and the
@@ -33,7 +33,7 @@ Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
 current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
 -f and --cluster the Ingresses come from the files and what they reference from
 the cluster.`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		Example: `  # List the routes of every example
   ingresskit routes -f examples/
 
@@ -46,6 +46,7 @@ the cluster.`,
   # Routes of every namespace of the current cluster
   ingresskit routes -A`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files.addPaths(args)
 			if runF != nil {
 				return runF(opts)
 			}
