@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -31,6 +32,8 @@ type DecisionJSON struct {
 	Conflicts      []ConflictJSON  `json:"conflicts,omitempty"`
 	Redirect       string          `json:"redirect,omitempty"`
 	RedirectCode   int             `json:"redirectCode,omitempty"`
+	Status         int             `json:"status,omitempty"`
+	Refused        string          `json:"refused,omitempty"`
 	RewritePath    string          `json:"rewritePath,omitempty"`
 	Notes          []string        `json:"notes,omitempty"`
 	Candidates     []CandidateJSON `json:"candidates,omitempty"`
@@ -75,7 +78,7 @@ func ref(ing *manifest.Ingress) ObjectRefJSON {
 func NewDecisionJSON(d simulate.Decision) DecisionJSON {
 	j := DecisionJSON{URL: d.URL, Matched: d.Matched, DefaultBackend: d.DefaultBackend,
 		NormalizedPath: d.NormalizedPath, Profile: d.Profile, Redirect: d.Redirect,
-		RedirectCode: d.RedirectCode, RewritePath: d.RewritePath, Notes: d.Notes}
+		RedirectCode: d.RedirectCode, Status: d.Status, Refused: d.Refused, RewritePath: d.RewritePath, Notes: d.Notes}
 	if d.Matched && d.Ingress != nil {
 		r := ref(d.Ingress)
 		j.Ingress = &r
@@ -149,6 +152,12 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	b.WriteString(s.Bold(d.URL))
 	b.WriteString(" -> ")
 	switch {
+	case d.Refused != "":
+		b.WriteString(s.Error("configuration refused"))
+		b.WriteString(s.Dim(" (the controller keeps its previous configuration)"))
+	case d.Status != 0:
+		b.WriteString(s.Warning(fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))))
+		b.WriteString(s.Dim(" (answered by the controller itself)"))
 	case !d.Matched:
 		b.WriteString(s.Error("no match"))
 		b.WriteString(s.Dim(" (no rule and no defaultBackend; a controller answers 404)"))
@@ -191,6 +200,9 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	}
 	if d.Redirect != "" {
 		fmt.Fprintf(&b, "  redirect: %d %s\n", d.RedirectCode, d.Redirect)
+	}
+	if d.Refused != "" {
+		fmt.Fprintf(&b, "  %s %s\n", s.Error("refused:"), d.Refused)
 	}
 	if d.RewritePath != "" {
 		fmt.Fprintf(&b, "  rewrite: the backend receives %s\n", d.RewritePath)

@@ -107,7 +107,12 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *f
 		out.TLSSecret = d.TLS.SecretName
 	}
 	status := http.StatusOK
-	if !d.Matched {
+	switch {
+	case d.Refused != "":
+		status = http.StatusServiceUnavailable
+	case d.Status != 0:
+		status = d.Status
+	case !d.Matched:
 		status = http.StatusNotFound
 	}
 	if d.Redirect != "" {

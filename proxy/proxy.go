@@ -302,9 +302,19 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 		return
 	}
 	switch {
+	case d.Refused != "":
+		// The controller would keep serving its previous configuration,
+		// which the input does not show.
+		e.Error = "configuration refused"
+		textPage(w, http.StatusServiceUnavailable, "the controller refuses this configuration: "+d.Refused+"\n")
 	case d.Redirect != "":
 		e.Error = "redirect"
 		http.Redirect(w, r, d.Redirect, d.RedirectCode)
+	case d.Status != 0:
+		// The controller answers itself (nginx's 400 for a path above
+		// the root, its built-in /healthz).
+		e.Error = "answered by the controller"
+		textPage(w, d.Status, http.StatusText(d.Status)+"\n")
 	case !d.Matched || svc == nil && d.Backend.Resource == nil:
 		// With no rule and no defaultBackend the controllers answer 404
 		// from their default backend (ingress-nginx

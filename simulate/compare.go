@@ -33,8 +33,12 @@ type Difference struct {
 // upstream path changes.
 func Outcome(d Decision) string {
 	switch {
+	case d.Refused != "":
+		return "configuration refused"
 	case d.Redirect != "":
 		return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
+	case d.Status != 0:
+		return fmt.Sprintf("status %d", d.Status)
 	case !d.Matched:
 		return "no match"
 	}

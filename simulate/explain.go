@@ -59,6 +59,13 @@ type Candidate struct {
 	Reason Reason
 	// Detail explains Reason for people.
 	Detail string
+	// Kind and Object name a rule of another kind than Ingress
+	// ("HTTPRoute", namespace/name); Ingress is nil for them.
+	Kind, Object string
+	// MatchIndex indexes the match within the rule, for Kind rules.
+	MatchIndex int
+	// Pos is the position of a Kind rule's match.
+	Pos manifest.Pos
 }
 
 // Explain answers like Lookup and fills Decision.Candidates with every

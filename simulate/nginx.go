@@ -13,10 +13,11 @@ import (
 // reproduces the nginx configuration the controller renders and how nginx
 // then picks a location:
 //
-//   - Prefix "/foo" becomes the locations "/foo/" and "= /foo"
-//     (internal/ingress/controller/location.go, updateServerLocations);
-//     ImplementationSpecific "/foo" is a plain nginx prefix, so it
-//     matches "/foobar"; Exact is "= /foo".
+//   - the store rewrites ImplementationSpecific (and a missing
+//     pathType) to Prefix (internal/k8s/main.go
+//     SetDefaultNGINXPathType); Prefix "/foo" becomes the locations
+//     "/foo/" and "= /foo" (internal/ingress/controller/location.go,
+//     updateServerLocations); Exact is "= /foo".
 //   - use-regex or rewrite-target on any Ingress of a host turns every
 //     location of that host into a case-insensitive regex "~* ^path",
 //     the first match wins, in the order of descending path length
@@ -121,13 +122,18 @@ func (n Nginx) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIng
 	if r == nil {
 		return PathMatch{}, false, "ingress-nginx renders no location for this path"
 	}
-	pt := pathTypeOf(p)
+	pt := nginxPathType(p)
 	path := p.Path
 	if path == "" {
 		path = "/"
 	}
 	if r.server.regex {
 		return n.regexMatch(r, path)
+	}
+	if d := r.droppedFor; d != nil && d.ing != nil && pathTypeOf(p) != d.writtenType() {
+		// The engine resolves paths of the same written pathType itself;
+		// ImplementationSpecific and Prefix are one to nginx.
+		return PathMatch{}, false, fmt.Sprintf("ingress-nginx reads ImplementationSpecific as Prefix, and keeps the location of %s for the same host and path (Ingresses ordered oldest first, then namespace/name descending)", d.source())
 	}
 	switch pt {
 	case networkingv1.PathTypeExact:
@@ -140,23 +146,7 @@ func (n Nginx) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIng
 		}
 		return PathMatch{Kind: MatchPrefix, Path: path, Note: note}, true, ""
 	}
-	// ImplementationSpecific: a plain nginx prefix location. A location
-	// ending in "/" also answers the path without it, with nginx's 301
-	// to the slashed path (ngx_http_core_module "location": "If a
-	// location is defined by a prefix string that ends with the slash
-	// character ... a permanent redirect with the code 301").
-	srv := r.server
-	bare := strings.TrimSuffix(path, "/")
-	redirect := bare != "" && bare != path && !srv.hasPath(bare)
-	return PathMatch{
-		Kind:   MatchCustom,
-		Path:   path,
-		Length: len(path),
-		Match: func(req string) bool {
-			return strings.HasPrefix(req, path) || redirect && req == bare
-		},
-		Note: fmt.Sprintf("nginx prefix location %s: ImplementationSpecific matches any path starting with it", path),
-	}, true, ""
+	return PathMatch{}, false, "ingress-nginx renders no location for this path"
 }
 
 // regexMatch compiles a path of a regex host.

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -23,6 +24,9 @@ type nginxLoc struct {
 	exactCopy bool
 	// isDef marks the root location that serves the default backend.
 	isDef bool
+	// builtin names a location nginx.tmpl writes into the catch-all
+	// server itself ("/healthz", "/nginx_status"); it serves no rule.
+	builtin string
 	// ing, rule and index say which rule path the location serves; ing
 	// is also the source of ann for the default root location.
 	ing         *manifest.Ingress
@@ -45,14 +49,31 @@ type nginxServer struct {
 	regex bool
 	// regexBy names an Ingress that causes regex.
 	regexBy *manifest.Ingress
-	// tls is true when an Ingress of the host has a certificate for it.
+	// tls is true when the server has a certificate: an Ingress of the
+	// host has a spec.tls section, whether or not it names the host
+	// (controller.go createServers: extractTLSSecretName, else the
+	// default certificate).
 	tls bool
+	// aliases are the server-alias names of the host's first Ingress
+	// that sets them, without names other servers have.
+	aliases []string
+	// fromToWWW is true when a location of the host has
+	// from-to-www-redirect.
+	fromToWWW bool
+	// dups lists the locations written twice, which nginx refuses.
+	dups []nginxDup
 	// appRoot is the app-root of the first location that sets one.
 	appRoot    string
 	appRootIng *manifest.Ingress
 	// first maps a path to its first location, while locations are
 	// added.
 	first map[string]*nginxLoc
+}
+
+// nginxDup is a location line written twice in one server: nginx -t
+// fails with "duplicate location".
+type nginxDup struct {
+	first, second *nginxLoc
 }
 
 // nginxRouteKey names one path of one rule of one Ingress.
@@ -89,6 +110,15 @@ type nginxState struct {
 	// catchAll is the first Ingress without rules that has a
 	// spec.defaultBackend: it serves the catch-all server.
 	catchAll *manifest.Ingress
+	// aliases maps a server-alias name to its server.
+	aliases map[string]*nginxServer
+	// wwwRedirects maps the host of a from-to-www redirect server to the
+	// host it redirects to (pkg/util/ingress/ingress.go BuildRedirects).
+	wwwRedirects map[string]string
+	// refused, when not empty, says why nginx refuses the configuration.
+	refused string
+	// refusedLocs are the locations nginx refuses, for lint.
+	refusedLocs []nginxDup
 }
 
 // nginxCanary is a canary Ingress's backend merged into a primary one.
@@ -111,6 +141,17 @@ func upstreamKey(ns string, b networkingv1.IngressBackend) string {
 		port = strconv.Itoa(int(b.Service.Port.Number))
 	}
 	return ns + "/" + b.Service.Name + ":" + port
+}
+
+// nginxPathType is the pathType ingress-nginx uses: the store rewrites a
+// missing or ImplementationSpecific pathType to Prefix before it builds
+// locations (internal/k8s/main.go SetDefaultNGINXPathType, called from
+// store.go on every Ingress it stores).
+func nginxPathType(p networkingv1.HTTPIngressPath) networkingv1.PathType {
+	if pt := pathTypeOf(p); pt != networkingv1.PathTypeImplementationSpecific {
+		return pt
+	}
+	return networkingv1.PathTypePrefix
 }
 
 func pathTypeOf(p networkingv1.HTTPIngressPath) networkingv1.PathType {
@@ -173,6 +214,7 @@ func newNginxState(set *manifest.Set) *nginxState {
 		anns:     map[*manifest.Ingress]*nginxAnn{},
 		rejected: map[*manifest.Ingress]string{},
 		canaries: map[string]*nginxCanary{},
+		aliases:  map[string]*nginxServer{},
 	}
 	var ings, canaries []*manifest.Ingress
 	for _, ing := range set.Ingresses {
@@ -181,6 +223,10 @@ func newNginxState(set *manifest.Set) *nginxState {
 			continue
 		}
 		a := parseNginxAnn(ing)
+		if a.ignored != "" {
+			st.rejected[ing] = "ingress-nginx ignores this Ingress: " + a.ignored
+			continue
+		}
 		st.anns[ing] = a
 		if a.canary.enabled {
 			canaries = append(canaries, ing)
@@ -207,18 +253,37 @@ func newNginxState(set *manifest.Set) *nginxState {
 			st.servers[h] = newNginxServer(h, ing, st.anns[ing])
 		}
 	}
-	// The certificate of a host comes from the first Ingress with a TLS
-	// entry for it (controller.go, createServers, extractTLSSecretName).
+	// controller.go createServers, "configure default location, alias,
+	// and SSL": the first Ingress of a host with any spec.tls entry gives
+	// the server a certificate: the Secret named for the host, else the
+	// controller's default certificate, so ssl-redirect applies either
+	// way. The first Ingress of a host that sets server-alias gives the
+	// aliases.
 	for _, ing := range ings {
 		for _, r := range ing.Spec.Rules {
 			srv := st.servers[strings.ToLower(r.Host)]
-			if r.Host == "" || srv.tls {
-				continue
+			if len(srv.aliases) == 0 {
+				srv.aliases = st.anns[ing].aliases
 			}
-			if n := ing.TLSFor(r.Host); n >= 0 && ing.Spec.TLS[n].SecretName != "" {
+			if r.Host != "" && len(ing.Spec.TLS) > 0 {
 				srv.tls = true
 			}
 		}
+	}
+	// Aliases that name a server are left out (createServers, allAliases).
+	for _, srv := range st.servers {
+		var keep []string
+		for _, a := range srv.aliases {
+			a = strings.ToLower(a)
+			if st.servers[a] != nil || a == srv.host {
+				continue
+			}
+			keep = append(keep, a)
+			if st.aliases[a] == nil {
+				st.aliases[a] = srv
+			}
+		}
+		srv.aliases = keep
 	}
 	// getBackendServers.
 	for _, ing := range ings {
@@ -238,7 +303,7 @@ func newNginxState(set *manifest.Set) *nginxState {
 				if path == "" {
 					path = "/"
 				}
-				pt := pathTypeOf(p)
+				pt := nginxPathType(p)
 				// The controller looks at the first location of the path
 				// only: "Same paths but different types are allowed",
 				// and a second location of another type is added even
@@ -250,8 +315,10 @@ func newNginxState(set *manifest.Set) *nginxState {
 					}
 					loc.isDef = false
 					loc.ing, loc.rule, loc.index, loc.backend, loc.ann = ing, ri, pi, p.Backend, st.anns[ing]
+					srv.fromToWWW = srv.fromToWWW || st.anns[ing].fromToWWW
 					continue
 				}
+				srv.fromToWWW = srv.fromToWWW || st.anns[ing].fromToWWW
 				loc := &nginxLoc{path: path, pathType: pt, ing: ing, rule: ri, index: pi, backend: p.Backend, ann: st.anns[ing]}
 				srv.locs = append(srv.locs, loc)
 				if srv.first[path] == nil {
@@ -260,13 +327,104 @@ func newNginxState(set *manifest.Set) *nginxState {
 			}
 		}
 	}
-	for _, ing := range canaries {
-		st.mergeCanary(ing)
+	// controller.go getBackendServers: canaries are merged only when a
+	// non-canary Ingress exists (nonCanaryIngressExists).
+	if len(ings) > 0 {
+		for _, ing := range canaries {
+			st.mergeCanary(ing)
+		}
 	}
-	for _, srv := range st.servers {
+	// nginx.tmpl: the catch-all server "_" also has "location /healthz"
+	// (the controller's HealthPath, return 200) and "location
+	// /nginx_status" (stub_status for 127.0.0.1 only, deny all), plain
+	// prefix locations written after the Ingress locations.
+	def := st.servers[""]
+	def.locs = append(def.locs,
+		&nginxLoc{path: "/healthz", pathType: networkingv1.PathTypePrefix, builtin: "/healthz", rule: -1, index: -1, ann: &nginxAnn{}},
+		&nginxLoc{path: "/nginx_status", pathType: networkingv1.PathTypePrefix, builtin: "/nginx_status", rule: -1, index: -1, ann: &nginxAnn{}})
+	hosts := make([]string, 0, len(st.servers))
+	for h := range st.servers {
+		hosts = append(hosts, h)
+	}
+	sort.Strings(hosts)
+	for _, h := range hosts {
+		srv := st.servers[h]
 		st.finishServer(srv)
+		for _, d := range srv.dups {
+			st.refusedLocs = append(st.refusedLocs, d)
+			if st.refused == "" {
+				st.refused = d.String(srv)
+			}
+		}
+	}
+	// pkg/util/ingress/ingress.go BuildRedirects: a server with
+	// from-to-www-redirect gets a redirect server for "www.<host>" (or
+	// for the host without "www."), unless a server of that name exists.
+	for _, h := range hosts {
+		srv := st.servers[h]
+		if !srv.fromToWWW || h == "" {
+			continue
+		}
+		from := "www." + h
+		if rest, ok := strings.CutPrefix(h, "www."); ok {
+			from = rest
+		}
+		if st.servers[from] != nil {
+			continue
+		}
+		if st.wwwRedirects == nil {
+			st.wwwRedirects = map[string]string{}
+		}
+		st.wwwRedirects[from] = h
 	}
 	return st
+}
+
+// String says what nginx refuses.
+func (d nginxDup) String(srv *nginxServer) string {
+	name := srv.host
+	if name == "" {
+		name = "_"
+	}
+	return fmt.Sprintf("nginx -t fails with duplicate location %s in server %s: %s and %s both render it; the reload fails and the previous configuration keeps serving",
+		d.first.directive(false), name, d.first.source(), d.second.source())
+}
+
+// writtenType is the pathType of the rule path as written.
+func (l *nginxLoc) writtenType() networkingv1.PathType {
+	if l.ing == nil || l.rule < 0 {
+		return l.pathType
+	}
+	return pathTypeOf(l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index])
+}
+
+// source names the rule path a location serves.
+func (l *nginxLoc) source() string {
+	if l.ing == nil {
+		return "the default backend"
+	}
+	if l.rule < 0 {
+		return l.ing.Key() + " spec.defaultBackend"
+	}
+	return fmt.Sprintf("%s spec.rules[%d].http.paths[%d]", l.ing.Key(), l.rule, l.index)
+}
+
+// directive is the location's argument as nginx.tmpl writes it
+// (template.go buildLocation): `~* "^path"` on a regex server, `=
+// "path"` for Exact, `"path"` for a prefix; quotes and backslashes
+// escaped (sanitizeQuotedRegex). Built-in locations are written bare.
+func (l *nginxLoc) directive(regex bool) string {
+	if l.builtin != "" {
+		return l.builtin
+	}
+	p := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(l.path)
+	switch {
+	case regex:
+		return `~* "^` + p + `"`
+	case l.pathType == networkingv1.PathTypeExact:
+		return `= "` + p + `"`
+	}
+	return `"` + p + `"`
 }
 
 // newNginxServer returns a server with its root location for the default
@@ -281,6 +439,12 @@ func newNginxServer(host string, ing *manifest.Ingress, ann *nginxAnn) *nginxSer
 // (controller.go, mergeAlternativeBackends). The alternative belongs to
 // the upstream, so every location using that Service gets the canary.
 func (st *nginxState) mergeCanary(ing *manifest.Ingress) {
+	// A canary's spec.defaultBackend is merged into the upstream of every
+	// location of the catch-all server, the root location of an Ingress
+	// without rules among them.
+	if b := ing.Spec.DefaultBackend; b != nil && b.Service != nil {
+		st.mergeInto(st.servers[""], ing, -1, -1, *b, func(*nginxLoc) bool { return true })
+	}
 	for ri, r := range ing.Spec.Rules {
 		if r.HTTP == nil {
 			continue
@@ -293,21 +457,52 @@ func (st *nginxState) mergeCanary(ing *manifest.Ingress) {
 			if p.Backend.Service == nil {
 				continue
 			}
-			alt := upstreamKey(ing.Namespace, p.Backend)
-			for _, loc := range srv.locs {
-				if loc.isDef || loc.path != p.Path || loc.pathType != pathTypeOf(p) {
-					continue
-				}
-				pri := upstreamKey(loc.ing.Namespace, loc.backend)
-				if pri == alt {
-					break
-				}
-				if _, ok := st.canaries[pri]; !ok {
-					st.canaries[pri] = &nginxCanary{ing: ing, rule: ri, index: pi, backend: p.Backend, cfg: st.anns[ing].canary}
-				}
+			path := p.Path
+			if path == "" {
+				path = "/"
 			}
+			st.mergeInto(srv, ing, ri, pi, p.Backend, func(loc *nginxLoc) bool {
+				return loc.path == path && loc.pathType == nginxPathType(p)
+			})
 		}
 	}
+}
+
+// mergeInto records a canary backend as the alternative of the upstream
+// of every location of srv that match selects, until a location uses
+// the canary's own upstream (controller.go mergeAlternativeBackends,
+// canMergeBackend: never into the controller's default upstream).
+func (st *nginxState) mergeInto(srv *nginxServer, ing *manifest.Ingress, ri, pi int, b networkingv1.IngressBackend, match func(*nginxLoc) bool) {
+	alt := upstreamKey(ing.Namespace, b)
+	for _, loc := range srv.locs {
+		pri := st.locUpstream(srv, loc)
+		if pri == alt {
+			break
+		}
+		if pri == "" || !match(loc) {
+			continue
+		}
+		if _, ok := st.canaries[pri]; !ok {
+			st.canaries[pri] = &nginxCanary{ing: ing, rule: ri, index: pi, backend: b, cfg: st.anns[ing].canary}
+		}
+	}
+}
+
+// locUpstream is the upstream a location proxies to, "" for the
+// controller's default backend: a rule path's Service, or for a root
+// location of the default backend, the spec.defaultBackend the server
+// uses (nginxDefault).
+func (st *nginxState) locUpstream(srv *nginxServer, loc *nginxLoc) string {
+	if loc.builtin != "" {
+		return ""
+	}
+	if !loc.isDef {
+		return upstreamKey(loc.ing.Namespace, loc.backend)
+	}
+	if ing := st.nginxDefault(srv); ing != nil {
+		return upstreamKey(ing.Namespace, *ing.Spec.DefaultBackend)
+	}
+	return ""
 }
 
 // needsRewrite is template.go's needsRewrite: a rewrite-target other
@@ -333,7 +528,7 @@ func (st *nginxState) finishServer(srv *nginxServer) {
 	}
 	var locs []*nginxLoc
 	for _, l := range srv.locs {
-		if l.path == "/" || l.pathType != networkingv1.PathTypePrefix || l.needsRewrite() || l.ann.useRegex {
+		if l.path == "/" || l.builtin != "" || l.pathType != networkingv1.PathTypePrefix || l.needsRewrite() || l.ann.useRegex {
 			locs = append(locs, l)
 			continue
 		}
@@ -355,7 +550,7 @@ func (st *nginxState) finishServer(srv *nginxServer) {
 
 	// template.go enforceRegexModifier.
 	for _, l := range srv.locs {
-		if l.needsRewrite() || l.ann.useRegex {
+		if l.builtin == "" && (l.needsRewrite() || l.ann.useRegex) {
 			srv.regex = true
 			if l.ing != nil && (srv.regexBy == nil || nginxLess(l.ing, srv.regexBy)) {
 				srv.regexBy = l.ing
@@ -370,8 +565,28 @@ func (st *nginxState) finishServer(srv *nginxServer) {
 			break
 		}
 	}
+	// nginx refuses two prefix or exact locations of the same path in
+	// one server ("duplicate location"); regex locations may repeat.
+	seen := map[string]*nginxLoc{}
+	for _, l := range srv.locs {
+		if srv.regex && l.builtin == "" {
+			continue
+		}
+		key := l.directive(false)
+		if l.builtin != "" {
+			key = `"` + l.builtin + `"`
+		}
+		if first := seen[key]; first != nil {
+			srv.dups = append(srv.dups, nginxDup{first: first, second: l})
+			continue
+		}
+		seen[key] = l
+	}
 	shadowed := false
 	for i, l := range srv.locs {
+		if l.builtin != "" {
+			continue
+		}
 		if srv.regex {
 			// template.go buildLocation: ~* "^path", quotes escaped.
 			re, err := regexp.Compile(`(?i)^` + l.path)
@@ -407,12 +622,45 @@ func (st *nginxState) server(host string) *nginxServer {
 	if s := st.servers[host]; s != nil && host != "" {
 		return s
 	}
+	if s := st.aliases[host]; s != nil {
+		return s
+	}
 	if label, rest, ok := strings.Cut(host, "."); ok && label != "" {
 		if s := st.servers["*."+rest]; s != nil {
 			return s
 		}
 	}
 	return st.servers[""]
+}
+
+// locate returns the location nginx picks in srv for a normalized path
+// (ngx_http_core_find_location): an exact location of the path; else the
+// longest prefix location, unless a regex location matches, the first in
+// order winning. nil means no location matches.
+func (st *nginxState) locate(srv *nginxServer, path string) *nginxLoc {
+	var best *nginxLoc
+	for _, l := range srv.locs {
+		if srv.regex && l.builtin == "" {
+			continue
+		}
+		if l.pathType == networkingv1.PathTypeExact && l.builtin == "" {
+			if l.path == path {
+				return l
+			}
+			continue
+		}
+		if strings.HasPrefix(path, l.path) && (best == nil || len(l.path) > len(best.path)) {
+			best = l
+		}
+	}
+	if srv.regex {
+		for _, l := range srv.locs {
+			if l.builtin == "" && l.re != nil && l.re.MatchString(path) {
+				return l
+			}
+		}
+	}
+	return best
 }
 
 // routeFor returns the state of one rule path, or nil.

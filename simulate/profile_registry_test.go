@@ -64,8 +64,12 @@ func readControllerExpectations(t *testing.T, data []byte) []controllerExpectati
 // controllerSummary is the one-line answer an expect line states.
 func controllerSummary(d Decision) string {
 	switch {
+	case d.Refused != "":
+		return "configuration refused"
 	case d.Redirect != "":
 		return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
+	case d.Status != 0:
+		return fmt.Sprintf("status %d", d.Status)
 	case !d.Matched:
 		return "no match"
 	}
@@ -99,6 +103,9 @@ func controllerExplain(e controllerExpectation, d Decision) string {
 	}
 	if d.Match.Note != "" {
 		fmt.Fprintf(&b, "  match: %s\n", d.Match.Note)
+	}
+	if d.Refused != "" {
+		fmt.Fprintf(&b, "  refused: %s\n", d.Refused)
 	}
 	for _, n := range d.Notes {
 		if n == d.Match.Note {

@@ -58,6 +58,9 @@ type Request struct {
 	// URL is the request as the user wrote it, shown in answers; ""
 	// means scheme://host/path.
 	URL string
+	// Method is the HTTP method; "" means GET. Gateway API routes match
+	// on it (HTTPRouteMatch.Method).
+	Method string
 }
 
 // ParseRequest parses an absolute http or https URL. A URL without a
@@ -181,12 +184,53 @@ type Decision struct {
 	Redirect string
 	// RedirectCode is the HTTP status of Redirect.
 	RedirectCode int
+	// Status, when not zero, is the HTTP status the controller answers
+	// itself, neither redirecting nor proxying (set by profiles): nginx's
+	// 400 for a path above the root, or its built-in /healthz.
+	Status int
+	// Refused, when not empty, says why the controller cannot load the
+	// configuration the input renders (nginx -t fails, so the reload
+	// fails and the previous configuration keeps serving). No routing
+	// answer is given then: Matched is false.
+	Refused string
 	// RewritePath, when not empty, is the path the backend would receive
 	// (set by profiles).
 	RewritePath string
 	// Notes are remarks about this answer: how the winning path was
 	// read (PathMatch.Note) and what the profile adds.
 	Notes []string
+
+	// The fields below are filled by data planes other than Ingress (the
+	// Gateway API); Ingress answers leave them empty.
+
+	// Kind is the kind of the object that answers ("HTTPRoute",
+	// "GRPCRoute"); "" for an Ingress answer.
+	Kind string
+	// Object is the answering object as namespace/name.
+	Object string
+	// MatchIndex indexes the winning match within the rule (Rule); -1
+	// when the rule has none written (the default match).
+	MatchIndex int
+	// Pos is the position of the winning rule.
+	Pos manifest.Pos
+	// Listener names the Gateway listener that took the request.
+	Listener string
+	// Status is the HTTP status the data plane answers with itself: 404
+	// when nothing matches, 500 when no backend resolves, a redirect's
+	// status; 0 when the request is proxied.
+	Status int
+	// Backends lists every backend of the winning rule with its weight.
+	Backends []WeightedBackend
+	// RewriteHost, when not empty, is the Host header the backend
+	// receives.
+	RewriteHost string
+	// RequestHeaders is the request's headers as the backend receives
+	// them, when filters change them; nil otherwise.
+	RequestHeaders http.Header
+	// ResponseHeaders are the changes made to the response's headers.
+	ResponseHeaders *HeaderEdits
+	// Mirrors are the backends that receive a copy of the request.
+	Mirrors []Mirror
 }
 
 // Route is one compiled path of an Ingress rule, or a spec.defaultBackend.

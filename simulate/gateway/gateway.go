@@ -1,0 +1,260 @@
+// Package gateway is the Gateway API data plane of the routing engine:
+// one data plane per Gateway, answering for the HTTPRoutes and GRPCRoutes
+// attached to its listeners, with the semantics of the Gateway API
+// specification (sigs.k8s.io/gateway-api v1.6.0, apis/v1 type comments).
+//
+// One file per concern: listeners.go (listener selection), attach.go
+// (parentRefs and allowedRoutes), hostnames.go (wildcards and
+// intersection), precedence.go (rule order), match.go (path, header,
+// query, method and gRPC matches), filters.go (redirects, rewrites,
+// header modifiers, mirrors, CORS), backends.go (backendRefs and
+// ReferenceGrants), status.go (the computed route status).
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+// Kind is the kind of data plane this package registers.
+const Kind = "gateway"
+
+func init() {
+	simulate.RegisterBuilder(Kind, func(set *manifest.Set, _ simulate.Options) ([]simulate.DataPlane, error) {
+		planes := Build(set)
+		out := make([]simulate.DataPlane, len(planes))
+		for i, p := range planes {
+			out[i] = p
+		}
+		return out, nil
+	})
+}
+
+// Plane is the data plane of one Gateway.
+type Plane struct {
+	gw        *manifest.Gateway
+	model     *Model
+	listeners []*listener
+}
+
+var _ simulate.DataPlane = (*Plane)(nil)
+
+// Build returns one data plane per Gateway of set, in input order, sharing
+// one Model.
+func Build(set *manifest.Set) []*Plane {
+	m := Analyze(set)
+	planes := make([]*Plane, 0, len(set.Gateways))
+	for _, gw := range set.Gateways {
+		planes = append(planes, m.Plane(gw))
+	}
+	return planes
+}
+
+// Plane returns the data plane of gw, a Gateway of the model's set.
+func (m *Model) Plane(gw *manifest.Gateway) *Plane {
+	p := &Plane{gw: gw, model: m}
+	for i := range gw.Spec.Listeners {
+		l := &gw.Spec.Listeners[i]
+		p.listeners = append(p.listeners, newListener(l, m.attached[gw][string(l.Name)]))
+	}
+	return p
+}
+
+// Gateway returns the plane's Gateway.
+func (p *Plane) Gateway() *manifest.Gateway { return p.gw }
+
+// Model returns the model the plane was built from.
+func (p *Plane) Model() *Model { return p.model }
+
+// Name returns "gateway namespace/name".
+func (p *Plane) Name() string { return "gateway " + p.gw.Key() }
+
+// Kind returns Kind.
+func (p *Plane) Kind() string { return Kind }
+
+// Serves reports whether a listener of the Gateway takes req.
+func (p *Plane) Serves(req simulate.Request) bool {
+	r, err := parse(req)
+	return err == nil && p.selectListener(r) != nil
+}
+
+// Lookup answers req.
+func (p *Plane) Lookup(req simulate.Request) simulate.Decision {
+	return p.answer(req, false)
+}
+
+// Explain answers req and lists every rule of every route that names the
+// Gateway, with why it won or lost.
+func (p *Plane) Explain(req simulate.Request) simulate.Decision {
+	return p.answer(req, true)
+}
+
+// parse reads a request: the port comes from the Host header, else from
+// the scheme; the query string is matched by query parameter matches; the
+// path is normalized as for Ingress (simulate.NormalizePath).
+func parse(req simulate.Request) (*request, error) {
+	scheme := req.Scheme
+	if scheme == "" {
+		scheme = "http"
+	}
+	host, port := canonicalHost(req.Host)
+	r := &request{scheme: scheme, host: host, header: req.Header, method: http.MethodGet}
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	if req.Method != "" {
+		r.method = req.Method
+	}
+	switch {
+	case port != "":
+		n, err := strconv.Atoi(port)
+		if err != nil || n <= 0 || n > 65535 {
+			return nil, fmt.Errorf("invalid port %q", port)
+		}
+		r.port = int32(n)
+	case scheme == "https":
+		r.port = 443
+	default:
+		r.port = 80
+	}
+	path := req.Path
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path = path[:i]
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		r.rawQuery = path[i+1:]
+		q, err := url.ParseQuery(r.rawQuery)
+		if err != nil {
+			q = url.Values{}
+		}
+		r.query = q
+		path = path[:i]
+	}
+	if path == "" {
+		path = "/"
+	}
+	r.path = simulate.NormalizePath(path)
+	// A gRPC request is an HTTP/2 POST with a Content-Type of
+	// application/grpc, to the path /service/method (gRPC over HTTP/2,
+	// "Requests": https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md).
+	if ct := r.header.Get("Content-Type"); strings.HasPrefix(ct, "application/grpc") {
+		r.grpc = true
+		if s, m, ok := strings.Cut(strings.TrimPrefix(r.path, "/"), "/"); ok {
+			r.service, r.gmethod = s, m
+		}
+	}
+	return r, nil
+}
+
+func (p *Plane) answer(sreq simulate.Request, explain bool) simulate.Decision {
+	d := simulate.Decision{URL: sreq.String(), DataPlane: p.Name(), Rule: -1, PathIndex: -1, MatchIndex: -1, Status: http.StatusNotFound}
+	req, err := parse(sreq)
+	if err != nil {
+		d.Notes = append(d.Notes, err.Error())
+		return d
+	}
+	d.RequestHost, d.NormalizedPath = req.host, req.path
+	l := p.selectListener(req)
+	if l == nil {
+		d.Notes = append(d.Notes, fmt.Sprintf("no listener of Gateway %s takes %s requests for %s on port %d", p.gw.Key(), protocolFor(req.scheme), req.host, req.port))
+		if explain {
+			d.Candidates = p.candidates(req, nil, nil)
+		}
+		return d
+	}
+	d.Listener = l.name
+	var win *entry
+	l.groups(req.host, func(es []*entry) bool {
+		for _, e := range es {
+			if ok, _ := e.m.matches(req); ok {
+				win = e
+				return true
+			}
+		}
+		return false
+	})
+	if explain {
+		d.Candidates = p.candidates(req, l, win)
+	}
+	if win == nil {
+		// "When no rules matching a request have been successfully
+		// attached to the parent a request is coming from, a HTTP 404
+		// status code MUST be returned" (HTTPRouteRule.Matches).
+		d.Notes = append(d.Notes, fmt.Sprintf("no rule of the routes attached to listener %s matches: 404", l.name))
+		return d
+	}
+	m := win.m
+	r := m.rule.route
+	d.Matched = true
+	d.Kind, d.Object = r.kind, r.key()
+	d.Rule, d.MatchIndex, d.Pos = m.rule.index, m.index, m.pos
+	d.Host = win.host
+	if !m.grpc {
+		d.Path, d.PathType = m.path, networkingv1.PathType(m.pathType)
+	} else {
+		d.Path = "/" + m.service + "/" + m.gmethod
+	}
+	d.Status = 0
+	p.backends(&d, req, m)
+	p.applyFilters(&d, req, l, m)
+	return d
+}
+
+// backends fills the weighted backends of the winning rule. A rule whose
+// backendRefs all fail to resolve, or that has none and no redirect,
+// answers 500 (HTTPBackendRef and HTTPRouteRule.BackendRefs in apis/v1
+// httproute_types.go: "If all entries in BackendRefs are invalid, and
+// there are also no filters specified in this route rule, all traffic
+// which would have been sent to the rule or filter MUST receive a 500
+// status code"; the share of an invalid backend gets 500 too).
+func (p *Plane) backends(d *simulate.Decision, req *request, m *match) {
+	r := m.rule.route
+	var total, ok int32
+	for _, b := range m.rule.backends {
+		wb := weighted(b.ref, b.weight, r)
+		if !b.status.Resolved.Status {
+			wb.Problem = b.status.Resolved.Message
+		} else if b.weight > 0 {
+			ok += b.weight
+		}
+		total += b.weight
+		for _, f := range b.filters {
+			if f.Type == "RequestHeaderModifier" && f.RequestHeaderModifier != nil {
+				wb.RequestHeaders = headerEdits(f.RequestHeaderModifier).Apply(req.header)
+			}
+		}
+		d.Backends = append(d.Backends, wb)
+	}
+	for _, wb := range d.Backends {
+		if wb.Problem == "" && wb.Weight > 0 {
+			d.Backend = networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+				Name: wb.Name, Port: networkingv1.ServiceBackendPort{Number: wb.Port}}}
+			break
+		}
+	}
+	redirects := false
+	for _, f := range m.rule.filters {
+		if f.Type == "RequestRedirect" {
+			redirects = true
+		}
+	}
+	switch {
+	case redirects:
+	case len(m.rule.backends) == 0:
+		d.Status = http.StatusInternalServerError
+		d.Notes = append(d.Notes, "the rule has no backendRefs: 500")
+	case ok == 0:
+		d.Status = http.StatusInternalServerError
+		d.Notes = append(d.Notes, "no backendRef of the rule resolves with a weight above 0: 500")
+	case ok < total:
+		d.Notes = append(d.Notes, fmt.Sprintf("%d of %d weight goes to backendRefs that do not resolve and is answered with 500", total-ok, total))
+	}
+}
