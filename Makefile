@@ -36,11 +36,11 @@ staticcheck: ## staticcheck at a pinned version
 	$(GOBIN)/staticcheck ./...
 
 tidy-check: ## fail when go mod tidy would change go.mod or go.sum
-	@cp go.mod /tmp/ingresskit.go.mod.bak && cp go.sum /tmp/ingresskit.go.sum.bak
-	@$(GO) mod tidy
-	@if ! cmp -s go.mod /tmp/ingresskit.go.mod.bak || ! cmp -s go.sum /tmp/ingresskit.go.sum.bak; then \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp go.mod go.sum "$$tmp"/ && $(GO) mod tidy && \
+	if ! cmp -s go.mod "$$tmp"/go.mod || ! cmp -s go.sum "$$tmp"/go.sum; then \
 		echo "go mod tidy changed go.mod or go.sum; commit the result"; \
-		cp /tmp/ingresskit.go.mod.bak go.mod; cp /tmp/ingresskit.go.sum.bak go.sum; exit 1; fi
+		cp "$$tmp"/go.mod "$$tmp"/go.sum .; exit 1; fi
 
 docs: ## regenerate docs/ from the code
 	@if [ -d lint/internal/gendocs ]; then $(GO) run ./lint/internal/gendocs -out docs/rules; fi

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -22,11 +23,28 @@ import (
 
 // Defaults for Options.
 const (
-	// DefaultMaxFileSize bounds one file or stream.
+	// DefaultMaxFileSize was the bound on one file or stream; loads are
+	// bounded by the nodes they decode instead (DefaultMaxNodes,
+	// DefaultMaxTotalNodes), so that a large `helm template` output
+	// loads (issue 22).
+	//
+	// Deprecated: Options.MaxFileSize is no longer set by default.
 	DefaultMaxFileSize = 64 << 20
 	// DefaultMaxNodes bounds the YAML nodes one document may expand to,
 	// counting every expansion of an alias.
 	DefaultMaxNodes = 1 << 20
+	// DefaultMaxTotalNodes bounds the YAML nodes all documents of a load
+	// may expand to together, counting every expansion of an alias: many
+	// documents each just under DefaultMaxNodes cannot add up to an
+	// unbounded amount of work and memory. A `helm template` output of
+	// 50,000 Ingresses with their Services is about 6 million nodes.
+	DefaultMaxTotalNodes = 1 << 26
+	// streamAbove is the file size from which a file is read document by
+	// document into buffers of their own, so that the documents that
+	// hold nothing the loader keeps (Deployments, ConfigMaps, ... in a
+	// chart's output) are freed once parsed instead of living as long as
+	// the objects that point into the file.
+	streamAbove = 4 << 20
 	// DefaultNamespace is what kubectl uses when neither the object nor
 	// the flags name one.
 	DefaultNamespace = "default"
@@ -44,10 +62,15 @@ type Options struct {
 	// Namespace is given to namespaced objects that do not name one;
 	// empty means DefaultNamespace.
 	Namespace string
-	// MaxFileSize bounds each file; 0 means DefaultMaxFileSize.
+	// MaxFileSize, when positive, bounds each file in bytes; 0 sets no
+	// bound on bytes: MaxNodes and MaxTotalNodes bound what the input
+	// expands to.
 	MaxFileSize int64
 	// MaxNodes bounds each document; 0 means DefaultMaxNodes.
 	MaxNodes int
+	// MaxTotalNodes bounds all documents of the load together; 0 means
+	// DefaultMaxTotalNodes.
+	MaxTotalNodes int64
 	// Workers decode documents in parallel; 0 means GOMAXPROCS.
 	Workers int
 }
@@ -89,30 +112,38 @@ func Parse(name string, data []byte, opts Options) (*Set, error) {
 }
 
 // input is one file or stream. Its data is never modified once read: the
-// strings of the loaded objects point into it (fastParser.parse).
+// strings of the loaded objects point into it (fastParser.parse). A
+// streamed input (readStream) has no data but its documents, already
+// split, each in a buffer of its own.
 type input struct {
 	name string
 	data []byte
+
+	streamed bool
+	parts    [][]byte
+	starts   []int
+	bad      string // badContent of the stream
 }
 
 // collect expands one -f argument into the files it names.
 func collect(p string, opts Options) ([]input, []*InputError) {
 	max := opts.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
 	if p == "-" {
 		if opts.Stdin == nil {
 			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: "no standard input to read"}}
 		}
-		data, err := io.ReadAll(io.LimitReader(opts.Stdin, max+1))
+		r := opts.Stdin
+		if max > 0 {
+			r = io.LimitReader(r, max+1)
+		}
+		in, n, err := readStream("<stdin>", r)
 		if err != nil {
 			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: err.Error()}}
 		}
-		if int64(len(data)) > max {
+		if max > 0 && n > max {
 			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: fmt.Sprintf("input is larger than the %d-byte limit; split it into several files", max)}}
 		}
-		return []input{{name: "<stdin>", data: data}}, nil
+		return []input{in}, nil
 	}
 	st, err := os.Stat(p)
 	if err != nil {
@@ -212,14 +243,88 @@ func parallelWith[S any](ctx context.Context, n, workers int, fn func(s *S, i in
 }
 
 func readFile(p string, size, max int64) (input, *InputError) {
-	if size > max {
+	if max > 0 && size > max {
 		return input{}, &InputError{Pos: Pos{File: p}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit; split it into several files", size, max)}
+	}
+	if size > streamAbove {
+		f, err := os.Open(p)
+		if err != nil {
+			return input{}, &InputError{Pos: Pos{File: p}, Msg: statMessage(err)}
+		}
+		defer f.Close()
+		in, _, err := readStream(p, f)
+		if err != nil {
+			return input{}, &InputError{Pos: Pos{File: p}, Msg: statMessage(err)}
+		}
+		return in, nil
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return input{}, &InputError{Pos: Pos{File: p}, Msg: statMessage(err)}
 	}
 	return input{name: p, data: data}, nil
+}
+
+// readStream reads r document by document, cutting where SplitDocuments
+// cuts, each document into a buffer of its own, and returns the input and
+// the bytes read. Only the documents' bytes are held, never the stream
+// twice.
+func readStream(name string, r io.Reader) (input, int64, error) {
+	in := input{name: name, streamed: true}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var doc []byte
+	var head []byte // the first bytes, for badContent
+	var n int64
+	line, startLine := 0, 0
+	blank := true
+	cut := func() {
+		in.parts = append(in.parts, doc)
+		in.starts = append(in.starts, startLine)
+		doc = nil
+	}
+	for {
+		l, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			// A line longer than the buffer: gather it whole.
+			long := append([]byte(nil), l...)
+			for err == bufio.ErrBufferFull {
+				l, err = br.ReadSlice('\n')
+				long = append(long, l...)
+			}
+			l = long
+		}
+		if len(l) > 0 {
+			n += int64(len(l))
+			if len(head) < 8000 {
+				head = append(head, l[:min(len(l), 8000-len(head))]...)
+			}
+			if len(doc) > 0 && IsDocMarker(l) {
+				cut()
+				startLine = line
+			}
+			if blank && len(bytes.TrimSpace(l)) > 0 {
+				blank = false
+			}
+			doc = append(doc, l...)
+			line++
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return input{}, n, err
+		}
+	}
+	if doc != nil || len(in.parts) == 0 {
+		cut()
+	}
+	switch {
+	case blank:
+		in.bad = "file is empty"
+	default:
+		in.bad = badContent(head)
+	}
+	return in, n, nil
 }
 
 func statMessage(err error) string {
@@ -258,6 +363,11 @@ type chunk struct {
 	set   *objects
 	errs  []*InputError
 	isDoc bool // the chunk holds at least one object
+	// nodes is what the chunk's documents expand to, counted against
+	// Options.MaxTotalNodes; unspent is set when a document was not
+	// decoded because the budget looked spent (see overBudget).
+	nodes   int64
+	unspent bool
 }
 
 // SplitDocuments cuts a stream at lines that start a YAML document ("---"
@@ -306,6 +416,13 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	splits := make([]split, len(inputs))
 	parallel(len(inputs), opts.Workers, func(i int) {
 		sp := &splits[i]
+		if in := &inputs[i]; in.streamed {
+			sp.bad, sp.parts, sp.starts = in.bad, in.parts, in.starts
+			if sp.bad != "" {
+				sp.parts, sp.starts = nil, nil
+			}
+			return
+		}
 		if sp.bad = badContent(inputs[i].data); sp.bad == "" {
 			sp.parts, sp.starts = SplitDocuments(inputs[i].data)
 		}
@@ -329,9 +446,18 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 		}
 	}
 	// Each worker keeps its parser from one chunk to the next.
+	budget := &nodeBudget{max: opts.MaxTotalNodes}
+	if budget.max <= 0 {
+		budget.max = DefaultMaxTotalNodes
+	}
 	parallelWith(ctx, len(chunks), opts.Workers, func(lw *loadWorker, i int) {
-		parseChunk(chunks[i], opts, lw)
+		parseChunk(chunks[i], opts, lw, budget)
+		if inputs[chunks[i].file].streamed && !chunks[i].isDoc {
+			// Nothing points into a document that held no object.
+			chunks[i].data = nil
+		}
 	})
+	budgetErr := overBudget(chunks, budget, opts)
 	// Files whose every chunk was empty hold no objects.
 	hasDoc := make(map[int]bool)
 	hasErr := make(map[int]bool)
@@ -364,8 +490,11 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 		hasDoc[c.file] = hasDoc[c.file] || c.isDoc
 		hasErr[c.file] = hasErr[c.file] || len(c.errs) > 0
 	}
+	if budgetErr != nil {
+		errs = append(errs, budgetErr)
+	}
 	for fi, in := range inputs {
-		if badContent(in.data) == "" && !hasDoc[fi] && !hasErr[fi] && ctx.Err() == nil {
+		if splits[fi].bad == "" && !hasDoc[fi] && !hasErr[fi] && ctx.Err() == nil && budgetErr == nil {
 			errs = append(errs, &InputError{Pos: Pos{File: in.name}, Msg: "holds no Kubernetes objects (only blank lines or comments)"})
 		}
 	}
@@ -420,7 +549,54 @@ type loadWorker struct {
 	fields fieldBuilder
 }
 
-func parseChunk(c *chunk, opts Options, w *loadWorker) {
+// nodeBudget counts the nodes the documents of one load expand to, across
+// the decoding workers (Options.MaxTotalNodes). Workers stop decoding
+// once the budget is spent; which documents are left out is then decided
+// in input order (overBudget), so that the answer does not depend on how
+// the workers ran.
+type nodeBudget struct {
+	max  int64
+	used atomic.Int64
+}
+
+// spend takes n nodes and reports whether they fit.
+func (b *nodeBudget) spend(n int) bool { return b.used.Add(int64(n)) <= b.max }
+
+// overBudget leaves out, in input order, the chunks from the one at
+// which the load's nodes exceed the budget, and reports the error there.
+// A chunk before that one that a worker skipped, because chunks after it
+// had spent the budget first, is decoded now.
+func overBudget(chunks []*chunk, budget *nodeBudget, opts Options) *InputError {
+	if budget.used.Load() <= budget.max {
+		return nil
+	}
+	var sum int64
+	var w *loadWorker
+	for i, c := range chunks {
+		sum += c.nodes
+		if sum <= budget.max {
+			if c.unspent {
+				if w == nil {
+					w = &loadWorker{}
+				}
+				*c = chunk{file: c.file, name: c.name, seq: c.seq, line: c.line, data: c.data}
+				parseChunk(c, opts, w, &nodeBudget{max: budget.max})
+			}
+			continue
+		}
+		for _, d := range chunks[i:] {
+			d.set, d.errs = nil, nil
+		}
+		return &InputError{Pos: Pos{File: c.name, Line: c.line + 1}, Msg: fmt.Sprintf(errTotalBudget, budget.max)}
+	}
+	return nil
+}
+
+// errTotalBudget is the message for the document at which a load exceeds
+// Options.MaxTotalNodes.
+const errTotalBudget = "the input expands to more than %d YAML nodes in all (aliases count every time they are expanded); the documents from here on were not loaded: split the input"
+
+func parseChunk(c *chunk, opts Options, w *loadWorker, budget *nodeBudget) {
 	c.set = &objects{}
 	defer func() {
 		// The YAML parser is third-party code: a panic on some input must
@@ -433,7 +609,7 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		// The fast parser makes no aliases, so the document expands to
 		// exactly the nodes it made (the document node aside), the size
 		// expandedSize would compute.
-		c.load(root.Content[0], w.fast.count-1, opts, &w.fields)
+		c.load(root.Content[0], w.fast.count-1, opts, &w.fields, budget)
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
@@ -450,24 +626,31 @@ func parseChunk(c *chunk, opts Options, w *loadWorker) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		c.load(root.Content[0], -1, opts, &w.fields)
+		c.load(root.Content[0], -1, opts, &w.fields, budget)
 	}
 }
 
 // load loads the objects of one document whose root is n. size is the
 // number of nodes n expands to, or -1 when it must be computed. fields
 // collects field positions; its memory is reused from object to object.
-func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder) {
+func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder, budget *nodeBudget) {
 	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return
 	}
 	if size < 0 {
-		if at, bad := expandedSize(n, l.limit()); bad {
+		at, sz, bad := expandedSize(n, l.limit())
+		if bad {
 			c.errs = append(c.errs, &InputError{Pos: l.pos(at), Msg: fmt.Sprintf(errBudget, l.limit())})
 			return
 		}
+		size = sz
+	}
+	c.nodes += int64(size)
+	if !budget.spend(size) {
+		c.isDoc, c.unspent = true, true
+		return
 	}
 	l.object(n, "")
 	c.errs = append(c.errs, l.errs...)
@@ -491,7 +674,7 @@ func yamlError(err error, c *chunk) *InputError {
 // within limit nodes, without expanding anything: sizes are memoized per
 // node, so a "billion laughs" document costs time linear in its text. It
 // returns the node where the limit was crossed.
-func expandedSize(root *yaml.Node, limit int) (*yaml.Node, bool) {
+func expandedSize(root *yaml.Node, limit int) (*yaml.Node, int, bool) {
 	memo := map[*yaml.Node]int{}
 	var size func(n *yaml.Node, depth int) int
 	size = func(n *yaml.Node, depth int) int {
@@ -516,8 +699,8 @@ func expandedSize(root *yaml.Node, limit int) (*yaml.Node, bool) {
 		memo[n] = total
 		return total
 	}
-	if size(root, 0) > limit {
-		return root, true
+	if n := size(root, 0); n <= limit {
+		return nil, n, false
 	}
-	return nil, false
+	return root, 0, true
 }

@@ -2,11 +2,13 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"log"
 	mrand "math/rand/v2"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,6 +33,10 @@ type fastServer struct {
 	// handoff is the listener the http.Server serves; it accepts the
 	// connections the fast loop gives up.
 	handoff *handoffListener
+
+	// forwards is true when the loop forwards requests itself; else it
+	// only checks request framing and hands every connection over.
+	forwards bool
 
 	closing atomic.Bool
 	mu      sync.Mutex
@@ -227,8 +233,16 @@ func (fc *fastConn) serve() {
 		if !fc.state.CompareAndSwap(connIdle, connActive) {
 			return
 		}
-		switch fc.readHead(first) {
+		res := fc.readHead(first)
+		if res == headFast && !fc.s.forwards {
+			res = headOther
+		}
+		switch res {
 		case headOther:
+			if why := fc.badFraming(); why != "" {
+				fc.refuse(why)
+				return
+			}
 			handedOff = fc.handOff()
 			return
 		case headMore:
@@ -298,6 +312,81 @@ func (fc *fastConn) readHead(first bool) parseResult {
 		if _, err := fc.br.Peek(fc.br.Buffered() + 1); err != nil {
 			return headMore
 		}
+	}
+}
+
+// badFraming reads the rest of a request head the fast path does not
+// serve and says what is wrong with its message framing, "" when
+// nothing is, or the head does not fit in the buffer (net/http answers
+// 431) or never ends. net/http reads a request with both Content-Length
+// and Transfer-Encoding by the latter and keeps the connection, and it
+// ignores Transfer-Encoding in HTTP/1.0 (net/http/transfer.go
+// parseTransferEncoding, fixLength), so a body framed one way for the
+// proxy and another for an upstream or a front proxy would smuggle a
+// request. RFC 9112 section 6.1 and 6.3 make both faulty framing the
+// connection must not survive; nginx answers them 400
+// (src/http/ngx_http_request.c ngx_http_process_request_header).
+func (fc *fastConn) badFraming() string {
+	var head []byte
+	deadline := false
+	for {
+		buf, _ := fc.br.Peek(fc.br.Buffered())
+		if i := bytes.Index(buf, []byte("\r\n\r\n")); i >= 0 {
+			head = buf[:i+2]
+			break
+		}
+		if i := bytes.Index(buf, []byte("\n\n")); i >= 0 {
+			head = buf[:i+1]
+			break
+		}
+		if len(buf) == fc.br.Size() {
+			return ""
+		}
+		if !deadline {
+			fc.deadline = time.Now().Add(fc.s.o.ReadHeaderTimeout)
+			_ = fc.c.SetReadDeadline(fc.deadline)
+			deadline = true
+		}
+		if _, err := fc.br.Peek(len(buf) + 1); err != nil {
+			return ""
+		}
+	}
+	line, rest, _ := bytes.Cut(head, []byte("\n"))
+	http10 := bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\r")), []byte(" HTTP/1.0"))
+	length, te := false, false
+	for len(rest) > 0 {
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		name, _, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		name = trimOWS(name)
+		length = length || equalFold(name, "Content-Length")
+		te = te || equalFold(name, "Transfer-Encoding")
+	}
+	switch {
+	case te && length:
+		return "the request has both Content-Length and Transfer-Encoding"
+	case te && http10:
+		return "an HTTP/1.0 request has Transfer-Encoding"
+	}
+	return ""
+}
+
+// refuse answers 400 with why and closes the connection.
+func (fc *fastConn) refuse(why string) {
+	body := "400 Bad Request: " + why + "\n"
+	writeStatusLine(fc.bw, http.StatusBadRequest)
+	fc.bw.WriteString("Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ")
+	writeInt(fc.bw, int64(len(body)), 10)
+	fc.bw.WriteString("\r\n")
+	writeDate(fc.bw)
+	fc.bw.WriteString("\r\n")
+	fc.bw.WriteString(body)
+	_ = fc.bw.Flush()
+	if p := fc.s.p; p.opts.AccessLog != nil {
+		p.opts.AccessLog(&Entry{Time: time.Now(), Remote: fc.remote, Proto: "HTTP/1.1", Scheme: "http",
+			Status: http.StatusBadRequest, Bytes: int64(len(body)), Error: why})
 	}
 }
 

@@ -58,7 +58,7 @@ func (fc *fastConn) forward() outcome {
 	// Only the engine decides where a request goes, as in ServeHTTP.
 	d := t.index.Lookup(req)
 	ri := t.route(&d)
-	if d.Redirect != "" || !d.Matched || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
+	if d.Redirect != "" || d.Status != 0 || d.Refused != "" || !d.Matched || encodedSeparator(d, path) || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
 		ri.upstream.URL.Scheme != "http" {
 		return outcomeHandOff
 	}
@@ -143,6 +143,13 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 			return fc.errorPage(f, err)
 		}
 		out, reuse := fc.relay(pc)
+		if n := pc.br.Buffered(); n > 0 && out == outcomeKeep {
+			// Bytes beyond the declared response (a body on a HEAD, 204
+			// or 304 answer, or after the body) would answer the next
+			// request on either connection: both close (issue 19).
+			fc.x.e.Error = errUnframed.Error()
+			out, reuse = outcomeClose, false
+		}
 		fc.now = time.Now()
 		if reuse {
 			h1.put(pc, fc.now)
@@ -315,20 +322,14 @@ func (h *requestHead) header() http.Header {
 }
 
 // outboundPath is the path rewrite puts in the upstream request for the
-// engine's path p: url.ParseRequestURI and then URL.EscapedPath, or "/"
-// when p does not parse. Paths that survive that unchanged skip it.
+// forwarded path p (setOutboundPath): p itself when it is forwardable.
 func outboundPath(p string) string {
 	if simplePath(p) {
 		return p
 	}
 	var u url.URL
-	if v, err := url.ParseRequestURI(p); err == nil {
-		u.Path, u.RawPath = v.Path, v.RawPath
-	}
-	if s := u.EscapedPath(); s != "" {
-		return s
-	}
-	return "/"
+	setOutboundPath(&u, p)
+	return u.RequestURI()
 }
 
 // maxResponseFields bounds the header fields of an upstream response.
@@ -463,6 +464,13 @@ func parseResponseHead(b []byte, r *responseHead, method string) error {
 			return fmt.Errorf("%w: header line %q", errUpstreamHead, line)
 		}
 		name, value := line[:colon], trimOWS(line[colon+1:])
+		if !responseValueOK(value) {
+			// A bare CR, NUL or other control byte would reach the
+			// client as it is; net/http's client refuses such a head
+			// (net/textproto reader.go validHeaderValueByte) and nginx
+			// answers 502 ("upstream sent invalid header").
+			return fmt.Errorf("%w: control byte in header line %q", errUpstreamHead, line)
+		}
 		switch {
 		case equalFold(name, "Content-Length"):
 			n, err := strconv.ParseInt(string(value), 10, 64)
@@ -520,6 +528,17 @@ func parseResponseHead(b []byte, r *responseHead, method string) error {
 		r.close = true
 	}
 	return nil
+}
+
+// responseValueOK accepts a field value of visible characters, space,
+// tab and obs-text (RFC 9110 section 5.5): no control byte.
+func responseValueOK(v []byte) bool {
+	for _, c := range v {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // cutLine cuts a line ending in LF or CRLF, as net/textproto reads them.

@@ -66,8 +66,13 @@ func (headerTimeoutError) Timeout() bool   { return true }
 func (headerTimeoutError) Temporary() bool { return true }
 
 // staleAfter is how long a connection may sit idle before it is checked
-// for a close by the upstream before reuse.
+// for a close by the upstream before reuse, where the check costs a
+// wait (idleDirty).
 const staleAfter = time.Second
+
+// errUnframed reports an upstream response followed by bytes nothing
+// asked for.
+var errUnframed = errors.New("upstream sent bytes beyond the response it declared")
 
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == http.MethodOptions
@@ -153,6 +158,15 @@ type h1Body struct {
 
 func (b *h1Body) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
+	if err == io.EOF && b.pc.br.Buffered() > 0 {
+		// The upstream sent more than the response it declared: a body
+		// on a HEAD, 204 or 304 answer, or bytes after the body. Read as
+		// the next response they would answer another client (issue
+		// 19), so the connection is closed, and the error makes
+		// ReverseProxy abort the client's connection too.
+		b.finish(false)
+		return n, errUnframed
+	}
 	if err == io.EOF {
 		b.finish(true)
 	} else if err != nil {
@@ -194,8 +208,14 @@ func (t *h1Transport) get(ctx context.Context, host string, now time.Time) (*h1C
 		if pc == nil {
 			break
 		}
+		// An idle connection on which the upstream sent anything, a
+		// close or bytes nobody asked for, is never reused: those bytes
+		// would be read as the answer to the next request. nginx closes
+		// such upstream connections as soon as they become readable
+		// (src/http/modules/ngx_http_upstream_keepalive_module.c
+		// ngx_http_upstream_keepalive_close_handler).
 		idle := now.Sub(pc.lastUsed)
-		if idle > t.idleTimeout || (idle > staleAfter && closedByPeer(pc)) {
+		if idle > t.idleTimeout || pc.br.Buffered() > 0 || idleDirty(pc, idle) {
 			pc.Close()
 			continue
 		}
@@ -220,8 +240,13 @@ func closedByPeer(pc *h1Conn) bool {
 	return !(errors.As(err, &ne) && ne.Timeout())
 }
 
-// put returns pc to the idle pool; now is the time of the call.
+// put returns pc to the idle pool; now is the time of the call. A
+// connection with unread bytes buffered is closed instead.
 func (t *h1Transport) put(pc *h1Conn, now time.Time) {
+	if pc.br.Buffered() > 0 {
+		pc.Close()
+		return
+	}
 	pc.lastUsed = now
 	t.mu.Lock()
 	if len(t.idle[pc.host]) < t.maxIdlePerHost {

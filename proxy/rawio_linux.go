@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -146,4 +147,31 @@ func (r *rawIO) opError(op string, err error) error {
 		return oe
 	}
 	return &net.OpError{Op: op, Net: "tcp", Source: r.c.LocalAddr(), Addr: r.c.RemoteAddr(), Err: err}
+}
+
+// idleDirty reports whether the upstream closed an idle connection or
+// sent something on it, with one non-blocking peek (recv(2) with
+// MSG_PEEK|MSG_DONTWAIT): no data and no close leave EAGAIN.
+func idleDirty(pc *h1Conn, _ time.Duration) bool {
+	tc, ok := pc.Conn.(*net.TCPConn)
+	if !ok {
+		return closedByPeer(pc)
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return true
+	}
+	dirty := true
+	var b [1]byte
+	cerr := rc.Control(func(fd uintptr) {
+		for {
+			_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+			if err == syscall.EINTR {
+				continue
+			}
+			dirty = err != syscall.EAGAIN
+			return
+		}
+	})
+	return cerr != nil || dirty
 }

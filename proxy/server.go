@@ -106,9 +106,11 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 			return fmt.Errorf("listen for http: %w", err)
 		}
 		s := served{srv: newServer(), ln: ln}
-		if !p.opts.Echo && p.h1 != nil && !p.noFast {
-			s.fast = newFastServer(p, ln, o, errLog)
-		}
+		// The fast loop reads every plain-HTTP connection: it serves
+		// the common requests itself when it can and checks every
+		// request head's framing before net/http reads it.
+		s.fast = newFastServer(p, ln, o, errLog)
+		s.fast.forwards = !p.opts.Echo && p.h1 != nil && !p.noFast
 		all = append(all, s)
 		httpAddr = ln.Addr().String()
 	}

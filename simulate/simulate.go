@@ -184,10 +184,6 @@ type Decision struct {
 	Redirect string
 	// RedirectCode is the HTTP status of Redirect.
 	RedirectCode int
-	// Status, when not zero, is the HTTP status the controller answers
-	// itself, neither redirecting nor proxying (set by profiles): nginx's
-	// 400 for a path above the root, or its built-in /healthz.
-	Status int
 	// Refused, when not empty, says why the controller cannot load the
 	// configuration the input renders (nginx -t fails, so the reload
 	// fails and the previous configuration keeps serving). No routing
@@ -217,7 +213,10 @@ type Decision struct {
 	Listener string
 	// Status is the HTTP status the data plane answers with itself: 404
 	// when nothing matches, 500 when no backend resolves, a redirect's
-	// status; 0 when the request is proxied.
+	// status; 0 when the request is proxied. Ingress profiles set it
+	// only when the controller answers itself, neither redirecting nor
+	// proxying: nginx's 400 for a path above the root, or its built-in
+	// /healthz.
 	Status int
 	// Backends lists every backend of the winning rule with its weight.
 	Backends []WeightedBackend

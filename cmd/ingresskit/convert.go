@@ -121,16 +121,14 @@ func convertRun(opts *convertOptions) error {
 		in := &convertInput{name: name}
 		if name == "-" {
 			in.name = "<stdin>"
-			in.data, err = io.ReadAll(io.LimitReader(opts.IO.In, manifest.DefaultMaxFileSize+1))
+			// No limit on bytes: manifest.Parse in convert.Bytes bounds
+			// the nodes the input expands to (manifest.DefaultMaxTotalNodes).
+			in.data, err = io.ReadAll(opts.IO.In)
 		} else {
 			in.data, err = os.ReadFile(name)
 		}
 		if err != nil {
 			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: in.name}, Msg: pathMessage(err)})
-			continue
-		}
-		if len(in.data) > manifest.DefaultMaxFileSize {
-			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: in.name}, Msg: fmt.Sprintf("input is larger than the %d-byte limit; split it into several files", manifest.DefaultMaxFileSize)})
 			continue
 		}
 		in.out, in.changed, err = convert.Bytes(in.name, in.data, convert.Options{IngressClassAnnotation: convert.ClassAnnotation(opts.ClassAnnotation)})
