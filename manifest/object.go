@@ -113,6 +113,8 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 		return
 	}
 	switch kind {
+	case "Namespace":
+		l.namespaceObject(n, apiVersion, src)
 	case "Ingress":
 		l.ingress(n, apiVersion, src)
 	case "IngressClass":
