@@ -3,6 +3,7 @@ module github.com/ingresskit/ingresskit
 go 1.26.8
 
 require (
+	github.com/aymanbagabas/go-udiff v0.4.1
 	github.com/charmbracelet/lipgloss v1.1.0
 	github.com/google/go-cmp v0.7.0
 	github.com/muesli/termenv v0.16.0

@@ -37,6 +37,8 @@ var rules = []*Rule{
 	nginxCanaryNeverMatches,
 	nginxCanaryWeight,
 	nginxCanaryWithoutPrimary,
+	nginxDuplicateLocation,
+	nginxInvalidAnnotation,
 	nginxMultipleCanaries,
 	nginxRegexHost,
 	nginxRewriteDropsPath,
