@@ -186,6 +186,9 @@ type shared struct {
 	routesOnce sync.Once
 	compiled   []groupRoutes
 
+	canaryOnce sync.Once
+	canaries   []*simulate.NginxCanaryPath
+
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
 
