@@ -111,3 +111,145 @@ func kubectlDecode(doc string) (any, error) {
 	ing.Namespace = DefaultNamespace
 	return ing, nil
 }
+
+// mergeDocs use YAML merge keys (<<) the way kubectl reads them
+// (go.yaml.in/yaml/v2 decoder.merge): in place, a later key replacing an
+// earlier one, the first mapping of a list winning, merges inside merged
+// mappings, and annotations built from an anchor.
+var mergeDocs = map[string]string{
+	"one mapping": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  annotations: &ann
+    a: "1"
+spec:
+  defaultBackend:
+    service: &svc
+      name: web
+      port:
+        number: 80
+  rules:
+  - host: example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            <<: *svc
+            name: api
+`,
+	"list of mappings": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  labels:
+    <<: [{a: "1", b: "1"}, {a: "2", c: "2"}]
+    c: "3"
+  annotations:
+    d: "0"
+    <<: {d: "4", e: "5"}
+spec:
+  defaultBackend:
+    service:
+      name: web
+      port:
+        number: 80
+`,
+	"annotations from an anchor": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  labels: &common
+    app: web
+    nginx.ingress.kubernetes.io/ssl-redirect: "false"
+  annotations:
+    <<: *common
+    nginx.ingress.kubernetes.io/rewrite-target: /
+spec:
+  defaultBackend:
+    service:
+      name: web
+      port:
+        number: 80
+`,
+	"merge inside merge": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  annotations:
+    <<: {<<: {a: "1"}, b: "2"}
+spec:
+  defaultBackend:
+    service:
+      name: web
+      port:
+        number: 80
+`,
+	"duplicate keys": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  annotations:
+    a: "1"
+    a: "2"
+spec:
+  defaultBackend:
+    service:
+      name: web
+      port:
+        number: 80
+  defaultBackend:
+    service:
+      name: api
+      port:
+        number: 81
+`,
+}
+
+// TestMergeKeysAsKubectl compares Parse with sigs.k8s.io/yaml on
+// mergeDocs, document by document.
+func TestMergeKeysAsKubectl(t *testing.T) {
+	for name, doc := range mergeDocs {
+		t.Run(name, func(t *testing.T) {
+			set, err := Parse("t.yaml", []byte(doc), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts, _ := SplitDocuments([]byte(doc))
+			if len(parts) != len(set.Ingresses) {
+				t.Fatalf("%d Ingresses, want %d", len(set.Ingresses), len(parts))
+			}
+			for i, p := range parts {
+				want, err := kubectlDecode(string(p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, any(set.Ingresses[i].Ingress)); diff != "" {
+					t.Errorf("document %d differs from kubectl (-kubectl +Parse):\n%s", i, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestDuplicateKeys records every key written twice in one mapping, at
+// the later key, with the earlier one beside it; merged keys are no
+// duplicates.
+func TestDuplicateKeys(t *testing.T) {
+	set, err := Parse("t.yaml", []byte(mergeDocs["duplicate keys"]+"---\n"+mergeDocs["list of mappings"]), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Duplicate{
+		{Field: "metadata.annotations.a", Pos: Pos{"t.yaml", 7, 5}, First: Pos{"t.yaml", 6, 5}},
+		{Field: "spec.defaultBackend", Pos: Pos{"t.yaml", 14, 3}, First: Pos{"t.yaml", 9, 3}},
+	}
+	if diff := cmp.Diff(want, set.Ingresses[0].Source.Duplicates); diff != "" {
+		t.Errorf("duplicates (-want +got):\n%s", diff)
+	}
+	if d := set.Ingresses[1].Source.Duplicates; d != nil {
+		t.Errorf("merged keys reported as duplicates: %v", d)
+	}
+}

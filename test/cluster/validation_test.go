@@ -96,7 +96,14 @@ func TestValidationAgreesWithAPIServer(t *testing.T) {
 			if len(lintMsgs) > 0 {
 				linted = strings.Join(lintMsgs, "\n  ")
 			}
-			t.Errorf("%s: the API server and lint disagree\nobject:\n%s\nAPI server: %s\nlint: %s", m.name, data, server, linted)
+			shown := string(data)
+			if len(shown) > 4000 {
+				shown = shown[:4000] + "\n(cut)"
+			}
+			if len(server) > 4000 {
+				server = server[:4000] + " (cut)"
+			}
+			t.Errorf("%s: the API server and lint disagree\nobject:\n%s\nAPI server: %s\nlint: %s", m.name, shown, server, linted)
 		}
 	}
 	t.Logf("%d mutations, %d rejected by the API server, %d disagreements", len(muts), rejected, disagree)
@@ -198,7 +205,7 @@ const baseIngress = `{
 const baseIngressClass = `{
   "apiVersion": "networking.k8s.io/v1",
   "kind": "IngressClass",
-  "metadata": {"name": "nginx", "labels": {"app": "web"}},
+  "metadata": {"name": "validation", "labels": {"app": "web"}},
   "spec": {
     "controller": "example.com/ingress-controller",
     "parameters": {"apiGroup": "example.com", "kind": "Params", "name": "p", "scope": "Cluster"}
