@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log"
 	mrand "math/rand/v2"
 	"net"
@@ -168,6 +169,35 @@ type fastConn struct {
 	deadline time.Time
 	// now is when the last request finished, zero before the first.
 	now time.Time
+	// out writes to the client, each write bounded by SendTimeout.
+	out sendWriter
+	// up is the upstream connection of the request being relayed.
+	up *h1Conn
+}
+
+// sendWriter writes to the client connection with a write deadline
+// SendTimeout from each write (nginx send_timeout: between two
+// writes, not for the whole response), and remembers the first error.
+type sendWriter struct {
+	w        io.Writer
+	c        net.Conn
+	timeout  time.Duration
+	deadline time.Time
+	err      error
+}
+
+func (s *sendWriter) Write(b []byte) (int, error) {
+	if s.timeout > 0 {
+		if t := time.Now().Add(s.timeout); !closeEnough(s.deadline, t, s.timeout) {
+			s.deadline = t
+			_ = s.c.SetWriteDeadline(t)
+		}
+	}
+	n, err := s.w.Write(b)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return n, err
 }
 
 // Read and write buffer sizes. A request head that does not fit in the
@@ -202,7 +232,8 @@ func (fc *fastConn) serve() {
 	r, w := newRawIO(fc.c)
 	fc.br.Reset(r)
 	fc.bw = fastWriters.Get().(*bufio.Writer)
-	fc.bw.Reset(w)
+	fc.out = sendWriter{w: w, c: fc.c, timeout: fc.s.p.opts.SendTimeout}
+	fc.bw.Reset(&fc.out)
 	handedOff := false
 	defer func() {
 		if !handedOff {
@@ -226,8 +257,15 @@ func (fc *fastConn) serve() {
 				wait = o.ReadHeaderTimeout
 			}
 			fc.setDeadline(wait)
+			lc := limited(fc.c)
+			if lc != nil && !first {
+				lc.setIdle(true)
+			}
 			if _, err := fc.br.Peek(1); err != nil {
 				return
+			}
+			if lc != nil {
+				lc.setIdle(false)
 			}
 		}
 		if !fc.state.CompareAndSwap(connIdle, connActive) {
@@ -398,6 +436,10 @@ func (fc *fastConn) handOff() bool {
 	if n > 0 {
 		rest = make([]byte, n)
 		_, _ = fc.br.Read(rest)
+	}
+	if !fc.out.deadline.IsZero() {
+		// The fast path's send deadline was for its own responses.
+		_ = fc.c.SetWriteDeadline(time.Time{})
 	}
 	bc := &bufferedConn{Conn: fc.c, buf: rest}
 	fc.s.p.handedOff.Add(1)

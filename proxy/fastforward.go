@@ -142,7 +142,9 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 			}
 			return fc.errorPage(f, err)
 		}
+		fc.up, fc.out.err = pc, nil
 		out, reuse := fc.relay(pc)
+		fc.up = nil
 		if n := pc.br.Buffered(); n > 0 && out == outcomeKeep {
 			// Bytes beyond the declared response (a body on a HEAD, 204
 			// or 304 answer, or after the body) would answer the next
@@ -574,7 +576,11 @@ func (fc *fastConn) relay(pc *h1Conn) (outcome, bool) {
 	var sniff []byte
 	if withBody && !r.bodyless && !r.hasType && !r.hasEncoding && r.length > 0 {
 		// net/http's server sniffs a Content-Type for a body without
-		// one.
+		// one. The wait for those bytes is bounded by ReadTimeout, and
+		// an upstream that stalls has what it sent sniffed.
+		if t := fc.s.p.opts.ReadTimeout; t > 0 {
+			pc.armReadDeadline(time.Now(), t)
+		}
 		sniff, _ = pc.br.Peek(int(min(r.length, 512)))
 	}
 	writeStatusLine(bw, r.status)
@@ -638,6 +644,12 @@ func (fc *fastConn) relay(pc *h1Conn) (outcome, bool) {
 	}
 	if err != nil {
 		e.Error = err.Error()
+		var ne net.Error
+		if fc.out.err != nil && !(errors.As(fc.out.err, &ne) && ne.Timeout()) {
+			// The client went away; nginx logs 499 then, as ServeHTTP
+			// does (upstreamError).
+			e.Status = 499
+		}
 		return outcomeClose, false
 	}
 	return outcomeKeep, !r.close

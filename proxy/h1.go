@@ -27,8 +27,10 @@ type h1Transport struct {
 	dialer                *net.Dialer
 	fallback              http.RoundTripper
 	responseHeaderTimeout time.Duration
-	idleTimeout           time.Duration
-	maxIdlePerHost        int
+	// readTimeout bounds each wait for more of a response body.
+	readTimeout    time.Duration
+	idleTimeout    time.Duration
+	maxIdlePerHost int
 
 	mu   sync.Mutex
 	idle map[string][]*h1Conn
@@ -157,6 +159,9 @@ type h1Body struct {
 }
 
 func (b *h1Body) Read(p []byte) (int, error) {
+	if b.t.readTimeout > 0 {
+		b.pc.armReadDeadline(time.Now(), b.t.readTimeout)
+	}
 	n, err := b.rc.Read(p)
 	if err == io.EOF && b.pc.br.Buffered() > 0 {
 		// The upstream sent more than the response it declared: a body
@@ -258,3 +263,57 @@ func (t *h1Transport) put(pc *h1Conn, now time.Time) {
 		pc.Close()
 	}
 }
+
+// idleBody closes a response body when a read waits longer than its
+// timeout, as nginx's proxy_read_timeout bounds the time between two
+// reads from the upstream.
+type idleBody struct {
+	rc      io.ReadCloser
+	timeout time.Duration
+	timer   *time.Timer
+	mu      sync.Mutex
+	expired bool
+}
+
+func newIdleBody(rc io.ReadCloser, timeout time.Duration) io.ReadCloser {
+	if timeout <= 0 {
+		return rc
+	}
+	b := &idleBody{rc: rc, timeout: timeout}
+	b.timer = time.AfterFunc(timeout, func() {
+		b.mu.Lock()
+		b.expired = true
+		b.mu.Unlock()
+		_ = rc.Close()
+	})
+	b.timer.Stop()
+	return b
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	b.timer.Reset(b.timeout)
+	n, err := b.rc.Read(p)
+	b.timer.Stop()
+	b.mu.Lock()
+	expired := b.expired
+	b.mu.Unlock()
+	if expired && err != nil && err != io.EOF {
+		err = errReadTimeout
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	return b.rc.Close()
+}
+
+// errReadTimeout says an upstream sent nothing for ReadTimeout in the
+// middle of a body.
+var errReadTimeout = readTimeoutError{}
+
+type readTimeoutError struct{}
+
+func (readTimeoutError) Error() string   { return "upstream timed out reading the response body" }
+func (readTimeoutError) Timeout() bool   { return true }
+func (readTimeoutError) Temporary() bool { return true }

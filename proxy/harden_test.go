@@ -3,6 +3,7 @@ package proxy
 import (
 	"bufio"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -21,22 +22,7 @@ import (
 // path or, with noFast, on net/http alone.
 func rawProxy(t *testing.T, noFast bool, answer func(c net.Conn, req *http.Request)) *running {
 	t.Helper()
-	up := serveRaw(t, func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			_, _ = io.Copy(io.Discard, req.Body)
-			answer(c, req)
-		}
-	})
-	set := loadSet(t, "testdata/routes.yaml")
-	return startProxy(t, Options{}, func(p *Proxy) error {
-		p.noFast = noFast
-		return p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+up)})
-	})
+	return rawProxyOpts(t, noFast, Options{}, answer)
 }
 
 // rawExchange writes raw to a new connection to addr and returns every
@@ -345,5 +331,183 @@ func TestCertCacheBound(t *testing.T) {
 	cc.add("c", c) // drops b, the least recently used
 	if cc.len() != 2 || cc.get("b") != nil || cc.get("a") != a || cc.get("c") != c {
 		t.Errorf("cache holds %d, b %v", cc.len(), cc.get("b"))
+	}
+}
+
+// Regression test for issue 19 (6): a stalled request body, an upstream
+// that stalls mid-body and a client that never reads each hold their
+// connections only for the matching timeout.
+func TestBodyTimeouts(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	stall := make(chan struct{})
+	t.Cleanup(func() { close(stall) })
+	answer := func(c net.Conn, req *http.Request) {
+		switch {
+		case strings.HasSuffix(req.URL.Path, "/stall"):
+			// A body of 100 bytes without a Content-Type, of which 10
+			// come: the fast path would sniff the type before writing
+			// the head.
+			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+			<-stall
+		case strings.HasSuffix(req.URL.Path, "/big"):
+			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1073741824\r\n\r\n")
+			chunk := make([]byte, 64<<10)
+			for {
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
+			}
+		default:
+			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		}
+	}
+	opts := Options{ReadTimeout: timeout, ClientBodyTimeout: timeout, SendTimeout: timeout}
+	for _, path := range []string{"fast", "net/http"} {
+		r := rawProxyOpts(t, path == "net/http", opts, answer)
+		t.Run(path+" upstream stalls mid-body", func(t *testing.T) {
+			// GET takes the fast path and net/http's h1Transport, POST
+			// net/http.Transport.
+			for method, raw := range map[string]string{
+				"GET":  "GET /users/stall HTTP/1.1\r\nHost: example.com\r\n\r\n",
+				"POST": "POST /users/stall HTTP/1.1\r\nHost: example.com\r\nContent-Length: 1\r\n\r\nx",
+			} {
+				start := time.Now()
+				got := rawExchange(t, r.http, raw, 10*time.Second)
+				if d := time.Since(start); d > 5*time.Second {
+					t.Errorf("%s: connection held %v", method, d)
+				}
+				if !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") || !strings.HasSuffix(got, "0123456789") {
+					t.Errorf("%s: client got %q, want the head and the 10 bytes sent", method, got)
+				}
+			}
+		})
+		t.Run(path+" client body stalls", func(t *testing.T) {
+			start := time.Now()
+			got := rawExchange(t, r.http, "POST /users/x HTTP/1.1\r\nHost: example.com\r\nContent-Length: 10\r\n\r\nabc", 10*time.Second)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("connection held %v", d)
+			}
+			if !strings.HasPrefix(got, "HTTP/1.1 408 ") {
+				t.Errorf("client got %q, want 408", got)
+			}
+		})
+		t.Run(path+" client never reads", func(t *testing.T) {
+			before := len(r.log())
+			c, err := net.Dial("tcp", r.http)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			_ = c.(*net.TCPConn).SetReadBuffer(4 << 10)
+			_, _ = io.WriteString(c, "GET /users/big HTTP/1.1\r\nHost: example.com\r\n\r\n")
+			log := r.logAfter(t, before+1)
+			if e := log[len(log)-1]; e.Error == "" || e.Bytes >= 1<<30 {
+				t.Errorf("access log %+v, want the send cut short", e)
+			}
+		})
+	}
+}
+
+// rawProxyOpts is rawProxy with opts.
+func rawProxyOpts(t *testing.T, noFast bool, opts Options, answer func(c net.Conn, req *http.Request)) *running {
+	t.Helper()
+	up := serveRaw(t, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			_, _ = io.Copy(io.Discard, req.Body)
+			answer(c, req)
+		}
+	})
+	set := loadSet(t, "testdata/routes.yaml")
+	return startProxy(t, opts, func(p *Proxy) error {
+		p.noFast = noFast
+		return p.Update(set, []Upstream{mustUpstream(t, "default/users:80="+up)})
+	})
+}
+
+// Regression test for issue 19 (7): beyond MaxConns client connections
+// the proxy closes the one idle longest and keeps serving new clients.
+func TestMaxConns(t *testing.T) {
+	up := startUpstream(t)
+	p := New(Options{})
+	if err := p.Update(loadSet(t, "testdata/paths.yaml"), []Upstream{mustUpstream(t, "default/users:80="+strings.TrimPrefix(up.URL, "http://"))}); err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := serveFor(t, p, ServeOptions{MaxConns: 4})
+	var idle []net.Conn
+	for i := range 4 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// Half of them served a request and are kept alive; the others
+		// never sent anything.
+		if i%2 == 0 {
+			_, _ = io.WriteString(c, "GET /users/k HTTP/1.1\r\nHost: example.com\r\n\r\n")
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+		}
+		idle = append(idle, c)
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitFor(t, "four connections held", func() bool { return p.limiter.len() == 4 })
+	// New clients are served, and stay connected.
+	for i := range 3 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		_, _ = io.WriteString(c, "GET /users/new HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("new client %d: %v %v", i, resp, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The three oldest idle connections were closed to make room.
+	for i, c := range idle {
+		_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		_, err := c.Read(make([]byte, 1))
+		var ne net.Error
+		closed := !(errors.As(err, &ne) && ne.Timeout())
+		if want := i < 3; closed != want {
+			t.Errorf("connection %d closed %v, want %v (%v)", i, closed, want, err)
+		}
+	}
+	if n := p.limiter.len(); n > 4 {
+		t.Errorf("%d connections held, want at most 4", n)
+	}
+}
+
+func TestConnLimiterRefusesWhenNothingIdle(t *testing.T) {
+	l := newConnLimiter(1)
+	a, b := net.Pipe()
+	defer b.Close()
+	lc := l.admit(a)
+	lc.setIdle(false)
+	c, d := net.Pipe()
+	defer d.Close()
+	if l.admit(c) != nil {
+		t.Fatal("a connection was admitted beyond the cap while none was idle")
+	}
+	if _, err := c.Write([]byte("x")); err == nil {
+		t.Error("the refused connection is open")
+	}
+	lc.setIdle(true)
+	e, f := net.Pipe()
+	defer f.Close()
+	if l.admit(e) == nil || l.len() != 1 {
+		t.Errorf("the idle connection did not make room: %d held", l.len())
 	}
 }

@@ -34,6 +34,16 @@ const (
 	DefaultDialTimeout           = 5 * time.Second
 	DefaultResponseHeaderTimeout = 60 * time.Second
 	DefaultIdleTimeout           = 75 * time.Second
+	// DefaultReadTimeout bounds each wait for the next bytes of an
+	// upstream's response body (nginx proxy_read_timeout 60s),
+	// DefaultClientBodyTimeout each wait for the next bytes of a
+	// client's request body (nginx client_body_timeout 60s), and
+	// DefaultSendTimeout each wait for the client to take the next bytes
+	// of a response (nginx send_timeout 60s). nginx docs,
+	// ngx_http_proxy_module and ngx_http_core_module.
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultClientBodyTimeout = 60 * time.Second
+	DefaultSendTimeout       = 60 * time.Second
 )
 
 // Options configures a Proxy.
@@ -54,6 +64,17 @@ type Options struct {
 	// ResponseHeaderTimeout bounds the wait for an upstream's response
 	// headers; 0 means DefaultResponseHeaderTimeout.
 	ResponseHeaderTimeout time.Duration
+	// ReadTimeout bounds each wait for more of an upstream's response
+	// body; 0 means DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// ClientBodyTimeout bounds each wait for more of a client's request
+	// body; 0 means DefaultClientBodyTimeout. The request is answered
+	// 408 when it runs out.
+	ClientBodyTimeout time.Duration
+	// SendTimeout bounds each wait for a client to take more of a
+	// response; 0 means DefaultSendTimeout. The connection is closed
+	// when it runs out.
+	SendTimeout time.Duration
 	// Transport sends requests upstream; nil means a transport tuned for
 	// many short requests to a few local upstreams.
 	Transport http.RoundTripper
@@ -82,6 +103,8 @@ type Proxy struct {
 	h1 *h1Transport
 	// noFast serves every connection with net/http alone.
 	noFast bool
+	// limiter holds the client connections of the last Serve.
+	limiter *connLimiter
 	// fastServed counts the requests the fast path answered, handedOff
 	// the connections it gave to net/http.
 	fastServed, handedOff atomic.Int64
@@ -112,6 +135,15 @@ func New(opts Options) *Proxy {
 	if opts.ResponseHeaderTimeout == 0 {
 		opts.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
 	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.ClientBodyTimeout == 0 {
+		opts.ClientBodyTimeout = DefaultClientBodyTimeout
+	}
+	if opts.SendTimeout == 0 {
+		opts.SendTimeout = DefaultSendTimeout
+	}
 	var h1 *h1Transport
 	if opts.Transport == nil {
 		h1 = newTransport(opts)
@@ -123,7 +155,23 @@ func New(opts Options) *Proxy {
 		Transport:    opts.Transport,
 		BufferPool:   bufferPool{},
 		ErrorHandler: p.upstreamError,
-		ErrorLog:     opts.ErrorLog,
+		ModifyResponse: func(resp *http.Response) error {
+			if resp.Body == nil || resp.Body == http.NoBody || resp.StatusCode == http.StatusSwitchingProtocols {
+				// A 101's body is the upgraded connection, which
+				// ReverseProxy needs writable.
+				return nil
+			}
+			if _, ok := resp.Body.(*h1Body); !ok {
+				// net/http.Transport has no timeout between reads of a
+				// body; h1Transport's bodies have their own.
+				resp.Body = newIdleBody(resp.Body, opts.ReadTimeout)
+			}
+			if f, _ := resp.Request.Context().Value(ctxKey{}).(*forward); f != nil && f.lw != nil {
+				resp.Body = &flushOnError{rc: resp.Body, lw: f.lw}
+			}
+			return nil
+		},
+		ErrorLog: opts.ErrorLog,
 		// Responses of unknown length (chunked streams) and event
 		// streams are flushed to the client as each read arrives, as with
 		// ingress-nginx's proxy-buffering "off" default; ReverseProxy
@@ -245,7 +293,31 @@ type forward struct {
 	status  func() error // Upstream.Status
 	// body reads the client's request body, nil when it has none.
 	body *bodyReader
+	// lw is the client's response writer.
+	lw *logWriter
 }
+
+// flushOnError sends what the client was written so far when the
+// upstream body fails mid-way (ReadTimeout), before ReverseProxy aborts
+// the connection: as nginx, whose proxy_buffering is off in
+// ingress-nginx, the client gets the head and the bytes that came.
+type flushOnError struct {
+	rc io.ReadCloser
+	lw *logWriter
+}
+
+func (b *flushOnError) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && err != io.EOF {
+		b.lw.err = err
+		if n == 0 {
+			b.lw.Flush()
+		}
+	}
+	return n, err
+}
+
+func (b *flushOnError) Close() error { return b.rc.Close() }
 
 // clientBody returns the request body reader of f; nil-safe.
 func (f *forward) clientBody() *bodyReader {
@@ -269,10 +341,24 @@ type exchange struct {
 type bodyReader struct {
 	rc  io.ReadCloser
 	err error
+	// ctl sets the connection's read deadline before each read, timeout
+	// from then (ClientBodyTimeout); nil sets none.
+	ctl     *http.ResponseController
+	timeout time.Duration
 }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.ctl != nil {
+		_ = b.ctl.SetReadDeadline(time.Now().Add(b.timeout))
+	}
 	n, err := b.rc.Read(p)
+	if err == io.EOF && b.ctl != nil {
+		// The deadline was for the body: once it is read, net/http's
+		// background read, which notices a client going away, must
+		// not time out.
+		_ = b.ctl.SetReadDeadline(time.Time{})
+		b.ctl = nil
+	}
 	if err != nil && err != io.EOF && b.err == nil {
 		b.err = err
 	}
@@ -346,6 +432,36 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:   r.URL.RequestURI(),
 	}
 	lw.ResponseWriter = w
+	defer func() {
+		// Deferred, so that a response ReverseProxy aborts (a client
+		// that stopped reading, an upstream that stalled mid-body:
+		// panic(http.ErrAbortHandler)) is logged too.
+		v := recover()
+		if v != nil && e.Error == "" {
+			e.Error = fmt.Sprint(v)
+			if lw.err != nil {
+				e.Error = lw.err.Error()
+			}
+		}
+		if !lw.sendSet.IsZero() {
+			// The deadline was for this response; net/http's own
+			// writes on the kept-alive connection (100 Continue, its
+			// error pages) set none.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+		}
+		if lw.status == 0 {
+			lw.status = http.StatusOK
+		}
+		e.Status = lw.status
+		e.Bytes = lw.bytes
+		e.Duration = time.Since(start)
+		if p.opts.AccessLog != nil {
+			p.opts.AccessLog(e)
+		}
+		if v != nil {
+			panic(v)
+		}
+	}()
 	if r.ProtoMajor == 1 && (len(r.TransferEncoding) > 0 || r.ProtoMinor == 0 && r.ContentLength != 0) {
 		// net/http drops Content-Length when Transfer-Encoding is
 		// present and ignores Transfer-Encoding in HTTP/1.0
@@ -365,19 +481,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		if r.Body != nil && r.Body != http.NoBody {
-			x.body = bodyReader{rc: r.Body}
+			x.body = bodyReader{rc: r.Body, ctl: http.NewResponseController(w), timeout: p.opts.ClientBodyTimeout}
 			r.Body = &x.body
 		}
+		lw.send = p.opts.SendTimeout
 		p.serve(x, r)
-	}
-	if lw.status == 0 {
-		lw.status = http.StatusOK
-	}
-	e.Status = lw.status
-	e.Bytes = lw.bytes
-	e.Duration = time.Since(start)
-	if p.opts.AccessLog != nil {
-		p.opts.AccessLog(e)
 	}
 }
 
@@ -405,6 +513,7 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 			if r.Body == &x.body {
 				f.body = &x.body
 			}
+			f.lw = &x.lw
 			e.Upstream = ri.upstream.URL.Host
 		case svc != nil:
 			missing = ri.backend.String()

@@ -46,7 +46,11 @@ type rawOp struct {
 // newRawIO returns c's reader and writer: a rawIO for a TCP connection,
 // c itself otherwise.
 func newRawIO(c net.Conn) (io.Reader, io.Writer) {
-	tc, ok := c.(*net.TCPConn)
+	inner := c
+	if lc, ok := c.(*limitedConn); ok {
+		inner = lc.Conn
+	}
+	tc, ok := inner.(*net.TCPConn)
 	if !ok {
 		return c, c
 	}
@@ -174,4 +178,13 @@ func idleDirty(pc *h1Conn, _ time.Duration) bool {
 		}
 	})
 	return cerr != nil || dirty
+}
+
+// fdLimit returns the soft limit on open files, 0 when unknown.
+func fdLimit() int {
+	var r syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil || r.Cur > 1<<30 {
+		return 0
+	}
+	return int(r.Cur)
 }

@@ -18,3 +18,6 @@ func newRawIO(c net.Conn) (io.Reader, io.Writer) { return c, c }
 func idleDirty(pc *h1Conn, idle time.Duration) bool {
 	return idle > staleAfter && closedByPeer(pc)
 }
+
+// fdLimit returns the soft limit on open files, 0 when unknown.
+func fdLimit() int { return 0 }
