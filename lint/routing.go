@@ -72,9 +72,14 @@ func (s *shared) routes() []groupRoutes {
 			go func() {
 				defer wg.Done()
 				sub := s.set.WithIngresses(g.ingresses)
-				// Options.Controller compiles with its profile; else the
-				// spec's semantics.
-				ix, err := simulate.Compile(sub, simulate.Options{Profile: s.profile})
+				// Options.Controller compiles with its profile; else each
+				// group with the profile of its data plane, as simulate
+				// answers (simulate.IngressPlanes).
+				prof := s.profile
+				if prof == nil {
+					prof, _ = simulate.ProfileByName(simulate.InferProfileName(s.set, g.ingresses[0]))
+				}
+				ix, err := simulate.Compile(sub, simulate.Options{Profile: prof})
 				if err != nil {
 					return
 				}

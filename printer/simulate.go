@@ -29,15 +29,18 @@ type DecisionJSON struct {
 	TLS            json.RawMessage `json:"tls,omitempty"`
 	NormalizedPath string          `json:"normalizedPath"`
 	Profile        string          `json:"profile"`
-	Conflicts      []ConflictJSON  `json:"conflicts,omitempty"`
-	Redirect       string          `json:"redirect,omitempty"`
-	RedirectCode   int             `json:"redirectCode,omitempty"`
-	Status         int             `json:"status,omitempty"`
-	Refused        string          `json:"refused,omitempty"`
-	RewritePath    string          `json:"rewritePath,omitempty"`
-	Notes          []string        `json:"notes,omitempty"`
-	Candidates     []CandidateJSON `json:"candidates,omitempty"`
-	Source         string          `json:"source,omitempty"`
+	// DataPlane names the data plane that answered (one object per URL
+	// and data plane that serves its host).
+	DataPlane    string          `json:"dataPlane,omitempty"`
+	Conflicts    []ConflictJSON  `json:"conflicts,omitempty"`
+	Redirect     string          `json:"redirect,omitempty"`
+	RedirectCode int             `json:"redirectCode,omitempty"`
+	Status       int             `json:"status,omitempty"`
+	Refused      string          `json:"refused,omitempty"`
+	RewritePath  string          `json:"rewritePath,omitempty"`
+	Notes        []string        `json:"notes,omitempty"`
+	Candidates   []CandidateJSON `json:"candidates,omitempty"`
+	Source       string          `json:"source,omitempty"`
 }
 
 // ObjectRefJSON names an object.
@@ -77,7 +80,7 @@ func ref(ing *manifest.Ingress) ObjectRefJSON {
 // NewDecisionJSON converts a decision to its machine form.
 func NewDecisionJSON(d simulate.Decision) DecisionJSON {
 	j := DecisionJSON{URL: d.URL, Matched: d.Matched, DefaultBackend: d.DefaultBackend,
-		NormalizedPath: d.NormalizedPath, Profile: d.Profile, Redirect: d.Redirect,
+		NormalizedPath: d.NormalizedPath, Profile: d.Profile, DataPlane: d.DataPlane, Redirect: d.Redirect,
 		RedirectCode: d.RedirectCode, Status: d.Status, Refused: d.Refused, RewritePath: d.RewritePath, Notes: d.Notes}
 	if d.Matched && d.Ingress != nil {
 		r := ref(d.Ingress)
@@ -179,6 +182,9 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	}
 	if d.Profile != "" {
 		fmt.Fprintf(&b, "  profile: %s\n", d.Profile)
+	}
+	if d.DataPlane != "" {
+		fmt.Fprintf(&b, "  data plane: %s\n", d.DataPlane)
 	}
 	if strings.EqualFold(schemeOf(d.URL), "https") {
 		if d.TLS != nil {

@@ -174,39 +174,54 @@ func profileFor(set *manifest.Set, controller, class string) (simulate.Profile, 
 	return p, nil
 }
 
-// compileIndex loads nothing; it compiles set with the class and
-// controller flags and reports the rules it left out on stderr.
-func compileIndex(io *IO, set *manifest.Set, class, controller string) (*simulate.Index, error) {
-	p, err := profileFor(set, controller, class)
+// dataPlanes loads nothing; it builds the data planes of set
+// (simulate.BuildDataPlanes) and reports on stderr the rules the Ingress
+// planes left out. --ingress-class and --controller pick Ingress data
+// planes only (simulate.IngressPlanes).
+func dataPlanes(io *IO, set *manifest.Set, class, controller string) ([]simulate.DataPlane, error) {
+	var p simulate.Profile
+	if controller != "" {
+		var err error
+		if p, err = simulate.ParseProfile(controller); err != nil {
+			return nil, &usageError{err: err}
+		}
+	}
+	planes, err := simulate.BuildDataPlanes(set, simulate.Options{IngressClass: class, Profile: p})
 	if err != nil {
 		return nil, err
 	}
-	ix, err := simulate.Compile(set, simulate.Options{IngressClass: class, Profile: p})
-	if err != nil {
-		return nil, err
-	}
-	es := io.ErrStyles()
-	for _, p := range ix.Problems() {
-		fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
-	}
-	if len(set.Ingresses) == 0 {
-		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
-	}
-	if names := simulate.InferProfileNames(set); controller == "" && class == "" && len(names) > 1 {
-		// Each controller serves its own address; routing all of them
-		// together is what none of them does.
-		for i, n := range names {
-			if n == "spec" {
-				names[i] = "no known class"
+	if class != "" || controller != "" {
+		kept := planes[:0]
+		for _, dp := range planes {
+			if dp.Kind() == simulate.IngressKind {
+				kept = append(kept, dp)
 			}
 		}
-		fmt.Fprintf(io.ErrOut, "%s the Ingresses are for several controllers (%s): routing all of them together under the Kubernetes spec; give --ingress-class or --controller for what one controller serves\n",
-			es.Warning("warning:"), strings.Join(names, ", "))
+		planes = kept
 	}
-	if class != "" && len(set.Ingresses) > 0 && len(ix.Excluded()) == len(set.Ingresses) {
+	es := io.ErrStyles()
+	served := 0
+	for _, dp := range planes {
+		ip, ok := dp.(*simulate.IngressPlane)
+		if !ok {
+			continue
+		}
+		for _, p := range ip.Index().Problems() {
+			fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
+		}
+		served += len(set.Ingresses) - len(ip.Index().Excluded())
+	}
+	switch {
+	case len(set.Ingresses) == 0:
+		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
+	case class != "" && served == 0:
 		fmt.Fprintf(io.ErrOut, "%s no Ingress of class %q in the input\n", es.Warning("warning:"), class)
 	}
-	return ix, nil
+	if len(planes) == 0 {
+		// One empty plane answers "no match" with the chosen profile.
+		planes = append(planes, simulate.EmptyIngressPlane(p))
+	}
+	return planes, nil
 }
 
 func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
@@ -216,7 +231,7 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 	}
 	set := snap.Set
 	header, _ := requestHeader(opts.Headers, opts.Cookies)
-	ix, err := compileIndex(opts.IO, set, opts.IngressClass, opts.Controller)
+	planes, err := dataPlanes(opts.IO, set, opts.IngressClass, opts.Controller)
 	if err != nil {
 		return err
 	}
@@ -228,16 +243,19 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 			inputErrs = append(inputErrs, &manifest.InputError{Pos: pos, Msg: err.Error()})
 			return nil
 		}
-		var d simulate.Decision
-		if opts.Explain {
-			d = ix.Explain(req)
-		} else {
-			d = ix.Lookup(req)
+		// One answer per data plane that serves the URL's host.
+		for _, d := range simulate.Answer(planes, req, opts.Explain) {
+			var err error
+			if opts.Output == "json" {
+				err = printer.SimulateJSON(opts.IO.Out, d)
+			} else {
+				err = printer.SimulateText(opts.IO.Out, styles, d, opts.Explain)
+			}
+			if err != nil {
+				return err
+			}
 		}
-		if opts.Output == "json" {
-			return printer.SimulateJSON(opts.IO.Out, d)
-		}
-		return printer.SimulateText(opts.IO.Out, styles, d, opts.Explain)
+		return nil
 	}
 	for _, a := range opts.URLs {
 		if a != "-" {
