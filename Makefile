@@ -11,7 +11,7 @@ COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 FUZZTIME      ?= 30s
 
-.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check release-check fuzz bench test-cluster clean
+.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check release-check hooks-check fuzz bench test-cluster clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -22,7 +22,7 @@ build: ## build bin/ingresskit
 demo: build ## run every capability on examples/
 	@bash scripts/demo.sh $(BIN)
 
-test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check release-check ## everything CI checks
+test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check release-check hooks-check ## everything CI checks
 
 check-format: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^test/cluster/apiserver/')); \
@@ -36,11 +36,11 @@ staticcheck: ## staticcheck at a pinned version
 	$(GOBIN)/staticcheck ./...
 
 tidy-check: ## fail when go mod tidy would change go.mod or go.sum
-	@cp go.mod /tmp/ingresskit.go.mod.bak && cp go.sum /tmp/ingresskit.go.sum.bak
-	@$(GO) mod tidy
-	@if ! cmp -s go.mod /tmp/ingresskit.go.mod.bak || ! cmp -s go.sum /tmp/ingresskit.go.sum.bak; then \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp go.mod go.sum "$$tmp"/ && $(GO) mod tidy && \
+	if ! cmp -s go.mod "$$tmp"/go.mod || ! cmp -s go.sum "$$tmp"/go.sum; then \
 		echo "go mod tidy changed go.mod or go.sum; commit the result"; \
-		cp /tmp/ingresskit.go.mod.bak go.mod; cp /tmp/ingresskit.go.sum.bak go.sum; exit 1; fi
+		cp "$$tmp"/go.mod "$$tmp"/go.sum .; exit 1; fi
 
 docs: ## regenerate docs/ from the code
 	@if [ -d lint/internal/gendocs ]; then $(GO) run ./lint/internal/gendocs -out docs/rules; fi
@@ -59,6 +59,10 @@ goreleaser-check: ## validate .goreleaser.yaml with goreleaser check
 release-check: ## render .krew.yaml with krew-release-bot's code and validate it with krew's validator
 	@test -x $(GOBIN)/validate-krew-manifest || $(GO) install $(VALIDATEKREW)
 	cd test/release && $(GO) mod tidy -diff && PATH="$(GOBIN):$$PATH" $(GO) test -count=1 ./...
+
+hooks-check: ## run the pre-commit hooks and the GitHub Action's scripts for real
+	bash test/hooks/precommit.sh
+	bash test/hooks/action.sh
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	@$(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | while read pkg dir; do \

@@ -102,16 +102,16 @@ func NewIngress(opts Options) (*networkingv1.Ingress, error) {
 		ing.Spec.DefaultBackend = &b
 	}
 	for _, r := range rules {
-		AddRule(&ing.Spec, r)
+		addRule(&ing.Spec, r)
 	}
 	return ing, nil
 }
 
-// AddRule adds r to spec as kubectl's buildIngressRules and buildTLSRules
+// addRule adds r to spec as kubectl's buildIngressRules and buildTLSRules
 // do: the path joins the IngressRule of its host (made at the end when
 // there is none), and a TLS request adds the host to the entry naming
 // the same Secret, or a new entry, unless the host already has TLS.
-func AddRule(spec *networkingv1.IngressSpec, r Rule) {
+func addRule(spec *networkingv1.IngressSpec, r Rule) {
 	pt := r.PathType
 	path := networkingv1.HTTPIngressPath{Path: r.Path, PathType: &pt, Backend: r.Backend}
 	found := false

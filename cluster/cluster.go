@@ -107,6 +107,9 @@ type Snapshot struct {
 	Warnings []Warning
 	// SecretData reports whether Secrets were read with their data.
 	SecretData bool
+	// ServerVersion is the API server's version as /version reports it
+	// (v1.37.1), or empty when it could not be read.
+	ServerVersion string
 	// unread holds the resources that could not be read (fully).
 	unread map[schema.GroupVersionResource]bool
 }
@@ -225,6 +228,7 @@ func ObjectPos(namespace, kind, name string) manifest.Pos {
 // is an *Error.
 func Read(ctx context.Context, c *Clients, opts Options) (*Snapshot, error) {
 	r := &reader{c: c, opts: opts, snap: newSnapshot(opts)}
+	r.serverVersion()
 	ings, err := r.ingresses(ctx, opts.Namespace)
 	if err != nil {
 		return nil, err
@@ -247,6 +251,7 @@ func Read(ctx context.Context, c *Clients, opts Options) (*Snapshot, error) {
 // are read.
 func Resolve(ctx context.Context, c *Clients, ingresses []*manifest.Ingress, opts Options) (*Snapshot, error) {
 	r := &reader{c: c, opts: opts, snap: newSnapshot(opts)}
+	r.serverVersion()
 	r.snap.Set.Ingresses = append([]*manifest.Ingress(nil), ingresses...)
 	seen := map[string]bool{}
 	var namespaces []string
@@ -266,6 +271,20 @@ func Resolve(ctx context.Context, c *Clients, ingresses []*manifest.Ingress, opt
 	}
 	r.snap.finish()
 	return r.snap, nil
+}
+
+// serverVersion records the API server's version, which decides the
+// validation rules that apply (lint --kube-version). /version is readable
+// by every client (the system:public-info-viewer role); when it fails all
+// the same, the version stays unknown and the reads that follow report the
+// failure that matters.
+func (r *reader) serverVersion() {
+	if r.c.Kube == nil {
+		return
+	}
+	if v, err := r.c.Kube.Discovery().ServerVersion(); err == nil {
+		r.snap.ServerVersion = v.GitVersion
+	}
 }
 
 func newSnapshot(opts Options) *Snapshot {

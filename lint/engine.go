@@ -44,6 +44,10 @@ type Options struct {
 	// findings about a missing one then say it is missing from the
 	// cluster and how to create it there.
 	FromCluster bool
+	// KubeVersion is the Kubernetes version whose API validation the
+	// rules apply; zero means NewestKubeVersion. Run rejects a version
+	// outside OldestKubeVersion to NewestKubeVersion.
+	KubeVersion KubeVersion
 }
 
 // Result is what Run found.
@@ -165,6 +169,8 @@ type shared struct {
 	set *manifest.Set
 	// fromCluster is Options.FromCluster.
 	fromCluster bool
+	// kubeVersion is the version whose validation applies, never zero.
+	kubeVersion KubeVersion
 
 	// forced is true when Options.Controller names the controller of
 	// every Ingress: controller (an IngressClass spec.controller value,
@@ -195,6 +201,15 @@ func (s *shared) controllerOf(ing *manifest.Ingress) string {
 		return s.controller
 	}
 	return controllerOf(s.set, ing)
+}
+
+// KubeVersion returns the Kubernetes version whose API validation
+// applies in this run.
+func (p *Pass) KubeVersion() KubeVersion {
+	if p.shared == nil || p.shared.kubeVersion.IsZero() {
+		return NewestKubeVersion
+	}
+	return p.shared.kubeVersion
 }
 
 // controllerOf returns the controller that serves ing in this run.
@@ -256,7 +271,14 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	if now.IsZero() {
 		now = time.Now()
 	}
-	sh := &shared{set: set, fromCluster: opts.FromCluster}
+	kv := opts.KubeVersion
+	if kv.IsZero() {
+		kv = NewestKubeVersion
+	}
+	if err := kv.Supported(); err != nil {
+		return nil, err
+	}
+	sh := &shared{set: set, fromCluster: opts.FromCluster, kubeVersion: kv}
 	if opts.Controller != "" {
 		p, err := simulate.ParseProfile(opts.Controller)
 		if err != nil {

@@ -34,6 +34,8 @@ var rules = []*Rule{
 	missingServicePort,
 	missingTLSSecret,
 	multipleDefaultBackends,
+	nginxDuplicateLocation,
+	nginxInvalidAnnotation,
 	nginxRegexHost,
 	nginxRewriteDropsPath,
 	nginxRewriteWithoutRegex,

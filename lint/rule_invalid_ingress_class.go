@@ -35,7 +35,7 @@ names.`,
 func checkInvalidIngressClass(p *Pass) {
 	for _, c := range p.Set.IngressClasses {
 		o := IngressClassObject(c)
-		errs := apimachineryvalidation.ValidateObjectMeta(&c.ObjectMeta, false, apimachineryvalidation.NameIsDNSSubdomain, field.NewPath("metadata"))
+		errs := validateObjectMeta(createMeta(&c.ObjectMeta), false, apimachineryvalidation.NameIsDNSSubdomain)
 		errs = append(errs, ingressClassSpecErrors(&c.Spec)...)
 		reportFieldErrors(p, o, errs, "the API server rejects this IngressClass")
 	}

@@ -35,7 +35,7 @@ func checkMissingBackend(p *Pass) {
 			case b.backend.Service == nil && b.backend.Resource == nil:
 				p.Reportf(ing, b.field(), "%s names neither a service nor a resource, so the API server rejects it; add service.name and service.port", b.field())
 			case b.backend.Service != nil && b.backend.Service.Name == "":
-				p.Reportf(ing, b.field()+".service", "%s.service has no name, so the API server rejects it; add service.name", b.field())
+				p.Reportf(ing, b.field()+".service.name", "%s.service has no name, so the API server rejects it; add service.name", b.field())
 			}
 		}
 	}

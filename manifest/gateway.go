@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+	corev1 "k8s.io/api/core/v1"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
@@ -55,6 +56,15 @@ type BackendTLSPolicy struct {
 	Source Source
 }
 
+// Namespace is a v1 Namespace, read for its labels: Gateway listeners
+// admit routes from the namespaces their allowedRoutes.namespaces.selector
+// selects (RouteNamespaces in sigs.k8s.io/gateway-api apis/v1
+// gateway_types.go).
+type Namespace struct {
+	corev1.Namespace
+	Source Source
+}
+
 // Key returns namespace/name.
 func (g *Gateway) Key() string { return g.Namespace + "/" + g.Name }
 
@@ -79,12 +89,14 @@ type GatewayObjects struct {
 	GRPCRoutes         []*GRPCRoute
 	ReferenceGrants    []*ReferenceGrant
 	BackendTLSPolicies []*BackendTLSPolicy
+	// Namespaces are the v1 Namespaces of the input.
+	Namespaces []*Namespace
 }
 
 // Len returns how many objects g holds.
 func (g *GatewayObjects) Len() int {
 	return len(g.GatewayClasses) + len(g.Gateways) + len(g.HTTPRoutes) + len(g.GRPCRoutes) +
-		len(g.ReferenceGrants) + len(g.BackendTLSPolicies)
+		len(g.ReferenceGrants) + len(g.BackendTLSPolicies) + len(g.Namespaces)
 }
 
 // appendAll appends the objects of o to g.
@@ -95,20 +107,22 @@ func (g *GatewayObjects) appendAll(o *GatewayObjects) {
 	g.GRPCRoutes = append(g.GRPCRoutes, o.GRPCRoutes...)
 	g.ReferenceGrants = append(g.ReferenceGrants, o.ReferenceGrants...)
 	g.BackendTLSPolicies = append(g.BackendTLSPolicies, o.BackendTLSPolicies...)
+	g.Namespaces = append(g.Namespaces, o.Namespaces...)
 }
 
 // applied keeps the last object of each name, as Set.Applied does, and
 // reports whether any was dropped.
 func (g *GatewayObjects) applied() (GatewayObjects, bool) {
 	var out GatewayObjects
-	var d [6]bool
+	var d [7]bool
 	out.GatewayClasses, d[0] = lastOf(g.GatewayClasses, func(c *GatewayClass) string { return c.Name })
 	out.Gateways, d[1] = lastOf(g.Gateways, (*Gateway).Key)
 	out.HTTPRoutes, d[2] = lastOf(g.HTTPRoutes, (*HTTPRoute).Key)
 	out.GRPCRoutes, d[3] = lastOf(g.GRPCRoutes, (*GRPCRoute).Key)
 	out.ReferenceGrants, d[4] = lastOf(g.ReferenceGrants, (*ReferenceGrant).Key)
 	out.BackendTLSPolicies, d[5] = lastOf(g.BackendTLSPolicies, (*BackendTLSPolicy).Key)
-	return out, d[0] || d[1] || d[2] || d[3] || d[4] || d[5]
+	out.Namespaces, d[6] = lastOf(g.Namespaces, func(n *Namespace) string { return n.Name })
+	return out, d[0] || d[1] || d[2] || d[3] || d[4] || d[5] || d[6]
 }
 
 // Gateway returns the Gateway namespace/name, or nil; the last of a name
@@ -118,6 +132,17 @@ func (s *Set) Gateway(namespace, name string) *Gateway {
 	for _, g := range s.Gateways {
 		if g.Namespace == namespace && g.Name == name {
 			found = g
+		}
+	}
+	return found
+}
+
+// Namespace returns the Namespace name, or nil; the last of a name wins.
+func (s *Set) Namespace(name string) *Namespace {
+	var found *Namespace
+	for _, n := range s.Namespaces {
+		if n.Name == name {
+			found = n
 		}
 	}
 	return found
@@ -209,5 +234,18 @@ func (l *docLoader) gatewayObject(n *yaml.Node, kind, apiVersion string, src Sou
 		}
 	default:
 		l.skip(kind)
+	}
+}
+
+// namespaceObject loads a v1 Namespace.
+func (l *docLoader) namespaceObject(n *yaml.Node, apiVersion string, src Source) {
+	if apiVersion != "v1" {
+		l.unsupported(n, "Namespace", apiVersion, "v1")
+		return
+	}
+	o := &Namespace{Source: src}
+	if l.decode(n, &o.Namespace, &o.Source, false) {
+		o.APIVersion, o.Kind = "v1", "Namespace"
+		l.set.Namespaces = append(l.set.Namespaces, o)
 	}
 }

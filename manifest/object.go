@@ -113,14 +113,18 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 		return
 	}
 	switch kind {
+	case "Namespace":
+		l.namespaceObject(n, apiVersion, src)
 	case "Ingress":
 		l.ingress(n, apiVersion, src)
 	case "IngressClass":
 		switch apiVersion {
 		case NetworkingV1, NetworkingV1beta1:
 			// v1beta1 IngressClass has the same shape as v1.
+			// Every field position is kept: lint reports the API
+			// server's IngressClass errors at the field (issue 18).
 			ic := &IngressClass{Source: src}
-			if l.decode(n, &ic.IngressClass, &ic.Source, false) {
+			if l.decode(n, &ic.IngressClass, &ic.Source, true) {
 				ic.APIVersion, ic.Kind = NetworkingV1, "IngressClass"
 				ic.Namespace = ""
 				l.set.IngressClasses = append(l.set.IngressClasses, ic)

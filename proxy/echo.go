@@ -122,7 +122,7 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *f
 		w.Header().Set("Location", d.Redirect)
 	}
 	if d.Redirect == "" && (d.Backend.Service != nil || d.Backend.Resource != nil) {
-		uri := forwardPath(d, r.URL.EscapedPath())
+		uri := outboundPath(forwardPath(d, requestPath(r)))
 		if r.URL.RawQuery != "" {
 			uri += "?" + r.URL.RawQuery
 		}

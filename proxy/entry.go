@@ -44,6 +44,13 @@ type logWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	// send, when not zero, bounds each write: the connection's write
+	// deadline is set that far ahead first (Options.SendTimeout).
+	send time.Duration
+	// sendSet is the write deadline last set.
+	sendSet time.Time
+	// err is the first failed write, or the upstream body's failure.
+	err error
 }
 
 func (w *logWriter) WriteHeader(code int) {
@@ -57,8 +64,12 @@ func (w *logWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	w.arm()
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
 	return n, err
 }
 
@@ -77,5 +88,20 @@ func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Flush sends buffered data to the client.
 func (w *logWriter) Flush() {
+	w.arm()
 	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// arm sets the connection's write deadline SendTimeout ahead before a
+// write or a flush: as nginx's send_timeout, the time between two
+// writes, not for the whole response (net/http's WriteTimeout). The
+// deadline moves only when it is a 64th of the timeout old.
+func (w *logWriter) arm() {
+	if w.send <= 0 {
+		return
+	}
+	if t := time.Now().Add(w.send); !closeEnough(w.sendSet, t, w.send) {
+		w.sendSet = t
+		_ = http.NewResponseController(w.ResponseWriter).SetWriteDeadline(t)
+	}
 }

@@ -2,11 +2,14 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log"
 	mrand "math/rand/v2"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,6 +34,10 @@ type fastServer struct {
 	// handoff is the listener the http.Server serves; it accepts the
 	// connections the fast loop gives up.
 	handoff *handoffListener
+
+	// forwards is true when the loop forwards requests itself; else it
+	// only checks request framing and hands every connection over.
+	forwards bool
 
 	closing atomic.Bool
 	mu      sync.Mutex
@@ -162,6 +169,35 @@ type fastConn struct {
 	deadline time.Time
 	// now is when the last request finished, zero before the first.
 	now time.Time
+	// out writes to the client, each write bounded by SendTimeout.
+	out sendWriter
+	// up is the upstream connection of the request being relayed.
+	up *h1Conn
+}
+
+// sendWriter writes to the client connection with a write deadline
+// SendTimeout from each write (nginx send_timeout: between two
+// writes, not for the whole response), and remembers the first error.
+type sendWriter struct {
+	w        io.Writer
+	c        net.Conn
+	timeout  time.Duration
+	deadline time.Time
+	err      error
+}
+
+func (s *sendWriter) Write(b []byte) (int, error) {
+	if s.timeout > 0 {
+		if t := time.Now().Add(s.timeout); !closeEnough(s.deadline, t, s.timeout) {
+			s.deadline = t
+			_ = s.c.SetWriteDeadline(t)
+		}
+	}
+	n, err := s.w.Write(b)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return n, err
 }
 
 // Read and write buffer sizes. A request head that does not fit in the
@@ -196,7 +232,8 @@ func (fc *fastConn) serve() {
 	r, w := newRawIO(fc.c)
 	fc.br.Reset(r)
 	fc.bw = fastWriters.Get().(*bufio.Writer)
-	fc.bw.Reset(w)
+	fc.out = sendWriter{w: w, c: fc.c, timeout: fc.s.p.opts.SendTimeout}
+	fc.bw.Reset(&fc.out)
 	handedOff := false
 	defer func() {
 		if !handedOff {
@@ -220,15 +257,30 @@ func (fc *fastConn) serve() {
 				wait = o.ReadHeaderTimeout
 			}
 			fc.setDeadline(wait)
+			lc := limited(fc.c)
+			if lc != nil && !first {
+				lc.setIdle(true)
+			}
 			if _, err := fc.br.Peek(1); err != nil {
 				return
+			}
+			if lc != nil {
+				lc.setIdle(false)
 			}
 		}
 		if !fc.state.CompareAndSwap(connIdle, connActive) {
 			return
 		}
-		switch fc.readHead(first) {
+		res := fc.readHead(first)
+		if res == headFast && !fc.s.forwards {
+			res = headOther
+		}
+		switch res {
 		case headOther:
+			if why := fc.badFraming(); why != "" {
+				fc.refuse(why)
+				return
+			}
 			handedOff = fc.handOff()
 			return
 		case headMore:
@@ -301,6 +353,81 @@ func (fc *fastConn) readHead(first bool) parseResult {
 	}
 }
 
+// badFraming reads the rest of a request head the fast path does not
+// serve and says what is wrong with its message framing, "" when
+// nothing is, or the head does not fit in the buffer (net/http answers
+// 431) or never ends. net/http reads a request with both Content-Length
+// and Transfer-Encoding by the latter and keeps the connection, and it
+// ignores Transfer-Encoding in HTTP/1.0 (net/http/transfer.go
+// parseTransferEncoding, fixLength), so a body framed one way for the
+// proxy and another for an upstream or a front proxy would smuggle a
+// request. RFC 9112 section 6.1 and 6.3 make both faulty framing the
+// connection must not survive; nginx answers them 400
+// (src/http/ngx_http_request.c ngx_http_process_request_header).
+func (fc *fastConn) badFraming() string {
+	var head []byte
+	deadline := false
+	for {
+		buf, _ := fc.br.Peek(fc.br.Buffered())
+		if i := bytes.Index(buf, []byte("\r\n\r\n")); i >= 0 {
+			head = buf[:i+2]
+			break
+		}
+		if i := bytes.Index(buf, []byte("\n\n")); i >= 0 {
+			head = buf[:i+1]
+			break
+		}
+		if len(buf) == fc.br.Size() {
+			return ""
+		}
+		if !deadline {
+			fc.deadline = time.Now().Add(fc.s.o.ReadHeaderTimeout)
+			_ = fc.c.SetReadDeadline(fc.deadline)
+			deadline = true
+		}
+		if _, err := fc.br.Peek(len(buf) + 1); err != nil {
+			return ""
+		}
+	}
+	line, rest, _ := bytes.Cut(head, []byte("\n"))
+	http10 := bytes.HasSuffix(bytes.TrimSuffix(line, []byte("\r")), []byte(" HTTP/1.0"))
+	length, te := false, false
+	for len(rest) > 0 {
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		name, _, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		name = trimOWS(name)
+		length = length || equalFold(name, "Content-Length")
+		te = te || equalFold(name, "Transfer-Encoding")
+	}
+	switch {
+	case te && length:
+		return "the request has both Content-Length and Transfer-Encoding"
+	case te && http10:
+		return "an HTTP/1.0 request has Transfer-Encoding"
+	}
+	return ""
+}
+
+// refuse answers 400 with why and closes the connection.
+func (fc *fastConn) refuse(why string) {
+	body := "400 Bad Request: " + why + "\n"
+	writeStatusLine(fc.bw, http.StatusBadRequest)
+	fc.bw.WriteString("Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ")
+	writeInt(fc.bw, int64(len(body)), 10)
+	fc.bw.WriteString("\r\n")
+	writeDate(fc.bw)
+	fc.bw.WriteString("\r\n")
+	fc.bw.WriteString(body)
+	_ = fc.bw.Flush()
+	if p := fc.s.p; p.opts.AccessLog != nil {
+		p.opts.AccessLog(&Entry{Time: time.Now(), Remote: fc.remote, Proto: "HTTP/1.1", Scheme: "http",
+			Status: http.StatusBadRequest, Bytes: int64(len(body)), Error: why})
+	}
+}
+
 // handOff gives the connection, with the bytes read and not yet
 // served, to the http.Server; it reports whether the server took it.
 func (fc *fastConn) handOff() bool {
@@ -309,6 +436,10 @@ func (fc *fastConn) handOff() bool {
 	if n > 0 {
 		rest = make([]byte, n)
 		_, _ = fc.br.Read(rest)
+	}
+	if !fc.out.deadline.IsZero() {
+		// The fast path's send deadline was for its own responses.
+		_ = fc.c.SetWriteDeadline(time.Time{})
 	}
 	bc := &bufferedConn{Conn: fc.c, buf: rest}
 	fc.s.p.handedOff.Add(1)

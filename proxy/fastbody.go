@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -28,7 +29,15 @@ func (fc *fastConn) wait(br *bufio.Reader) error {
 			return err
 		}
 	}
+	if t := fc.s.p.opts.ReadTimeout; t > 0 && fc.up != nil {
+		// nginx's proxy_read_timeout: the time between two reads.
+		fc.up.armReadDeadline(time.Now(), t)
+	}
 	_, err := br.Peek(1)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		err = errReadTimeout
+	}
 	return err
 }
 

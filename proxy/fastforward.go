@@ -58,7 +58,7 @@ func (fc *fastConn) forward() outcome {
 	// Only the engine decides where a request goes, as in ServeHTTP.
 	d := t.index.Lookup(req)
 	ri := t.route(&d)
-	if d.Redirect != "" || !d.Matched || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
+	if d.Redirect != "" || d.Status != 0 || d.Refused != "" || !d.Matched || encodedSeparator(d, path) || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
 		ri.upstream.URL.Scheme != "http" {
 		return outcomeHandOff
 	}
@@ -142,7 +142,16 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 			}
 			return fc.errorPage(f, err)
 		}
+		fc.up, fc.out.err = pc, nil
 		out, reuse := fc.relay(pc)
+		fc.up = nil
+		if n := pc.br.Buffered(); n > 0 && out == outcomeKeep {
+			// Bytes beyond the declared response (a body on a HEAD, 204
+			// or 304 answer, or after the body) would answer the next
+			// request on either connection: both close (issue 19).
+			fc.x.e.Error = errUnframed.Error()
+			out, reuse = outcomeClose, false
+		}
 		fc.now = time.Now()
 		if reuse {
 			h1.put(pc, fc.now)
@@ -315,20 +324,14 @@ func (h *requestHead) header() http.Header {
 }
 
 // outboundPath is the path rewrite puts in the upstream request for the
-// engine's path p: url.ParseRequestURI and then URL.EscapedPath, or "/"
-// when p does not parse. Paths that survive that unchanged skip it.
+// forwarded path p (setOutboundPath): p itself when it is forwardable.
 func outboundPath(p string) string {
 	if simplePath(p) {
 		return p
 	}
 	var u url.URL
-	if v, err := url.ParseRequestURI(p); err == nil {
-		u.Path, u.RawPath = v.Path, v.RawPath
-	}
-	if s := u.EscapedPath(); s != "" {
-		return s
-	}
-	return "/"
+	setOutboundPath(&u, p)
+	return u.RequestURI()
 }
 
 // maxResponseFields bounds the header fields of an upstream response.
@@ -463,6 +466,13 @@ func parseResponseHead(b []byte, r *responseHead, method string) error {
 			return fmt.Errorf("%w: header line %q", errUpstreamHead, line)
 		}
 		name, value := line[:colon], trimOWS(line[colon+1:])
+		if !responseValueOK(value) {
+			// A bare CR, NUL or other control byte would reach the
+			// client as it is; net/http's client refuses such a head
+			// (net/textproto reader.go validHeaderValueByte) and nginx
+			// answers 502 ("upstream sent invalid header").
+			return fmt.Errorf("%w: control byte in header line %q", errUpstreamHead, line)
+		}
 		switch {
 		case equalFold(name, "Content-Length"):
 			n, err := strconv.ParseInt(string(value), 10, 64)
@@ -522,6 +532,17 @@ func parseResponseHead(b []byte, r *responseHead, method string) error {
 	return nil
 }
 
+// responseValueOK accepts a field value of visible characters, space,
+// tab and obs-text (RFC 9110 section 5.5): no control byte.
+func responseValueOK(v []byte) bool {
+	for _, c := range v {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // cutLine cuts a line ending in LF or CRLF, as net/textproto reads them.
 func cutLine(b []byte) (line, rest []byte) {
 	i := bytes.IndexByte(b, '\n')
@@ -555,7 +576,11 @@ func (fc *fastConn) relay(pc *h1Conn) (outcome, bool) {
 	var sniff []byte
 	if withBody && !r.bodyless && !r.hasType && !r.hasEncoding && r.length > 0 {
 		// net/http's server sniffs a Content-Type for a body without
-		// one.
+		// one. The wait for those bytes is bounded by ReadTimeout, and
+		// an upstream that stalls has what it sent sniffed.
+		if t := fc.s.p.opts.ReadTimeout; t > 0 {
+			pc.armReadDeadline(time.Now(), t)
+		}
 		sniff, _ = pc.br.Peek(int(min(r.length, 512)))
 	}
 	writeStatusLine(bw, r.status)
@@ -619,6 +644,12 @@ func (fc *fastConn) relay(pc *h1Conn) (outcome, bool) {
 	}
 	if err != nil {
 		e.Error = err.Error()
+		var ne net.Error
+		if fc.out.err != nil && !(errors.As(fc.out.err, &ne) && ne.Timeout()) {
+			// The client went away; nginx logs 499 then, as ServeHTTP
+			// does (upstreamError).
+			e.Status = 499
+		}
 		return outcomeClose, false
 	}
 	return outcomeKeep, !r.close

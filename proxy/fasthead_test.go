@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -95,9 +96,10 @@ func FuzzParseRequestHead(f *testing.F) {
 	})
 }
 
-// FuzzOutboundPath checks that outboundPath, which skips the URL parse
-// for simple paths, gives what rewrite's url.ParseRequestURI and
-// URL.EscapedPath give.
+// FuzzOutboundPath checks that outboundPath, which the fast path writes,
+// is the request-target path rewrite's URL gives net/http's
+// Request.Write, and that a forwardable path reaches the upstream byte
+// for byte (issue 19).
 func FuzzOutboundPath(f *testing.F) {
 	f.Add("/")          // the root
 	f.Add("/p3/item")   // a plain path
@@ -106,17 +108,22 @@ func FuzzOutboundPath(f *testing.F) {
 	f.Add("/a?b")       // a question mark splits the path
 	f.Add("/%zz")       // a bad escape: "/"
 	f.Add("//host/x")   // no authority in a request path
-	f.Add("/a\"<>{}|^") // characters EscapedPath escapes
+	f.Add("/a\"<>{}|^") // characters EscapedPath would escape, kept
+	f.Add("admin/x")    // no leading slash
 	f.Add("")           // nothing
 	f.Fuzz(func(t *testing.T, p string) {
-		want := "/"
-		if u, err := url.ParseRequestURI(p); err == nil {
-			if s := (&url.URL{Path: u.Path, RawPath: u.RawPath}).EscapedPath(); s != "" {
-				want = s
-			}
+		u := &url.URL{Scheme: "http", Host: "upstream"}
+		setOutboundPath(u, p)
+		want := u.RequestURI()
+		got := outboundPath(p)
+		if got != want {
+			t.Fatalf("outboundPath(%q) = %q, net/http writes %q", p, got, want)
 		}
-		if got := outboundPath(p); got != want {
-			t.Fatalf("outboundPath(%q) = %q, want %q", p, got, want)
+		if forwardable(p) && !strings.HasPrefix(p, "//") && got != p {
+			t.Fatalf("outboundPath(%q) = %q, want it unchanged", p, got)
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") && !strings.HasPrefix(p, "//") {
+			t.Fatalf("outboundPath(%q) = %q: not a path", p, got)
 		}
 	})
 }

@@ -27,8 +27,10 @@ type h1Transport struct {
 	dialer                *net.Dialer
 	fallback              http.RoundTripper
 	responseHeaderTimeout time.Duration
-	idleTimeout           time.Duration
-	maxIdlePerHost        int
+	// readTimeout bounds each wait for more of a response body.
+	readTimeout    time.Duration
+	idleTimeout    time.Duration
+	maxIdlePerHost int
 
 	mu   sync.Mutex
 	idle map[string][]*h1Conn
@@ -66,8 +68,13 @@ func (headerTimeoutError) Timeout() bool   { return true }
 func (headerTimeoutError) Temporary() bool { return true }
 
 // staleAfter is how long a connection may sit idle before it is checked
-// for a close by the upstream before reuse.
+// for a close by the upstream before reuse, where the check costs a
+// wait (idleDirty).
 const staleAfter = time.Second
+
+// errUnframed reports an upstream response followed by bytes nothing
+// asked for.
+var errUnframed = errors.New("upstream sent bytes beyond the response it declared")
 
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == http.MethodOptions
@@ -152,7 +159,19 @@ type h1Body struct {
 }
 
 func (b *h1Body) Read(p []byte) (int, error) {
+	if b.t.readTimeout > 0 {
+		b.pc.armReadDeadline(time.Now(), b.t.readTimeout)
+	}
 	n, err := b.rc.Read(p)
+	if err == io.EOF && b.pc.br.Buffered() > 0 {
+		// The upstream sent more than the response it declared: a body
+		// on a HEAD, 204 or 304 answer, or bytes after the body. Read as
+		// the next response they would answer another client (issue
+		// 19), so the connection is closed, and the error makes
+		// ReverseProxy abort the client's connection too.
+		b.finish(false)
+		return n, errUnframed
+	}
 	if err == io.EOF {
 		b.finish(true)
 	} else if err != nil {
@@ -194,8 +213,14 @@ func (t *h1Transport) get(ctx context.Context, host string, now time.Time) (*h1C
 		if pc == nil {
 			break
 		}
+		// An idle connection on which the upstream sent anything, a
+		// close or bytes nobody asked for, is never reused: those bytes
+		// would be read as the answer to the next request. nginx closes
+		// such upstream connections as soon as they become readable
+		// (src/http/modules/ngx_http_upstream_keepalive_module.c
+		// ngx_http_upstream_keepalive_close_handler).
 		idle := now.Sub(pc.lastUsed)
-		if idle > t.idleTimeout || (idle > staleAfter && closedByPeer(pc)) {
+		if idle > t.idleTimeout || pc.br.Buffered() > 0 || idleDirty(pc, idle) {
 			pc.Close()
 			continue
 		}
@@ -220,8 +245,13 @@ func closedByPeer(pc *h1Conn) bool {
 	return !(errors.As(err, &ne) && ne.Timeout())
 }
 
-// put returns pc to the idle pool; now is the time of the call.
+// put returns pc to the idle pool; now is the time of the call. A
+// connection with unread bytes buffered is closed instead.
 func (t *h1Transport) put(pc *h1Conn, now time.Time) {
+	if pc.br.Buffered() > 0 {
+		pc.Close()
+		return
+	}
 	pc.lastUsed = now
 	t.mu.Lock()
 	if len(t.idle[pc.host]) < t.maxIdlePerHost {
@@ -233,3 +263,57 @@ func (t *h1Transport) put(pc *h1Conn, now time.Time) {
 		pc.Close()
 	}
 }
+
+// idleBody closes a response body when a read waits longer than its
+// timeout, as nginx's proxy_read_timeout bounds the time between two
+// reads from the upstream.
+type idleBody struct {
+	rc      io.ReadCloser
+	timeout time.Duration
+	timer   *time.Timer
+	mu      sync.Mutex
+	expired bool
+}
+
+func newIdleBody(rc io.ReadCloser, timeout time.Duration) io.ReadCloser {
+	if timeout <= 0 {
+		return rc
+	}
+	b := &idleBody{rc: rc, timeout: timeout}
+	b.timer = time.AfterFunc(timeout, func() {
+		b.mu.Lock()
+		b.expired = true
+		b.mu.Unlock()
+		_ = rc.Close()
+	})
+	b.timer.Stop()
+	return b
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	b.timer.Reset(b.timeout)
+	n, err := b.rc.Read(p)
+	b.timer.Stop()
+	b.mu.Lock()
+	expired := b.expired
+	b.mu.Unlock()
+	if expired && err != nil && err != io.EOF {
+		err = errReadTimeout
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	return b.rc.Close()
+}
+
+// errReadTimeout says an upstream sent nothing for ReadTimeout in the
+// middle of a body.
+var errReadTimeout = readTimeoutError{}
+
+type readTimeoutError struct{}
+
+func (readTimeoutError) Error() string   { return "upstream timed out reading the response body" }
+func (readTimeoutError) Timeout() bool   { return true }
+func (readTimeoutError) Temporary() bool { return true }

@@ -171,6 +171,14 @@ type running struct {
 	entries   []Entry
 }
 
+// logAfter waits until the access log has n entries, which follow the
+// last byte of their responses, and returns it.
+func (r *running) logAfter(t *testing.T, n int) []Entry {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%d access log entries", n), func() bool { return len(r.log()) >= n })
+	return r.log()
+}
+
 func (r *running) log() []Entry {
 	r.mu.Lock()
 	defer r.mu.Unlock()

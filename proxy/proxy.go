@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -17,7 +18,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +34,16 @@ const (
 	DefaultDialTimeout           = 5 * time.Second
 	DefaultResponseHeaderTimeout = 60 * time.Second
 	DefaultIdleTimeout           = 75 * time.Second
+	// DefaultReadTimeout bounds each wait for the next bytes of an
+	// upstream's response body (nginx proxy_read_timeout 60s),
+	// DefaultClientBodyTimeout each wait for the next bytes of a
+	// client's request body (nginx client_body_timeout 60s), and
+	// DefaultSendTimeout each wait for the client to take the next bytes
+	// of a response (nginx send_timeout 60s). nginx docs,
+	// ngx_http_proxy_module and ngx_http_core_module.
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultClientBodyTimeout = 60 * time.Second
+	DefaultSendTimeout       = 60 * time.Second
 )
 
 // Options configures a Proxy.
@@ -54,6 +64,17 @@ type Options struct {
 	// ResponseHeaderTimeout bounds the wait for an upstream's response
 	// headers; 0 means DefaultResponseHeaderTimeout.
 	ResponseHeaderTimeout time.Duration
+	// ReadTimeout bounds each wait for more of an upstream's response
+	// body; 0 means DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// ClientBodyTimeout bounds each wait for more of a client's request
+	// body; 0 means DefaultClientBodyTimeout. The request is answered
+	// 408 when it runs out.
+	ClientBodyTimeout time.Duration
+	// SendTimeout bounds each wait for a client to take more of a
+	// response; 0 means DefaultSendTimeout. The connection is closed
+	// when it runs out.
+	SendTimeout time.Duration
 	// Transport sends requests upstream; nil means a transport tuned for
 	// many short requests to a few local upstreams.
 	Transport http.RoundTripper
@@ -72,15 +93,18 @@ type Options struct {
 // Proxy is the handler. Its routing table is replaced atomically by Load;
 // requests in flight finish on the table they started with.
 type Proxy struct {
-	opts   Options
-	tab    atomic.Pointer[table]
-	rp     *httputil.ReverseProxy
-	issued sync.Map // host -> *tls.Certificate made by opts.Certificate
+	opts Options
+	tab  atomic.Pointer[table]
+	rp   *httputil.ReverseProxy
+	// issued holds certificates made by opts.Certificate, by host.
+	issued *certCache
 	// h1 is the default transport, nil when Options.Transport was given;
 	// the fast path (fast.go) shares its connection pool.
 	h1 *h1Transport
 	// noFast serves every connection with net/http alone.
 	noFast bool
+	// limiter holds the client connections of the last Serve.
+	limiter *connLimiter
 	// fastServed counts the requests the fast path answered, handedOff
 	// the connections it gave to net/http.
 	fastServed, handedOff atomic.Int64
@@ -92,7 +116,10 @@ type table struct {
 	index     *simulate.Index
 	upstreams upstreamMap
 	routes    map[routeKey]*routeInfo
-	certs     sync.Map // host -> *tls.Certificate
+	// certs holds the Secrets' certificates by SNI host.
+	certs *certCache
+	// hosts are the hosts the rules name, "*.x" wildcards included.
+	hosts map[string]bool
 	// headerRouting is true when the profile may route on request
 	// headers (ingress-nginx canary-by-header, ALB conditions), so the
 	// fast path must hand the engine the headers.
@@ -108,18 +135,43 @@ func New(opts Options) *Proxy {
 	if opts.ResponseHeaderTimeout == 0 {
 		opts.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
 	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.ClientBodyTimeout == 0 {
+		opts.ClientBodyTimeout = DefaultClientBodyTimeout
+	}
+	if opts.SendTimeout == 0 {
+		opts.SendTimeout = DefaultSendTimeout
+	}
 	var h1 *h1Transport
 	if opts.Transport == nil {
 		h1 = newTransport(opts)
 		opts.Transport = h1
 	}
-	p := &Proxy{opts: opts, h1: h1}
+	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued)}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
 		Transport:    opts.Transport,
 		BufferPool:   bufferPool{},
 		ErrorHandler: p.upstreamError,
-		ErrorLog:     opts.ErrorLog,
+		ModifyResponse: func(resp *http.Response) error {
+			if resp.Body == nil || resp.Body == http.NoBody || resp.StatusCode == http.StatusSwitchingProtocols {
+				// A 101's body is the upgraded connection, which
+				// ReverseProxy needs writable.
+				return nil
+			}
+			if _, ok := resp.Body.(*h1Body); !ok {
+				// net/http.Transport has no timeout between reads of a
+				// body; h1Transport's bodies have their own.
+				resp.Body = newIdleBody(resp.Body, opts.ReadTimeout)
+			}
+			if f, _ := resp.Request.Context().Value(ctxKey{}).(*forward); f != nil && f.lw != nil {
+				resp.Body = &flushOnError{rc: resp.Body, lw: f.lw}
+			}
+			return nil
+		},
+		ErrorLog: opts.ErrorLog,
 		// Responses of unknown length (chunked streams) and event
 		// streams are flushed to the client as each read arrives, as with
 		// ingress-nginx's proxy-buffering "off" default; ReverseProxy
@@ -153,7 +205,8 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 	if err != nil {
 		return nil, err
 	}
-	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{}}
+	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{},
+		certs: newCertCache(maxIssued), hosts: map[string]bool{}}
 	switch prof.Name() {
 	case "spec", "gce":
 		// Neither reads request headers (simulate: only nginx_canary.go
@@ -162,6 +215,9 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 		t.headerRouting = true
 	}
 	for _, r := range ix.Routes() {
+		if r.Host != "" {
+			t.hosts[strings.ToLower(r.Host)] = true
+		}
 		k := routeKey{r.Ingress, r.Rule, r.PathIndex}
 		t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
 	}
@@ -235,13 +291,129 @@ type forward struct {
 	backend backendRef
 	entry   *Entry
 	status  func() error // Upstream.Status
+	// body reads the client's request body, nil when it has none.
+	body *bodyReader
+	// lw is the client's response writer.
+	lw *logWriter
+}
+
+// flushOnError sends what the client was written so far when the
+// upstream body fails mid-way (ReadTimeout), before ReverseProxy aborts
+// the connection: as nginx, whose proxy_buffering is off in
+// ingress-nginx, the client gets the head and the bytes that came.
+type flushOnError struct {
+	rc io.ReadCloser
+	lw *logWriter
+}
+
+func (b *flushOnError) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && err != io.EOF {
+		b.lw.err = err
+		if n == 0 {
+			b.lw.Flush()
+		}
+	}
+	return n, err
+}
+
+func (b *flushOnError) Close() error { return b.rc.Close() }
+
+// clientBody returns the request body reader of f; nil-safe.
+func (f *forward) clientBody() *bodyReader {
+	if f == nil {
+		return nil
+	}
+	return f.body
 }
 
 // exchange holds the per-request state in one allocation.
 type exchange struct {
-	lw logWriter
-	e  Entry
-	f  forward
+	lw   logWriter
+	e    Entry
+	f    forward
+	body bodyReader
+}
+
+// bodyReader remembers whether reading the client's request body
+// failed, so that a malformed body is answered 400, not as an upstream
+// failure (issue 19).
+type bodyReader struct {
+	rc  io.ReadCloser
+	err error
+	// ctl sets the connection's read deadline before each read, timeout
+	// from then (ClientBodyTimeout); nil sets none.
+	ctl     *http.ResponseController
+	timeout time.Duration
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.ctl != nil {
+		_ = b.ctl.SetReadDeadline(time.Now().Add(b.timeout))
+	}
+	n, err := b.rc.Read(p)
+	if err == io.EOF && b.ctl != nil {
+		// The deadline was for the body: once it is read, net/http's
+		// background read, which notices a client going away, must
+		// not time out.
+		_ = b.ctl.SetReadDeadline(time.Time{})
+		b.ctl = nil
+	}
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+func (b *bodyReader) Close() error { return b.rc.Close() }
+
+// refuse says why a request is answered without routing: a
+// request-target that is neither origin-form nor absolute-form (RFC 9112
+// section 3.2; the opaque "x:admin" would be routed as "/" and forwarded
+// as "admin"), which nginx answers 400, or TRACE, which nginx answers
+// 405 (src/http/ngx_http_request.c ngx_http_process_request_header).
+// net/http's server answers "OPTIONS *" itself.
+func refuse(r *http.Request) string {
+	if r.Method == http.MethodTrace {
+		return "TRACE is not allowed"
+	}
+	if r.URL.Opaque != "" || !strings.HasPrefix(r.RequestURI, "/") && !absoluteForm(r) {
+		return fmt.Sprintf("request-target %q is neither an absolute path nor an absolute http(s) URI", r.RequestURI)
+	}
+	return ""
+}
+
+// absoluteForm reports whether the request-target is an http or https
+// URI with an authority (RFC 9112 section 3.2.2).
+func absoluteForm(r *http.Request) bool {
+	return (r.URL.Scheme == "http" || r.URL.Scheme == "https") && r.URL.Host != "" &&
+		strings.HasPrefix(r.RequestURI, r.URL.Scheme+"://")
+}
+
+// requestPath is the path of the request-target as the client sent it,
+// byte for byte: the part before "?" of an origin-form target, the path
+// of an absolute-form one ("/" when it has none).
+func requestPath(r *http.Request) string {
+	t := r.RequestURI
+	if !strings.HasPrefix(t, "/") {
+		if i := strings.Index(t, "://"); i >= 0 {
+			t = t[i+3:]
+			if j := strings.IndexAny(t, "/?"); j >= 0 && t[j] == '/' {
+				t = t[j:]
+			} else {
+				t = "/"
+			}
+		} else {
+			t = r.URL.EscapedPath()
+		}
+	}
+	if i := strings.IndexByte(t, '?'); i >= 0 {
+		t = t[:i]
+	}
+	if t == "" {
+		t = "/"
+	}
+	return t
 }
 
 // ServeHTTP routes r through the engine and answers, forwards or
@@ -260,15 +432,60 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:   r.URL.RequestURI(),
 	}
 	lw.ResponseWriter = w
-	p.serve(x, r)
-	if lw.status == 0 {
-		lw.status = http.StatusOK
+	defer func() {
+		// Deferred, so that a response ReverseProxy aborts (a client
+		// that stopped reading, an upstream that stalled mid-body:
+		// panic(http.ErrAbortHandler)) is logged too.
+		v := recover()
+		if v != nil && e.Error == "" {
+			e.Error = fmt.Sprint(v)
+			if lw.err != nil {
+				e.Error = lw.err.Error()
+			}
+		}
+		if !lw.sendSet.IsZero() {
+			// The deadline was for this response; net/http's own
+			// writes on the kept-alive connection (100 Continue, its
+			// error pages) set none.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+		}
+		if lw.status == 0 {
+			lw.status = http.StatusOK
+		}
+		e.Status = lw.status
+		e.Bytes = lw.bytes
+		e.Duration = time.Since(start)
+		if p.opts.AccessLog != nil {
+			p.opts.AccessLog(e)
+		}
+		if v != nil {
+			panic(v)
+		}
+	}()
+	if r.ProtoMajor == 1 && (len(r.TransferEncoding) > 0 || r.ProtoMinor == 0 && r.ContentLength != 0) {
+		// net/http drops Content-Length when Transfer-Encoding is
+		// present and ignores Transfer-Encoding in HTTP/1.0
+		// (net/http/transfer.go), so the handler cannot tell a request
+		// framed two ways from a clean one. The fast loop refuses those
+		// it reads (fastConn.badFraming); for those net/http read
+		// itself, the connection closes after the answer, as RFC 9112
+		// section 6.3 requires of a request with both.
+		w.Header().Set("Connection", "close")
 	}
-	e.Status = lw.status
-	e.Bytes = lw.bytes
-	e.Duration = time.Since(start)
-	if p.opts.AccessLog != nil {
-		p.opts.AccessLog(e)
+	if why := refuse(r); why != "" {
+		e.Error = why
+		if r.Method == http.MethodTrace {
+			textPage(&x.lw, http.StatusMethodNotAllowed, why+"\n")
+		} else {
+			textPage(&x.lw, http.StatusBadRequest, why+"\n")
+		}
+	} else {
+		if r.Body != nil && r.Body != http.NoBody {
+			x.body = bodyReader{rc: r.Body, ctl: http.NewResponseController(w), timeout: p.opts.ClientBodyTimeout}
+			r.Body = &x.body
+		}
+		lw.send = p.opts.SendTimeout
+		p.serve(x, r)
 	}
 }
 
@@ -282,7 +499,8 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 	}
 	// Only the engine decides where a request goes, so the proxy and
 	// `ingresskit simulate` cannot disagree.
-	d := t.index.Lookup(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: r.URL.EscapedPath(), Header: r.Header, URL: e.Path})
+	path := requestPath(r)
+	d := t.index.Lookup(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: path, Header: r.Header, URL: e.Path})
 	var f *forward
 	var missing string
 	svc := d.Backend.Service
@@ -291,7 +509,11 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 		switch {
 		case ri.upstream != nil:
 			f = &x.f
-			*f = forward{target: ri.upstream.URL, path: forwardPath(d, r.URL.EscapedPath()), backend: ri.backend, entry: e, status: ri.upstream.Status}
+			*f = forward{target: ri.upstream.URL, path: forwardPath(d, path), backend: ri.backend, entry: e, status: ri.upstream.Status}
+			if r.Body == &x.body {
+				f.body = &x.body
+			}
+			f.lw = &x.lw
 			e.Upstream = ri.upstream.URL.Host
 		case svc != nil:
 			missing = ri.backend.String()
@@ -307,6 +529,9 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 		// which the input does not show.
 		e.Error = "configuration refused"
 		textPage(w, http.StatusServiceUnavailable, "the controller refuses this configuration: "+d.Refused+"\n")
+	case d.Matched && encodedSeparator(d, path):
+		e.Error = "encoded slash in path"
+		textPage(w, http.StatusBadRequest, encodedSeparatorText)
 	case d.Redirect != "":
 		e.Error = "redirect"
 		http.Redirect(w, r, d.Redirect, d.RedirectCode)
@@ -335,19 +560,44 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 }
 
 // forwardPath is the path sent upstream: the profile's rewrite when it
-// has one, else the engine's normalized path, so the upstream sees the
-// path that was matched and never a "/users/../admin" that a rule for
-// "/users" let through. escaped is the request's path as received.
-func forwardPath(d simulate.Decision, escaped string) string {
+// has one. Else, with the nginx profile, the path exactly as the client
+// sent it: ingress-nginx's proxy_pass names no URI, and then "the
+// request URI is passed to the server in the same form as sent by a
+// client" (nginx docs, ngx_http_proxy_module proxy_pass); nginx decodes
+// only to pick the location, so forwarding its decoded path would decode
+// once more than the client did ("%252e" would reach the upstream as
+// "%2e"). Every other profile forwards the engine's normalized path,
+// which it matched, so the upstream never sees a "/users/../admin" that
+// a rule for "/users" let through. raw is the request's path as
+// received.
+func forwardPath(d simulate.Decision, raw string) string {
 	p := d.RewritePath
-	if p == "" {
+	if p == "" && d.Profile != "nginx" {
 		p = d.NormalizedPath
 	}
 	if p == "" {
-		p = escaped
+		p = raw
 	}
 	return p
 }
+
+// encodedSeparator reports whether a request the engine matched without
+// the nginx profile has an encoded "/" or "\\" in its path. Those
+// profiles match rules against segments with %2F kept encoded, while an
+// upstream that decodes it would see other segments:
+// "/public/..%2Fadmin" is under /public for the rules and /admin for
+// such an upstream. The proxy refuses those paths with 400, as nginx
+// refuses paths it cannot resolve; nginx itself decodes before it
+// matches, and the nginx profile does too.
+func encodedSeparator(d simulate.Decision, path string) bool {
+	if d.Profile == "nginx" || !strings.Contains(path, "%") {
+		return false
+	}
+	u := strings.ToUpper(path)
+	return strings.Contains(u, "%2F") || strings.Contains(u, "%5C")
+}
+
+const encodedSeparatorText = "400 Bad Request: the path has an encoded slash (%2F) or backslash (%5C), which the routing rules and an upstream that decodes it would read differently\n"
 
 // rewrite builds the upstream request the way ingress-nginx's location
 // block does (rootfs/etc/nginx/template/nginx.tmpl): Host kept, HTTP/1.1,
@@ -356,13 +606,48 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	f := pr.In.Context().Value(ctxKey{}).(*forward)
 	pr.Out.URL.Scheme = f.target.Scheme
 	pr.Out.URL.Host = f.target.Host
-	pr.Out.URL.Path, pr.Out.URL.RawPath = "", ""
-	if u, err := url.ParseRequestURI(f.path); err == nil {
-		pr.Out.URL.Path, pr.Out.URL.RawPath = u.Path, u.RawPath
-	}
+	setOutboundPath(pr.Out.URL, f.path)
 	pr.Out.URL.RawQuery = pr.In.URL.RawQuery
 	pr.Out.Host = pr.In.Host
 	setForwardHeaders(pr.Out.Header, pr.In)
+}
+
+// setOutboundPath makes u's request-target path p, byte for byte when
+// p is one (forwardable), so that the path the upstream gets is the
+// one the engine routed or the client sent: URL.Opaque is written as it
+// is (net/url URL.RequestURI), where Path and RawPath would be escaped
+// again. A path starting with "//" would read as an authority in
+// Opaque, and others that are no valid request path are parsed and
+// escaped as url.ParseRequestURI and URL.EscapedPath do, or become "/".
+func setOutboundPath(u *url.URL, p string) {
+	u.Opaque, u.Path, u.RawPath = "", "", ""
+	if forwardable(p) && !strings.HasPrefix(p, "//") {
+		u.Opaque = p
+		return
+	}
+	if v, err := url.ParseRequestURI(p); err == nil && strings.HasPrefix(v.Path, "/") {
+		u.Path, u.RawPath = v.Path, v.RawPath
+	}
+}
+
+// forwardable reports whether p can be sent as the path of a
+// request-target as it is: it starts with "/" and has no space, control,
+// non-ASCII byte, "?" or "#", and every "%" starts an escape.
+func forwardable(p string) bool {
+	if len(p) == 0 || p[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c <= ' ' || c >= 0x7f || c == '?' || c == '#':
+			return false
+		case c == '%':
+			if i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // upstreamError answers a failed upstream exchange: 504 when it timed
@@ -370,6 +655,24 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 // (ngx_http_upstream_next: NGX_HTTP_UPSTREAM_FT_TIMEOUT gives 504).
 func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
 	f, _ := r.Context().Value(ctxKey{}).(*forward)
+	if b := f.clientBody(); b != nil && b.err != nil {
+		// The client's body failed to read (a malformed chunk, a
+		// stalled or cut upload): the client's fault, not the
+		// upstream's, as nginx answers 400 for a bad chunked body
+		// (ngx_http_request_body.c ngx_http_parse_chunked).
+		reason := "request body: " + b.err.Error()
+		if f != nil {
+			f.entry.Error = reason
+		}
+		status := http.StatusBadRequest
+		var ne net.Error
+		if errors.As(b.err, &ne) && ne.Timeout() {
+			status = http.StatusRequestTimeout
+		}
+		w.Header().Set("Connection", "close")
+		textPage(w, status, fmt.Sprintf("%d %s: %s\n", status, http.StatusText(status), reason))
+		return
+	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client went away; nginx logs these as 499.
 		if f != nil {

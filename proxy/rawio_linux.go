@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -45,7 +46,11 @@ type rawOp struct {
 // newRawIO returns c's reader and writer: a rawIO for a TCP connection,
 // c itself otherwise.
 func newRawIO(c net.Conn) (io.Reader, io.Writer) {
-	tc, ok := c.(*net.TCPConn)
+	inner := c
+	if lc, ok := c.(*limitedConn); ok {
+		inner = lc.Conn
+	}
+	tc, ok := inner.(*net.TCPConn)
 	if !ok {
 		return c, c
 	}
@@ -146,4 +151,40 @@ func (r *rawIO) opError(op string, err error) error {
 		return oe
 	}
 	return &net.OpError{Op: op, Net: "tcp", Source: r.c.LocalAddr(), Addr: r.c.RemoteAddr(), Err: err}
+}
+
+// idleDirty reports whether the upstream closed an idle connection or
+// sent something on it, with one non-blocking peek (recv(2) with
+// MSG_PEEK|MSG_DONTWAIT): no data and no close leave EAGAIN.
+func idleDirty(pc *h1Conn, _ time.Duration) bool {
+	tc, ok := pc.Conn.(*net.TCPConn)
+	if !ok {
+		return closedByPeer(pc)
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return true
+	}
+	dirty := true
+	var b [1]byte
+	cerr := rc.Control(func(fd uintptr) {
+		for {
+			_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+			if err == syscall.EINTR {
+				continue
+			}
+			dirty = err != syscall.EAGAIN
+			return
+		}
+	})
+	return cerr != nil || dirty
+}
+
+// fdLimit returns the soft limit on open files, 0 when unknown.
+func fdLimit() int {
+	var r syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil || r.Cur > 1<<30 {
+		return 0
+	}
+	return int(r.Cur)
 }

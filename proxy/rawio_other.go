@@ -5,8 +5,19 @@ package proxy
 import (
 	"io"
 	"net"
+	"time"
 )
 
 // newRawIO returns c's reader and writer; system calls are made directly
 // on Linux only (rawio_linux.go).
 func newRawIO(c net.Conn) (io.Reader, io.Writer) { return c, c }
+
+// idleDirty reports whether the upstream closed an idle connection or
+// sent something on it; without a non-blocking peek it waits a moment,
+// so only connections idle longer than staleAfter are checked.
+func idleDirty(pc *h1Conn, idle time.Duration) bool {
+	return idle > staleAfter && closedByPeer(pc)
+}
+
+// fdLimit returns the soft limit on open files, 0 when unknown.
+func fdLimit() int { return 0 }

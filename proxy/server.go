@@ -42,6 +42,10 @@ type ServeOptions struct {
 	// MaxHeaderBytes bounds a request's line and headers; 0 means
 	// DefaultMaxHeaderBytes.
 	MaxHeaderBytes int
+	// MaxConns caps the client connections held at once across the
+	// listeners (connLimiter); 0 means DefaultMaxConns, lowered to half
+	// the file descriptor limit.
+	MaxConns int
 	// ShutdownTimeout bounds the wait for requests in flight once ctx is
 	// done; 0 means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
@@ -72,6 +76,14 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if o.MaxConns == 0 {
+		o.MaxConns = DefaultMaxConns
+		if n := fdLimit() / 2; n > 0 && n < o.MaxConns {
+			o.MaxConns = n
+		}
+	}
+	limiter := newConnLimiter(o.MaxConns)
+	p.limiter = limiter
 	errLog := p.opts.ErrorLog
 	if errLog == nil {
 		errLog = log.New(io.Discard, "", 0)
@@ -83,6 +95,18 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 			IdleTimeout:       o.IdleTimeout,
 			MaxHeaderBytes:    o.MaxHeaderBytes,
 			ErrorLog:          errLog,
+			ConnState: func(c net.Conn, st http.ConnState) {
+				lc := limited(c)
+				if lc == nil {
+					return
+				}
+				switch st {
+				case http.StateIdle:
+					lc.setIdle(true)
+				case http.StateActive, http.StateHijacked:
+					lc.setIdle(false)
+				}
+			},
 		}
 	}
 	type served struct {
@@ -101,23 +125,27 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 	}
 	var httpAddr, httpsAddr string
 	if o.HTTPPort >= 0 {
-		ln, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPPort)))
+		raw, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPPort)))
 		if err != nil {
 			return fmt.Errorf("listen for http: %w", err)
 		}
+		ln := limitListener{raw, limiter}
 		s := served{srv: newServer(), ln: ln}
-		if !p.opts.Echo && p.h1 != nil && !p.noFast {
-			s.fast = newFastServer(p, ln, o, errLog)
-		}
+		// The fast loop reads every plain-HTTP connection: it serves
+		// the common requests itself when it can and checks every
+		// request head's framing before net/http reads it.
+		s.fast = newFastServer(p, ln, o, errLog)
+		s.fast.forwards = !p.opts.Echo && p.h1 != nil && !p.noFast
 		all = append(all, s)
 		httpAddr = ln.Addr().String()
 	}
 	if o.HTTPSPort >= 0 {
-		ln, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPSPort)))
+		raw, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPSPort)))
 		if err != nil {
 			closeAll()
 			return fmt.Errorf("listen for https: %w", err)
 		}
+		ln := limitListener{raw, limiter}
 		srv := newServer()
 		// net/http adds h2 to NextProtos for ServeTLS, so clients that
 		// offer it through ALPN speak HTTP/2.

@@ -4,7 +4,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -30,17 +32,16 @@ func (p *Proxy) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, er
 	}
 	t := p.tab.Load()
 	if t != nil {
-		if c, ok := t.certs.Load(host); ok {
-			return c.(*tls.Certificate), nil
+		if c := t.certs.get(host); c != nil {
+			return c, nil
 		}
 		if c, err := t.secretCertificate(host); err == nil && c != nil {
-			t.certs.Store(host, c)
-			return c, nil
+			return t.certs.add(host, c), nil
 		} else if err != nil && p.opts.ErrorLog != nil {
 			p.opts.ErrorLog.Printf("tls %s: %v; serving a local certificate", host, err)
 		}
 	}
-	return p.issuedCertificate(host)
+	return p.issuedCertificate(t, host)
 }
 
 // secretCertificate returns the covering entry's Secret as a
@@ -72,17 +73,106 @@ func (t *table) secretCertificate(host string) (*tls.Certificate, error) {
 	return &c, nil
 }
 
-func (p *Proxy) issuedCertificate(host string) (*tls.Certificate, error) {
-	if c, ok := p.issued.Load(host); ok {
-		return c.(*tls.Certificate), nil
+// maxIssued bounds each certificate cache: a client can send any SNI
+// name, and nothing it sends may grow the proxy without bound.
+const maxIssued = 256
+
+// issuedCertificate returns the local certificate for host, made by
+// Options.Certificate. It is made only for localhost, an IP address, or
+// a host a rule of the loaded table names (a "*.x" wildcard covers one
+// label): a local CA that the machine trusts must not certify
+// www.google.com because a client asked for it (issue 19).
+func (p *Proxy) issuedCertificate(t *table, host string) (*tls.Certificate, error) {
+	if c := p.issued.get(host); c != nil {
+		return c, nil
 	}
 	if p.opts.Certificate == nil {
 		return nil, errors.New("no certificate for " + host)
+	}
+	if !t.serves(host) {
+		return nil, fmt.Errorf("no certificate for %s: no rule names that host", host)
 	}
 	c, err := p.opts.Certificate(host)
 	if err != nil {
 		return nil, fmt.Errorf("certificate for %s: %w", host, err)
 	}
-	actual, _ := p.issued.LoadOrStore(host, c)
-	return actual.(*tls.Certificate), nil
+	return p.issued.add(host, c), nil
+}
+
+// serves reports whether a local certificate may be made for host:
+// localhost, an IP address or a host the rules name; t may be nil.
+func (t *table) serves(host string) bool {
+	if host == defaultServerName || net.ParseIP(host) != nil {
+		return true
+	}
+	if t == nil {
+		return false
+	}
+	if t.hosts[host] {
+		return true
+	}
+	i := strings.IndexByte(host, '.')
+	return i > 0 && t.hosts["*"+host[i:]]
+}
+
+// certCache holds up to max certificates by host and drops the least
+// recently used one to make room.
+type certCache struct {
+	mu    sync.Mutex
+	max   int
+	tick  uint64
+	items map[string]*certItem
+}
+
+type certItem struct {
+	c    *tls.Certificate
+	used uint64
+}
+
+func newCertCache(max int) *certCache {
+	return &certCache{max: max, items: map[string]*certItem{}}
+}
+
+func (cc *certCache) get(host string) *tls.Certificate {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	it := cc.items[host]
+	if it == nil {
+		return nil
+	}
+	cc.tick++
+	it.used = cc.tick
+	return it.c
+}
+
+// add stores c for host unless another was stored meanwhile, and
+// returns the one kept.
+func (cc *certCache) add(host string, c *tls.Certificate) *tls.Certificate {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	cc.tick++
+	if it := cc.items[host]; it != nil {
+		it.used = cc.tick
+		return it.c
+	}
+	if len(cc.items) >= cc.max {
+		// A linear scan: the cache is small and additions are rare.
+		var oldest string
+		var at uint64
+		for h, it := range cc.items {
+			if oldest == "" || it.used < at {
+				oldest, at = h, it.used
+			}
+		}
+		delete(cc.items, oldest)
+	}
+	cc.items[host] = &certItem{c: c, used: cc.tick}
+	return c
+}
+
+// len returns the number of certificates held.
+func (cc *certCache) len() int {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return len(cc.items)
 }

@@ -21,6 +21,7 @@ func newTransport(opts Options) *h1Transport {
 		dialer:                d,
 		fallback:              newStdTransport(opts, d),
 		responseHeaderTimeout: opts.ResponseHeaderTimeout,
+		readTimeout:           opts.ReadTimeout,
 		idleTimeout:           60 * time.Second,
 		maxIdlePerHost:        320,
 		idle:                  map[string][]*h1Conn{},

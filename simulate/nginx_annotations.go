@@ -61,7 +61,8 @@ type NginxDroppedAnnotation struct {
 	Name string
 	// Value is the value as written.
 	Value string
-	// Why says what the controller does instead.
+	// Why says what is wrong with the value and what the controller
+	// does instead, starting with a verb ("is not a boolean: ...").
 	Why string
 	// IgnoresIngress is true when the value makes the controller ignore
 	// the whole Ingress, not only the annotation.
@@ -167,9 +168,9 @@ func (r nginxReader) bool(name string, def, strict bool) bool {
 	b, err := strconv.ParseBool(v)
 	if err != nil {
 		if strict && v != "" {
-			r.drop(name, v, "not a boolean: the annotation parser fails, and the controller ignores the whole Ingress", true)
+			r.drop(name, v, "is not a boolean: the annotation parser fails, and the controller ignores the whole Ingress", true)
 		} else {
-			r.drop(name, v, fmt.Sprintf("not a boolean: the controller uses %t", def), false)
+			r.drop(name, v, fmt.Sprintf("is not a boolean: the controller uses %t", def), false)
 		}
 		return def
 	}
@@ -185,9 +186,9 @@ func (r nginxReader) int(name string, def int, strict bool) int {
 	n, err := strconv.Atoi(v)
 	if err != nil {
 		if strict && v != "" {
-			r.drop(name, v, "not an integer: the annotation parser fails, and the controller ignores the whole Ingress", true)
+			r.drop(name, v, "is not an integer: the annotation parser fails, and the controller ignores the whole Ingress", true)
 		} else {
-			r.drop(name, v, fmt.Sprintf("not an integer: the controller uses %d", def), false)
+			r.drop(name, v, fmt.Sprintf("is not an integer: the controller uses %d", def), false)
 		}
 		return def
 	}
@@ -203,9 +204,9 @@ func (r nginxReader) string(name string, v nginxValidator, strict bool) string {
 	}
 	if raw != "" && !v.ok(raw) {
 		if strict {
-			r.drop(name, raw, "fails the controller's validation ("+v.what+"): the annotation parser fails, and the controller ignores the whole Ingress", true)
+			r.drop(name, raw, "does not pass the controller's validation ("+v.what+"): the annotation parser fails, and the controller ignores the whole Ingress", true)
 		} else {
-			r.drop(name, raw, "fails the controller's validation ("+v.what+"): the controller drops the annotation", false)
+			r.drop(name, raw, "does not pass the controller's validation ("+v.what+"): the controller drops the annotation", false)
 		}
 		return ""
 	}
@@ -215,7 +216,7 @@ func (r nginxReader) string(name string, v nginxValidator, strict bool) string {
 	}
 	s := strings.Join(lines, "\n")
 	if s == "" {
-		r.drop(name, raw, "empty: the controller drops the annotation", false)
+		r.drop(name, raw, "is empty: the controller drops the annotation", false)
 	}
 	return s
 }
@@ -252,7 +253,7 @@ func parseNginxAnn(ing *manifest.Ingress) *nginxAnn {
 	a.useRegex = r.bool("use-regex", false, false)
 	if root := r.string("app-root", nginxPathValue, false); root != "" {
 		if u, err := url.ParseRequestURI(root); err != nil || u.IsAbs() {
-			r.drop("app-root", root, "not a path: the controller drops the annotation", false)
+			r.drop("app-root", root, "is not a relative path: the controller drops the annotation", false)
 		} else {
 			a.appRoot = root
 		}
@@ -271,7 +272,7 @@ func parseNginxAnn(ing *manifest.Ingress) *nginxAnn {
 			code = http.StatusFound
 		}
 		if u, err := url.Parse(tr); err != nil || !strings.HasPrefix(u.Scheme, "http") {
-			r.drop("temporal-redirect", tr, "not an http or https URL: the controller drops the redirect annotations", false)
+			r.drop("temporal-redirect", tr, "is not an http or https URL: the controller drops the redirect annotations", false)
 		} else {
 			a.redirectURL, a.redirectCode = tr, code
 		}
@@ -311,7 +312,7 @@ func parseNginxAnn(ing *manifest.Ingress) *nginxAnn {
 		cookie:        r.string("canary-by-cookie", nginxBasicValue, false),
 	}
 	if !a.canary.enabled && (a.canary.weight > 0 || a.canary.header != "" || a.canary.headerValue != "" || a.canary.cookie != "" || a.canary.headerPattern != "") {
-		r.drop("canary", ing.Annotations[NginxAnnotationPrefix+"canary"], `canary-* annotations without canary: "true": the controller drops them`, false)
+		r.drop("canary", ing.Annotations[NginxAnnotationPrefix+"canary"], `is not "true" while canary-* annotations are set: the controller drops them`, false)
 		a.canary = nginxCanaryConfig{weightTotal: 100}
 	}
 	return a

@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/ingresskit/ingresskit/manifest"
 )
@@ -48,6 +49,43 @@ func NginxRegexHosts(set *manifest.Set) map[string][]*manifest.Ingress {
 		}
 		sort.SliceStable(causes, func(i, j int) bool { return nginxLess(causes[i], causes[j]) })
 		out[host] = causes
+	}
+	return out
+}
+
+// NginxDuplicateLocation is a location line ingress-nginx writes twice
+// into one server, which nginx refuses ("duplicate location"): the
+// reload fails and the controller keeps its previous configuration.
+type NginxDuplicateLocation struct {
+	// Host is the server's host, "" for the catch-all server.
+	Host string
+	// Location is the location's argument as nginx.tmpl writes it, e.g.
+	// `"/foo/"`.
+	Location string
+	// Ingress, Rule and Path name the rule path that writes it second.
+	Ingress    *manifest.Ingress
+	Rule, Path int
+	// First, FirstRule and FirstPath name the rule path that writes it
+	// first.
+	First                *manifest.Ingress
+	FirstRule, FirstPath int
+}
+
+// NginxDuplicateLocations returns the locations ingress-nginx would
+// write twice for set, by server host, then in location order.
+// Ingresses the controller ignores and canaries take no part.
+func NginxDuplicateLocations(set *manifest.Set) []NginxDuplicateLocation {
+	st := newNginxState(set)
+	var out []NginxDuplicateLocation
+	for _, d := range st.refusedLocs {
+		if d.first.ing == nil || d.second.ing == nil || d.first.rule < 0 || d.second.rule < 0 {
+			continue
+		}
+		out = append(out, NginxDuplicateLocation{
+			Host: strings.ToLower(d.second.ing.Spec.Rules[d.second.rule].Host), Location: d.first.directive(false),
+			Ingress: d.second.ing, Rule: d.second.rule, Path: d.second.index,
+			First: d.first.ing, FirstRule: d.first.rule, FirstPath: d.first.index,
+		})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -117,6 +118,9 @@ func (f *clusterFlags) clients() (*cluster.Clients, string, error) {
 	if f.config == nil {
 		return nil, "", errors.New("cluster flags are not bound")
 	}
+	if err := f.noCluster(); err != nil {
+		return nil, "", err
+	}
 	cfg, err := f.config.ToRESTConfig()
 	if err != nil {
 		return nil, "", fmt.Errorf("kubeconfig: %w", err)
@@ -137,4 +141,33 @@ func (f *clusterFlags) clients() (*cluster.Clients, string, error) {
 		return nil, "", err
 	}
 	return c, namespace, nil
+}
+
+// errNoCluster says that no cluster is configured. client-go then falls
+// back to http://localhost:8080 (k8s.io/client-go/tools/clientcmd
+// ClusterDefaults), which is no cluster but often a local server: the
+// proxy's own port, which answers that no Service exists, forever.
+var errNoCluster = errors.New("no cluster is configured: no kubeconfig was found ($KUBECONFIG, ~/.kube/config), none names a context, and neither --server nor an in-cluster service account is given; set up kubectl access or pass --kubeconfig")
+
+// noCluster returns errNoCluster when neither the kubeconfig, the flags
+// nor the in-cluster environment name a server or a context (a context
+// that does not exist is the loader's error to report).
+func (f *clusterFlags) noCluster() error {
+	if f.config.APIServer != nil && *f.config.APIServer != "" {
+		return nil
+	}
+	if os.Getenv("KUBERNETES_SERVICE_HOST") != "" && os.Getenv("KUBERNETES_SERVICE_PORT") != "" {
+		// rest.InClusterConfig's conditions.
+		return nil
+	}
+	raw, err := f.config.ToRawKubeConfigLoader().RawConfig()
+	if err != nil {
+		// The loader's own error says what is wrong with the file.
+		return nil
+	}
+	named := raw.CurrentContext != "" || f.config.Context != nil && *f.config.Context != ""
+	if len(raw.Contexts) == 0 && len(raw.Clusters) == 0 && !named {
+		return errNoCluster
+	}
+	return nil
 }

@@ -321,7 +321,14 @@ func lintNew(ctx context.Context, io *IO, opts *createIngressOptions, doc []byte
 	if err != nil {
 		return err
 	}
-	return reportAbout(io, res, cfg, func(file string) bool { return file == newObjectName },
+	about := func(f lint.Finding) bool {
+		ok := f.Pos.File == newObjectName
+		for _, r := range f.Related {
+			ok = ok || r.Pos.File == newObjectName
+		}
+		return ok
+	}
+	return reportFindings(io, res, about,
 		func(file string) []byte {
 			if file == newObjectName {
 				return doc
@@ -330,18 +337,13 @@ func lintNew(ctx context.Context, io *IO, opts *createIngressOptions, doc []byte
 		}, opts.Force, "the Ingress was not printed")
 }
 
-// reportAbout prints the findings of res that concern the files mine
-// selects (at their position, or at a related one) as lint's text format
-// does, on stderr, and returns a findings error when one is an error and
-// force is off.
-func reportAbout(io *IO, res *lint.Result, cfg lint.Config, mine func(string) bool, source func(string) []byte, force bool, refused string) error {
-	kept := &lint.Result{Suppressed: res.Suppressed, Rules: res.Rules}
+// reportFindings prints the findings of res that keep selects as lint's
+// text format does, on stderr, and returns a findings error when one is an
+// error and force is off; refused says what was not done.
+func reportFindings(io *IO, res *lint.Result, keep func(lint.Finding) bool, source func(string) []byte, force bool, refused string) error {
+	kept := &lint.Result{Rules: res.Rules}
 	for _, f := range res.Findings {
-		ok := mine(f.Pos.File)
-		for _, r := range f.Related {
-			ok = ok || mine(r.Pos.File)
-		}
-		if ok {
+		if keep(f) {
 			kept.Findings = append(kept.Findings, f)
 		}
 	}

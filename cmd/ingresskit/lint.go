@@ -37,6 +37,9 @@ type lintOptions struct {
 	Controller string
 	// Compare is the profile that --compare checks the routing against.
 	Compare string
+	// KubeVersion is the Kubernetes version whose API validation applies;
+	// empty means the cluster's when reading one, else the newest modelled.
+	KubeVersion string
 
 	// now is the instant certificates are checked against.
 	now func() time.Time
@@ -114,6 +117,15 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			if opts.Compare != "" && opts.Controller == "" {
 				return usageErrorf("--compare needs --controller: the controller the manifests are served by now")
 			}
+			if opts.KubeVersion != "" {
+				v, err := lint.ParseKubeVersion(opts.KubeVersion)
+				if err == nil {
+					err = v.Supported()
+				}
+				if err != nil {
+					return &usageError{err: fmt.Errorf("--kube-version: %w", err)}
+				}
+			}
 			if _, err := (lint.Config{Enable: opts.Enable, Disable: opts.Disable}).Select(lint.Registry()); err != nil {
 				return &usageError{err: err}
 			}
@@ -136,6 +148,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	cmd.Flags().BoolVar(&opts.Fix, "fix", false, "apply the safe fixes to the files in place")
 	controllerFlag(cmd, &opts.Controller, "treat every Ingress as served by this controller (default: its IngressClass says)")
 	enumFlag(cmd, &opts.Compare, "compare", "", "", controllerNames(), "report requests this controller routes differently from --controller")
+	cmd.Flags().StringVar(&opts.KubeVersion, "kube-version", "", fmt.Sprintf("Kubernetes version whose API validation applies, %s to %s (default: the cluster's when reading one, else %s)", lint.OldestKubeVersion, lint.NewestKubeVersion, lint.NewestKubeVersion))
 	cmd.MarkFlagsMutuallyExclusive("list-rules", "fix")
 	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	return cmd
@@ -163,7 +176,7 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	}
 	set := snap.Set
 	lopts := lint.Options{Config: cfg, Now: opts.now(), Controller: opts.Controller, Skip: unreadRules(snap),
-		FromCluster: opts.Cluster.fromCluster()}
+		FromCluster: opts.Cluster.fromCluster(), KubeVersion: kubeVersion(io, opts.KubeVersion, snap)}
 	res, err := lint.Run(cmd.Context(), set, lopts)
 	if err != nil {
 		return err
@@ -189,6 +202,13 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 			return err
 		}
 	}
+	// Input that could not be read appears in every format as findings,
+	// so that a SARIF or JUnit consumer does not see a clean run; the exit
+	// code stays 2.
+	loadFindings := lint.LoadErrorFindings(loadErr)
+	if len(loadFindings) > 0 {
+		addLoadErrors(res, loadFindings)
+	}
 	rep := printer.LintReport{Result: res, FailOn: cfg.EffectiveFailOn(), Source: fileSource(), ToolVersion: versionString()}
 	switch opts.Output {
 	case "json":
@@ -204,6 +224,10 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 		// read; the load errors that follow say why.
 		if err = printer.WriteLintText(io.Out, io.Styles(), rep); err == nil && (loadErr == nil || len(rep.Result.Findings) > 0) {
 			fmt.Fprintln(io.ErrOut, printer.LintSummary(rep))
+		}
+		if err == nil && len(loadFindings) > 0 {
+			// The text output already shows every load error.
+			return &silentError{code: exitError}
 		}
 	}
 	if err != nil {
@@ -348,4 +372,37 @@ func unreadRules(snap *cluster.Snapshot) []string {
 		skip = append(skip, "missing-ingress-class", "no-ingress-class", "invalid-ingress-class", "deprecated-class-annotation")
 	}
 	return skip
+}
+
+// addLoadErrors adds the findings made from load errors to res, with their
+// rule among the rules that ran.
+func addLoadErrors(res *lint.Result, findings []lint.Finding) {
+	res.Findings = append(res.Findings, findings...)
+	lint.SortFindings(res.Findings)
+	res.Rules = append(res.Rules, lint.LoadErrorRule)
+	slices.SortFunc(res.Rules, func(a, b *lint.Rule) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// kubeVersion picks the Kubernetes version whose validation lint applies:
+// --kube-version (already checked), else the cluster's when one was read,
+// brought into the modelled range with a warning, else the newest
+// modelled.
+func kubeVersion(io *IO, flag string, snap *cluster.Snapshot) lint.KubeVersion {
+	if flag != "" {
+		v, _ := lint.ParseKubeVersion(flag)
+		return v
+	}
+	if snap == nil || snap.ServerVersion == "" {
+		return lint.NewestKubeVersion
+	}
+	v, err := lint.ParseKubeVersion(snap.ServerVersion)
+	if err != nil {
+		fmt.Fprintf(io.ErrOut, "warning: cannot read the cluster's version %q; checking the API validation of Kubernetes %s\n", snap.ServerVersion, lint.NewestKubeVersion)
+		return lint.NewestKubeVersion
+	}
+	if c := v.Clamp(); c != v {
+		fmt.Fprintf(io.ErrOut, "warning: the cluster runs Kubernetes %s; checking the API validation of %s, the nearest version lint models\n", v, c)
+		return c
+	}
+	return v
 }

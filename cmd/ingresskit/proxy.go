@@ -41,6 +41,13 @@ type proxyOptions struct {
 	// Pod of its Service through the API server.
 	PortForward bool
 	Cluster     clusterFlags
+	// Timeouts, as nginx's (docs/proxy.md, "Limits and timeouts").
+	ReadTimeout       time.Duration
+	ClientBodyTimeout time.Duration
+	SendTimeout       time.Duration
+	IdleTimeout       time.Duration
+	// MaxConns caps the client connections held at once.
+	MaxConns int
 
 	upstreams []proxy.Upstream
 	profile   simulate.Profile
@@ -112,6 +119,17 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 			if len(opts.Files.Filenames) == 0 && !opts.PortForward {
 				return usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin, or read the cluster's Ingresses with --port-forward")
 			}
+			for _, d := range []struct {
+				name string
+				v    time.Duration
+			}{{"read-timeout", opts.ReadTimeout}, {"client-body-timeout", opts.ClientBodyTimeout}, {"send-timeout", opts.SendTimeout}, {"idle-timeout", opts.IdleTimeout}} {
+				if d.v <= 0 {
+					return usageErrorf("--%s %v is not a positive duration", d.name, d.v)
+				}
+			}
+			if opts.MaxConns < 0 {
+				return usageErrorf("--max-conns %d is negative", opts.MaxConns)
+			}
 			if ip := net.ParseIP(opts.Address); ip == nil {
 				return usageErrorf("--address %q is not an IP address", opts.Address)
 			}
@@ -161,6 +179,11 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 	opts.CA.addFlags(cmd, "issue host certificates with")
 	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change, or, with --port-forward and no -f, the cluster's Ingresses")
 	f.BoolVar(&opts.PortForward, "port-forward", false, "port-forward every backend without an upstream to a Ready Pod of its Service")
+	f.DurationVar(&opts.ReadTimeout, "read-timeout", proxy.DefaultReadTimeout, "close a response whose upstream sends nothing for this long mid-body (nginx proxy_read_timeout)")
+	f.DurationVar(&opts.ClientBodyTimeout, "client-body-timeout", proxy.DefaultClientBodyTimeout, "answer 408 when a client sends nothing of its request body for this long (nginx client_body_timeout)")
+	f.DurationVar(&opts.SendTimeout, "send-timeout", proxy.DefaultSendTimeout, "close a connection whose client takes nothing of a response for this long (nginx send_timeout)")
+	f.DurationVar(&opts.IdleTimeout, "idle-timeout", proxy.DefaultIdleTimeout, "close kept-alive client connections idle for this long (nginx keepalive_timeout)")
+	f.IntVar(&opts.MaxConns, "max-conns", 0, fmt.Sprintf("client connections held at once; beyond it the oldest idle ones are closed (0: %d, or half the open-file limit when lower)", proxy.DefaultMaxConns))
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	// --cluster is the checking commands' mode; --port-forward is the
 	// proxy's way to read the cluster.
@@ -204,9 +227,12 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 		return ca, caErr
 	}
 	p := proxy.New(proxy.Options{
-		IngressClass: opts.IngressClass,
-		Profile:      opts.profile,
-		Echo:         opts.Echo,
+		IngressClass:      opts.IngressClass,
+		Profile:           opts.profile,
+		Echo:              opts.Echo,
+		ReadTimeout:       opts.ReadTimeout,
+		ClientBodyTimeout: opts.ClientBodyTimeout,
+		SendTimeout:       opts.SendTimeout,
 		AccessLog: func(e *proxy.Entry) {
 			_ = printer.AccessLog(accessLog, opts.LogFormat, e)
 		},
@@ -309,6 +335,8 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 			_ = printer.ProxyListening(io.ErrOut, errStyles, httpAddr, httpsAddr)
 		},
 		ShutdownTimeout: 10 * time.Second,
+		IdleTimeout:     opts.IdleTimeout,
+		MaxConns:        opts.MaxConns,
 	})
 	if err == nil {
 		logMu.Lock()

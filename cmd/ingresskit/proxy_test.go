@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ingresskit/ingresskit/proxy"
 )
 
 func TestProxyFlags(t *testing.T) {
@@ -57,6 +59,13 @@ func TestProxyFlags(t *testing.T) {
 		{name: "no --cluster", args: []string{"-f", "x.yaml", "--cluster"}, err: "proxy has no --cluster"},
 		{name: "all namespaces without port-forward", args: []string{"-A"}, err: "-A reads the Ingresses of every namespace: use it with --port-forward and without -f"},
 		{name: "all namespaces with files", args: []string{"-f", "x.yaml", "-A", "--port-forward"}, err: "use it with --port-forward and without -f"},
+		{
+			name: "timeouts and cap",
+			args: []string{"-f", "x.yaml", "--read-timeout", "5s", "--client-body-timeout", "6s", "--send-timeout", "7s", "--idle-timeout", "8s", "--max-conns", "100"},
+			want: proxyOptions{Address: "127.0.0.1", HTTPPort: 8080, HTTPSPort: 8443, LogFormat: "text", Watch: true,
+				ReadTimeout: 5 * time.Second, ClientBodyTimeout: 6 * time.Second, SendTimeout: 7 * time.Second, IdleTimeout: 8 * time.Second, MaxConns: 100},
+		},
+		{name: "zero timeout", args: []string{"-f", "x.yaml", "--read-timeout", "0s"}, err: "--read-timeout 0s is not a positive duration"},
 		{name: "echo and port-forward", args: []string{"-f", "x.yaml", "--echo", "--port-forward"}, err: "[echo port-forward] were all set"},
 		{name: "bad upstream", args: []string{"-f", "x.yaml", "--upstream", "users:80=127.0.0.1:9001"}, err: "has no namespace"},
 		{name: "host name address", args: []string{"-f", "x.yaml", "--address", "example.com"}, err: "not an IP address"},
@@ -78,6 +87,11 @@ func TestProxyFlags(t *testing.T) {
 				t.Fatal(err)
 			}
 			got.IO, got.Files, got.upstreams, got.profile, got.Cluster = nil, fileFlags{}, nil, nil, clusterFlags{}
+			if tt.want.ReadTimeout == 0 {
+				// The nginx-like defaults, unless the case sets them.
+				tt.want.ReadTimeout, tt.want.ClientBodyTimeout = proxy.DefaultReadTimeout, proxy.DefaultClientBodyTimeout
+				tt.want.SendTimeout, tt.want.IdleTimeout = proxy.DefaultSendTimeout, proxy.DefaultIdleTimeout
+			}
 			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(proxyOptions{}, clusterFlags{})); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}

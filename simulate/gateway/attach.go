@@ -128,7 +128,7 @@ func (m *Model) attach(r *route, i int, pr gwv1.ParentReference) ParentStatus {
 	var allowed []*gwv1.Listener
 	var why []string
 	for _, l := range selected {
-		if ok, reason := allows(gw, l, r); ok {
+		if ok, reason := m.allows(gw, l, r); ok {
 			allowed = append(allowed, l)
 		} else {
 			why = append(why, fmt.Sprintf("listener %s: %s", l.Name, reason))
@@ -186,7 +186,7 @@ func (m *Model) attach(r *route, i int, pr gwv1.ParentReference) ParentStatus {
 // allows reports whether listener l of gw admits route r: its protocol
 // carries the route's kind and AllowedRoutes admits the kind and the
 // route's namespace (Listener.AllowedRoutes in apis/v1 gateway_types.go).
-func allows(gw *manifest.Gateway, l *gwv1.Listener, r *route) (bool, string) {
+func (m *Model) allows(gw *manifest.Gateway, l *gwv1.Listener, r *route) (bool, string) {
 	if !kindAllowed(l, r.kind) {
 		return false, fmt.Sprintf("%s routes are not allowed (protocol %s, allowedRoutes.kinds)", r.kind, l.Protocol)
 	}
@@ -214,12 +214,20 @@ func allows(gw *manifest.Gateway, l *gwv1.Listener, r *route) (bool, string) {
 		if err != nil {
 			return false, fmt.Sprintf("allowedRoutes.namespaces.selector is invalid: %v", err)
 		}
-		// Namespace objects are not read from the input; every namespace
-		// carries the immutable label kubernetes.io/metadata.name with its
-		// own name (Kubernetes "Well-Known Labels, Annotations and
-		// Taints"), which is what the selector is matched against.
-		if !s.Matches(labels.Set{"kubernetes.io/metadata.name": r.namespace}) {
-			return false, fmt.Sprintf("namespace %s does not match allowedRoutes.namespaces.selector %s (only its kubernetes.io/metadata.name label is known)", r.namespace, s)
+		// The labels are those of the Namespace in the input, and the
+		// label every namespace carries with its own name,
+		// kubernetes.io/metadata.name (Kubernetes "Well-Known Labels,
+		// Annotations and Taints"), when the input has no Namespace.
+		set := labels.Set{"kubernetes.io/metadata.name": r.namespace}
+		known := "only its kubernetes.io/metadata.name label is known: the Namespace is not in the input"
+		if nso := m.set.Namespace(r.namespace); nso != nil {
+			for k, v := range nso.Labels {
+				set[k] = v
+			}
+			known = "labels " + set.String()
+		}
+		if !s.Matches(set) {
+			return false, fmt.Sprintf("namespace %s does not match allowedRoutes.namespaces.selector %s (%s)", r.namespace, s, known)
 		}
 		return true, ""
 	case gwv1.NamespacesFromNone:

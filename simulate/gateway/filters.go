@@ -45,10 +45,9 @@ func (p *Plane) applyFilters(d *simulate.Decision, req *request, l *listener, m 
 				d.Mirrors = append(d.Mirrors, p.mirror(mi, m.rule.route))
 			}
 		case gwv1.HTTPRouteFilterCORS:
-			// The CORS filter answers preflight requests and adds the
-			// Access-Control-* response headers (HTTPCORSFilter); the
-			// simulation shows that it applies.
-			d.Notes = append(d.Notes, "the CORS filter applies: preflight requests are answered by the gateway and the Access-Control-* response headers added")
+			if f.CORS != nil {
+				cors(d, req, f.CORS)
+			}
 		case gwv1.HTTPRouteFilterExtensionRef:
 			if f.ExtensionRef != nil {
 				d.Notes = append(d.Notes, fmt.Sprintf("extensionRef filter %s %s is implementation-specific and not simulated", f.ExtensionRef.Kind, f.ExtensionRef.Name))
