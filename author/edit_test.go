@@ -170,3 +170,70 @@ func TestEditErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRouteEdits applies each HTTPRoute edit to testdata/edit/route.yaml,
+// with the unified diff as the golden file; the result must load.
+func TestRouteEdits(t *testing.T) {
+	src, err := os.ReadFile("testdata/edit/route.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := Target{Name: "shop"}
+	rule := func(s string) Rule {
+		r, err := ParseRule(s, ParseOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	tests := []struct {
+		name string
+		edit func([]byte) ([]byte, error)
+		want string // an error, when the edit must fail
+	}{
+		{"route add rule", func(b []byte) ([]byte, error) {
+			return AddRouteRule("route.yaml", b, rt, rule("shop.example.com/cart*=cart:8080"))
+		}, ""},
+		{"route remove one match", func(b []byte) ([]byte, error) {
+			return RemoveRouteRule("route.yaml", b, rt, "", "/readyz")
+		}, ""},
+		{"route remove rule", func(b []byte) ([]byte, error) {
+			return RemoveRouteRule("route.yaml", b, rt, "", "/api*")
+		}, ""},
+		{"route set backend", func(b []byte) ([]byte, error) {
+			return SetRouteBackend("route.yaml", b, rt, "", "/api", rule("/x=api-v2:8080").Backend)
+		}, ""},
+		{"route other host", func(b []byte) ([]byte, error) {
+			return AddRouteRule("route.yaml", b, rt, rule("www.example.com/=web:80"))
+		}, "route.yaml:10:14: the HTTPRoute's rules serve all its hostnames (shop.example.com), not www.example.com alone; write the rule without a host, or edit an HTTPRoute for www.example.com"},
+		{"route named port", func(b []byte) ([]byte, error) {
+			return AddRouteRule("route.yaml", b, rt, rule("/web=web:http"))
+		}, `route.yaml:2:1: an HTTPRoute backendRef takes a port number, not the port name "http"`},
+		{"route tls", func(b []byte) ([]byte, error) {
+			return AddRouteRule("route.yaml", b, rt, rule("/web=web:80,tls"))
+		}, "route.yaml:2:1: an HTTPRoute has no TLS of its own: TLS is set on the Gateway listener it attaches to"},
+		{"route duplicate", func(b []byte) ([]byte, error) {
+			return AddRouteRule("route.yaml", b, rt, rule("/healthz=web:80"))
+		}, "route.yaml:20:7: the HTTPRoute already matches /healthz (Exact); change its backend with set-backend"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := tc.edit(bytes.Clone(src))
+			if tc.want != "" {
+				if err == nil || err.Error() != tc.want {
+					t.Fatalf("got %v\nwant %s", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			diff := udiff.Unified("route.yaml", "route.yaml", string(src), string(out))
+			golden.Assert(t, []byte(diff), filepath.Join("testdata", "edit", strings.ReplaceAll(tc.name, " ", "-")+".diff"))
+			set, err := manifest.Parse("route.yaml", out, manifest.Options{})
+			if err != nil || len(set.HTTPRoutes) != 1 {
+				t.Fatalf("the result does not load: %v\n%s", err, out)
+			}
+		})
+	}
+}

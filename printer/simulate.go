@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -29,18 +30,85 @@ type DecisionJSON struct {
 	TLS            json.RawMessage `json:"tls,omitempty"`
 	NormalizedPath string          `json:"normalizedPath"`
 	Profile        string          `json:"profile"`
+	Conflicts      []ConflictJSON  `json:"conflicts,omitempty"`
+	Redirect       string          `json:"redirect,omitempty"`
+	RedirectCode   int             `json:"redirectCode,omitempty"`
+	Status         int             `json:"status,omitempty"`
+	Refused        string          `json:"refused,omitempty"`
+	RewritePath    string          `json:"rewritePath,omitempty"`
+	Notes          []string        `json:"notes,omitempty"`
+	Candidates     []CandidateJSON `json:"candidates,omitempty"`
+	Source         string          `json:"source,omitempty"`
 	// DataPlane names the data plane that answered (one object per URL
 	// and data plane that serves its host).
-	DataPlane    string          `json:"dataPlane,omitempty"`
-	Conflicts    []ConflictJSON  `json:"conflicts,omitempty"`
-	Redirect     string          `json:"redirect,omitempty"`
-	RedirectCode int             `json:"redirectCode,omitempty"`
-	Status       int             `json:"status,omitempty"`
-	Refused      string          `json:"refused,omitempty"`
-	RewritePath  string          `json:"rewritePath,omitempty"`
-	Notes        []string        `json:"notes,omitempty"`
-	Candidates   []CandidateJSON `json:"candidates,omitempty"`
-	Source       string          `json:"source,omitempty"`
+	DataPlane string `json:"dataPlane,omitempty"`
+	// The members below describe Gateway API answers.
+	Route           *RouteRefJSON    `json:"route,omitempty"`
+	Listener        string           `json:"listener,omitempty"`
+	Backends        []BackendJSON    `json:"backends,omitempty"`
+	RewriteHost     string           `json:"rewriteHost,omitempty"`
+	RequestHeaders  http.Header      `json:"requestHeaders,omitempty"`
+	ResponseHeaders *HeaderEditsJSON `json:"responseHeaders,omitempty"`
+	Mirrors         []MirrorJSON     `json:"mirrors,omitempty"`
+}
+
+// RouteRefJSON names the Gateway API rule that answers: the route, the
+// rule and the match within it (-1 for a rule without matches).
+type RouteRefJSON struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Rule      int    `json:"rule"`
+	Match     int    `json:"match"`
+}
+
+// BackendJSON is one weighted backend of a Gateway API rule.
+type BackendJSON struct {
+	Kind      string      `json:"kind"`
+	Namespace string      `json:"namespace"`
+	Name      string      `json:"name"`
+	Port      int32       `json:"port,omitempty"`
+	Weight    int32       `json:"weight"`
+	Problem   string      `json:"problem,omitempty"`
+	Headers   http.Header `json:"requestHeaders,omitempty"`
+}
+
+// HeaderEditsJSON are a filter's changes to headers.
+type HeaderEditsJSON struct {
+	Set    http.Header `json:"set,omitempty"`
+	Add    http.Header `json:"add,omitempty"`
+	Remove []string    `json:"remove,omitempty"`
+}
+
+// MirrorJSON is a backend that receives a copy of the request.
+type MirrorJSON struct {
+	Backend BackendJSON `json:"backend"`
+	Percent float64     `json:"percent"`
+}
+
+func backendJSON(b simulate.WeightedBackend) BackendJSON {
+	return BackendJSON{Kind: b.Kind, Namespace: b.Namespace, Name: b.Name, Port: b.Port, Weight: b.Weight, Problem: b.Problem, Headers: b.RequestHeaders}
+}
+
+// gatewayJSON fills the Gateway API members of j.
+func gatewayJSON(j *DecisionJSON, d simulate.Decision) {
+	j.DataPlane, j.Listener, j.RewriteHost, j.RequestHeaders = d.DataPlane, d.Listener, d.RewriteHost, d.RequestHeaders
+	j.TLS = nil // a Gateway's TLS is its listener's, named by Listener
+	if d.Matched {
+		ns, name, _ := strings.Cut(d.Object, "/")
+		j.Route = &RouteRefJSON{Kind: d.Kind, Namespace: ns, Name: name, Rule: d.Rule, Match: d.MatchIndex}
+		j.Rule = &RuleJSON{Host: d.Host, Path: d.Path, PathType: string(d.PathType)}
+		j.Source = d.Pos.String()
+	}
+	for _, b := range d.Backends {
+		j.Backends = append(j.Backends, backendJSON(b))
+	}
+	if e := d.ResponseHeaders; !e.Empty() {
+		j.ResponseHeaders = &HeaderEditsJSON{Set: e.Set, Add: e.Add, Remove: e.Remove}
+	}
+	for _, m := range d.Mirrors {
+		j.Mirrors = append(j.Mirrors, MirrorJSON{Backend: backendJSON(m.Backend), Percent: m.Percent})
+	}
 }
 
 // ObjectRefJSON names an object.
@@ -63,9 +131,11 @@ type ConflictJSON struct {
 	Backend networkingv1.IngressBackend `json:"backend"`
 }
 
-// CandidateJSON is one rule considered (--explain).
+// CandidateJSON is one rule considered (--explain): an Ingress rule, or
+// a Gateway API rule's match (route).
 type CandidateJSON struct {
-	Ingress        ObjectRefJSON               `json:"ingress"`
+	Ingress        *ObjectRefJSON              `json:"ingress,omitempty"`
+	Route          *RouteRefJSON               `json:"route,omitempty"`
 	Rule           *RuleJSON                   `json:"rule,omitempty"`
 	DefaultBackend bool                        `json:"defaultBackend,omitempty"`
 	Backend        networkingv1.IngressBackend `json:"backend"`
@@ -104,8 +174,20 @@ func NewDecisionJSON(d simulate.Decision) DecisionJSON {
 	for _, c := range d.Conflict {
 		j.Conflicts = append(j.Conflicts, ConflictJSON{Ingress: ref(c.Ingress), Backend: c.Backend})
 	}
+	if d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") {
+		gatewayJSON(&j, d)
+	}
 	for _, c := range d.Candidates {
-		cj := CandidateJSON{Ingress: ref(c.Ingress), DefaultBackend: c.DefaultBackend, Backend: c.Backend,
+		if c.Ingress == nil {
+			ns, name, _ := strings.Cut(c.Object, "/")
+			j.Candidates = append(j.Candidates, CandidateJSON{
+				Route:  &RouteRefJSON{Kind: c.Kind, Namespace: ns, Name: name, Rule: c.Rule, Match: c.MatchIndex},
+				Rule:   &RuleJSON{Host: c.Host, Path: c.Path, PathType: string(c.PathType)},
+				Reason: string(c.Reason), Detail: c.Detail})
+			continue
+		}
+		r := ref(c.Ingress)
+		cj := CandidateJSON{Ingress: &r, DefaultBackend: c.DefaultBackend, Backend: c.Backend,
 			Reason: string(c.Reason), Detail: c.Detail}
 		if !c.DefaultBackend {
 			cj.Rule = &RuleJSON{Host: c.Host, Path: c.Path, PathType: string(c.PathType)}
@@ -168,7 +250,9 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 		b.WriteString(s.OK(simulate.DescribeBackend(d)))
 	}
 	b.WriteString("\n")
-	if d.Matched {
+	if d.Matched && d.Ingress == nil {
+		gatewayText(&b, s, d)
+	} else if d.Matched {
 		pos := sourceOf(d.Ingress, d.Rule, d.PathIndex)
 		if d.DefaultBackend {
 			fmt.Fprintf(&b, "  by %s: spec.defaultBackend, %s\n", d.Ingress.Key(), pos)
@@ -183,10 +267,15 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	if d.Profile != "" {
 		fmt.Fprintf(&b, "  profile: %s\n", d.Profile)
 	}
+	gatewayAnswer := d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ")
 	if d.DataPlane != "" {
-		fmt.Fprintf(&b, "  data plane: %s\n", d.DataPlane)
+		fmt.Fprintf(&b, "  data plane: %s", d.DataPlane)
+		if d.Listener != "" {
+			fmt.Fprintf(&b, ", listener %s", d.Listener)
+		}
+		b.WriteString("\n")
 	}
-	if strings.EqualFold(schemeOf(d.URL), "https") {
+	if !gatewayAnswer && strings.EqualFold(schemeOf(d.URL), "https") {
 		if d.TLS != nil {
 			fmt.Fprintf(&b, "  tls: secret %s (%s spec.tls[%d])\n", d.TLS.SecretName, d.TLS.Ingress.Key(), d.TLS.Index)
 		} else {
@@ -213,6 +302,28 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	if d.RewritePath != "" {
 		fmt.Fprintf(&b, "  rewrite: the backend receives %s\n", d.RewritePath)
 	}
+	if d.RewriteHost != "" {
+		fmt.Fprintf(&b, "  rewrite: the backend receives Host %s\n", d.RewriteHost)
+	}
+	if d.RequestHeaders != nil {
+		fmt.Fprintf(&b, "  request headers: the backend receives %s\n", headerString(d.RequestHeaders))
+	}
+	for _, wb := range d.Backends {
+		if wb.Problem != "" {
+			fmt.Fprintf(&b, "  %s %s/%s: %s\n", s.Warning("unresolved:"), wb.Namespace, wb.Name, wb.Problem)
+		}
+	}
+	for _, wb := range d.Backends {
+		if wb.RequestHeaders != nil {
+			fmt.Fprintf(&b, "  request headers to %s/%s: %s\n", wb.Namespace, wb.Name, headerString(wb.RequestHeaders))
+		}
+	}
+	if e := d.ResponseHeaders; !e.Empty() {
+		fmt.Fprintf(&b, "  response headers: %s\n", editsString(e))
+	}
+	for _, m := range d.Mirrors {
+		fmt.Fprintf(&b, "  mirror: %g%% of requests copied to %s\n", m.Percent, simulate.DescribeBackends([]simulate.WeightedBackend{m.Backend}))
+	}
 	for _, n := range d.Notes {
 		fmt.Fprintf(&b, "  %s %s\n", s.Info("note:"), n)
 	}
@@ -221,6 +332,9 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	}
 	if !explain {
 		return nil
+	}
+	if d.Ingress == nil && (d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ")) {
+		return gatewayCandidates(w, s, d)
 	}
 	rows := make([][]string, 0, len(d.Candidates))
 	for _, c := range d.Candidates {
@@ -268,4 +382,86 @@ func requestPath(u string) string {
 		p = p[:j]
 	}
 	return p
+}
+
+// gatewayText writes the rule of a Gateway API answer.
+func gatewayText(b *strings.Builder, s *Styles, d simulate.Decision) {
+	host := d.Host
+	if host == "" {
+		host = "* (every host)"
+	}
+	match := d.Path
+	if d.PathType != "" {
+		match = fmt.Sprintf("%s (%s)", d.Path, d.PathType)
+	}
+	rule := fmt.Sprintf("rule %d", d.Rule)
+	if d.MatchIndex >= 0 {
+		rule += fmt.Sprintf(" match %d", d.MatchIndex)
+	}
+	fmt.Fprintf(b, "  by %s %s %s: host %s, path %s, %s\n", d.Kind, d.Object, rule, host, match, d.Pos)
+}
+
+// gatewayCandidates writes the --explain table of a Gateway API answer.
+func gatewayCandidates(w io.Writer, s *Styles, d simulate.Decision) error {
+	rows := make([][]string, 0, len(d.Candidates))
+	for _, c := range d.Candidates {
+		reason := string(c.Reason)
+		if c.Reason == simulate.ReasonWon {
+			reason = s.OK(reason)
+		} else {
+			reason = s.Dim(reason)
+		}
+		match := "-"
+		if c.MatchIndex >= 0 {
+			match = fmt.Sprint(c.MatchIndex)
+		}
+		rows = append(rows, []string{reason, c.Kind + " " + c.Object, fmt.Sprint(c.Rule), match, c.Path, c.Detail})
+	}
+	var tb bytes.Buffer
+	if err := Table(&tb, s, []string{"RESULT", "ROUTE", "RULE", "MATCH", "PATH", "WHY"}, rows); err != nil {
+		return err
+	}
+	var out strings.Builder
+	out.WriteString("  candidates:\n")
+	for _, line := range strings.SplitAfter(tb.String(), "\n") {
+		if line != "" {
+			out.WriteString("    " + line)
+		}
+	}
+	_, err := io.WriteString(w, out.String())
+	return err
+}
+
+// headerString writes a header as Name: value pairs, sorted by name.
+func headerString(h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+strings.Join(h[k], ","))
+	}
+	if len(parts) == 0 {
+		return "no headers"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// editsString writes header edits as set, add and remove lists.
+func editsString(e *simulate.HeaderEdits) string {
+	var parts []string
+	if len(e.Set) > 0 {
+		parts = append(parts, "set "+headerString(e.Set))
+	}
+	if len(e.Add) > 0 {
+		parts = append(parts, "add "+headerString(e.Add))
+	}
+	if len(e.Remove) > 0 {
+		r := append([]string(nil), e.Remove...)
+		sort.Strings(r)
+		parts = append(parts, "remove "+strings.Join(r, ", "))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -360,10 +360,43 @@ func wantBackend(t RouteTest) string {
 // DescribeBackend formats the answer's backend as namespace/service:port,
 // namespace/Kind/name for a resource, or "no match".
 func DescribeBackend(d Decision) string {
+	if d.Matched && d.Kind != "" {
+		if len(d.Backends) == 0 && d.Redirect != "" {
+			return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
+		}
+		return DescribeBackends(d.Backends)
+	}
 	if !d.Matched || d.Ingress == nil {
 		return "no match"
 	}
 	return d.Ingress.Namespace + "/" + manifest.BackendString(d.Backend)
+}
+
+// DescribeBackends writes weighted backends as namespace/name:port, with
+// the weight of each when there are several, and "none" when there are
+// none.
+func DescribeBackends(bs []WeightedBackend) string {
+	if len(bs) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		s := b.Namespace + "/" + b.Name
+		if b.Kind != "" && b.Kind != "Service" {
+			s = b.Kind + " " + s
+		}
+		if b.Port != 0 {
+			s += ":" + strconv.Itoa(int(b.Port))
+		}
+		if len(bs) > 1 {
+			s += " (weight " + strconv.Itoa(int(b.Weight)) + ")"
+		}
+		if b.Problem != "" {
+			s += " [unresolved: 500]"
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, ", ")
 }
 
 // RunRouteTests compiles set for the file's class and profile (opts gives

@@ -211,9 +211,10 @@ type Decision struct {
 	Pos manifest.Pos
 	// Listener names the Gateway listener that took the request.
 	Listener string
-	// Status is the HTTP status the data plane answers with itself: 404
-	// when nothing matches, 500 when no backend resolves, a redirect's
-	// status; 0 when the request is proxied. Ingress profiles set it
+	// Status is the HTTP status the data plane answers with itself: for
+	// the Gateway API 404 when nothing matches and 500 when no backend
+	// resolves; 0 when the request is proxied or redirected
+	// (RedirectCode). Ingress profiles set it
 	// only when the controller answers itself, neither redirecting nor
 	// proxying: nginx's 400 for a path above the root, or its built-in
 	// /healthz.

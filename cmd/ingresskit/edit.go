@@ -22,7 +22,9 @@ type editOptions struct {
 	Files fileFlags
 	// Ingress names the Ingress to edit; "" means the only one.
 	Ingress string
-	Output  string
+	// HTTPRoute names the HTTPRoute to edit instead.
+	HTTPRoute string
+	Output    string
 	// Force writes the file although lint finds new errors.
 	Force bool
 	// Controller lints as that controller reads the manifests.
@@ -42,15 +44,18 @@ var editFormats = []string{"diff", "none"}
 func newEditCmd(io *IO) *cobra.Command {
 	opts := &editOptions{IO: io, now: time.Now}
 	cmd := &cobra.Command{
-		Use:   "edit -f <file>... [--ingress <name>] [-o diff] [--force] <change> <args>",
+		Use:   "edit -f <file>... [--ingress <name> | --httproute <name>] [-o diff] [--force] <change> <args>",
 		Short: "change an Ingress in its manifest file, keeping every other byte, checked by lint before it is written",
 		Long: `Change one Ingress where it is written: add or remove a path, point a path at
 another backend, add TLS hosts. Only the lines of the changed fields are
 rewritten: comments, key order, quoting and the other documents of the file
 stay byte for byte. The file is replaced atomically and keeps its mode.
 
-The Ingress is found in the -f inputs by --ingress (and -n); the rest of -f is
-what it is linted with. A change that brings a new error finding (a missing
+The Ingress is found in the -f inputs by --ingress (and -n), or an HTTPRoute by
+--httproute; the rest of -f is what it is linted with. An HTTPRoute's rules
+serve all its hostnames, so its rules are written without a host (or with its
+only hostname); Exact paths become Exact matches, Prefix paths PathPrefix
+matches, and backends backendRefs with a port number. A change that brings a new error finding (a missing
 Service, a conflicting path, ...) is refused, and the file left as it was,
 unless --force. -o diff shows the change as a unified diff and writes nothing.
 
@@ -70,6 +75,9 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
   # Preview moving a path to another Service
   ingresskit edit -f examples/nginx-tls.yaml set-backend 'example.com/bar*=service-foo:80' -o diff
 
+  # Add a rule to an HTTPRoute
+  ingresskit edit -f route.yaml --httproute shop add-rule '/cart*=cart:8080'
+
   # Add a host to a TLS Secret's entry
   ingresskit edit -f examples/nginx-tls.yaml add-tls --secret example-tls www.example.com`,
 		Args: cobra.NoArgs,
@@ -82,6 +90,8 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
 	pf.BoolVarP(&opts.Files.Recursive, "recursive", "R", false, "read the directories given with -f recursively")
 	pf.StringVarP(&opts.Files.Namespace, "namespace", "n", "", "namespace of the Ingress, and of the objects that name none (default \"default\")")
 	pf.StringVar(&opts.Ingress, "ingress", "", "name of the Ingress to change (default: the only one)")
+	pf.StringVar(&opts.HTTPRoute, "httproute", "", "name of the HTTPRoute to change instead of an Ingress")
+	cmd.MarkFlagsMutuallyExclusive("ingress", "httproute")
 	pf.BoolVar(&opts.Force, "force", false, "write the change even when lint finds new errors")
 	pf.VarP(&enumValue{target: &opts.Output, allowed: editFormats}, "output", "o", "diff: print the change as a unified diff and write nothing")
 	opts.Output = "none"
@@ -99,6 +109,9 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
 					return &usageError{err: err}
 				}
 				steps = append(steps, editStep{"added " + r.Host + r.Path, func(file string, data []byte, t author.Target) ([]byte, error) {
+					if t.Kind == "HTTPRoute" {
+						return author.AddRouteRule(file, data, t, r)
+					}
 					return author.AddRule(file, data, t, r)
 				}})
 			}
@@ -118,6 +131,9 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
 				}
 				path = "/" + path
 				steps = append(steps, editStep{"removed " + a, func(file string, data []byte, t author.Target) ([]byte, error) {
+					if t.Kind == "HTTPRoute" {
+						return author.RemoveRouteRule(file, data, t, host, path)
+					}
 					return author.RemoveRule(file, data, t, host, path)
 				}})
 			}
@@ -135,6 +151,9 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
 				if err != nil {
 					return &usageError{err: err}
 				}
+				if opts.HTTPRoute != "" {
+					return usageErrorf("an HTTPRoute has no default backend: name the path, set-backend '/path=service:port'")
+				}
 				return editRun(cmd.Context(), opts, []editStep{{"set the default backend", func(file string, data []byte, t author.Target) ([]byte, error) {
 					return author.SetBackend(file, data, t, "", "", b)
 				}}})
@@ -151,6 +170,9 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
 				return usageErrorf("set-backend changes the backend only: add TLS with add-tls")
 			}
 			return editRun(cmd.Context(), opts, []editStep{{"set the backend of " + r.Host + r.Path, func(file string, data []byte, t author.Target) ([]byte, error) {
+				if t.Kind == "HTTPRoute" {
+					return author.SetRouteBackend(file, data, t, r.Host, path, r.Backend)
+				}
 				return author.SetBackend(file, data, t, r.Host, path, r.Backend)
 			}}})
 		},
@@ -161,6 +183,9 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
 		Short: "add hosts to the spec.tls entry of a Secret, or a new entry",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.HTTPRoute != "" {
+				return usageErrorf("an HTTPRoute has no TLS of its own: TLS is set on the listener of the Gateway it attaches to")
+			}
 			for _, h := range args {
 				if _, err := author.ParseRule(h+"/=x:1", author.ParseOptions{}); err != nil {
 					return usageErrorf("add-tls: %q is not a valid host", h)
@@ -193,19 +218,19 @@ func editRun(ctx context.Context, opts *editOptions, steps []editStep) error {
 	if err != nil {
 		return err
 	}
-	ing, err := editTarget(set, opts)
+	obj, err := editTarget(set, opts)
 	if err != nil {
 		return err
 	}
-	file := ing.Source.Pos.File
+	file := obj.src.Pos.File
 	if file == "<stdin>" {
-		return usageErrorf("the Ingress %s comes from standard input, which cannot be edited in place: give its file with -f", ing.Key())
+		return usageErrorf("the %s %s comes from standard input, which cannot be edited in place: give its file with -f", obj.kind, obj.key())
 	}
 	before, err := os.ReadFile(file)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
 	}
-	t := author.Target{Name: ing.Name, Namespace: ing.Namespace, DefaultNamespace: opts.Files.Namespace}
+	t := author.Target{Kind: obj.kind, Name: obj.name, Namespace: obj.namespace, DefaultNamespace: opts.Files.Namespace}
 	after := before
 	var done []string
 	for _, s := range steps {
@@ -227,37 +252,58 @@ func editRun(ctx context.Context, opts *editOptions, steps []editStep) error {
 	if err := atomicfile.Write(file, after, atomicfile.Options{Overwrite: true}); err != nil {
 		return fmt.Errorf("write %s: %w", file, err)
 	}
-	fmt.Fprintf(io.ErrOut, "edited %s (Ingress %s): %s\n", file, ing.Key(), strings.Join(done, "; "))
+	fmt.Fprintf(io.ErrOut, "edited %s (%s %s): %s\n", file, obj.kind, obj.key(), strings.Join(done, "; "))
 	return nil
 }
 
-// editTarget finds the Ingress --ingress and -n name among the inputs.
-func editTarget(set *manifest.Set, opts *editOptions) (*manifest.Ingress, error) {
-	var hits []*manifest.Ingress
+// editObject is the object an edit changes.
+type editObject struct {
+	kind, namespace, name string
+	src                   manifest.Source
+}
+
+func (o editObject) key() string { return o.namespace + "/" + o.name }
+
+// editTarget finds the object --ingress or --httproute (and -n) name
+// among the inputs.
+func editTarget(set *manifest.Set, opts *editOptions) (editObject, error) {
+	kind, want := "Ingress", opts.Ingress
+	var objs []editObject
+	if opts.HTTPRoute != "" {
+		kind, want = "HTTPRoute", opts.HTTPRoute
+		for _, r := range set.HTTPRoutes {
+			objs = append(objs, editObject{kind, r.Namespace, r.Name, r.Source})
+		}
+	} else {
+		for _, ing := range set.Ingresses {
+			objs = append(objs, editObject{kind, ing.Namespace, ing.Name, ing.Source})
+		}
+	}
+	var hits []editObject
 	var all []string
-	for _, ing := range set.Ingresses {
-		all = append(all, ing.Key())
-		if opts.Ingress != "" && ing.Name != opts.Ingress || opts.Files.Namespace != "" && ing.Namespace != opts.Files.Namespace {
+	for _, o := range objs {
+		all = append(all, o.key())
+		if want != "" && o.name != want || opts.Files.Namespace != "" && o.namespace != opts.Files.Namespace {
 			continue
 		}
-		hits = append(hits, ing)
+		hits = append(hits, o)
 	}
 	sort.Strings(all)
 	switch {
 	case len(hits) == 1:
 		return hits[0], nil
 	case len(all) == 0:
-		return nil, usageErrorf("the input holds no Ingress to edit")
+		return editObject{}, usageErrorf("the input holds no %s to edit", kind)
 	case len(hits) == 0:
-		return nil, usageErrorf("no Ingress %s in the input; it has %s", opts.Ingress, strings.Join(all, ", "))
-	case opts.Ingress == "":
-		return nil, usageErrorf("the input holds several Ingresses (%s): name one with --ingress <name>", strings.Join(all, ", "))
+		return editObject{}, usageErrorf("no %s %s in the input; it has %s", kind, want, strings.Join(all, ", "))
+	case want == "":
+		return editObject{}, usageErrorf("the input holds several %ses (%s): name one with --%s <name>", kind, strings.Join(all, ", "), strings.ToLower(kind))
 	}
 	var where []string
 	for _, h := range hits {
-		where = append(where, h.Source.Pos.String())
+		where = append(where, h.src.Pos.String())
 	}
-	return nil, usageErrorf("Ingress %s is defined more than once (%s): give the file that holds the one to edit with -f", opts.Ingress, strings.Join(where, ", "))
+	return editObject{}, usageErrorf("%s %s is defined more than once (%s): give the file that holds the one to edit with -f", kind, want, strings.Join(where, ", "))
 }
 
 // findingKey identifies a finding across an edit, where positions move.

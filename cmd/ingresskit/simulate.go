@@ -13,6 +13,7 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/printer"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/gateway"
 )
 
 type simulateOptions struct {
@@ -26,6 +27,8 @@ type simulateOptions struct {
 	IngressClass string
 	Controller   string
 	Cookies      []string
+	Gateway      string
+	Method       string
 }
 
 var simulateFormats = []string{"json", "text"}
@@ -92,6 +95,12 @@ the cluster.`,
 			if _, err := requestHeader(opts.Headers, opts.Cookies); err != nil {
 				return &usageError{err: err}
 			}
+			if opts.Gateway != "" {
+				if ns, name, ok := strings.Cut(opts.Gateway, "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+					return usageErrorf("invalid --gateway %q: want namespace/name", opts.Gateway)
+				}
+			}
+			opts.Method = strings.ToUpper(opts.Method)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -104,8 +113,12 @@ the cluster.`,
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass")
 	cmd.Flags().StringArrayVar(&opts.Cookies, "cookie", nil, "request cookie name=value (repeatable), sent in a Cookie header")
+	cmd.Flags().StringVar(&opts.Gateway, "gateway", "", "answer only on the Gateway namespace/name (Gateway API)")
+	cmd.Flags().StringVarP(&opts.Method, "method", "X", "", "request method (default GET); HTTPRoute rules match on it")
 	controllerFlag(cmd, &opts.Controller, "controller semantics (default: inferred from the IngressClasses, else spec)")
 	enumFlag(cmd, &opts.Output, "output", "o", "text", simulateFormats, "output format")
+	cmd.MarkFlagsMutuallyExclusive("gateway", "ingress-class")
+	cmd.MarkFlagsMutuallyExclusive("gateway", "controller")
 	return cmd
 }
 
@@ -174,11 +187,11 @@ func profileFor(set *manifest.Set, controller, class string) (simulate.Profile, 
 	return p, nil
 }
 
-// dataPlanes loads nothing; it builds the data planes of set
-// (simulate.BuildDataPlanes) and reports on stderr the rules the Ingress
-// planes left out. --ingress-class and --controller pick Ingress data
-// planes only (simulate.IngressPlanes).
-func dataPlanes(io *IO, set *manifest.Set, class, controller string) ([]simulate.DataPlane, error) {
+// ingressPlanes loads nothing; it builds the Ingress data planes of set
+// (simulate.IngressPlanes: one per class, under its controller's
+// profile; --ingress-class and --controller pick among them) and reports
+// on stderr the rules they left out.
+func ingressPlanes(io *IO, set *manifest.Set, class, controller string) ([]simulate.DataPlane, error) {
 	var p simulate.Profile
 	if controller != "" {
 		var err error
@@ -186,35 +199,24 @@ func dataPlanes(io *IO, set *manifest.Set, class, controller string) ([]simulate
 			return nil, &usageError{err: err}
 		}
 	}
-	planes, err := simulate.BuildDataPlanes(set, simulate.Options{IngressClass: class, Profile: p})
+	ips, err := simulate.IngressPlanes(set, simulate.Options{IngressClass: class, Profile: p})
 	if err != nil {
 		return nil, err
 	}
-	if class != "" || controller != "" {
-		kept := planes[:0]
-		for _, dp := range planes {
-			if dp.Kind() == simulate.IngressKind {
-				kept = append(kept, dp)
-			}
-		}
-		planes = kept
-	}
 	es := io.ErrStyles()
 	served := 0
-	for _, dp := range planes {
-		ip, ok := dp.(*simulate.IngressPlane)
-		if !ok {
-			continue
-		}
+	planes := make([]simulate.DataPlane, 0, len(ips))
+	for _, ip := range ips {
 		for _, p := range ip.Index().Problems() {
 			fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
 		}
 		served += len(set.Ingresses) - len(ip.Index().Excluded())
+		planes = append(planes, ip)
 	}
 	switch {
-	case len(set.Ingresses) == 0:
+	case len(set.Ingresses) == 0 && len(set.Gateways) == 0:
 		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
-	case class != "" && served == 0:
+	case class != "" && len(set.Ingresses) > 0 && served == 0:
 		fmt.Fprintf(io.ErrOut, "%s no Ingress of class %q in the input\n", es.Warning("warning:"), class)
 	}
 	if len(planes) == 0 {
@@ -231,9 +233,17 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 	}
 	set := snap.Set
 	header, _ := requestHeader(opts.Headers, opts.Cookies)
-	planes, err := dataPlanes(opts.IO, set, opts.IngressClass, opts.Controller)
+	planes, err := gatewayPlanes(set.Applied(), opts.Gateway)
 	if err != nil {
 		return err
+	}
+	// Ingresses answer unless one Gateway is asked for, or the input has
+	// Gateways and no Ingress.
+	var ingress []simulate.DataPlane
+	if opts.Gateway == "" && (len(set.Ingresses) > 0 || len(set.Gateways) == 0) {
+		if ingress, err = ingressPlanes(opts.IO, set, opts.IngressClass, opts.Controller); err != nil {
+			return err
+		}
 	}
 	styles := opts.IO.Styles()
 	var inputErrs []*manifest.InputError
@@ -243,9 +253,12 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 			inputErrs = append(inputErrs, &manifest.InputError{Pos: pos, Msg: err.Error()})
 			return nil
 		}
-		// One answer per data plane that serves the URL's host.
-		for _, d := range simulate.Answer(planes, req, opts.Explain) {
-			var err error
+		req.Method = opts.Method
+		// One answer per Ingress data plane that serves the URL's host
+		// (one "no match" when none does), then the Gateways'.
+		ds := simulate.Answer(ingress, req, opts.Explain)
+		ds = append(ds, routeGateways(planes, req, opts.Explain, len(ingress) == 0)...)
+		for _, d := range ds {
 			if opts.Output == "json" {
 				err = printer.SimulateJSON(opts.IO.Out, d)
 			} else {
@@ -279,6 +292,56 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 		return le
 	}
 	return loadErr
+}
+
+// gatewayPlanes returns the data plane of every Gateway of set, or of the
+// one named namespace/name; naming a Gateway the input lacks is a usage
+// error.
+func gatewayPlanes(set *manifest.Set, name string) ([]simulate.DataPlane, error) {
+	if len(set.Gateways) == 0 && name == "" {
+		return nil, nil
+	}
+	var planes []simulate.DataPlane
+	for _, p := range gateway.Build(set) {
+		if name == "" || p.Gateway().Key() == name {
+			planes = append(planes, p)
+		}
+	}
+	if name != "" && len(planes) == 0 {
+		var have []string
+		for _, g := range set.Gateways {
+			have = append(have, g.Key())
+		}
+		if len(have) == 0 {
+			return nil, usageErrorf("--gateway %s: the input has no Gateway", name)
+		}
+		return nil, usageErrorf("--gateway %s: no such Gateway in the input (have %s)", name, strings.Join(have, ", "))
+	}
+	return planes, nil
+}
+
+// routeGateways answers req on every Gateway data plane that serves it.
+// When none does and the answer must come from the Gateways (always is
+// true: one was named, or the input has no Ingress), the answer says so:
+// no listener takes the request.
+func routeGateways(planes []simulate.DataPlane, req simulate.Request, explain, always bool) []simulate.Decision {
+	ds := simulate.RouteAll(planes, req, explain)
+	if len(ds) == 0 && always && len(planes) > 0 {
+		if len(planes) == 1 {
+			return []simulate.Decision{answerOn(planes[0], req, explain)}
+		}
+		d := simulate.Decision{URL: req.String(), Rule: -1, PathIndex: -1, MatchIndex: -1, Status: 404, DataPlane: "gateways",
+			Notes: []string{fmt.Sprintf("no listener of the %d Gateways takes this request (port, protocol and hostname)", len(planes))}}
+		return []simulate.Decision{d}
+	}
+	return ds
+}
+
+func answerOn(p simulate.DataPlane, req simulate.Request, explain bool) simulate.Decision {
+	if explain {
+		return p.Explain(req)
+	}
+	return p.Lookup(req)
 }
 
 // eachLine calls fn for every line of r that is neither blank nor a

@@ -727,6 +727,9 @@ func compare(exp map[string]any, req simulate.Request, d simulate.Decision) erro
 		want = n
 	}
 	got := d.Status
+	if got == 0 && d.Redirect != "" {
+		got = d.RedirectCode
+	}
 	if got == 0 {
 		got = 200
 	}

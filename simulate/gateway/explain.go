@@ -94,7 +94,7 @@ func (p *Plane) judge(req *request, att *Attachment, m *match, win *entry) (simu
 		return simulate.ReasonHostPrecedence, fmt.Sprintf("a route with the more specific hostname %s answers", orAny(win.host))
 	}
 	if win != nil {
-		return ReasonPrecedence, fmt.Sprintf("%s/%s rule %d takes precedence (%s)", win.m.rule.route.kind, win.m.rule.route.key(), win.m.rule.index, describe(win.m))
+		return ReasonPrecedence, fmt.Sprintf("%s %s rule %d takes precedence (%s)", win.m.rule.route.kind, win.m.rule.route.key(), win.m.rule.index, describe(win.m))
 	}
 	return ReasonNoMatch, why
 }
@@ -110,14 +110,29 @@ func hostLess(a, b string) bool {
 }
 
 func describe(m *match) string {
+	var s string
 	if m.grpc {
-		return fmt.Sprintf("gRPC service %q method %q, %d headers", m.service, m.gmethod, len(m.headers))
+		s = fmt.Sprintf("gRPC service %q method %q", m.service, m.gmethod)
+	} else {
+		s = fmt.Sprintf("%s %s", m.pathType, m.path)
+		if m.method != "" {
+			s += ", method " + m.method
+		}
 	}
-	s := fmt.Sprintf("%s %s", m.pathType, m.path)
-	if m.method != "" {
-		s += ", method " + m.method
+	if n := len(m.headers); n > 0 {
+		s += fmt.Sprintf(", %d header match%s", n, plural(n, "es"))
 	}
-	return s + fmt.Sprintf(", %d headers, %d query parameters", len(m.headers), len(m.query))
+	if n := len(m.query); n > 0 {
+		s += fmt.Sprintf(", %d query match%s", n, plural(n, "es"))
+	}
+	return s
+}
+
+func plural(n int, suffix string) string {
+	if n == 1 {
+		return ""
+	}
+	return suffix
 }
 
 func contains(ss []string, s string) bool {

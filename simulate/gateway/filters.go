@@ -29,7 +29,6 @@ func (p *Plane) applyFilters(d *simulate.Decision, req *request, l *listener, m 
 		case gwv1.HTTPRouteFilterRequestRedirect:
 			if f.RequestRedirect != nil {
 				d.Redirect, d.RedirectCode = redirect(f.RequestRedirect, req, l, m)
-				d.Status = d.RedirectCode
 			}
 		case gwv1.HTTPRouteFilterURLRewrite:
 			if rw := f.URLRewrite; rw != nil {

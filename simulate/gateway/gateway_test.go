@@ -43,7 +43,7 @@ type answer struct {
 }
 
 func summarize(d simulate.Decision) answer {
-	a := answer{Status: d.Status, Object: d.Object, Rule: d.Rule, Listener: d.Listener, Redirect: d.Redirect, Rewrite: d.RewritePath}
+	a := answer{Status: d.Status + d.RedirectCode, Object: d.Object, Rule: d.Rule, Listener: d.Listener, Redirect: d.Redirect, Rewrite: d.RewritePath}
 	for _, b := range d.Backends {
 		s := b.Namespace + "/" + b.Name
 		if b.Problem != "" {
