@@ -103,7 +103,7 @@ func (t *translator) nginxFeatures(ing *manifest.Ingress) *nginxFeatures {
 	sort.Strings(names)
 	for _, k := range names {
 		name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
-		field := "metadata.annotations[" + k + "]"
+		field := "metadata.annotations." + k
 		if why, ok := dropped[name]; ok {
 			t.report(ing, field, Info, fmt.Sprintf("ingress-nginx drops this value (%s), so it is not translated either", why))
 			continue
@@ -138,7 +138,7 @@ func (t *translator) nginxFeatures(ing *manifest.Ingress) *nginxFeatures {
 		if bp == "GRPC" || bp == "GRPCS" {
 			advice = "serve it with a GRPCRoute (the routes here are HTTPRoutes, whose backends speak HTTP/1.1 or h2c by appProtocol)"
 		}
-		t.report(ing, "metadata.annotations["+simulate.NginxAnnotationPrefix+"backend-protocol]", Warning, fmt.Sprintf("backend-protocol %s is not translated: %s", bp, advice))
+		t.report(ing, "metadata.annotations."+simulate.NginxAnnotationPrefix+"backend-protocol", Warning, fmt.Sprintf("backend-protocol %s is not translated: %s", bp, advice))
 	}
 	return nx
 }
@@ -203,7 +203,7 @@ func (nx *nginxFeatures) sslRedirect(ing *manifest.Ingress, host string) bool {
 // of one path.
 func (nx *nginxFeatures) ruleFilters(t *translator, hr *hostRoute, rule *gwv1.HTTPRouteRule, p networkingv1.HTTPIngressPath) {
 	ing := hr.ing
-	field := func(name string) string { return "metadata.annotations[" + simulate.NginxAnnotationPrefix + name + "]" }
+	field := func(name string) string { return "metadata.annotations." + simulate.NginxAnnotationPrefix + name }
 	// A redirect replaces proxying (annotations/redirect): temporal
 	// wins over permanent.
 	for _, r := range []struct {
@@ -409,10 +409,10 @@ func (t *translator) canary(c pendingCanary) bool {
 				}
 				hr.route.Spec.Rules = append(hr.route.Spec.Rules, rule)
 				if cn.cookie != "" && cn.header == "" {
-					t.report(ing, "metadata.annotations["+simulate.NginxAnnotationPrefix+"canary-by-cookie]", Info, "canary-by-cookie becomes a regular-expression match on the Cookie header (Gateway API has no cookie match)")
+					t.report(ing, "metadata.annotations."+simulate.NginxAnnotationPrefix+"canary-by-cookie", Info, "canary-by-cookie becomes a regular-expression match on the Cookie header (Gateway API has no cookie match)")
 				}
 				if cn.value == "" && cn.pattern == "" && cn.header != "" {
-					t.report(ing, "metadata.annotations["+simulate.NginxAnnotationPrefix+"canary-by-header]", Info, fmt.Sprintf("requests with %s: always go to the canary; %s: never, which ingress-nginx also honours, is not expressed and falls to the weights", cn.header, cn.header))
+					t.report(ing, "metadata.annotations."+simulate.NginxAnnotationPrefix+"canary-by-header", Info, fmt.Sprintf("requests with %s: always go to the canary; %s: never, which ingress-nginx also honours, is not expressed and falls to the weights", cn.header, cn.header))
 				}
 			}
 			if cn.hasWeight && cn.weight > 0 && len(primary.BackendRefs) > 0 {

@@ -366,7 +366,9 @@ func probes(before, after *manifest.Set) []simulate.Request {
 						path = "/"
 					}
 					add(simulate.Request{Scheme: "http", Host: r.Host, Path: path, Header: h})
-					add(simulate.Request{Scheme: "https", Host: r.Host, Path: path, Header: h})
+					if ing.TLSFor(r.Host) >= 0 {
+						add(simulate.Request{Scheme: "https", Host: r.Host, Path: path, Header: h})
+					}
 				}
 			}
 		}
