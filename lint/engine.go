@@ -185,6 +185,9 @@ type shared struct {
 	routesOnce sync.Once
 	compiled   []groupRoutes
 
+	canaryOnce sync.Once
+	canaries   []*simulate.NginxCanaryPath
+
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
 

@@ -49,6 +49,23 @@ func (s *shared) mergeKey(ing *manifest.Ingress) string {
 	return "class\x00" + class
 }
 
+// profileOf returns the profile that routes ing: Options.Controller's
+// when given, else the profile of the controller its IngressClass names,
+// so that what counts as a conflict is what that data plane does with
+// the rules (ingress-nginx merges canaries into their primary and keeps
+// a defaultBackend to the Ingress's own hosts; see simulate.Nginx). A
+// controller no profile models gets the specification's semantics (nil).
+// Every Ingress of a routing group has the same controller (mergeKey).
+func (s *shared) profileOf(ing *manifest.Ingress) simulate.Profile {
+	if s.forced {
+		return s.profile
+	}
+	if p, ok := simulate.ProfileByName(simulate.ProfileNameForController(s.controllerOf(ing))); ok {
+		return p
+	}
+	return nil
+}
+
 // routes compiles every routing group with simulate once per run and
 // returns the routes of all groups.
 func (s *shared) routes() []groupRoutes {
@@ -72,9 +89,7 @@ func (s *shared) routes() []groupRoutes {
 			go func() {
 				defer wg.Done()
 				sub := s.set.WithIngresses(g.ingresses)
-				// Options.Controller compiles with its profile; else the
-				// spec's semantics.
-				ix, err := simulate.Compile(sub, simulate.Options{Profile: s.profile})
+				ix, err := simulate.Compile(sub, simulate.Options{Profile: s.profileOf(g.ingresses[0])})
 				if err != nil {
 					return
 				}

@@ -18,7 +18,17 @@ decided by the controller, not by the manifests: ingress-nginx picks the
 older Ingress (kubernetes/ingress-nginx docs/how-it-works.md, "Building the
 NGINX model"), so the winner can change when an Ingress is recreated. lint finds
 these with the routing engine (simulate), which groups the rules the same way
-the controller matches them.
+the controller matches them, with the controller's profile, so what is not a
+conflict on that data plane is not reported:
+
+- an ingress-nginx canary (` + "`nginx.ingress.kubernetes.io/canary: \"true\"`" + `)
+  declares its primary's host and path on purpose: the controller merges its
+  backend into the primary's as an alternative (controller.go,
+  mergeAlternativeBackends); the nginx-canary-* rules check canaries;
+- Ingresses of different ALB IngressGroups, or GCE Ingresses, each get a load
+  balancer of their own;
+- a spec.defaultBackend is not a path: multiple-default-backends reports
+  Ingresses that compete for one.
 
 **What to do:** remove one of the two rules, or give them different paths or
 hosts.`,
@@ -29,7 +39,10 @@ hosts.`,
 func checkPathConflict(p *Pass) {
 	for _, g := range p.shared.routes() {
 		g.each(func(r simulate.Route) {
-			if len(r.Conflict) == 0 || r.ShadowedBy < 0 {
+			if len(r.Conflict) == 0 || r.ShadowedBy < 0 || r.DefaultBackend {
+				// Which defaultBackend a data plane uses is not a matter
+				// of host and path: multiple-default-backends reports the
+				// cases where Ingresses compete for one.
 				// The route that wins lists its losers; report on the
 				// losers, so each conflict is told once.
 				return

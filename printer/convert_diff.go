@@ -1,27 +1,22 @@
 package printer
 
 import (
-	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/ingresskit/ingresskit/internal/linediff"
 )
 
-// ConvertDiff writes a unified diff (three lines of context) from before
-// to after, labelled a/<name> and b/<name> so that `patch -p1` and `git
+// ConvertDiff writes a unified diff (three lines of context, hunks as
+// diff -u writes them; see internal/linediff) from before to after, labelled a/<name> and b/<name> so that `patch -p1` and `git
 // apply` take it. Nothing is written when they are equal. On a styled
 // writer removed lines are red, added lines green and hunk headers cyan.
 func ConvertDiff(w io.Writer, s *Styles, name string, before, after []byte) error {
 	label := strings.TrimPrefix(filepath.ToSlash(name), "./")
-	edits := udiff.Lines(string(before), string(after))
-	if len(edits) == 0 {
+	d := linediff.Unified("a/"+label, "b/"+label, string(before), string(after), 3)
+	if d == "" {
 		return nil
-	}
-	d, err := udiff.ToUnified("a/"+label, "b/"+label, string(before), edits, udiff.DefaultContextLines)
-	if err != nil {
-		return fmt.Errorf("diff %s: %w", name, err)
 	}
 	for i, line := range strings.SplitAfter(d, "\n") {
 		if line == "" {

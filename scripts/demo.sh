@@ -43,6 +43,17 @@ step "$bin" simulate --controller gce -f examples/gce-v1beta1.yaml http://34.1.2
 pipe "'$bin' certgen -f examples/nginx-tls.yaml | grep -vE '^  (ca.crt|tls.crt|tls.key):'"
 step "$bin" certgen ca
 
+# create: kubectl's create ingress flags, linted with the manifests it joins.
+step "$bin" create ingress shop --class nginx --rule 'example.com/shop*=service-foo:80' -f examples/
+step "$bin" create ingress clash --class nginx --rule 'example.com/foo*=nosuch:80' -f examples/
+step "$bin" create ingress typo --rule 'example.com/=svc:http,tls=example-tls,garbage'
+
+# edit: a path added in place; only the new lines change, lint checks the result.
+cp examples/nginx-tls.yaml "$tmp/nginx-tls.yaml"
+pipe "cd '$tmp' && '$bin' edit -f nginx-tls.yaml add-rule 'example.com/shop*=service-foo:80' -o diff"
+pipe "cd '$tmp' && '$bin' edit -f nginx-tls.yaml add-rule 'example.com/shop*=service-foo:80'"
+pipe "cd '$tmp' && '$bin' edit -f nginx-tls.yaml set-backend 'example.com/shop*=nosuch:80'"
+
 # proxy: a request through the proxy in echo mode; /foo/../bar is routed as /bar.
 "$bin" proxy -f examples/nginx-tls.yaml --echo --http-port 0 --https-port 0 \
 	>"$tmp/access.log" 2>"$tmp/proxy.err" &

@@ -567,6 +567,39 @@ func (g *group) finish() {
 		finishList(rs)
 	}
 	sort.SliceStable(g.custom, func(i, j int) bool { return better(g.custom[i], g.custom[j]) })
+	finishCustom(g.custom)
+}
+
+// finishCustom records conflicts among custom matches (regular
+// expressions, ingress-nginx's ImplementationSpecific prefixes, ALB
+// rules) that compile the same written path and pathType to the same
+// expression: the first in precedence order answers every request the
+// others would, as finishList decides for Exact and Prefix paths.
+func finishCustom(rs []*route) {
+	if len(rs) < 2 {
+		return
+	}
+	type decl struct {
+		path, match string
+		pt          networkingv1.PathType
+	}
+	var heads map[decl]*route
+	for _, r := range rs {
+		d := decl{r.Path, r.Match.Path, r.PathType}
+		head, ok := heads[d]
+		if !ok {
+			if heads == nil {
+				heads = map[decl]*route{}
+			}
+			heads[d] = r
+			continue
+		}
+		r.shadow = head
+		if !SameBackend(head.Backend, r.Backend) {
+			head.Conflict = append(head.Conflict, Conflicting{Ingress: r.Ingress, Rule: r.Rule, PathIndex: r.PathIndex, Backend: r.Backend})
+			r.Conflict = append(r.Conflict, Conflicting{Ingress: head.Ingress, Rule: head.Rule, PathIndex: head.PathIndex, Backend: head.Backend})
+		}
+	}
 }
 
 // finishList orders routes that match the same requests equally well,

@@ -36,7 +36,8 @@ func newRootCmd(io *IO) *cobra.Command {
 		Short: "author, lint and test Kubernetes Ingress",
 		Long: `ingresskit reads Kubernetes Ingress manifests and tells what they route where:
 it lists routes, simulates requests, lints, converts removed API versions,
-makes TLS certificates and serves the routes locally.
+makes TLS certificates and serves the routes locally. It also creates and
+edits Ingresses, checked by lint before they are printed or written.
 
 Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input error.`,
 		SilenceUsage:  true,
