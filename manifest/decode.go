@@ -858,3 +858,20 @@ func badUTF8(data []byte) (line, col int, b byte, ok bool) {
 	}
 	return 0, 0, 0, false
 }
+
+// splitFirstJSON applies splitStream to the first of the documents of a
+// stream read document by document: a stream that starts with JSON objects
+// holds them all in its first document, having no "---" line.
+func splitFirstJSON(parts [][]byte, starts []int) ([][]byte, []int) {
+	if len(parts) == 0 {
+		return parts, starts
+	}
+	if objs, _, _ := splitJSONStream(parts[0]); len(objs) == 0 {
+		return parts, starts
+	}
+	first, firstStarts := splitStream(parts[0])
+	for i := range firstStarts {
+		firstStarts[i] += starts[0]
+	}
+	return append(first, parts[1:]...), append(firstStarts, starts[1:]...)
+}

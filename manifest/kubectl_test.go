@@ -295,7 +295,6 @@ func TestConcatenatedJSON(t *testing.T) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-
 // TestNotUTF8 reports a byte that is not UTF-8 (a Windows-1252 quote) at
 // its own line and column, not at the document's first line.
 func TestNotUTF8(t *testing.T) {

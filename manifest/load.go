@@ -515,6 +515,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 			if sp.bad != "" {
 				sp.parts, sp.starts = nil, nil
 			}
+			sp.parts, sp.starts = splitFirstJSON(sp.parts, sp.starts)
 			return
 		}
 		if sp.bad = badContent(inputs[i].data); sp.bad == "" {
