@@ -63,8 +63,10 @@ input is bad (exit 2).`,
   # Also move kubernetes.io/ingress.class into spec.ingressClassName
   ingresskit convert -f examples/gce-v1beta1.yaml --ingress-class-annotation move
 
-  # Convert every file of a directory tree where it is (atomic, mode kept)
-  ingresskit convert -R -f examples/ --in-place`,
+  # Convert every file of a directory tree where it is (atomic, mode kept),
+  # here in a copy of the examples
+  cp -R examples /tmp/ik-examples
+  ingresskit convert -R -f /tmp/ik-examples/ --in-place`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files.addPaths(args)
 			if len(opts.Files.Filenames) == 0 {
