@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -73,6 +74,10 @@ type Options struct {
 	MaxTotalNodes int64
 	// Workers decode documents in parallel; 0 means GOMAXPROCS.
 	Workers int
+	// Warn, when set, is told about inputs skipped without an error: a
+	// named pipe, socket or device with a manifest's name inside a
+	// directory.
+	Warn func(pos Pos, msg string)
 }
 
 // manifestExt lists the file endings read from directories.
@@ -84,7 +89,7 @@ func Load(ctx context.Context, opts Options) (*Set, error) {
 	var errs []*InputError
 	var inputs []input
 	for _, p := range opts.Paths {
-		in, err := collect(p, opts)
+		in, err := collect(ctx, p, opts)
 		errs = append(errs, err...)
 		inputs = append(inputs, in...)
 	}
@@ -126,7 +131,7 @@ type input struct {
 }
 
 // collect expands one -f argument into the files it names.
-func collect(p string, opts Options) ([]input, []*InputError) {
+func collect(ctx context.Context, p string, opts Options) ([]input, []*InputError) {
 	max := opts.MaxFileSize
 	if p == "-" {
 		if opts.Stdin == nil {
@@ -150,16 +155,32 @@ func collect(p string, opts Options) ([]input, []*InputError) {
 		return nil, []*InputError{{Pos: Pos{File: p}, Msg: statMessage(err)}}
 	}
 	if !st.IsDir() {
-		in, ierr := readFile(p, st.Size(), max)
+		var in input
+		var ierr *InputError
+		if st.Mode().IsRegular() {
+			in, ierr = readFile(p, st.Size(), max)
+		} else {
+			in, ierr = readSpecial(ctx, p, st.Mode(), max)
+		}
 		if ierr != nil {
 			return nil, []*InputError{ierr}
 		}
 		return []input{in}, nil
 	}
 	var files []string
-	walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	// An unreadable subdirectory is reported by its own path and the
+	// walk goes on, so the files beside it still load (issue 19).
+	var walkErrs []*InputError
+	walkErr := walkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			if path == p {
+				return err
+			}
+			walkErrs = append(walkErrs, &InputError{Pos: Pos{File: path}, Msg: statMessage(err)})
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
 			if path != p && !opts.Recursive {
@@ -167,13 +188,34 @@ func collect(p string, opts Options) ([]input, []*InputError) {
 			}
 			return nil
 		}
-		if manifestExt[strings.ToLower(filepath.Ext(path))] {
-			files = append(files, path)
+		if !manifestExt[strings.ToLower(filepath.Ext(path))] {
+			return nil
 		}
+		if !d.Type().IsRegular() {
+			// A named pipe would block the read until something
+			// writes to it, a device or socket forever: inside a
+			// directory only regular files (and links to them) are
+			// read.
+			st, err := os.Stat(path)
+			if err != nil {
+				walkErrs = append(walkErrs, &InputError{Pos: Pos{File: path}, Msg: statMessage(err)})
+				return nil
+			}
+			if !st.Mode().IsRegular() {
+				if opts.Warn != nil {
+					opts.Warn(Pos{File: path}, fmt.Sprintf("skipped: not a regular file (%s); give it with -f to read it", fileKind(st.Mode())))
+				}
+				return nil
+			}
+		}
+		files = append(files, path)
 		return nil
 	})
 	if walkErr != nil {
 		return nil, []*InputError{{Pos: Pos{File: p}, Msg: statMessage(walkErr)}}
+	}
+	if len(files) == 0 && len(walkErrs) > 0 {
+		return nil, walkErrs
 	}
 	if len(files) == 0 {
 		msg := "directory holds no .yaml, .yml or .json files"
@@ -195,7 +237,7 @@ func collect(p string, opts Options) ([]input, []*InputError) {
 		read[i], readErrs[i] = readFile(f, st.Size(), max)
 	})
 	var ins []input
-	var errs []*InputError
+	errs := walkErrs
 	for i := range files {
 		if readErrs[i] != nil {
 			errs = append(errs, readErrs[i])
@@ -240,6 +282,58 @@ func parallelWith[S any](ctx context.Context, n, workers int, fn func(s *S, i in
 		}()
 	}
 	wg.Wait()
+}
+
+// walkDir is filepath.WalkDir; tests replace it to make a directory
+// unreadable, which permissions cannot do for root.
+var walkDir = filepath.WalkDir
+
+// fileKind names what a file that is not a regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
+// readSpecial reads a path given by name that is not a regular file: a
+// named pipe (process substitution, /dev/stdin) or a character device is
+// read as a stream, its opening bounded by pipeOpenWait and both the
+// opening and the reading ended when ctx is done; anything else is an
+// error.
+func readSpecial(ctx context.Context, p string, mode fs.FileMode, max int64) (input, *InputError) {
+	if mode&(fs.ModeNamedPipe|fs.ModeCharDevice) == 0 {
+		return input{}, &InputError{Pos: Pos{File: p}, Msg: fmt.Sprintf("%s, not a file of manifests", fileKind(mode))}
+	}
+	f, err := openPipe(ctx, p)
+	if err != nil {
+		return input{}, &InputError{Pos: Pos{File: p}, Msg: statMessage(err)}
+	}
+	defer f.Close()
+	// A pipe's file is in the runtime's poller, so a deadline in the
+	// past ends a read that waits for a writer that never writes.
+	stop := context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	var r io.Reader = f
+	if max > 0 {
+		r = io.LimitReader(r, max+1)
+	}
+	in, n, err := readStream(p, r)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return input{}, &InputError{Pos: Pos{File: p}, Msg: statMessage(err)}
+	}
+	if max > 0 && n > max {
+		return input{}, &InputError{Pos: Pos{File: p}, Msg: fmt.Sprintf("input is larger than the %d-byte limit; split it into several files", max)}
+	}
+	return in, nil
 }
 
 func readFile(p string, size, max int64) (input, *InputError) {

@@ -24,6 +24,21 @@ type RouteJSON struct {
 	DefaultBackend bool                        `json:"defaultBackend"`
 	APIVersion     string                      `json:"apiVersion"`
 	Source         string                      `json:"source"`
+	// The members below describe Gateway API rules (kind HTTPRoute or
+	// GRPCRoute); Ingress routes leave them out.
+	Kind         string         `json:"kind,omitempty"`
+	Name         string         `json:"name,omitempty"`
+	DataPlane    string         `json:"dataPlane,omitempty"`
+	Gateway      string         `json:"gateway,omitempty"`
+	Listeners    []string       `json:"listeners,omitempty"`
+	Hostnames    []string       `json:"hostnames,omitempty"`
+	Rule         *int           `json:"rule,omitempty"`
+	Match        *int           `json:"match,omitempty"`
+	Conditions   []string       `json:"conditions,omitempty"`
+	Backends     []BackendJSON  `json:"backends,omitempty"`
+	Redirect     string         `json:"redirect,omitempty"`
+	Accepted     *ConditionJSON `json:"accepted,omitempty"`
+	ResolvedRefs *ConditionJSON `json:"resolvedRefs,omitempty"`
 }
 
 // RouteTLS names the Secret that serves a route's host over https.
@@ -50,7 +65,16 @@ func routeJSON(routes []manifest.Route) []RouteJSON {
 
 // RoutesJSON writes the routes as a JSON array.
 func RoutesJSON(w io.Writer, routes []manifest.Route) error {
-	b, err := json.MarshalIndent(routeJSON(routes), "", "  ")
+	return writeJSON(w, routeJSON(routes))
+}
+
+// RoutesYAML writes the routes as a YAML sequence.
+func RoutesYAML(w io.Writer, routes []manifest.Route) error {
+	return writeYAML(w, routeJSON(routes))
+}
+
+func writeJSON(w io.Writer, v []RouteJSON) error {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -58,9 +82,8 @@ func RoutesJSON(w io.Writer, routes []manifest.Route) error {
 	return err
 }
 
-// RoutesYAML writes the routes as a YAML sequence.
-func RoutesYAML(w io.Writer, routes []manifest.Route) error {
-	b, err := yaml.Marshal(routeJSON(routes))
+func writeYAML(w io.Writer, v []RouteJSON) error {
+	b, err := yaml.Marshal(v)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -40,5 +41,8 @@ func (f *fileFlags) load(ctx context.Context, io *IO) (*manifest.Set, error) {
 		Recursive: f.Recursive,
 		Stdin:     io.In,
 		Namespace: f.Namespace,
+		Warn: func(pos manifest.Pos, msg string) {
+			fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", pos.File, msg)
+		},
 	})
 }

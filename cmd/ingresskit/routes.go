@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ingresskit/ingresskit/printer"
+	"github.com/ingresskit/ingresskit/simulate/gateway"
 )
 
 type routesOptions struct {
@@ -21,10 +22,18 @@ func newRoutesCmd(io *IO, runF func(*routesOptions) error) *cobra.Command {
 	opts := &routesOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "routes [<path>... | -f <file>... | -A] [-o json|yaml|wide]",
-		Short: "list the routes the Ingress manifests declare",
+		Short: "list the routes the Ingress and Gateway API manifests declare",
 		Long: `List every route the Ingresses declare: one row per path of every rule, and one
 per defaultBackend, with the IngressClass, host, path, pathType, backend and the
 TLS Secret that serves the host.
+
+When the input holds Gateway API HTTPRoutes or GRPCRoutes, their rules are
+listed beside the Ingress routes, one row per match and Gateway parentRef, with
+a KIND column, the data plane (the IngressClass, or the Gateway), every backend
+with its weight, and the route's computed status: Accepted, or the condition
+that is false with its reason (Accepted=False (NotAllowedByListeners),
+ResolvedRefs=False (BackendNotFound)); -o wide adds the listeners and the
+condition's message (docs/gateway-api.md).
 
 Rows are sorted by host (rules without a host last), then path, pathType,
 namespace/name of the Ingress and input position; defaultBackend rows come last.
@@ -66,19 +75,29 @@ func routesRun(cmd *cobra.Command, opts *routesOptions) error {
 	}
 	set := snap.Set
 	routes := set.Routes()
+	// Gateway API rules join the Ingress routes when the input has
+	// HTTPRoutes or GRPCRoutes; an Ingress-only input prints as before.
+	var rules []gateway.Rule
+	if applied := set.Applied(); len(applied.HTTPRoutes)+len(applied.GRPCRoutes) > 0 {
+		rules = gateway.Analyze(applied).Rules()
+	}
 	var err error
-	switch opts.Output {
-	case "json":
+	switch {
+	case opts.Output == "json" && rules != nil:
+		err = printer.RoutesAllJSON(opts.IO.Out, routes, rules)
+	case opts.Output == "json":
 		err = printer.RoutesJSON(opts.IO.Out, routes)
-	case "yaml":
+	case opts.Output == "yaml" && rules != nil:
+		err = printer.RoutesAllYAML(opts.IO.Out, routes, rules)
+	case opts.Output == "yaml":
 		err = printer.RoutesYAML(opts.IO.Out, routes)
-	default:
-		if len(routes) == 0 {
-			if loadErr == nil {
-				fmt.Fprintln(opts.IO.ErrOut, "No routes found.")
-			}
-			break
+	case len(routes) == 0 && len(rules) == 0:
+		if loadErr == nil {
+			fmt.Fprintln(opts.IO.ErrOut, "No routes found.")
 		}
+	case rules != nil:
+		err = printer.RoutesMixedTable(opts.IO.Out, opts.IO.Styles(), routes, rules, opts.Output == "wide")
+	default:
 		err = printer.RoutesTable(opts.IO.Out, opts.IO.Styles(), routes, opts.Output == "wide")
 	}
 	if err != nil {
