@@ -216,6 +216,11 @@ func (p *parser) host(start, end int) error {
 // path checks s[start:end] as a path: printable and without white space.
 func (p *parser) path(start, end int) error {
 	for i, c := range p.s[start:end] {
+		if c == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(p.s[start+i:]); size == 1 {
+				return p.errAt(start+i, "a path must be UTF-8 text: percent-encode other bytes")
+			}
+		}
 		if c <= ' ' || c == 0x7f {
 			return p.errAt(start+i, "a path cannot hold white space or control characters: percent-encode them")
 		}
@@ -389,6 +394,9 @@ func (p *parser) resource(start, end int) (*corev1.TypedLocalObjectReference, er
 		return nil, p.errAt(start, "expected a Kind before '/': a resource backend is Kind.group/name")
 	}
 	kind, group, _ := strings.Cut(kindGroup, ".")
+	if kind == "" {
+		return nil, p.errAt(start, "expected a Kind before '.': a resource backend is Kind.group/name")
+	}
 	if kind[0] < 'A' || kind[0] > 'Z' {
 		return nil, p.errAt(start, fmt.Sprintf("a Kind starts with an uppercase letter (%s): a resource backend is Kind.group/name", strings.ToUpper(kind[:1])+kind[1:]))
 	}

@@ -66,6 +66,11 @@ type createIngressOptions struct {
 	FromServices bool
 	Hosts        []string
 
+	// namespace is where the new Ingress is linted: -n, else with
+	// --cluster the context's namespace. Only -n is written into it, as
+	// kubectl writes only an explicit namespace.
+	namespace string
+
 	now func() time.Time
 }
 
@@ -185,6 +190,7 @@ const newObjectName = "<new>"
 
 func createIngressRun(ctx context.Context, opts *createIngressOptions) error {
 	io := opts.IO
+	opts.namespace = opts.Files.Namespace
 	existing, snap, err := createExisting(ctx, opts)
 	if err != nil {
 		return err
@@ -192,7 +198,7 @@ func createIngressRun(ctx context.Context, opts *createIngressOptions) error {
 	rules := opts.Rules
 	if opts.FromServices {
 		proposed, notes := author.ServiceRules(existing, author.ServiceRulesOptions{
-			Namespace: effectiveNamespace(opts.Files.Namespace), Hosts: opts.Hosts})
+			Namespace: effectiveNamespace(opts.namespace), Hosts: opts.Hosts})
 		for _, n := range notes {
 			fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrStyles().Warning("warning:"), n)
 		}
@@ -267,9 +273,7 @@ func createExisting(ctx context.Context, opts *createIngressOptions) (*manifest.
 	if err != nil {
 		return nil, nil, err
 	}
-	if opts.Files.Namespace == "" {
-		opts.Files.Namespace = namespace
-	}
+	opts.namespace = namespace
 	snap, err := cluster.Read(ctx, clients, cluster.Options{Namespace: namespace})
 	if err != nil {
 		return nil, nil, err
@@ -295,7 +299,7 @@ var referenceRules = []string{
 // objects, prints the findings that concern it on stderr as lint does,
 // and refuses error findings unless --force.
 func lintNew(ctx context.Context, io *IO, opts *createIngressOptions, doc []byte, existing *manifest.Set, snap *cluster.Snapshot) error {
-	set, err := manifest.Parse(newObjectName, doc, manifest.Options{Namespace: opts.Files.Namespace})
+	set, err := manifest.Parse(newObjectName, doc, manifest.Options{Namespace: opts.namespace})
 	if err != nil {
 		return fmt.Errorf("the new Ingress does not read back: %w", err)
 	}
@@ -368,7 +372,7 @@ func reportFindings(io *IO, res *lint.Result, keep func(lint.Finding) bool, sour
 // createSecrets makes a TLS Secret for every Secret the new Ingress
 // names, as ingresskit certgen -f does.
 func createSecrets(ctx context.Context, opts *createIngressOptions, doc []byte) ([]*corev1.Secret, error) {
-	set, err := manifest.Parse(newObjectName, doc, manifest.Options{Namespace: opts.Files.Namespace})
+	set, err := manifest.Parse(newObjectName, doc, manifest.Options{Namespace: opts.namespace})
 	if err != nil {
 		return nil, err
 	}

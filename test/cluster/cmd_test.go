@@ -159,3 +159,29 @@ func TestCmdLintForbiddenSecrets(t *testing.T) {
 		t.Errorf("%s: stderr %q, want first line %q", Restricted, stderr, warning)
 	}
 }
+
+// TestCmdCreateIngressCluster: create ingress --cluster lints the new
+// Ingress against the namespace of the kubeconfig's context: a path that
+// the cluster's Ingress already routes elsewhere and a Service missing from
+// the cluster stop it (exit 1, nothing printed); one that uses what is
+// deployed is printed.
+func TestCmdCreateIngressCluster(t *testing.T) {
+	c := start(t)
+	kc := c.Kubeconfig(t, Admin, "web")
+	stdout, stderr, code := run(t, kc, "create", "ingress", "new", "--cluster", "--class", "nginx", "--rule", "shop.example.com/*=nosuch:80")
+	if code != 1 || stdout != "" {
+		t.Errorf("exit %d with stdout %q, want 1 and nothing; stderr %q", code, stdout, stderr)
+	}
+	for _, want := range []string{"error: Service web/nosuch", "[missing-service]", "[path-conflict]"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	stdout, stderr, code = run(t, kc, "create", "ingress", "new", "--cluster", "--class", "nginx", "--rule", "new.example.com/*=shop:http,tls=shop-tls")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "secretName: shop-tls") || strings.Contains(stdout, "namespace:") {
+		t.Errorf("stdout = %q, want the Ingress without a namespace, as kubectl prints it without -n", stdout)
+	}
+}
