@@ -324,20 +324,41 @@ func (t RouteTest) Run(ix *Index) (RouteTestResult, error) {
 	if err != nil {
 		return RouteTestResult{}, err
 	}
-	return t.Check(req, ix.Lookup(req)), nil
+	return t.check(req, ix.Lookup(req)), nil
 }
 
-// RunOn checks one expectation against a data plane.
-func (t RouteTest) RunOn(p DataPlane) (RouteTestResult, error) {
+// RunOn checks one expectation against data planes: the answer of each
+// data plane that serves the URL's host (Answer). The test passes when
+// one of them meets the expectation, since which address the request
+// reaches is decided by DNS, outside the manifests; when none does, the
+// failures of each are given, named by data plane.
+func (t RouteTest) RunOn(planes []DataPlane) (RouteTestResult, error) {
 	req, err := t.Request()
 	if err != nil {
 		return RouteTestResult{}, err
 	}
-	return t.Check(req, p.Lookup(req)), nil
+	ds := Answer(planes, req, false)
+	if len(ds) == 0 {
+		ds = []Decision{{URL: req.String(), Rule: -1, PathIndex: -1}}
+	}
+	var all RouteTestResult
+	for i, d := range ds {
+		res := t.check(req, d)
+		if res.Passed() || len(ds) == 1 {
+			return res, nil
+		}
+		if i == 0 {
+			all = RouteTestResult{Test: t, Decision: d}
+		}
+		for _, f := range res.Failures {
+			all.Failures = append(all.Failures, d.DataPlane+": "+f)
+		}
+	}
+	return all, nil
 }
 
-// Check compares the answer d to req with the expectation.
-func (t RouteTest) Check(req Request, d Decision) RouteTestResult {
+// check compares the decision d for req with the expectation.
+func (t RouteTest) check(req Request, d Decision) RouteTestResult {
 	res := RouteTestResult{Test: t, Decision: d}
 	failf := func(format string, args ...any) { res.Failures = append(res.Failures, fmt.Sprintf(format, args...)) }
 	if t.Matched != nil && d.Matched != *t.Matched {
@@ -512,8 +533,16 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 		}
 		opts.Profile = p
 	}
+	if opts.Profile == nil && opts.IngressClass != "" {
+		opts.Profile = InferProfileForClass(set, opts.IngressClass)
+	}
+	// With neither a class nor a controller, every data plane answers
+	// under its own controller's profile (IngressPlanes); else one index
+	// of the class, or of every Ingress, under the profile asked for. A
+	// test naming a Gateway (its own gateway: or the file's) answers on
+	// that Gateway's data plane, whose name is "gateway namespace/name".
 	var ix *Index
-	var planes []DataPlane
+	var planes, all []DataPlane
 	out := make([]RouteTestResult, 0, len(rt.Tests))
 	var errs []error
 	for _, t := range rt.Tests {
@@ -523,16 +552,15 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 		}
 		var res RouteTestResult
 		var err error
-		if gw != "" {
-			// Gateways answer on their data planes (DataPlane.Name is
-			// "gateway namespace/name").
-			if planes == nil {
-				if planes, err = BuildDataPlanes(set, opts); err != nil {
+		switch {
+		case gw != "":
+			if all == nil {
+				if all, err = BuildDataPlanes(set, opts); err != nil {
 					return nil, err
 				}
 			}
 			var plane DataPlane
-			for _, p := range planes {
+			for _, p := range all {
 				if p.Name() == "gateway "+gw {
 					plane = p
 				}
@@ -541,8 +569,20 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 				errs = append(errs, fmt.Errorf("%s: no Gateway %s in the input", t.Pos, gw))
 				continue
 			}
-			res, err = t.RunOn(plane)
-		} else {
+			res, err = t.RunOn([]DataPlane{plane})
+		case opts.Profile == nil && opts.IngressClass == "":
+			if planes == nil {
+				ips, err := IngressPlanes(set, Options{})
+				if err != nil {
+					return nil, err
+				}
+				planes = []DataPlane{}
+				for _, ip := range ips {
+					planes = append(planes, ip)
+				}
+			}
+			res, err = t.RunOn(planes)
+		default:
 			if ix == nil {
 				if ix, err = Compile(set, opts); err != nil {
 					return nil, err
