@@ -190,6 +190,53 @@ type albGroup struct {
 
 type albState struct {
 	groups []*albGroup
+
+	// The rules by host condition, so that finding the group a request
+	// reaches does not walk every rule of every group (issue 22):
+	// byHost holds, for each plain host (no wildcard) a valid rule names,
+	// the index of the first group with such a rule; patterned lists the
+	// valid rules whose host conditions have wildcards or regular
+	// expressions, and hostless those without a host condition, both in
+	// group order.
+	byHost    map[string]int
+	patterned []albGroupRule
+	hostless  []albGroupRule
+}
+
+// albGroupRule is a rule and the index of its group.
+type albGroupRule struct {
+	group int
+	rule  *albRule
+}
+
+// indexHosts fills byHost, patterned and hostless.
+func (st *albState) indexHosts() {
+	st.byHost = map[string]int{}
+	for gi, g := range st.groups {
+		for _, rule := range g.rules {
+			if rule.invalid != "" {
+				continue
+			}
+			if len(rule.hosts)+len(rule.hostRegex) == 0 {
+				st.hostless = append(st.hostless, albGroupRule{gi, rule})
+				continue
+			}
+			plain := len(rule.hostRegex) == 0
+			for _, h := range rule.hosts {
+				if strings.ContainsAny(h, "*?") {
+					plain = false
+					continue
+				}
+				h = strings.ToLower(h)
+				if _, ok := st.byHost[h]; !ok {
+					st.byHost[h] = gi
+				}
+			}
+			if !plain {
+				st.patterned = append(st.patterned, albGroupRule{gi, rule})
+			}
+		}
+	}
 }
 
 func newALBState(set *manifest.Set) *albState {
@@ -220,6 +267,7 @@ func newALBState(set *manifest.Set) *albState {
 			g.rules = append(g.rules, albRules(ing)...)
 		}
 	}
+	st.indexHosts()
 	return st
 }
 
@@ -296,19 +344,29 @@ func albRules(ing *manifest.Ingress) []*albRule {
 // with a rule naming the request's host is taken, else the first group
 // with a rule matching the request, else the first group.
 func (st *albState) groupFor(r albRequest) *albGroup {
-	var none []string
-	for _, g := range st.groups {
-		for _, rule := range g.rules {
-			if rule.invalid == "" && (albAnyGlob(rule.hosts, r.host, true) || albAnyRegex(rule.hostRegex, r.host)) {
-				return g
-			}
+	// The first group, in order, with a rule naming the host.
+	best := -1
+	if gi, ok := st.byHost[strings.ToLower(r.host)]; ok {
+		best = gi
+	}
+	for _, gr := range st.patterned {
+		if best >= 0 && gr.group >= best {
+			break
+		}
+		if albAnyGlob(gr.rule.hosts, r.host, true) || albAnyRegex(gr.rule.hostRegex, r.host) {
+			best = gr.group
+			break
 		}
 	}
-	for _, g := range st.groups {
-		for _, rule := range g.rules {
-			if rule.matches(r, &none) {
-				return g
-			}
+	if best >= 0 {
+		return st.groups[best]
+	}
+	// Else the first with a rule matching it: no rule names the host, so
+	// only rules without a host condition can.
+	var none []string
+	for _, gr := range st.hostless {
+		if gr.rule.matches(r, &none) {
+			return st.groups[gr.group]
 		}
 	}
 	return st.groups[0]
