@@ -24,6 +24,14 @@ step "$bin" simulate -f examples/alb-hosts.yaml --explain http://my.example.com/
 # test: route expectations for CI.
 step "$bin" test -f examples/ examples/routes-test.yaml
 
+# Gateway API: a Gateway and HTTPRoutes on the same engine: a weighted
+# split, a redirect to https, a path rewrite and a header match, with the
+# route and listener that won, and route tests naming the Gateway.
+step "$bin" routes -f examples/gateway-api.yaml
+step "$bin" simulate -f examples/gateway-api.yaml http://shop.example.com/cart https://shop.example.com/cart https://shop.example.com/api/v1/items
+step "$bin" simulate -f examples/gateway-api.yaml -H 'X-Canary: always' --explain https://shop.example.com/cart
+step "$bin" test -f examples/gateway-api.yaml examples/gateway-api-test.yaml
+
 # lint: the planted problems of the examples, with file:line:col.
 step "$bin" lint -f examples/
 
@@ -47,6 +55,7 @@ step "$bin" certgen ca
 step "$bin" create ingress shop --class nginx --rule 'example.com/shop*=service-foo:80' -f examples/
 step "$bin" create ingress clash --class nginx --rule 'example.com/foo*=nosuch:80' -f examples/
 step "$bin" create ingress typo --rule 'example.com/=svc:http,tls=example-tls,garbage'
+step "$bin" create ingress shop --class nginx --rule 'example.com/shop*=service-foo:80' --to gateway-api --gateway infra/shared
 
 # edit: a path added in place; only the new lines change, lint checks the result.
 cp examples/nginx-tls.yaml "$tmp/nginx-tls.yaml"

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	networkingv1 "k8s.io/api/networking/v1"
 
@@ -190,53 +191,68 @@ type albGroup struct {
 
 type albState struct {
 	groups []*albGroup
-
-	// The rules by host condition, so that finding the group a request
-	// reaches does not walk every rule of every group (issue 22):
-	// byHost holds, for each plain host (no wildcard) a valid rule names,
-	// the index of the first group with such a rule; patterned lists the
-	// valid rules whose host conditions have wildcards or regular
-	// expressions, and hostless those without a host condition, both in
-	// group order.
-	byHost    map[string]int
-	patterned []albGroupRule
-	hostless  []albGroupRule
+	// hosts indexes the rules' host conditions, built on first use, so
+	// that finding a request's group does not scan every rule of every
+	// group.
+	hostsOnce sync.Once
+	hosts     albHostIndex
 }
 
-// albGroupRule is a rule and the index of its group.
-type albGroupRule struct {
+// albHostIndex finds the first group (in group order) with a valid rule
+// whose host condition accepts a host: literal hosts by map, wildcard and
+// regex hosts in group order, and the rules without a host condition for
+// requests no host condition accepts.
+type albHostIndex struct {
+	exact    map[string]int
+	globs    []albIndexedGlob
+	regexes  []albIndexedRegex
+	hostless []albIndexedRule
+}
+
+type albIndexedGlob struct {
+	group   int
+	pattern string
+}
+
+type albIndexedRegex struct {
+	group int
+	re    *regexp.Regexp
+}
+
+type albIndexedRule struct {
 	group int
 	rule  *albRule
 }
 
-// indexHosts fills byHost, patterned and hostless.
-func (st *albState) indexHosts() {
-	st.byHost = map[string]int{}
-	for gi, g := range st.groups {
-		for _, rule := range g.rules {
-			if rule.invalid != "" {
-				continue
-			}
-			if len(rule.hosts)+len(rule.hostRegex) == 0 {
-				st.hostless = append(st.hostless, albGroupRule{gi, rule})
-				continue
-			}
-			plain := len(rule.hostRegex) == 0
-			for _, h := range rule.hosts {
-				if strings.ContainsAny(h, "*?") {
-					plain = false
+func (st *albState) hostIndex() *albHostIndex {
+	st.hostsOnce.Do(func() {
+		x := &st.hosts
+		x.exact = map[string]int{}
+		for gi, g := range st.groups {
+			for _, rule := range g.rules {
+				if len(rule.hosts)+len(rule.hostRegex) == 0 {
+					x.hostless = append(x.hostless, albIndexedRule{gi, rule})
+				}
+				if rule.invalid != "" {
 					continue
 				}
-				h = strings.ToLower(h)
-				if _, ok := st.byHost[h]; !ok {
-					st.byHost[h] = gi
+				for _, h := range rule.hosts {
+					h = strings.ToLower(h)
+					if strings.ContainsAny(h, "*?") {
+						x.globs = append(x.globs, albIndexedGlob{gi, h})
+					} else if _, ok := x.exact[h]; !ok {
+						x.exact[h] = gi
+					}
+				}
+				for _, p := range rule.hostRegex {
+					if re, err := regexp.Compile(p); err == nil {
+						x.regexes = append(x.regexes, albIndexedRegex{gi, re})
+					}
 				}
 			}
-			if !plain {
-				st.patterned = append(st.patterned, albGroupRule{gi, rule})
-			}
 		}
-	}
+	})
+	return &st.hosts
 }
 
 func newALBState(set *manifest.Set) *albState {
@@ -267,7 +283,6 @@ func newALBState(set *manifest.Set) *albState {
 			g.rules = append(g.rules, albRules(ing)...)
 		}
 	}
-	st.indexHosts()
 	return st
 }
 
@@ -344,29 +359,39 @@ func albRules(ing *manifest.Ingress) []*albRule {
 // with a rule naming the request's host is taken, else the first group
 // with a rule matching the request, else the first group.
 func (st *albState) groupFor(r albRequest) *albGroup {
-	// The first group, in order, with a rule naming the host.
-	best := -1
-	if gi, ok := st.byHost[strings.ToLower(r.host)]; ok {
+	x := st.hostIndex()
+	host := strings.ToLower(r.host)
+	best := len(st.groups)
+	if gi, ok := x.exact[host]; ok {
 		best = gi
 	}
-	for _, gr := range st.patterned {
-		if best >= 0 && gr.group >= best {
+	for _, g := range x.globs {
+		if g.group >= best {
 			break
 		}
-		if albAnyGlob(gr.rule.hosts, r.host, true) || albAnyRegex(gr.rule.hostRegex, r.host) {
-			best = gr.group
+		if albGlob(g.pattern, host, false) {
+			best = g.group
 			break
 		}
 	}
-	if best >= 0 {
+	for _, g := range x.regexes {
+		if g.group >= best {
+			break
+		}
+		if g.re.MatchString(r.host) {
+			best = g.group
+			break
+		}
+	}
+	if best < len(st.groups) {
 		return st.groups[best]
 	}
-	// Else the first with a rule matching it: no rule names the host, so
-	// only rules without a host condition can.
+	// No host condition accepts the host: only rules without one can
+	// match.
 	var none []string
-	for _, gr := range st.hostless {
-		if gr.rule.matches(r, &none) {
-			return st.groups[gr.group]
+	for _, hr := range x.hostless {
+		if hr.rule.matches(r, &none) {
+			return st.groups[hr.group]
 		}
 	}
 	return st.groups[0]
