@@ -12,6 +12,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/gateway"
 )
 
 // IgnoreAnnotation suppresses the named rules (comma-separated IDs) on the
@@ -73,7 +74,8 @@ func (r *Result) Count(sev Severity) int {
 
 // Object is what a finding is about.
 type Object struct {
-	// Kind is Ingress, Service, Secret or IngressClass.
+	// Kind is Ingress, Service, Secret, IngressClass or a Gateway API
+	// kind (Gateway, HTTPRoute, ...).
 	Kind string
 	// Namespace is empty for cluster-scoped objects.
 	Namespace string
@@ -190,6 +192,10 @@ type shared struct {
 
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
+
+	// gwModel is the Gateway API attachment (Pass.gatewayModel).
+	gwOnce  sync.Once
+	gwModel *gateway.Model
 
 	// tlsOrder and tlsByUse are tlsUses of set, computed once (Pass.tlsUses).
 	tlsOnce  sync.Once
@@ -451,6 +457,9 @@ func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool,
 	}
 	for _, o := range set.IngressClasses {
 		check(IngressClassObject(o))
+	}
+	for _, g := range gatewayObjects(set) {
+		check(g.obj)
 	}
 	return out
 }
