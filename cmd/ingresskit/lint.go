@@ -52,7 +52,7 @@ var lintFormats = []string{"github", "json", "junit", "sarif", "text"}
 func newLintCmd(io *IO, runF func(*lintOptions) error) *cobra.Command {
 	opts := &lintOptions{IO: io, now: time.Now, getwd: os.Getwd}
 	cmd := &cobra.Command{
-		Use:   "lint [<path>... | -f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--fix]",
+		Use:   "lint [<path>... | -f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--kube-version <version>] [--fix]",
 		Short: "check Ingress manifests for mistakes the API server, the controllers or the routing would punish",
 		Long: `Check Ingress manifests, with the Services, Secrets and IngressClasses they refer
 to, for what the API server rejects, references that lead nowhere, routes that
@@ -370,12 +370,20 @@ func addComparison(ctx context.Context, set *manifest.Set, res *lint.Result, con
 func unreadRules(snap *cluster.Snapshot) []string {
 	var skip []string
 	if !snap.Complete(cluster.ServicesResource) {
-		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type")
+		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type", "backend-ref-not-found")
 	}
 	if !snap.Complete(cluster.SecretsResource) {
-		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch")
+		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch", "listener-certificate-ref")
 	} else if !snap.SecretData {
 		skip = append(skip, "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch")
+	}
+	// Without the Gateways or the ReferenceGrants a route's parentRef or a
+	// cross-namespace reference cannot be judged.
+	if !snap.Complete(cluster.GatewaysResource) {
+		skip = append(skip, "parent-ref-not-found", "route-not-allowed", "route-hostname-mismatch")
+	}
+	if !snap.Complete(cluster.ReferenceGrantsResource) || !snap.Complete(cluster.ReferenceGrantsV1beta1Resource) {
+		skip = append(skip, "backend-ref-not-permitted", "listener-certificate-ref")
 	}
 	if !snap.Complete(cluster.IngressClassesResource) {
 		skip = append(skip, "missing-ingress-class", "no-ingress-class", "invalid-ingress-class", "deprecated-class-annotation")
