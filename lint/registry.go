@@ -59,6 +59,7 @@ var rules = []*Rule{
 	removedAPIVersion,
 	routeHostnameMismatch,
 	routeInvalidRegex,
+	routeMatchShadowed,
 	routeNotAllowed,
 	shadowedPath,
 	tlsCertExpired,
