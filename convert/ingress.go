@@ -2,7 +2,6 @@ package convert
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -170,13 +169,6 @@ func (c *chunkConv) ingress(m, av *yaml.Node) {
 	}
 }
 
-// zeroInt reports whether a YAML integer is zero, read as the loader reads
-// it (manifest/decode.go: underscores dropped, base prefixes allowed).
-func zeroInt(v string) bool {
-	i, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 64)
-	return err == nil && i == 0
-}
-
 // pathType gives a path without one the server's default.
 func (c *chunkConv) pathType(p *yaml.Node) {
 	i, v := get(p, "pathType")
@@ -230,8 +222,11 @@ func (c *chunkConv) backend(b *yaml.Node) {
 	c.changed = true
 	keyLike := b.Content[0]
 	q := func(s string) string { return quoteLike(keyLike.Style, s) }
+	// servicePort reads as kubectl reads it (manifest.IntOrStringScalar):
+	// 80, 080 and 80.0 are numbers, yes is no name but a boolean.
 	portKey := "name"
-	if port != nil && port.ShortTag() == "!!int" {
+	portIsInt, portNumber, _, _, _ := manifest.IntOrStringScalar(port)
+	if portIsInt {
 		portKey = "number"
 	}
 	first, second := ni, pi
@@ -242,7 +237,7 @@ func (c *chunkConv) backend(b *yaml.Node) {
 	// string port or a non-zero port number; otherwise both fields go.
 	dropName, dropPort := isNull(name), isNull(port)
 	hasName := !dropName && name.Value != ""
-	hasPort := !dropPort && (port.ShortTag() != "!!int" || !zeroInt(port.Value))
+	hasPort := !dropPort && (!portIsInt || portNumber != 0)
 	if !hasName && !hasPort {
 		dropName, dropPort = true, true
 	}
@@ -542,9 +537,11 @@ func (c *chunkConv) checkFields(n *yaml.Node, path string, fields fieldSet) {
 				c.errorf(k, "%s has no %s equivalent; remove it or convert this object by hand", p, manifest.NetworkingV1)
 				continue
 			}
-			if k.Value == "servicePort" && v.Kind == yaml.ScalarNode && v.ShortTag() != "!!int" && v.ShortTag() != "!!str" && !isNull(v) {
-				c.errorf(v, "%s: %s is neither a port number nor a port name", p, v.Value)
-				continue
+			if k.Value == "servicePort" && v.Kind == yaml.ScalarNode {
+				if _, _, _, _, ok := manifest.IntOrStringScalar(v); !ok {
+					c.errorf(v, "%s: %s is neither a port number nor a port name", p, v.Value)
+					continue
+				}
 			}
 			if v.Kind == yaml.AliasNode {
 				c.errorf(v, "%s: uses the YAML alias *%s; expand it before converting", p, v.Value)

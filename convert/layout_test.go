@@ -21,8 +21,8 @@ func TestLayouts(t *testing.T) {
 		},
 		{
 			name: "resource between the pairs",
-			in:   head + "  backend:\n    serviceName: s\n    resource: {kind: K, name: n}\n    servicePort: 80\n",
-			want: "  defaultBackend:\n    service:\n      name: s\n      port:\n        number: 80\n    resource: {kind: K, name: n}\n",
+			in:   head + "  backend:\n    serviceName: s\n    resource: {kind: K, name: r}\n    servicePort: 80\n",
+			want: "  defaultBackend:\n    service:\n      name: s\n      port:\n        number: 80\n    resource: {kind: K, name: r}\n",
 		},
 		{
 			name: "comment lines between the pairs",

@@ -15,6 +15,7 @@ var rules = []*Rule{
 	backendServiceAndResource,
 	classAnnotationMismatch,
 	deprecatedClassAnnotation,
+	duplicateField,
 	duplicateObject,
 	duplicatePath,
 	gcePathRegex,

@@ -36,6 +36,8 @@ type nodeDecoder struct {
 	// keep, when set, picks the fields whose positions are recorded.
 	keep func(path []byte) bool
 	err  *InputError // first error; decoding stops at it
+	// dups lists the keys written twice in one mapping.
+	dups []Duplicate
 	// generic turns the shortcuts for common types off, so that tests can
 	// compare them with the generic path.
 	generic bool
@@ -202,7 +204,7 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 	if !ok {
 		return
 	}
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+	if isNull(n) {
 		return
 	}
 	if v.Kind() != reflect.Pointer && v.CanAddr() && unmarshals(v.Type()) {
@@ -233,25 +235,28 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 			return
 		}
 		fields := structFields(v.Type())
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			f, ok := fields[k.Value]
+		ents, ok := d.entries(n, limit)
+		if !ok {
+			return
+		}
+		for _, en := range ents {
+			f, ok := fields[en.key]
 			if !ok {
 				continue
 			}
 			mark := d.enter(f.name)
-			e := d.record(k, f.name, -1)
-			d.decode(val, v.FieldByIndex(f.index), limit)
+			e := d.record(en.k, f.name, -1)
+			d.decode(en.v, v.FieldByIndex(f.index), limit)
 			d.leave(e)
 			d.path = d.path[:mark]
 		}
 	case reflect.Slice:
 		if v.Type() == bytesType {
-			s, ok := d.scalar(n, "a base64 string", "!!str")
+			x, ok := d.scalar(n, "a base64 string", tagStr)
 			if !ok {
 				return
 			}
-			b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+			b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(x.(string)), ""))
 			if err != nil {
 				d.fail(n, "illegal base64 data: %v", err)
 				return
@@ -284,67 +289,84 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 			d.fail(n, "unsupported map key type %s", v.Type().Key())
 			return
 		}
-		if v.IsNil() {
-			v.Set(reflect.MakeMapWithSize(v.Type(), len(n.Content)/2))
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			k, ok := d.visit(k, limit)
-			if !ok {
-				return
-			}
-			if k.Kind != yaml.ScalarNode {
-				d.fail(k, "map keys must be strings, got %s", describe(k))
-				return
-			}
-			mark := d.enter(k.Value)
-			rec := d.record(k, k.Value, -1)
-			e := reflect.New(v.Type().Elem()).Elem()
-			d.decode(val, e, limit)
-			d.leave(rec)
-			d.path = d.path[:mark]
-			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
-		}
-	case reflect.String:
-		if s, ok := d.scalar(n, "a string", "!!str", "!!timestamp", "!!binary"); ok {
-			v.SetString(s)
-		}
-	case reflect.Bool:
-		if s, ok := d.scalar(n, "true or false", "!!bool"); ok {
-			b, _ := strconv.ParseBool(strings.ToLower(s))
-			v.SetBool(b)
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		s, ok := d.scalar(n, "an integer", "!!int")
+		ents, ok := d.entries(n, limit)
 		if !ok {
 			return
 		}
-		i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
-		if err != nil || v.OverflowInt(i) {
-			d.fail(n, "%s is out of range for a %d-bit integer", s, v.Type().Bits())
+		// The JSON decoding kubectl's output goes through fills a new
+		// map: a value written twice is one entry.
+		v.Set(reflect.MakeMapWithSize(v.Type(), len(ents)))
+		for _, en := range ents {
+			mark := d.enter(en.key)
+			rec := d.record(en.k, en.key, -1)
+			e := reflect.New(v.Type().Elem()).Elem()
+			d.decode(en.v, e, limit)
+			d.leave(rec)
+			d.path = d.path[:mark]
+			v.SetMapIndex(reflect.ValueOf(en.key).Convert(v.Type().Key()), e)
+		}
+	case reflect.String:
+		if x, ok := d.scalar(n, "a string", tagStr); ok {
+			v.SetString(x.(string))
+		}
+	case reflect.Bool:
+		if x, ok := d.scalar(n, "true or false", tagBool); ok {
+			v.SetBool(x.(bool))
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		x, ok := d.scalar(n, "an integer", tagInt, tagFloat)
+		if !ok {
+			return
+		}
+		i, err := d.integer(n, x)
+		if err != "" {
+			d.fail(n, "%s", err)
+			return
+		}
+		if v.OverflowInt(i) {
+			d.fail(n, "%s is out of range for a %d-bit integer", n.Value, v.Type().Bits())
 			return
 		}
 		v.SetInt(i)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		s, ok := d.scalar(n, "an integer", "!!int")
+		x, ok := d.scalar(n, "an integer", tagInt, tagFloat)
 		if !ok {
 			return
 		}
-		i, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 0, 64)
-		if err != nil || v.OverflowUint(i) {
-			d.fail(n, "%s is out of range for an unsigned %d-bit integer", s, v.Type().Bits())
+		var u uint64
+		switch x := x.(type) {
+		case uint64:
+			u = x
+		default:
+			i, err := d.integer(n, x)
+			if err != "" || i < 0 {
+				d.fail(n, "%s is out of range for an unsigned %d-bit integer", n.Value, v.Type().Bits())
+				return
+			}
+			u = uint64(i)
+		}
+		if v.OverflowUint(u) {
+			d.fail(n, "%s is out of range for an unsigned %d-bit integer", n.Value, v.Type().Bits())
 			return
 		}
-		v.SetUint(i)
+		v.SetUint(u)
 	case reflect.Float32, reflect.Float64:
-		s, ok := d.scalar(n, "a number", "!!float", "!!int")
+		x, ok := d.scalar(n, "a number", tagFloat, tagInt)
 		if !ok {
 			return
 		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			d.fail(n, "%s is not a number", s)
-			return
+		var f float64
+		switch x := x.(type) {
+		case int64:
+			f = float64(x)
+		case uint64:
+			f = float64(x)
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				d.fail(n, "%s is not a JSON number", n.Value)
+				return
+			}
+			f = x
 		}
 		v.SetFloat(f)
 	case reflect.Interface:
@@ -379,8 +401,12 @@ func (d *nodeDecoder) intOrString(n *yaml.Node, out *intstr.IntOrString, limit i
 	if n.Kind != yaml.ScalarNode {
 		return false
 	}
-	switch n.ShortTag() {
-	case "!!str":
+	tag, _, ok := resolveNode(n)
+	if !ok {
+		return false
+	}
+	switch tag {
+	case tagStr:
 		// json.Marshal replaces bytes that are not UTF-8.
 		if !utf8.ValidString(n.Value) {
 			return false
@@ -389,7 +415,7 @@ func (d *nodeDecoder) intOrString(n *yaml.Node, out *intstr.IntOrString, limit i
 			out.Type, out.StrVal = intstr.String, n.Value
 		}
 		return true
-	case "!!int":
+	case tagInt:
 		// toJSON reads integers with base prefixes and underscores
 		// (strconv.ParseInt base 0); plain decimals read the same in base
 		// 10. UnmarshalJSON rejects what does not fit in 32 bits.
@@ -409,15 +435,21 @@ func (d *nodeDecoder) intOrString(n *yaml.Node, out *intstr.IntOrString, limit i
 	return false
 }
 
-// scalar returns the value of a scalar node whose tag is one of tags.
-func (d *nodeDecoder) scalar(n *yaml.Node, want string, tags ...string) (string, bool) {
+// scalar returns the value of a scalar node, resolved as kubectl reads it
+// (resolveNode), when its tag is one of tags.
+func (d *nodeDecoder) scalar(n *yaml.Node, want string, tags ...string) (any, bool) {
 	if n.Kind != yaml.ScalarNode {
 		d.fail(n, "expected %s, got %s", want, describe(n))
-		return "", false
+		return nil, false
+	}
+	tag, v, ok := resolveNode(n)
+	if !ok {
+		d.fail(n, "cannot decode %q as %s", n.Value, n.ShortTag())
+		return nil, false
 	}
 	for _, t := range tags {
-		if n.ShortTag() == t {
-			return n.Value, true
+		if tag == t {
+			return v, true
 		}
 	}
 	hint := ""
@@ -425,7 +457,161 @@ func (d *nodeDecoder) scalar(n *yaml.Node, want string, tags ...string) (string,
 		hint = fmt.Sprintf(" (quote it: %q)", n.Value)
 	}
 	d.fail(n, "expected %s, got %s%s", want, describe(n), hint)
-	return "", false
+	return nil, false
+}
+
+// integer returns a resolved int or float scalar as the integer the JSON
+// decoding of kubectl's output reads: an integral float in range is one
+// (80.0, 1e3, and 080, which YAML 1.1 reads as the float 80), another float
+// is not. It returns a message when the value is not an integer.
+func (d *nodeDecoder) integer(n *yaml.Node, x any) (int64, string) {
+	switch x := x.(type) {
+	case int64:
+		return x, ""
+	case uint64:
+		return 0, fmt.Sprintf("%s is out of range for a 64-bit integer", n.Value)
+	case float64:
+		s, ok := jsonNumber(x)
+		if !ok {
+			return 0, fmt.Sprintf("expected an integer, got %s", describe(n))
+		}
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			if allDigits(strings.TrimPrefix(s, "-")) {
+				return 0, fmt.Sprintf("%s is out of range for a 64-bit integer", n.Value)
+			}
+			return 0, fmt.Sprintf("expected an integer, got %s", describe(n))
+		}
+		return i, ""
+	}
+	return 0, fmt.Sprintf("expected an integer, got %s", describe(n))
+}
+
+// isNull reports whether n is a null scalar as kubectl reads it.
+func isNull(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	tag, _, ok := resolveNode(n)
+	return ok && tag == tagNull
+}
+
+// entry is one key and value of a mapping, its key as the JSON object key
+// kubectl makes of it.
+type entry struct {
+	k, v *yaml.Node
+	key  string
+}
+
+// entries returns the fields of mapping n as kubectl ends up with them:
+// go.yaml.in/yaml/v2 (decoder.mapping and decoder.merge in decode.go)
+// assigns the keys in order, a merge key (<<) assigning every key of its
+// mapping, or of each mapping of its list from the last to the first, so
+// that the first wins; a key assigned again replaces the earlier value.
+// Each key appears once, at its last assignment. A key written twice in
+// the same mapping is recorded as a duplicate.
+func (d *nodeDecoder) entries(n *yaml.Node, limit int) ([]entry, bool) {
+	var out []entry
+	if !d.assign(n, limit, &out, 0) {
+		return nil, false
+	}
+	last := make(map[string]int, len(out))
+	for i, e := range out {
+		last[e.key] = i
+	}
+	if len(last) == len(out) {
+		return out, true
+	}
+	kept := out[:0]
+	for i, e := range out {
+		if last[e.key] == i {
+			kept = append(kept, e)
+		}
+	}
+	return kept, true
+}
+
+// assign appends the assignments of mapping n to out; depth bounds merge
+// chains.
+func (d *nodeDecoder) assign(n *yaml.Node, limit int, out *[]entry, depth int) bool {
+	if depth > 100 {
+		d.failAt(n, "YAML merge keys nested too deeply")
+		return false
+	}
+	var seen map[string]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		for k.Kind == yaml.AliasNode && k.Alias != nil {
+			k = k.Alias
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, "map keys must be strings, got %s", describe(k))
+			return false
+		}
+		tag, v, ok := resolveNode(k)
+		if ok && tag == tagMerge {
+			if !d.merge(val, limit, out, depth) {
+				return false
+			}
+			continue
+		}
+		key, ok := keyString(tag, v, k.Value)
+		if !ok {
+			d.fail(k, "map key %s cannot be a JSON object key; quote it", describe(k))
+			return false
+		}
+		if depth == 0 {
+			if first, dup := seen[key]; dup {
+				d.duplicate(key, first, k)
+			} else {
+				if seen == nil {
+					seen = make(map[string]*yaml.Node)
+				}
+				seen[key] = k
+			}
+		}
+		*out = append(*out, entry{k: k, v: val, key: key})
+	}
+	return true
+}
+
+// merge assigns the mappings a merge key's value names: one mapping, or a
+// list of them, earlier ones taking precedence.
+func (d *nodeDecoder) merge(val *yaml.Node, limit int, out *[]entry, depth int) bool {
+	val, ok := d.visit(val, limit)
+	if !ok {
+		return false
+	}
+	switch val.Kind {
+	case yaml.MappingNode:
+		return d.assign(val, limit, out, depth+1)
+	case yaml.SequenceNode:
+		for i := len(val.Content) - 1; i >= 0; i-- {
+			m, ok := d.visit(val.Content[i], limit)
+			if !ok {
+				return false
+			}
+			if m.Kind != yaml.MappingNode {
+				d.fail(m, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(m))
+				return false
+			}
+			if !d.assign(m, limit, out, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	d.fail(val, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(val))
+	return false
+}
+
+// duplicate records a key written a second time in one mapping.
+func (d *nodeDecoder) duplicate(key string, first, again *yaml.Node) {
+	field := key
+	if len(d.path) > 0 {
+		field = string(d.path) + "." + key
+	}
+	d.dups = append(d.dups, Duplicate{Field: field, Pos: d.pos(again), First: d.pos(first)})
 }
 
 // maxQuoted bounds how much of a value a message repeats: a value may be a
@@ -451,14 +637,15 @@ func describe(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!int":
+		tag, _, _ := resolveNode(n)
+		switch tag {
+		case tagInt:
 			return "integer " + n.Value
-		case "!!float":
+		case tagFloat:
 			return "number " + n.Value
-		case "!!bool":
+		case tagBool:
 			return "boolean " + n.Value
-		case "!!null":
+		case tagNull:
 			return "null"
 		default:
 			return "string " + quoteShort(n.Value)
@@ -479,15 +666,19 @@ func (d *nodeDecoder) toJSON(n *yaml.Node, limit int) ([]byte, error) {
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
+			ents, ok := d.entries(n, limit)
+			if !ok {
+				return fmt.Errorf("%s", d.err.Msg)
+			}
 			b.WriteByte('{')
-			for i := 0; i+1 < len(n.Content); i += 2 {
+			for i, e := range ents {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				k, _ := json.Marshal(n.Content[i].Value)
+				k, _ := json.Marshal(e.key)
 				b.Write(k)
 				b.WriteByte(':')
-				if err := walk(n.Content[i+1]); err != nil {
+				if err := walk(e.v); err != nil {
 					return err
 				}
 			}
@@ -504,22 +695,27 @@ func (d *nodeDecoder) toJSON(n *yaml.Node, limit int) ([]byte, error) {
 			}
 			b.WriteByte(']')
 		case yaml.ScalarNode:
-			switch n.ShortTag() {
-			case "!!int":
-				i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
-				if err != nil {
-					return fmt.Errorf("%s is out of range for an integer", n.Value)
+			tag, v, ok := resolveNode(n)
+			if !ok {
+				return fmt.Errorf("cannot decode %q as %s", n.Value, n.ShortTag())
+			}
+			switch tag {
+			case tagInt:
+				switch v := v.(type) {
+				case int64:
+					b.WriteString(strconv.FormatInt(v, 10))
+				case uint64:
+					b.WriteString(strconv.FormatUint(v, 10))
 				}
-				b.WriteString(strconv.FormatInt(i, 10))
-			case "!!float":
-				f, err := strconv.ParseFloat(n.Value, 64)
-				if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			case tagFloat:
+				s, ok := jsonNumber(v.(float64))
+				if !ok {
 					return fmt.Errorf("%s is not a JSON number", n.Value)
 				}
-				b.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
-			case "!!bool":
-				b.WriteString(strconv.FormatBool(strings.EqualFold(n.Value, "true")))
-			case "!!null":
+				b.WriteString(s)
+			case tagBool:
+				b.WriteString(strconv.FormatBool(v.(bool)))
+			case tagNull:
 				b.WriteString("null")
 			default:
 				s, _ := json.Marshal(n.Value)
@@ -551,4 +747,15 @@ func asTypeError(err error, te **json.UnmarshalTypeError) bool {
 		*te = t
 	}
 	return ok
+}
+
+// Duplicate is a mapping key written twice in one object. kubectl keeps the
+// later value; the API server, given the YAML, warns of a "duplicate
+// field" (strict decoding in k8s.io/apimachinery
+// pkg/runtime/serializer/json).
+type Duplicate struct {
+	// Field is the field path in API-server form.
+	Field string
+	// Pos is the later key, whose value counts; First the earlier one.
+	Pos, First Pos
 }

@@ -46,6 +46,9 @@ type Source struct {
 	APIVersion string
 	// Doc is the 0-based index of the YAML document in its file.
 	Doc int
+	// Duplicates lists the keys written twice in one mapping of the
+	// object; the later value is the one loaded.
+	Duplicates []Duplicate
 	// fields maps API-server style field paths
 	// (spec.rules[0].http.paths[1].backend.service.port) to positions. For
 	// objects read from an older API version the paths of the normalized

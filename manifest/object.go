@@ -209,6 +209,7 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 		return false
 	}
 	src.fields = fields.index(l.file)
+	src.Duplicates = d.dups
 	l.objects++
 	return true
 }

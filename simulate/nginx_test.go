@@ -162,7 +162,7 @@ spec:
 		{"rewrite-target", "nginx.ingress.kubernetes.io/rewrite-target: /x", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			data := fmt.Sprintf(ing, "first", tt.annotation, "a") + fmt.Sprintf(ing, "second", "x: y", "b")
+			data := fmt.Sprintf(ing, "first", tt.annotation, "a") + fmt.Sprintf(ing, "second", "x: z", "b")
 			set, err := manifest.Parse("in.yaml", []byte(data), manifest.Options{})
 			if err != nil {
 				t.Fatal(err)

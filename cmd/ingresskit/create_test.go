@@ -26,7 +26,9 @@ func TestCreateIngressFlags(t *testing.T) {
 		{name: "dry run without value", args: []string{"x", "--dry-run"},
 			want: func(o *createIngressOptions) any { return o.DryRun }, wantVal: "client"},
 		{name: "extensions", args: []string{"x", "--path-type", "Prefix", "--controller", "nginx", "-o", "json", "--force", "--certgen", "--self-signed"},
-			want:    func(o *createIngressOptions) any { return []any{o.PathType, o.Controller, o.Output, o.Force, o.Certgen, o.SelfSigned} },
+			want: func(o *createIngressOptions) any {
+				return []any{o.PathType, o.Controller, o.Output, o.Force, o.Certgen, o.SelfSigned}
+			},
 			wantVal: []any{"Prefix", "nginx", "json", true, true, true}},
 		{name: "from services", args: []string{"x", "--from-services", "-f", "k8s", "--host", "a.example.com"},
 			want:    func(o *createIngressOptions) any { return []any{o.FromServices, o.Files.Filenames, o.Hosts} },
