@@ -39,8 +39,10 @@ type DecisionJSON struct {
 	Notes          []string        `json:"notes,omitempty"`
 	Candidates     []CandidateJSON `json:"candidates,omitempty"`
 	Source         string          `json:"source,omitempty"`
+	// DataPlane names the data plane that answered (one object per URL
+	// and data plane that serves its host).
+	DataPlane string `json:"dataPlane,omitempty"`
 	// The members below describe Gateway API answers.
-	DataPlane       string           `json:"dataPlane,omitempty"`
 	Route           *RouteRefJSON    `json:"route,omitempty"`
 	Listener        string           `json:"listener,omitempty"`
 	Backends        []BackendJSON    `json:"backends,omitempty"`
@@ -148,7 +150,7 @@ func ref(ing *manifest.Ingress) ObjectRefJSON {
 // NewDecisionJSON converts a decision to its machine form.
 func NewDecisionJSON(d simulate.Decision) DecisionJSON {
 	j := DecisionJSON{URL: d.URL, Matched: d.Matched, DefaultBackend: d.DefaultBackend,
-		NormalizedPath: d.NormalizedPath, Profile: d.Profile, Redirect: d.Redirect,
+		NormalizedPath: d.NormalizedPath, Profile: d.Profile, DataPlane: d.DataPlane, Redirect: d.Redirect,
 		RedirectCode: d.RedirectCode, Status: d.Status, Refused: d.Refused, RewritePath: d.RewritePath, Notes: d.Notes}
 	if d.Matched && d.Ingress != nil {
 		r := ref(d.Ingress)
@@ -265,13 +267,15 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	if d.Profile != "" {
 		fmt.Fprintf(&b, "  profile: %s\n", d.Profile)
 	}
-	if d.DataPlane != "" && (d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ")) {
+	gatewayAnswer := d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ")
+	if d.DataPlane != "" {
 		fmt.Fprintf(&b, "  data plane: %s", d.DataPlane)
 		if d.Listener != "" {
 			fmt.Fprintf(&b, ", listener %s", d.Listener)
 		}
 		b.WriteString("\n")
-	} else if strings.EqualFold(schemeOf(d.URL), "https") {
+	}
+	if !gatewayAnswer && strings.EqualFold(schemeOf(d.URL), "https") {
 		if d.TLS != nil {
 			fmt.Fprintf(&b, "  tls: secret %s (%s spec.tls[%d])\n", d.TLS.SecretName, d.TLS.Ingress.Key(), d.TLS.Index)
 		} else {

@@ -108,3 +108,29 @@ func RouteAll(planes []DataPlane, req Request, explain bool) []Decision {
 	}
 	return out
 }
+
+// Answer is RouteAll, with one answer when no data plane serves req: the
+// plane's own unmatched answer when there is one plane, else a "no
+// match" that names no data plane and says that none serves the host.
+func Answer(planes []DataPlane, req Request, explain bool) []Decision {
+	if out := RouteAll(planes, req, explain); len(out) > 0 || len(planes) == 0 {
+		return out
+	}
+	if len(planes) == 1 {
+		p := planes[0]
+		var d Decision
+		if explain {
+			d = p.Explain(req)
+		} else {
+			d = p.Lookup(req)
+		}
+		d.DataPlane = p.Name()
+		return []Decision{d}
+	}
+	host := CanonicalHost(req.Host)
+	return []Decision{{
+		URL: req.String(), Rule: -1, PathIndex: -1, RequestHost: host,
+		NormalizedPath: NormalizePath(requestPath(req.Path)),
+		Notes:          []string{fmt.Sprintf("no data plane serves host %s: none of the %d in the input has a rule for it", host, len(planes))},
+	}}
+}

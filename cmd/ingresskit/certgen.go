@@ -338,14 +338,20 @@ func writeCertFiles(opts *certgenOptions, bundles []*certgen.Bundle, secrets []*
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return nil, err
 	}
+	// Every file or none: a full disk must not leave a .crt and .key
+	// without their manifest, which a rerun would then refuse to
+	// replace without --force (issue 19).
+	all := make([]atomicfile.File, 0, len(plan))
 	for _, f := range plan {
-		err := atomicfile.Write(f.path, f.data, atomicfile.Options{Mode: f.mode, ForceMode: true, Overwrite: opts.Force})
-		if errors.Is(err, atomicfile.ErrExists) {
-			return nil, fmt.Errorf("%s exists; use --force to replace it", f.path)
-		}
-		if err != nil {
-			return nil, err
-		}
+		all = append(all, atomicfile.File{Path: f.path, Data: f.data,
+			Options: atomicfile.Options{Mode: f.mode, ForceMode: true, Overwrite: opts.Force}})
+	}
+	err := atomicfile.WriteAll(all)
+	if errors.Is(err, atomicfile.ErrExists) {
+		return nil, fmt.Errorf("%w; use --force to replace it", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
 	}
 	return written, nil
 }

@@ -163,14 +163,21 @@ func convertRun(opts *convertOptions) error {
 			fmt.Fprintln(opts.IO.Out, name)
 		}
 	case opts.InPlace:
+		// Every changed file is written to a temporary file first, so
+		// that a failed write (a full disk, a read-only directory)
+		// leaves every file as it was, not the first few converted
+		// (issue 19).
+		var files []atomicfile.File
 		for _, in := range inputs {
-			if !in.changed {
-				continue
+			if in.changed {
+				files = append(files, atomicfile.File{Path: in.name, Data: in.out, Options: atomicfile.Options{Overwrite: true}})
 			}
-			if err := atomicfile.Write(in.name, in.out, atomicfile.Options{Overwrite: true}); err != nil {
-				return fmt.Errorf("write %s: %w", in.name, err)
-			}
-			fmt.Fprintf(opts.IO.ErrOut, "converted %s\n", in.name)
+		}
+		if err := atomicfile.WriteAll(files); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		for _, f := range files {
+			fmt.Fprintf(opts.IO.ErrOut, "converted %s\n", f.Path)
 		}
 	default:
 		var prev []byte

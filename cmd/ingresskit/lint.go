@@ -292,6 +292,10 @@ func lintFix(io *IO, set *manifest.Set, res *lint.Result) (bool, error) {
 	}
 	changed := false
 	results := lint.ApplyFixes(files, res.Findings)
+	// Every fixed file is written, or none (atomicfile.WriteAll), as
+	// convert --in-place does (issue 19).
+	var fixed []atomicfile.File
+	var notes []string
 	for _, name := range set.Files {
 		r := results[name]
 		if r == nil {
@@ -303,11 +307,15 @@ func lintFix(io *IO, set *manifest.Set, res *lint.Result) (bool, error) {
 		if len(r.Fixed) == 0 {
 			continue
 		}
-		if err := atomicfile.Write(name, r.Data, atomicfile.Options{Overwrite: true}); err != nil {
-			return changed, fmt.Errorf("fix %s: %w", name, err)
-		}
+		fixed = append(fixed, atomicfile.File{Path: name, Data: r.Data, Options: atomicfile.Options{Overwrite: true}})
+		notes = append(notes, fmt.Sprintf("fixed %d %s in %s", len(r.Fixed), pluralWord(len(r.Fixed), "problem"), filepath.ToSlash(name)))
+	}
+	if err := atomicfile.WriteAll(fixed); err != nil {
+		return changed, fmt.Errorf("fix: %w", err)
+	}
+	for _, n := range notes {
 		changed = true
-		fmt.Fprintf(io.ErrOut, "fixed %d %s in %s\n", len(r.Fixed), pluralWord(len(r.Fixed), "problem"), filepath.ToSlash(name))
+		fmt.Fprintln(io.ErrOut, n)
 	}
 	return changed, nil
 }

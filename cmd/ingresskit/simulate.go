@@ -187,39 +187,43 @@ func profileFor(set *manifest.Set, controller, class string) (simulate.Profile, 
 	return p, nil
 }
 
-// compileIndex loads nothing; it compiles set with the class and
-// controller flags and reports the rules it left out on stderr.
-func compileIndex(io *IO, set *manifest.Set, class, controller string) (*simulate.Index, error) {
-	p, err := profileFor(set, controller, class)
-	if err != nil {
-		return nil, err
+// ingressPlanes loads nothing; it builds the Ingress data planes of set
+// (simulate.IngressPlanes: one per class, under its controller's
+// profile; --ingress-class and --controller pick among them) and reports
+// on stderr the rules they left out.
+func ingressPlanes(io *IO, set *manifest.Set, class, controller string) ([]simulate.DataPlane, error) {
+	var p simulate.Profile
+	if controller != "" {
+		var err error
+		if p, err = simulate.ParseProfile(controller); err != nil {
+			return nil, &usageError{err: err}
+		}
 	}
-	ix, err := simulate.Compile(set, simulate.Options{IngressClass: class, Profile: p})
+	ips, err := simulate.IngressPlanes(set, simulate.Options{IngressClass: class, Profile: p})
 	if err != nil {
 		return nil, err
 	}
 	es := io.ErrStyles()
-	for _, p := range ix.Problems() {
-		fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
-	}
-	if len(set.Ingresses) == 0 && len(set.Gateways) == 0 {
-		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
-	}
-	if names := simulate.InferProfileNames(set); controller == "" && class == "" && len(names) > 1 {
-		// Each controller serves its own address; routing all of them
-		// together is what none of them does.
-		for i, n := range names {
-			if n == "spec" {
-				names[i] = "no known class"
-			}
+	served := 0
+	planes := make([]simulate.DataPlane, 0, len(ips))
+	for _, ip := range ips {
+		for _, p := range ip.Index().Problems() {
+			fmt.Fprintf(io.ErrOut, "%s %s: %s/%s %s: %s\n", es.Warning("warning:"), p.Pos, p.Ingress.Namespace, p.Ingress.Name, p.Field, p.Message)
 		}
-		fmt.Fprintf(io.ErrOut, "%s the Ingresses are for several controllers (%s): routing all of them together under the Kubernetes spec; give --ingress-class or --controller for what one controller serves\n",
-			es.Warning("warning:"), strings.Join(names, ", "))
+		served += len(set.Ingresses) - len(ip.Index().Excluded())
+		planes = append(planes, ip)
 	}
-	if class != "" && len(set.Ingresses) > 0 && len(ix.Excluded()) == len(set.Ingresses) {
+	switch {
+	case len(set.Ingresses) == 0 && len(set.Gateways) == 0:
+		fmt.Fprintf(io.ErrOut, "%s no Ingress in the input: every URL is unmatched\n", es.Warning("warning:"))
+	case class != "" && len(set.Ingresses) > 0 && served == 0:
 		fmt.Fprintf(io.ErrOut, "%s no Ingress of class %q in the input\n", es.Warning("warning:"), class)
 	}
-	return ix, nil
+	if len(planes) == 0 {
+		// One empty plane answers "no match" with the chosen profile.
+		planes = append(planes, simulate.EmptyIngressPlane(p))
+	}
+	return planes, nil
 }
 
 func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
@@ -235,9 +239,9 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 	}
 	// Ingresses answer unless one Gateway is asked for, or the input has
 	// Gateways and no Ingress.
-	var ix *simulate.Index
+	var ingress []simulate.DataPlane
 	if opts.Gateway == "" && (len(set.Ingresses) > 0 || len(set.Gateways) == 0) {
-		if ix, err = compileIndex(opts.IO, set, opts.IngressClass, opts.Controller); err != nil {
+		if ingress, err = ingressPlanes(opts.IO, set, opts.IngressClass, opts.Controller); err != nil {
 			return err
 		}
 	}
@@ -250,15 +254,10 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 			return nil
 		}
 		req.Method = opts.Method
-		var ds []simulate.Decision
-		if ix != nil {
-			if opts.Explain {
-				ds = append(ds, ix.Explain(req))
-			} else {
-				ds = append(ds, ix.Lookup(req))
-			}
-		}
-		ds = append(ds, routeGateways(planes, req, opts.Explain, ix == nil)...)
+		// One answer per Ingress data plane that serves the URL's host
+		// (one "no match" when none does), then the Gateways'.
+		ds := simulate.Answer(ingress, req, opts.Explain)
+		ds = append(ds, routeGateways(planes, req, opts.Explain, len(ingress) == 0)...)
 		for _, d := range ds {
 			if opts.Output == "json" {
 				err = printer.SimulateJSON(opts.IO.Out, d)
