@@ -32,6 +32,10 @@ step "$bin" lint -f examples/
 step "$bin" convert --check -f examples/
 step "$bin" convert -f examples/gce-v1beta1.yaml -o diff
 
+# migration: every example to Gateway API objects, with the requests that
+# the Gateways answer differently from the Ingress controllers.
+step "$bin" convert --to gateway-api --verify -f examples/
+
 # simulate under GCE semantics: "/users/*" is a glob there.
 step "$bin" simulate --controller gce -f examples/gce-v1beta1.yaml http://34.1.2.3/users/1
 

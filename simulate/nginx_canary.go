@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	networkingv1 "k8s.io/api/networking/v1"
+
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
@@ -25,7 +27,16 @@ func (st *nginxState) chooseCanary(d *Decision, req Request) {
 		return
 	}
 	canary := fmt.Sprintf("%s/%s (Ingress %s)", c.ing.Namespace, manifest.BackendString(c.backend), c.ing.Key())
-	use, why := c.choose(req.Header)
+	use, random, why := c.choose(req.Header)
+	if random {
+		// Both backends answer, by weight: shown as the split, as a
+		// Gateway API answer shows its weighted backendRefs.
+		total := c.cfg.weightTotalOr100()
+		d.Backends = []WeightedBackend{
+			weightedIngressBackend(d.Ingress.Namespace, d.Backend, int32(total-c.cfg.weight)),
+			weightedIngressBackend(c.ing.Namespace, c.backend, int32(c.cfg.weight)),
+		}
+	}
 	if use {
 		d.Notes = append(d.Notes, fmt.Sprintf("canary %s chosen: %s; the primary backend is %s/%s", canary, why, d.Ingress.Namespace, manifest.BackendString(d.Backend)))
 		d.Backend = c.backend
@@ -34,26 +45,44 @@ func (st *nginxState) chooseCanary(d *Decision, req Request) {
 	d.Notes = append(d.Notes, fmt.Sprintf("canary %s not chosen: %s", canary, why))
 }
 
-// choose decides for one request's headers.
-func (c *nginxCanary) choose(h http.Header) (bool, string) {
+// weightTotalOr100 is canary-weight-total, 100 unless set higher.
+func (cfg nginxCanaryConfig) weightTotalOr100() int {
+	if cfg.weightTotal > 100 {
+		return cfg.weightTotal
+	}
+	return 100
+}
+
+// weightedIngressBackend is an Ingress backend with its share of requests.
+func weightedIngressBackend(ns string, b networkingv1.IngressBackend, weight int32) WeightedBackend {
+	wb := WeightedBackend{Kind: "Service", Namespace: ns, Weight: weight}
+	if b.Service != nil {
+		wb.Name, wb.Port = b.Service.Name, b.Service.Port.Number
+	}
+	return wb
+}
+
+// choose decides for one request's headers; random reports that the
+// canary's weight decides at random, per request.
+func (c *nginxCanary) choose(h http.Header) (use, random bool, why string) {
 	cfg := c.cfg
 	if cfg.header != "" {
 		if v := h.Get(cfg.header); v != "" {
 			switch {
 			case cfg.headerValue != "":
 				if v == cfg.headerValue {
-					return true, fmt.Sprintf("header %s: %s", cfg.header, v)
+					return true, false, fmt.Sprintf("header %s: %s", cfg.header, v)
 				}
 			case cfg.headerPattern != "":
 				// ngx.re.match is PCRE; RE2 answers for the common
 				// subset, and a bad pattern does not match.
 				if re, err := regexp.Compile(cfg.headerPattern); err == nil && re.MatchString(v) {
-					return true, fmt.Sprintf("header %s: %s matches %s", cfg.header, v, cfg.headerPattern)
+					return true, false, fmt.Sprintf("header %s: %s matches %s", cfg.header, v, cfg.headerPattern)
 				}
 			case v == "always":
-				return true, fmt.Sprintf("header %s: always", cfg.header)
+				return true, false, fmt.Sprintf("header %s: always", cfg.header)
 			case v == "never":
-				return false, fmt.Sprintf("header %s: never", cfg.header)
+				return false, false, fmt.Sprintf("header %s: never", cfg.header)
 			}
 		}
 	}
@@ -62,9 +91,9 @@ func (c *nginxCanary) choose(h http.Header) (bool, string) {
 		if ck, err := r.Cookie(cfg.cookie); err == nil {
 			switch ck.Value {
 			case "always":
-				return true, fmt.Sprintf("cookie %s=always", cfg.cookie)
+				return true, false, fmt.Sprintf("cookie %s=always", cfg.cookie)
 			case "never":
-				return false, fmt.Sprintf("cookie %s=never", cfg.cookie)
+				return false, false, fmt.Sprintf("cookie %s=never", cfg.cookie)
 			}
 		}
 	}
@@ -85,10 +114,10 @@ func (c *nginxCanary) choose(h http.Header) (bool, string) {
 	}
 	switch {
 	case cfg.weight >= total:
-		return true, fmt.Sprintf("weight %d/%d sends every request to the canary", cfg.weight, total)
+		return true, false, fmt.Sprintf("weight %d/%d sends every request to the canary", cfg.weight, total)
 	case cfg.weight <= 0:
-		return false, fmt.Sprintf("weight 0/%d%s", total, hint)
+		return false, false, fmt.Sprintf("weight 0/%d%s", total, hint)
 	}
-	return false, fmt.Sprintf("weight %d/%d: the canary gets %d%% of requests at random, the primary is shown%s",
+	return false, true, fmt.Sprintf("weight %d/%d: the canary gets %d%% of requests at random, the primary is shown%s",
 		cfg.weight, total, cfg.weight*100/total, hint)
 }

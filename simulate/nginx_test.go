@@ -65,7 +65,7 @@ func TestNginxCanaryWeightTotal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &nginxCanary{cfg: nginxCanaryConfig{enabled: true, weight: tt.weight, weightTotal: tt.total}}
-		if got, why := c.choose(http.Header{}); got != tt.want {
+		if got, _, why := c.choose(http.Header{}); got != tt.want {
 			t.Errorf("weight %d/%d: canary %v (%s), want %v", tt.weight, tt.total, got, why, tt.want)
 		}
 	}

@@ -133,6 +133,10 @@ Exit codes: 0 printed, 1 lint errors (nothing printed), 2 usage or input error.`
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	_ = cmd.Flags().MarkHidden("all-namespaces")
 	f := cmd.Flags()
+	f.Lookup("filename").Usage = "manifests the new Ingress joins, linted with it: file, directory, or - for stdin (repeatable)"
+	f.Lookup("namespace").Usage = "namespace of the new Ingress, written into it as kubectl does, and of the -f objects that name none"
+	f.Lookup("cluster").Usage = "lint the new Ingress with the Ingresses, Services, Secrets and IngressClasses of the namespace in the current kubectl context"
+
 	f.StringVar(&opts.Class, "class", "", "Ingress class to be used (spec.ingressClassName)")
 	f.StringArrayVar(&opts.Rules, "rule", nil, "rule in the format "+author.RuleSyntax+"; a path ending in '*' is Prefix, any other Exact (repeatable)")
 	f.StringArrayVar(&opts.Annotations, "annotation", nil, "annotation to add, in the format key=value (repeatable)")

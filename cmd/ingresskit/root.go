@@ -66,6 +66,7 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		newSimulateCmd(io, nil),
 		newTestCmd(io, nil),
 		newConvertCmd(io, nil),
+		newCompareCmd(io, nil),
 		newCreateCmd(io),
 		newEditCmd(io),
 		newVersionCmd(io, nil),

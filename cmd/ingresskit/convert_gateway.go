@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ingresskit/ingresskit/internal/atomicfile"
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/migrate"
+	"github.com/ingresskit/ingresskit/printer"
+)
+
+// gatewayConvertOptions are the flags of `convert --to gateway-api`.
+type gatewayConvertOptions struct {
+	GatewayClass string
+	Gateway      string
+	OutDir       string
+	Verify       bool
+	Controller   string
+}
+
+const toGatewayAPI = "gateway-api"
+
+func addGatewayConvertFlags(cmd *cobra.Command, opts *convertOptions) {
+	enumFlag(cmd, &opts.To, "to", "", "", []string{toGatewayAPI}, "translate the Ingresses into another API instead of converting their version")
+	cmd.Flags().StringVar(&opts.GW.GatewayClass, "gateway-class", "", "with --to gateway-api: the gatewayClassName of the Gateways made (default: the Ingress class's name)")
+	cmd.Flags().StringVar(&opts.GW.Gateway, "gateway", "", "with --to gateway-api: attach the routes to this existing Gateway, <namespace>/<name>[:<section>], instead of making Gateways")
+	cmd.Flags().StringVar(&opts.GW.OutDir, "out-dir", "", "with --to gateway-api: write one file per source file into this directory (it must not hold those files yet)")
+	cmd.Flags().BoolVar(&opts.GW.Verify, "verify", false, "with --to gateway-api: route probe requests through the Ingresses and the result, and exit 1 when any is answered differently")
+	controllerFlag(cmd, &opts.GW.Controller, "with --to gateway-api: read every Ingress as this controller does (default: from its IngressClass)")
+}
+
+// validateGatewayConvert checks the flag combinations of --to.
+func validateGatewayConvert(cmd *cobra.Command, opts *convertOptions) error {
+	if opts.To == "" {
+		for _, f := range []string{"gateway-class", "gateway", "out-dir", "verify", "controller"} {
+			if cmd.Flags().Changed(f) {
+				return usageErrorf("--%s goes with --to gateway-api", f)
+			}
+		}
+		if opts.Output == "json" {
+			return usageErrorf("-o json goes with --to gateway-api; convert prints manifests or a diff")
+		}
+		return nil
+	}
+	switch {
+	case opts.InPlace || opts.Check:
+		return usageErrorf("--to gateway-api writes new objects to stdout or --out-dir; it has no --in-place or --check")
+	case opts.Output == "diff":
+		return usageErrorf("--to gateway-api prints manifests (-o manifest) or JSON (-o json), not a diff")
+	case opts.GW.Gateway != "" && opts.GW.GatewayClass != "":
+		return usageErrorf("--gateway attaches to an existing Gateway, whose class is its own: drop --gateway-class")
+	case opts.GW.OutDir != "" && opts.Output == "json":
+		return usageErrorf("--out-dir writes YAML files: drop -o json")
+	}
+	return nil
+}
+
+// convertGatewayRun translates the Ingresses into Gateway API objects,
+// prints or writes them, reports what did not translate on stderr, and
+// with --verify compares the routing of both.
+func convertGatewayRun(ctx context.Context, opts *convertOptions) error {
+	set, err := opts.Files.load(ctx, opts.IO)
+	var le *manifest.LoadError
+	if err != nil && !errors.As(err, &le) {
+		return err
+	}
+	if le != nil {
+		// Translating part of an input would drop routes silently.
+		return err
+	}
+	mopts := migrate.Options{GatewayClass: opts.GW.GatewayClass, Gateway: opts.GW.Gateway, Controller: opts.GW.Controller}
+	res, err := migrate.Translate(set, mopts)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if len(set.Ingresses) == 0 {
+		return fmt.Errorf("no Ingress in the input to translate")
+	}
+	if opts.GW.OutDir != "" {
+		if err := writeGatewayFiles(opts, res); err != nil {
+			return err
+		}
+	} else {
+		var out []byte
+		if opts.Output == "json" {
+			out, err = migrate.JSON(res.Objects)
+		} else {
+			out, err = migrate.YAML(res.Objects)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := opts.IO.Out.Write(out); err != nil {
+			return err
+		}
+	}
+	rep := printer.MigrationReport{Result: res}
+	if opts.GW.Verify {
+		v, err := migrate.Verify(set, res.Set(set), mopts)
+		if err != nil {
+			return err
+		}
+		rep.Verification = v
+	}
+	if err := printer.WriteMigrationText(opts.IO.ErrOut, opts.IO.ErrStyles(), rep); err != nil {
+		return err
+	}
+	if rep.Verification != nil && len(rep.Verification.Differences) > 0 {
+		return errFindings("")
+	}
+	return nil
+}
+
+// writeGatewayFiles writes one file per source file into --out-dir,
+// refusing to replace a file that is there already.
+func writeGatewayFiles(opts *convertOptions, res *migrate.Result) error {
+	files, err := migrate.Files(res.Objects)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(opts.GW.OutDir, 0o755); err != nil {
+		return fmt.Errorf("--out-dir: %w", err)
+	}
+	names := migrate.FileNames(files)
+	for _, n := range names {
+		p := filepath.Join(opts.GW.OutDir, n)
+		if _, err := os.Lstat(p); err == nil {
+			return fmt.Errorf("%s exists; ingresskit does not replace files: choose an empty --out-dir", p)
+		}
+	}
+	for _, n := range names {
+		data, err := migrate.YAML(files[n])
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(opts.GW.OutDir, n)
+		if err := atomicfile.Write(p, data, atomicfile.Options{Mode: 0o644}); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "wrote %s\n", p)
+	}
+	return nil
+}

@@ -1,0 +1,277 @@
+// Package migrate translates Ingresses into Gateway API objects by what
+// their controller really does with them, reports every behaviour the
+// translation cannot carry over, and verifies the result by routing the
+// same requests through both (Verify).
+//
+// The translation follows the shape of ingress2gateway
+// (kubernetes-sigs/ingress2gateway pkg/i2gw): one Gateway per data plane,
+// one HTTPRoute per Ingress host, ReferenceGrants where a reference crosses
+// namespaces, and one file per controller feature.
+package migrate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+// Options configures Translate. The zero value makes one Gateway per
+// Ingress class, of a GatewayClass named like the Ingress class.
+type Options struct {
+	// GatewayClass is the gatewayClassName of the Gateways made; ""
+	// names each after its Ingress class (or "ingresskit" when the
+	// Ingresses name no class).
+	GatewayClass string
+	// Gateway, when set, attaches every route to this existing Gateway
+	// instead of making Gateways: "namespace/name" or
+	// "namespace/name:section".
+	Gateway string
+	// Controller reads every Ingress under this profile ("nginx", "gce",
+	// "alb", "spec"); "" infers each Ingress's controller from its class
+	// (simulate.InferProfileName).
+	Controller string
+}
+
+// Object is one translated object.
+type Object struct {
+	// Object is the Gateway API object (*gwv1.Gateway, *gwv1.HTTPRoute,
+	// *gwv1.GRPCRoute, *gwv1.ReferenceGrant).
+	Object any
+	// Kind, Namespace and Name identify it.
+	Kind, Namespace, Name string
+	// From names the Ingresses it came from, as "namespace/name", and
+	// Pos where the first of them starts.
+	From []string
+	Pos  manifest.Pos
+}
+
+// Severity ranks findings.
+type Severity string
+
+// Severities: a behaviour lost or changed is a Warning; one that no
+// standard field can express but that does not change which backend
+// answers is Info.
+const (
+	Warning Severity = "warning"
+	Info    Severity = "info"
+)
+
+// Finding is a behaviour of the source controller the translation does
+// not carry over exactly.
+type Finding struct {
+	// Pos is where the behaviour is written (an annotation, a path).
+	Pos manifest.Pos
+	// Ingress is its Ingress, "namespace/name".
+	Ingress string
+	// Field is the API-server style path of the field, or the
+	// annotation's name as metadata.annotations[name].
+	Field string
+	// Severity ranks it.
+	Severity Severity
+	// Message says what the controller did, what the translation does
+	// instead, and what the user can do.
+	Message string
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s: %s: %s", f.Pos, f.Severity, f.Message)
+}
+
+// Result is a translation.
+type Result struct {
+	// Objects in output order: Gateways, then per source file the routes
+	// and ReferenceGrants in input order.
+	Objects []Object
+	// Findings sorted by position.
+	Findings []Finding
+	// Complete, Partial and Untranslated count the Ingresses translated
+	// with no warning, with warnings, or not at all.
+	Complete, Partial, Untranslated int
+}
+
+// Translate converts the Ingresses of set (its applied view) into Gateway
+// API objects.
+func Translate(set *manifest.Set, opts Options) (*Result, error) {
+	if set == nil {
+		return nil, fmt.Errorf("migrate: nil manifest set")
+	}
+	set = set.Applied()
+	t := &translator{set: set, opts: opts, res: &Result{}}
+	if opts.Gateway != "" {
+		ref, err := parseGatewayRef(opts.Gateway)
+		if err != nil {
+			return nil, err
+		}
+		t.fixed = &ref
+		if gw := set.Gateway(ref.namespace, ref.name); gw != nil && ref.section != "" {
+			found := false
+			for _, l := range gw.Spec.Listeners {
+				found = found || string(l.Name) == ref.section
+			}
+			if !found {
+				return nil, fmt.Errorf("gateway %s/%s has no listener %q", ref.namespace, ref.name, ref.section)
+			}
+		}
+	}
+	if opts.Controller != "" {
+		if _, ok := simulate.ProfileByName(opts.Controller); !ok {
+			return nil, fmt.Errorf("unknown controller %q: use one of %s", opts.Controller, strings.Join(simulate.ProfileNames(), ", "))
+		}
+	}
+	t.run()
+	return t.res, nil
+}
+
+// gatewayRef is a parentRef target.
+type gatewayRef struct {
+	namespace, name, section string
+}
+
+func parseGatewayRef(s string) (gatewayRef, error) {
+	var r gatewayRef
+	rest := s
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		r.section, rest = rest[i+1:], rest[:i]
+	}
+	ns, name, ok := strings.Cut(rest, "/")
+	if !ok || ns == "" || name == "" || strings.Contains(name, "/") || (strings.Contains(s, ":") && r.section == "") {
+		return r, fmt.Errorf("--gateway %q: want namespace/name or namespace/name:section", s)
+	}
+	r.namespace, r.name = ns, name
+	return r, nil
+}
+
+// translator holds the state of one Translate.
+type translator struct {
+	set   *manifest.Set
+	opts  Options
+	res   *Result
+	fixed *gatewayRef
+	// planes are the Gateways made, by Ingress class.
+	planes map[string]*plane
+	// grants collects the ReferenceGrants needed, by target namespace.
+	grants map[string]*gwv1.ReferenceGrant
+	// warned counts the warnings of each Ingress.
+	warned map[*manifest.Ingress]int
+	// routes are the host routes made, for canaries to find their
+	// primaries; canaries wait until every primary is translated.
+	routes   []*hostRoute
+	canaries []pendingCanary
+	// regexHosts are the hosts ingress-nginx serves with regex
+	// locations, computed on first use.
+	regexHosts map[string]bool
+}
+
+// profileName returns the profile an Ingress is read under.
+func (t *translator) profileName(ing *manifest.Ingress) string {
+	if t.opts.Controller != "" {
+		return strings.ToLower(t.opts.Controller)
+	}
+	return simulate.InferProfileName(t.set, ing)
+}
+
+// classOf returns the Ingress class an Ingress belongs to, "" when none.
+func (t *translator) classOf(ing *manifest.Ingress) string {
+	if c := ing.Class(); c != "" {
+		return c
+	}
+	if dc := t.set.DefaultClass(); dc != nil {
+		return dc.Name
+	}
+	return ""
+}
+
+func (t *translator) report(ing *manifest.Ingress, field string, sev Severity, msg string) {
+	pos := ing.Source.FieldPos(field)
+	t.res.Findings = append(t.res.Findings, Finding{Pos: pos, Ingress: ing.Key(), Field: field, Severity: sev, Message: msg})
+	if sev == Warning {
+		t.warned[ing]++
+	}
+}
+
+func (t *translator) run() {
+	t.planes = map[string]*plane{}
+	t.grants = map[string]*gwv1.ReferenceGrant{}
+	t.warned = map[*manifest.Ingress]int{}
+	var routes []Object
+	translated := map[*manifest.Ingress]bool{}
+	for _, ing := range t.set.Ingresses {
+		objs := t.ingress(ing)
+		if len(objs) > 0 {
+			translated[ing] = true
+		}
+		routes = append(routes, objs...)
+	}
+	for _, c := range t.canaries {
+		if t.canary(c) {
+			translated[c.ing] = true
+		}
+	}
+	var gateways []Object
+	classes := make([]string, 0, len(t.planes))
+	for c := range t.planes {
+		classes = append(classes, c)
+	}
+	sort.Strings(classes)
+	for _, c := range classes {
+		gateways = append(gateways, t.planes[c].object())
+	}
+	var grants []Object
+	nss := make([]string, 0, len(t.grants))
+	for ns := range t.grants {
+		nss = append(nss, ns)
+	}
+	sort.Strings(nss)
+	for _, ns := range nss {
+		g := t.grants[ns]
+		grants = append(grants, Object{Object: g, Kind: "ReferenceGrant", Namespace: g.Namespace, Name: g.Name})
+	}
+	t.res.Objects = append(append(gateways, routes...), grants...)
+	for _, ing := range t.set.Ingresses {
+		switch {
+		case !translated[ing]:
+			t.res.Untranslated++
+		case t.warned[ing] > 0:
+			t.res.Partial++
+		default:
+			t.res.Complete++
+		}
+	}
+	sort.SliceStable(t.res.Findings, func(i, j int) bool {
+		a, b := t.res.Findings[i].Pos, t.res.Findings[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+}
+
+// Set returns the translated objects as a manifest set beside the
+// Services and Secrets of before, to be routed (Verify) or linted.
+func (r *Result) Set(before *manifest.Set) *manifest.Set {
+	out := &manifest.Set{}
+	if before != nil {
+		out.Services, out.Secrets = before.Services, before.Secrets
+		out.GatewayClasses, out.Gateways, out.ReferenceGrants = before.GatewayClasses, before.Gateways, before.ReferenceGrants
+	}
+	for _, o := range r.Objects {
+		src := manifest.Source{Pos: o.Pos, APIVersion: manifest.GatewayV1}
+		switch v := o.Object.(type) {
+		case *gwv1.Gateway:
+			out.Gateways = append(out.Gateways, &manifest.Gateway{Gateway: *v, Source: src})
+		case *gwv1.HTTPRoute:
+			out.HTTPRoutes = append(out.HTTPRoutes, &manifest.HTTPRoute{HTTPRoute: *v, Source: src})
+		case *gwv1.ReferenceGrant:
+			out.ReferenceGrants = append(out.ReferenceGrants, &manifest.ReferenceGrant{ReferenceGrant: *v, Source: src})
+		}
+	}
+	return out
+}

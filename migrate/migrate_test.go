@@ -1,0 +1,55 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ingresskit/ingresskit/internal/golden"
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// TestTranslate runs every fixture of testdata/: the objects made, the
+// findings, and the probes the verification finds answered differently,
+// against testdata/<name>.golden. A fixture's comment says what it pins.
+func TestTranslate(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			set, err := manifest.Load(context.Background(), manifest.Options{Paths: []string{f}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Translate(set, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := YAML(res.Objects)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			b.Write(out)
+			b.WriteString("=== findings\n")
+			for _, fd := range res.Findings {
+				b.WriteString(fd.String() + "\n")
+			}
+			fmt.Fprintf(&b, "complete %d, partial %d, untranslated %d\n", res.Complete, res.Partial, res.Untranslated)
+			v, err := Verify(set, res.Set(set), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "=== verify: %d probes\n", v.Probes)
+			for _, d := range v.Differences {
+				fmt.Fprintf(&b, "%s %v\n  before: %s\n  after:  %s\n", d.Request.String(), d.Request.Header, d.BeforeOutcome, d.AfterOutcome)
+			}
+			golden.Assert(t, []byte(b.String()), filepath.Join("testdata", name+".golden"))
+		})
+	}
+}

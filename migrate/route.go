@@ -1,0 +1,351 @@
+package migrate
+
+import (
+	"fmt"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// hostRoute is the HTTPRoute made for one host of one Ingress, kept
+// while canaries of other Ingresses may still add to its rules.
+type hostRoute struct {
+	ing   *manifest.Ingress
+	host  string
+	route *gwv1.HTTPRoute
+	// rules maps the translated "type value" of each rule's path to its
+	// index; byPath maps the Ingress path (pathKey), for canaries.
+	rules  map[string]int
+	byPath map[string]int
+}
+
+// ingress translates one Ingress: the HTTPS listeners of its TLS hosts,
+// one HTTPRoute per host (one with no hostnames for rules without a host
+// and for a defaultBackend alone), and the redirect routes its
+// annotations ask for. Canary Ingresses add to their primary's routes.
+func (t *translator) ingress(ing *manifest.Ingress) []Object {
+	profile := t.profileName(ing)
+	var nx *nginxFeatures
+	if profile == "nginx" {
+		nx = t.nginxFeatures(ing)
+		if nx.ignored != "" {
+			t.report(ing, "metadata.annotations", Warning, "ingress-nginx ignores this Ingress ("+nx.ignored+"); nothing is translated")
+			return nil
+		}
+		if nx.canary != nil {
+			t.canaries = append(t.canaries, pendingCanary{ing: ing, nx: nx})
+			return nil
+		}
+	}
+	var pl *plane
+	if t.fixed == nil {
+		pl = t.planeFor(ing)
+	}
+	tlsListener := t.tls(ing, pl)
+
+	// Hosts in order of appearance; "" for rules without a host.
+	var hosts []string
+	byHost := map[string][]int{}
+	for i, r := range ing.Spec.Rules {
+		if _, ok := byHost[r.Host]; !ok {
+			hosts = append(hosts, r.Host)
+		}
+		byHost[r.Host] = append(byHost[r.Host], i)
+	}
+	if len(hosts) == 0 && ing.Spec.DefaultBackend != nil {
+		hosts = append(hosts, "")
+	}
+	var out []Object
+	for _, host := range hosts {
+		name := ing.Name
+		if len(hosts) > 1 {
+			name = ing.Name + "-" + hostSuffix(host)
+		}
+		hr := &hostRoute{ing: ing, host: host, rules: map[string]int{}, byPath: map[string]int{}}
+		r := &gwv1.HTTPRoute{}
+		r.APIVersion, r.Kind = manifest.GatewayV1, "HTTPRoute"
+		r.ObjectMeta = metav1.ObjectMeta{Name: name, Namespace: ing.Namespace}
+		if host != "" {
+			r.Spec.Hostnames = []gwv1.Hostname{gwv1.Hostname(host)}
+		}
+		hr.route = r
+		redirectHTTP := nx != nil && nx.sslRedirect(ing, host)
+		section := ""
+		if redirectHTTP {
+			section = tlsListener(host)
+			if section == "" {
+				redirectHTTP = false
+				t.report(ing, "spec.tls", Warning, fmt.Sprintf("ingress-nginx redirects http://%s to https and serves it with its default certificate, because this Ingress has a TLS section (createServers); no listener holds a certificate for this host, so the redirect is not translated: add the host to a TLS entry", hostOrAny(host)))
+			}
+		}
+		r.Spec.ParentRefs = []gwv1.ParentReference{t.parentRef(pl, section)}
+		for _, ri := range byHost[host] {
+			rule := ing.Spec.Rules[ri]
+			if rule.HTTP == nil {
+				continue
+			}
+			for pi, p := range rule.HTTP.Paths {
+				field := fmt.Sprintf("spec.rules[%d].http.paths[%d]", ri, pi)
+				t.addPath(hr, profile, nx, p, field)
+			}
+		}
+		if ing.Spec.DefaultBackend != nil {
+			t.addDefault(hr, profile, nx)
+		}
+		if nx != nil {
+			nx.routeFilters(t, hr)
+		}
+		if len(r.Spec.Rules) == 0 {
+			continue
+		}
+		t.routes = append(t.routes, hr)
+		out = append(out, Object{Object: r, Kind: "HTTPRoute", Namespace: r.Namespace, Name: r.Name, From: []string{ing.Key()}, Pos: ing.Source.Pos})
+		if redirectHTTP {
+			out = append(out, t.httpsRedirect(ing, pl, host, name))
+		}
+	}
+	return out
+}
+
+// parentRef attaches a route to the Gateway of its plane, or to the
+// --gateway one; section names a listener when not empty.
+func (t *translator) parentRef(pl *plane, section string) gwv1.ParentReference {
+	var ref gwv1.ParentReference
+	if t.fixed != nil {
+		ns := gwv1.Namespace(t.fixed.namespace)
+		ref = gwv1.ParentReference{Name: gwv1.ObjectName(t.fixed.name), Namespace: &ns}
+		if t.fixed.section != "" && section == "" {
+			section = t.fixed.section
+		}
+	} else {
+		ns := gwv1.Namespace(pl.gw.Namespace)
+		ref = gwv1.ParentReference{Name: gwv1.ObjectName(pl.gw.Name), Namespace: &ns}
+	}
+	if section != "" {
+		s := gwv1.SectionName(section)
+		ref.SectionName = &s
+	}
+	return ref
+}
+
+// tls adds the HTTPS listeners of the Ingress's TLS entries and returns a
+// function giving the listener that serves a host over HTTPS.
+func (t *translator) tls(ing *manifest.Ingress, pl *plane) func(host string) string {
+	listeners := map[string]string{}
+	for i, e := range ing.Spec.TLS {
+		field := fmt.Sprintf("spec.tls[%d]", i)
+		if e.SecretName == "" {
+			t.report(ing, field, Warning, "this TLS entry names no Secret: the controller serves its default certificate, which a Gateway listener cannot name; add a certificateRef to the HTTPS listener")
+			continue
+		}
+		hosts := e.Hosts
+		if len(hosts) == 0 {
+			hosts = []string{""}
+		}
+		for _, h := range hosts {
+			if t.fixed != nil {
+				listeners[h] = t.fixedListenerFor(ing, field, h)
+				continue
+			}
+			name, ok := pl.httpsListener(h, ing.Namespace, e.SecretName)
+			if !ok {
+				t.report(ing, field+".secretName", Warning, fmt.Sprintf("host %q already has an HTTPS listener with another Secret; a Gateway serves one certificate set per listener hostname, so this Secret is not used", h))
+			}
+			if ing.Namespace != pl.gw.Namespace {
+				t.grantSecret(pl, ing.Namespace)
+			}
+			listeners[h] = name
+		}
+	}
+	return func(host string) string {
+		if l, ok := listeners[host]; ok {
+			return l
+		}
+		return listeners[""]
+	}
+}
+
+// fixedListenerFor finds the listener of the --gateway Gateway that serves
+// host over HTTPS, reporting when there is none.
+func (t *translator) fixedListenerFor(ing *manifest.Ingress, field, host string) string {
+	gw := t.set.Gateway(t.fixed.namespace, t.fixed.name)
+	if gw == nil {
+		return ""
+	}
+	for _, l := range gw.Spec.Listeners {
+		if l.Protocol != gwv1.HTTPSProtocolType {
+			continue
+		}
+		if l.Hostname == nil || hostCovers(string(*l.Hostname), host) {
+			return string(l.Name)
+		}
+	}
+	t.report(ing, field, Warning, fmt.Sprintf("Gateway %s/%s has no HTTPS listener for host %q; add one with the Secret this entry names", gw.Namespace, gw.Name, host))
+	return ""
+}
+
+// hostCovers reports whether a listener hostname accepts a route host
+// (Listener.Hostname in apis/v1 gateway_types.go: a wildcard covers any
+// subdomain, at any depth).
+func hostCovers(listener, host string) bool {
+	if listener == host {
+		return true
+	}
+	if strings.HasPrefix(listener, "*.") {
+		return strings.HasSuffix(strings.TrimPrefix(host, "*"), listener[1:])
+	}
+	return false
+}
+
+func hostOrAny(host string) string {
+	if host == "" {
+		return "<any host>"
+	}
+	return host
+}
+
+// hostSuffix turns a host into the tail of a route name.
+func hostSuffix(host string) string {
+	if host == "" {
+		return "default"
+	}
+	return listenerSuffix(host)
+}
+
+// backendRef translates an Ingress backend. A named port is resolved
+// through the Service; a resource backend has no Gateway API equivalent.
+func (t *translator) backendRef(ing *manifest.Ingress, b networkingv1.IngressBackend, field string) (gwv1.HTTPBackendRef, bool) {
+	if b.Service == nil {
+		t.report(ing, field+".resource", Warning, "a resource backend has no Gateway API equivalent (backendRefs name Services or implementation-specific kinds); the path is left out")
+		return gwv1.HTTPBackendRef{}, false
+	}
+	port := b.Service.Port.Number
+	if b.Service.Port.Name != "" {
+		svc := t.set.Service(ing.Namespace, b.Service.Name)
+		if svc != nil {
+			for _, sp := range svc.Spec.Ports {
+				if sp.Name == b.Service.Port.Name {
+					port = sp.Port
+				}
+			}
+		}
+		if port == 0 {
+			t.report(ing, field+".service.port.name", Warning, fmt.Sprintf("port %q names no port of a Service %s/%s in the input, and a backendRef needs a port number; add the Service or use the number", b.Service.Port.Name, ing.Namespace, b.Service.Name))
+			return gwv1.HTTPBackendRef{}, false
+		}
+	}
+	p := gwv1.PortNumber(port)
+	return gwv1.HTTPBackendRef{BackendRef: gwv1.BackendRef{BackendObjectReference: gwv1.BackendObjectReference{
+		Name: gwv1.ObjectName(b.Service.Name), Port: &p}}}, true
+}
+
+// addPath adds the rule of one Ingress path.
+func (t *translator) addPath(hr *hostRoute, profile string, nx *nginxFeatures, p networkingv1.HTTPIngressPath, field string) {
+	ing := hr.ing
+	match, ok := t.pathMatch(hr, profile, nx, p, field)
+	if !ok {
+		return
+	}
+	ref, ok := t.backendRef(ing, p.Backend, field+".backend")
+	if !ok {
+		return
+	}
+	rule := gwv1.HTTPRouteRule{Matches: []gwv1.HTTPRouteMatch{{Path: &match}}, BackendRefs: []gwv1.HTTPBackendRef{ref}}
+	if nx != nil {
+		nx.ruleFilters(t, hr, &rule, p)
+	}
+	key := string(*match.Type) + " " + *match.Value
+	if _, dup := hr.rules[key]; dup {
+		t.report(ing, field, Info, fmt.Sprintf("the same path %s is declared twice for this host; the first one is kept", *match.Value))
+		return
+	}
+	hr.rules[key] = len(hr.route.Spec.Rules)
+	if _, ok := hr.byPath[pathKey(p)]; !ok {
+		hr.byPath[pathKey(p)] = len(hr.route.Spec.Rules)
+	}
+	hr.route.Spec.Rules = append(hr.route.Spec.Rules, rule)
+}
+
+// addDefault adds spec.defaultBackend as a catch-all rule of the host:
+// PathPrefix "/" ranks below every other path of the Gateway's listener
+// (HTTPRouteRule precedence: longest prefix first).
+func (t *translator) addDefault(hr *hostRoute, profile string, nx *nginxFeatures) {
+	ing := hr.ing
+	if _, ok := hr.rules["PathPrefix /"]; ok {
+		return
+	}
+	ref, ok := t.backendRef(ing, *ing.Spec.DefaultBackend, "spec.defaultBackend")
+	if !ok {
+		return
+	}
+	typ, val := gwv1.PathMatchPathPrefix, "/"
+	if nx != nil && nx.regexHost(hr.host) {
+		typ, val = gwv1.PathMatchRegularExpression, "(?i)/.*"
+	}
+	rule := gwv1.HTTPRouteRule{Matches: []gwv1.HTTPRouteMatch{{Path: &gwv1.HTTPPathMatch{Type: &typ, Value: &val}}},
+		BackendRefs: []gwv1.HTTPBackendRef{ref}}
+	hr.rules[string(typ)+" "+val] = len(hr.route.Spec.Rules)
+	hr.route.Spec.Rules = append(hr.route.Spec.Rules, rule)
+	if hr.host == "" && len(ing.Spec.Rules) > 0 {
+		return
+	}
+	if profile != "nginx" && hr.host == "" {
+		t.report(ing, "spec.defaultBackend", Info, "spec.defaultBackend becomes a catch-all rule for every host of the Gateway; other controllers pick one default backend for requests no rule matches, which this route now answers")
+	}
+}
+
+// httpsRedirect is the route on the HTTP listener that sends a host's
+// requests to https, as ingress-nginx's ssl-redirect does with 308
+// (annotations/sslredirect; the ConfigMap's http-redirect-code default).
+func (t *translator) httpsRedirect(ing *manifest.Ingress, pl *plane, host, name string) Object {
+	r := &gwv1.HTTPRoute{}
+	r.APIVersion, r.Kind = manifest.GatewayV1, "HTTPRoute"
+	r.ObjectMeta = metav1.ObjectMeta{Name: name + "-https-redirect", Namespace: ing.Namespace}
+	if host != "" {
+		r.Spec.Hostnames = []gwv1.Hostname{gwv1.Hostname(host)}
+	}
+	section := httpListener
+	if t.fixed != nil {
+		section = ""
+		if gw := t.set.Gateway(t.fixed.namespace, t.fixed.name); gw != nil {
+			for _, l := range gw.Spec.Listeners {
+				if l.Protocol == gwv1.HTTPProtocolType {
+					section = string(l.Name)
+					break
+				}
+			}
+		}
+	}
+	r.Spec.ParentRefs = []gwv1.ParentReference{t.parentRef(pl, section)}
+	scheme, code := "https", 308
+	r.Spec.Rules = []gwv1.HTTPRouteRule{{Filters: []gwv1.HTTPRouteFilter{{
+		Type:            gwv1.HTTPRouteFilterRequestRedirect,
+		RequestRedirect: &gwv1.HTTPRequestRedirectFilter{Scheme: &scheme, StatusCode: &code},
+	}}}}
+	return Object{Object: r, Kind: "HTTPRoute", Namespace: r.Namespace, Name: r.Name, From: []string{ing.Key()}, Pos: ing.Source.Pos}
+}
+
+// grantSecret lets the plane's Gateway read Secrets of namespace ns
+// (ReferenceGrant in apis/v1 referencegrant_types.go: a Gateway's
+// certificateRef to another namespace needs one there).
+func (t *translator) grantSecret(pl *plane, ns string) {
+	g := t.grants[ns]
+	if g == nil {
+		g = &gwv1.ReferenceGrant{}
+		g.APIVersion, g.Kind = manifest.GatewayV1, "ReferenceGrant"
+		g.ObjectMeta = metav1.ObjectMeta{Name: "ingresskit-gateways", Namespace: ns}
+		g.Spec.To = []gwv1.ReferenceGrantTo{{Group: "", Kind: "Secret"}}
+		t.grants[ns] = g
+	}
+	from := gwv1.ReferenceGrantFrom{Group: gwv1.GroupName, Kind: "Gateway", Namespace: gwv1.Namespace(pl.gw.Namespace)}
+	for _, f := range g.Spec.From {
+		if f == from {
+			return
+		}
+	}
+	g.Spec.From = append(g.Spec.From, from)
+}

@@ -1,0 +1,162 @@
+package printer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/ingresskit/ingresskit/migrate"
+)
+
+// MigrationReport is what a translation to the Gateway API and its
+// verification print.
+type MigrationReport struct {
+	// Result is the translation; nil for `compare`, which verifies a
+	// translation made elsewhere.
+	Result *migrate.Result
+	// Verification is nil when nothing was verified.
+	Verification *migrate.Verification
+}
+
+// WriteMigrationText writes the findings, the count of Ingresses by how
+// completely they were translated, and the probes answered differently.
+func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
+	if r := rep.Result; r != nil {
+		for _, f := range r.Findings {
+			sev := s.Warning(string(f.Severity))
+			if f.Severity == migrate.Info {
+				sev = s.Info(string(f.Severity))
+			}
+			if _, err := fmt.Fprintf(w, "%s: %s: %s\n", f.Pos, sev, f.Message); err != nil {
+				return err
+			}
+		}
+		if _, err := fmt.Fprintf(w, "%s: %d completely, %d partially, %d not at all.\n",
+			pluralOf(r.Complete+r.Partial+r.Untranslated, "Ingress translated", "Ingresses translated"), r.Complete, r.Partial, r.Untranslated); err != nil {
+			return err
+		}
+	}
+	v := rep.Verification
+	if v == nil {
+		return nil
+	}
+	if len(v.Differences) == 0 {
+		if _, err := fmt.Fprintf(w, "%s: every probe is answered the same before and after.\n", pluralOf(v.Probes, "probe", "probes")); err != nil {
+			return err
+		}
+	} else {
+		if _, err := fmt.Fprintf(w, "%s, %d answered differently:\n", pluralOf(v.Probes, "probe", "probes"), len(v.Differences)); err != nil {
+			return err
+		}
+		// One table per data plane: an Ingress class and its Gateway.
+		for i := 0; i < len(v.Differences); {
+			plane := v.Differences[i].DataPlane
+			var rows [][]string
+			for ; i < len(v.Differences) && v.Differences[i].DataPlane == plane; i++ {
+				d := v.Differences[i]
+				rows = append(rows, []string{requestString(d.Request.String(), d.Request.Header), d.BeforeOutcome, d.AfterOutcome})
+			}
+			if _, err := fmt.Fprintf(w, "%s:\n", s.Bold(plane)); err != nil {
+				return err
+			}
+			if err := Table(w, s, []string{"REQUEST", "BEFORE", "AFTER"}, rows); err != nil {
+				return err
+			}
+		}
+	}
+	if len(v.Unverified) > 0 {
+		if _, err := fmt.Fprintf(w, "Not verified:\n  %s\n", strings.Join(v.Unverified, "\n  ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pluralOf(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// requestString shows a probe with the headers it sends.
+func requestString(url string, h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		url += fmt.Sprintf(" [%s: %s]", k, strings.Join(h[k], ", "))
+	}
+	return url
+}
+
+// MigrationJSON is the document `-o json` of compare writes.
+type MigrationJSON struct {
+	Findings    []MigrationFindingJSON    `json:"findings"`
+	Summary     *MigrationSummaryJSON     `json:"summary,omitempty"`
+	Probes      int                       `json:"probes"`
+	Differences []MigrationDifferenceJSON `json:"differences"`
+	Unverified  []string                  `json:"unverified"`
+}
+
+// MigrationFindingJSON is one translation finding.
+type MigrationFindingJSON struct {
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Field    string `json:"field,omitempty"`
+	Ingress  string `json:"ingress"`
+	Message  string `json:"message"`
+}
+
+// MigrationSummaryJSON counts Ingresses by how completely they were
+// translated.
+type MigrationSummaryJSON struct {
+	Complete     int `json:"complete"`
+	Partial      int `json:"partial"`
+	Untranslated int `json:"untranslated"`
+}
+
+// MigrationDifferenceJSON is one probe answered differently.
+type MigrationDifferenceJSON struct {
+	DataPlane string              `json:"dataPlane"`
+	URL       string              `json:"url"`
+	Headers   map[string][]string `json:"headers,omitempty"`
+	Before    string              `json:"before"`
+	After     string              `json:"after"`
+	// BeforeNotes and AfterNotes explain each answer.
+	BeforeNotes []string `json:"beforeNotes,omitempty"`
+	AfterNotes  []string `json:"afterNotes,omitempty"`
+}
+
+// WriteMigrationJSON writes the report as one JSON document.
+func WriteMigrationJSON(w io.Writer, rep MigrationReport) error {
+	doc := MigrationJSON{Findings: []MigrationFindingJSON{}, Differences: []MigrationDifferenceJSON{}, Unverified: []string{}}
+	if r := rep.Result; r != nil {
+		for _, f := range r.Findings {
+			doc.Findings = append(doc.Findings, MigrationFindingJSON{Severity: string(f.Severity), File: f.Pos.File, Line: f.Pos.Line,
+				Column: f.Pos.Col, Field: f.Field, Ingress: f.Ingress, Message: f.Message})
+		}
+		doc.Summary = &MigrationSummaryJSON{Complete: r.Complete, Partial: r.Partial, Untranslated: r.Untranslated}
+	}
+	if v := rep.Verification; v != nil {
+		doc.Probes = v.Probes
+		for _, d := range v.Differences {
+			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.DataPlane, URL: d.Request.String(), Headers: d.Request.Header,
+				Before: d.BeforeOutcome, After: d.AfterOutcome, BeforeNotes: d.Before.Notes, AfterNotes: d.After.Notes})
+		}
+		doc.Unverified = append(doc.Unverified, v.Unverified...)
+	}
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
