@@ -51,6 +51,7 @@ func FuzzParseRule(f *testing.F) {
 		"*.foo.com/*=svc:80,pathType=ImplementationSpecific",
 		"foo.com/s*=Bucket.k8s.example.com/b,tls", // resource backend
 		"Foo.com:80/ä=Svc:0,,",                    // several wrong characters
+		"/\xfa=a:1",                               // a path byte that is not UTF-8 (YAML cannot hold it)
 		"",
 	} {
 		f.Add(s)
@@ -92,14 +93,21 @@ func FuzzAddRule(f *testing.F) {
 		"shop.example.com/'q'\"=a:1",             // quotes in the path
 		"shop.example.com/#no-comment=a:1",       // a '#' that must be quoted
 	} {
-		f.Add(s)
+		f.Add(s, false)
+		f.Add(s, true)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
+	// kubectl set to true edits the Ingress in kubectl's layout (indentless
+	// sequences, backend before path) instead of the hand-written one.
+	f.Fuzz(func(t *testing.T, s string, kubectl bool) {
 		r, err := ParseRule(s, ParseOptions{})
 		if err != nil {
 			t.Skip()
 		}
-		out, err := AddRule("shop.yaml", src, Target{Name: "shop"}, r)
+		name := "shop"
+		if kubectl {
+			name = "admin"
+		}
+		out, err := AddRule("shop.yaml", src, Target{Name: name}, r)
 		if err != nil {
 			return // an error is an answer; the input file is untouched
 		}
@@ -109,7 +117,7 @@ func FuzzAddRule(f *testing.F) {
 		}
 		var found bool
 		for _, ing := range set.Ingresses {
-			if ing.Name != "shop" {
+			if ing.Name != name {
 				continue
 			}
 			for _, ir := range ing.Spec.Rules {

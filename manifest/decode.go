@@ -1,9 +1,11 @@
 package manifest
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"strconv"
@@ -758,4 +760,118 @@ type Duplicate struct {
 	Field string
 	// Pos is the later key, whose value counts; First the earlier one.
 	Pos, First Pos
+}
+
+// splitStream cuts a file into the documents to parse, with the 0-based
+// line each starts on. A file that starts with a JSON object is read as
+// kubectl's YAMLOrJSONDecoder reads it (k8s.io/apimachinery
+// pkg/util/yaml/decoder.go): one JSON object after another, as jq -c
+// writes them, and, after a single object, YAML for the rest. Any other
+// file is cut at its "---" lines (SplitDocuments).
+func splitStream(data []byte) (chunks [][]byte, starts []int) {
+	objs, objStarts, rest := splitJSONStream(data)
+	if len(objs) == 0 {
+		return SplitDocuments(data)
+	}
+	chunks, starts = objs, objStarts
+	if len(bytes.TrimSpace(data[rest:])) == 0 {
+		return chunks, starts
+	}
+	skip := bytes.Count(data[:rest], []byte{'\n'})
+	more, moreStarts := SplitDocuments(data[rest:])
+	for i := range more {
+		chunks = append(chunks, more[i])
+		starts = append(starts, moreStarts[i]+skip)
+	}
+	return chunks, starts
+}
+
+// splitJSONStream returns the JSON objects at the start of data, each with
+// the 0-based line it starts on, and the offset where what follows them
+// begins. It returns none when data does not start with a JSON object, or
+// when the first does not parse (the YAML parser then reports it), so that
+// a single JSON document is read as before. After two objects or more,
+// kubectl reads no YAML: the rest, if any, is one more chunk, whose error
+// the parser reports at its line.
+func splitJSONStream(data []byte) (objs [][]byte, starts []int, rest int) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, nil, 0
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	line, counted := 0, 0
+	var end int64
+	for {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			if err == io.EOF || len(objs) <= 1 {
+				return objs, starts, int(end)
+			}
+			return append(objs, data[end:]), append(starts, lineAt(data, &line, &counted, int(end))), len(data)
+		}
+		if len(raw) == 0 || raw[0] != '{' {
+			// A stream of JSON values that are not objects is no
+			// manifest kubectl reads; the parser reports it.
+			if len(objs) <= 1 {
+				return nil, nil, 0
+			}
+			return append(objs, data[end:]), append(starts, lineAt(data, &line, &counted, int(end))), len(data)
+		}
+		next := dec.InputOffset()
+		start := int(end) + bytes.IndexByte(data[end:next], '{')
+		objs = append(objs, data[start:next])
+		starts = append(starts, lineAt(data, &line, &counted, start))
+		end = next
+	}
+}
+
+// lineAt returns the 0-based line of offset off, counting on from the
+// line and offset of the previous call.
+func lineAt(data []byte, line, counted *int, off int) int {
+	*line += bytes.Count(data[*counted:off], []byte{'\n'})
+	*counted = off
+	return *line
+}
+
+// badUTF8 finds the first byte of data that is not UTF-8, as a
+// Windows-1252 or Latin-1 file holds: its 1-based line and column (in
+// bytes), and the byte. The YAML parser rejects such a byte without saying
+// where it is.
+func badUTF8(data []byte) (line, col int, b byte, ok bool) {
+	line, start := 1, 0
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c == '\n' {
+			line, start = line+1, i+1
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, i - start + 1, c, true
+		}
+		i += size
+	}
+	return 0, 0, 0, false
+}
+
+// splitFirstJSON applies splitStream to the first of the documents of a
+// stream read document by document: a stream that starts with JSON objects
+// holds them all in its first document, having no "---" line.
+func splitFirstJSON(parts [][]byte, starts []int) ([][]byte, []int) {
+	if len(parts) == 0 {
+		return parts, starts
+	}
+	if objs, _, _ := splitJSONStream(parts[0]); len(objs) == 0 {
+		return parts, starts
+	}
+	first, firstStarts := splitStream(parts[0])
+	for i := range firstStarts {
+		firstStarts[i] += starts[0]
+	}
+	return append(first, parts[1:]...), append(firstStarts, starts[1:]...)
 }

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -251,5 +252,58 @@ func TestDuplicateKeys(t *testing.T) {
 	}
 	if d := set.Ingresses[1].Source.Duplicates; d != nil {
 		t.Errorf("merged keys reported as duplicates: %v", d)
+	}
+}
+
+// TestConcatenatedJSON reads JSON objects one after another, as jq -c
+// writes them and kubectl reads them, each at its own line, and YAML after
+// a single object.
+func TestConcatenatedJSON(t *testing.T) {
+	svc := func(name string) string {
+		return `{"apiVersion":"v1","kind":"Service","metadata":{"name":"` + name + `"},"spec":{"ports":[{"port":80}]}}`
+	}
+	tests := []struct {
+		name, in string
+		want     []string // name@line of each Service
+		err      string
+	}{
+		{"jq -c", svc("a") + "\n" + svc("b") + "\n" + svc("c") + "\n", []string{"a@1", "b@2", "c@3"}, ""},
+		{"same line", svc("a") + svc("b"), []string{"a@1", "b@1"}, ""},
+		{"indented", "\n  " + svc("a") + "\n\n" + svc("b"), []string{"a@2", "b@4"}, ""},
+		{"json then yaml", svc("a") + "\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n", []string{"a@1", "b@3"}, ""},
+		{"bad third", svc("a") + "\n" + svc("b") + "\n{\"kind\": \n", []string{"a@1", "b@2"}, "t.json:3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := Parse("t.json", []byte(tt.in), Options{})
+			var got []string
+			for _, s := range set.Services {
+				got = append(got, s.Name+"@"+itoa(s.Source.Pos.Line))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("services (-want +got):\n%s", diff)
+			}
+			switch {
+			case tt.err == "" && err != nil:
+				t.Errorf("error: %v", err)
+			case tt.err != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.err)):
+				t.Errorf("error %v, want one at %s", err, tt.err)
+			}
+		})
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestNotUTF8 reports a byte that is not UTF-8 (a Windows-1252 quote) at
+// its own line and column, not at the document's first line.
+func TestNotUTF8(t *testing.T) {
+	in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    note: \x93quoted\x94\n"
+	set, err := Parse("t.yaml", []byte(in), Options{})
+	if err == nil || err.Error() != "t.yaml:11:11: byte 0x93 is not UTF-8 (the file may be Windows-1252 or Latin-1); save it as UTF-8" {
+		t.Errorf("error = %v", err)
+	}
+	if len(set.Services) != 1 {
+		t.Errorf("%d Services loaded, want the valid one", len(set.Services))
 	}
 }

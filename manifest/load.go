@@ -515,10 +515,11 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 			if sp.bad != "" {
 				sp.parts, sp.starts = nil, nil
 			}
+			sp.parts, sp.starts = splitFirstJSON(sp.parts, sp.starts)
 			return
 		}
 		if sp.bad = badContent(inputs[i].data); sp.bad == "" {
-			sp.parts, sp.starts = SplitDocuments(inputs[i].data)
+			sp.parts, sp.starts = splitStream(inputs[i].data)
 		}
 	})
 	total := 0
@@ -757,6 +758,11 @@ func yamlError(err error, c *chunk) *InputError {
 		n, _ := strconv.Atoi(m[1])
 		n += yamlLineSkew(m[2])
 		return &InputError{Pos: Pos{File: c.name, Line: c.line + n}, Msg: "invalid YAML: " + m[2]}
+	}
+	if line, col, b, ok := badUTF8(c.data); ok && strings.Contains(msg, "UTF-8") {
+		// yaml/v3's reader names no line for bytes that are not UTF-8.
+		return &InputError{Pos: Pos{File: c.name, Line: c.line + line, Col: col},
+			Msg: fmt.Sprintf("byte 0x%02X is not UTF-8 (the file may be Windows-1252 or Latin-1); save it as UTF-8", b)}
 	}
 	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
 		msg = strings.Join(te.Errors, "; ")

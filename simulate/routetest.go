@@ -281,7 +281,41 @@ func (t RouteTest) Run(ix *Index) (RouteTestResult, error) {
 	if err != nil {
 		return RouteTestResult{}, err
 	}
-	d := ix.Lookup(req)
+	return t.check(req, ix.Lookup(req)), nil
+}
+
+// RunOn checks one expectation against data planes: the answer of each
+// data plane that serves the URL's host (Answer). The test passes when
+// one of them meets the expectation, since which address the request
+// reaches is decided by DNS, outside the manifests; when none does, the
+// failures of each are given, named by data plane.
+func (t RouteTest) RunOn(planes []DataPlane) (RouteTestResult, error) {
+	req, err := t.Request()
+	if err != nil {
+		return RouteTestResult{}, err
+	}
+	ds := Answer(planes, req, false)
+	if len(ds) == 0 {
+		ds = []Decision{{URL: req.String(), Rule: -1, PathIndex: -1}}
+	}
+	var all RouteTestResult
+	for i, d := range ds {
+		res := t.check(req, d)
+		if res.Passed() || len(ds) == 1 {
+			return res, nil
+		}
+		if i == 0 {
+			all = RouteTestResult{Test: t, Decision: d}
+		}
+		for _, f := range res.Failures {
+			all.Failures = append(all.Failures, d.DataPlane+": "+f)
+		}
+	}
+	return all, nil
+}
+
+// check compares the decision d for req with the expectation.
+func (t RouteTest) check(req Request, d Decision) RouteTestResult {
 	res := RouteTestResult{Test: t, Decision: d}
 	failf := func(format string, args ...any) { res.Failures = append(res.Failures, fmt.Sprintf(format, args...)) }
 	if t.Matched != nil && d.Matched != *t.Matched {
@@ -340,7 +374,7 @@ func (t RouteTest) Run(ix *Index) (RouteTestResult, error) {
 			failf("tls %s, want %s", got, t.TLS)
 		}
 	}
-	return res, nil
+	return res
 }
 
 func wantBackend(t RouteTest) string {
@@ -412,14 +446,39 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 		}
 		opts.Profile = p
 	}
-	ix, err := Compile(set, opts)
-	if err != nil {
-		return nil, err
+	if opts.Profile == nil && opts.IngressClass != "" {
+		opts.Profile = InferProfileForClass(set, opts.IngressClass)
+	}
+	// With neither a class nor a controller, every data plane answers
+	// under its own controller's profile (IngressPlanes); else one index
+	// of the class, or of every Ingress, under the profile asked for.
+	var planes []DataPlane
+	if opts.Profile == nil && opts.IngressClass == "" {
+		ips, err := IngressPlanes(set, Options{})
+		if err != nil {
+			return nil, err
+		}
+		for _, ip := range ips {
+			planes = append(planes, ip)
+		}
+	}
+	var ix *Index
+	if planes == nil {
+		var err error
+		if ix, err = Compile(set, opts); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]RouteTestResult, 0, len(rt.Tests))
 	var errs []error
 	for _, t := range rt.Tests {
-		res, err := t.Run(ix)
+		var res RouteTestResult
+		var err error
+		if ix != nil {
+			res, err = t.Run(ix)
+		} else {
+			res, err = t.RunOn(planes)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", t.Pos, err))
 			continue

@@ -107,11 +107,16 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	if len(inputErrs) > 0 {
 		return &manifest.LoadError{Errors: inputErrs}
 	}
-	p, err := profileFor(set, opts.Controller, opts.IngressClass)
-	if err != nil {
-		return err
+	// Without --controller and --ingress-class, each data plane answers
+	// under its own controller's profile (simulate.RunRouteTests).
+	base := simulate.Options{IngressClass: opts.IngressClass}
+	if opts.Controller != "" || opts.IngressClass != "" {
+		p, err := profileFor(set, opts.Controller, opts.IngressClass)
+		if err != nil {
+			return err
+		}
+		base.Profile = p
 	}
-	base := simulate.Options{IngressClass: opts.IngressClass, Profile: p}
 	var suites []printer.RouteTestSuite
 	tests, failures := 0, 0
 	for _, rt := range files {
@@ -125,6 +130,7 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 		failures += f
 		suites = append(suites, suite)
 	}
+	var err error
 	switch {
 	case opts.Output == "junit":
 		err = printer.RouteTestsJUnit(opts.IO.Out, suites)
