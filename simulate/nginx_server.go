@@ -420,11 +420,19 @@ func (l *nginxLoc) source() string {
 // (template.go buildLocation): `~* "^path"` on a regex server, `=
 // "path"` for Exact, `"path"` for a prefix; quotes and backslashes
 // escaped (sanitizeQuotedRegex). Built-in locations are written bare.
+//
+// A Replacer builds its tables on first use, which cost more than the
+// rest of rendering a location, so there is one, built once (issue 22).
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 func (l *nginxLoc) directive(regex bool) string {
 	if l.builtin != "" {
 		return l.builtin
 	}
-	p := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(l.path)
+	p := l.path
+	if strings.ContainsAny(p, `\"`) {
+		p = quoteEscaper.Replace(p)
+	}
 	switch {
 	case regex:
 		return `~* "^` + p + `"`

@@ -62,6 +62,13 @@ type createIngressOptions struct {
 	CA         caFlags
 	SelfSigned bool
 
+	// To is what is printed: the Ingress, or (gateway-api) the Gateway
+	// API objects translated from it.
+	To string
+	// Gateway is the Gateway (namespace/name[:section]) the translated
+	// HTTPRoute attaches to.
+	Gateway string
+
 	// FromServices proposes one path per Service of -f on Hosts.
 	FromServices bool
 	Hosts        []string
@@ -102,7 +109,9 @@ them; an error finding stops the command (exit 1) unless --force.
 
 --certgen also prints a kubernetes.io/tls Secret, signed by the local CA of
 ingresskit certgen, for every Secret the rules name. --from-services proposes
-a Prefix path /<service> for each Service of -f, on --host.
+a Prefix path /<service> for each Service of -f, on --host. --to gateway-api
+prints the HTTPRoute translated from the Ingress instead, as ingresskit
+convert --to gateway-api translates it, attached to --gateway <ns>/<name>.
 
 Exit codes: 0 printed, 1 lint errors (nothing printed), 2 usage or input error.`,
 		Args: cobra.ExactArgs(1),
@@ -115,6 +124,9 @@ Exit codes: 0 printed, 1 lint errors (nothing printed), 2 usage or input error.`
 
   # A GCE glob path, kept as written
   ingresskit create ingress web --rule '/*=web:80,pathType=ImplementationSpecific'
+
+  # The same routes as an HTTPRoute on an existing Gateway
+  ingresskit create ingress shop --rule 'shop.example.com/api*=api:80' --to gateway-api --gateway infra/shared
 
   # One path per Service of a directory
   ingresskit create ingress shop --from-services -f examples/ --host shop.example.com`,
@@ -150,6 +162,8 @@ Exit codes: 0 printed, 1 lint errors (nothing printed), 2 usage or input error.`
 	f.BoolVar(&opts.Certgen, "certgen", false, "also print a TLS Secret for every Secret the rules name, signed by the local CA")
 	opts.CA.addFlags(cmd, "with --certgen, sign with")
 	f.BoolVar(&opts.SelfSigned, "self-signed", false, "with --certgen, make certificates that sign themselves")
+	enumFlag(cmd, &opts.To, "to", "", "ingress", []string{"gateway-api", "ingress"}, "print the Ingress, or the HTTPRoute translated from it as ingresskit convert --to gateway-api does")
+	f.StringVar(&opts.Gateway, "gateway", "", "with --to gateway-api, the Gateway the HTTPRoute attaches to: <namespace>/<name>[:<listener>] (default: a Gateway is made too)")
 	f.BoolVar(&opts.FromServices, "from-services", false, "propose a Prefix path /<service> for every Service of -f, on --host")
 	f.StringArrayVar(&opts.Hosts, "host", nil, "with --from-services, the host of the proposed paths (repeatable)")
 	cmd.MarkFlagsMutuallyExclusive("self-signed", "ca-dir")
@@ -177,6 +191,10 @@ func (o *createIngressOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--from-services needs the Services: give their manifests with -f <file|dir>")
 	case len(o.Hosts) > 0 && !o.FromServices:
 		return usageErrorf("--host applies to --from-services; give a rule's host in --rule host/path=service:port")
+	case o.Gateway != "" && o.To != "gateway-api":
+		return usageErrorf("--gateway applies to --to gateway-api")
+	case o.Certgen && o.To == "gateway-api":
+		return usageErrorf("--certgen makes the Secrets of an Ingress's TLS; a Gateway's certificates are its listeners': run ingresskit certgen for them")
 	case !o.Certgen && (o.SelfSigned || o.CA.Dir != "" || o.CA.Cert != ""):
 		return usageErrorf("--self-signed, --ca-dir and --ca-cert apply to --certgen")
 	}
@@ -240,6 +258,9 @@ func createIngressRun(ctx context.Context, opts *createIngressOptions) error {
 	}
 	if err := lintNew(ctx, io, opts, doc.Bytes(), existing, snap); err != nil {
 		return err
+	}
+	if opts.To == "gateway-api" {
+		return createGatewayAPI(opts, doc.Bytes(), existing)
 	}
 	if opts.Output == "json" {
 		return printer.ObjectsJSON(io.Out, objs...)
