@@ -371,10 +371,12 @@ func readStream(name string, r io.Reader) (input, int64, error) {
 	var n int64
 	line, startLine := 0, 0
 	blank := true
+	// doc is a scratch buffer reused from document to document; each
+	// document gets a copy of exactly its size.
 	cut := func() {
-		in.parts = append(in.parts, doc)
+		in.parts = append(in.parts, bytes.Clone(doc))
 		in.starts = append(in.starts, startLine)
-		doc = nil
+		doc = doc[:0]
 	}
 	for {
 		l, err := br.ReadSlice('\n')
@@ -409,7 +411,7 @@ func readStream(name string, r io.Reader) (input, int64, error) {
 			return input{}, n, err
 		}
 	}
-	if doc != nil || len(in.parts) == 0 {
+	if len(doc) > 0 || len(in.parts) == 0 {
 		cut()
 	}
 	switch {
