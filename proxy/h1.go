@@ -67,11 +67,6 @@ func (headerTimeoutError) Error() string   { return "timeout awaiting response h
 func (headerTimeoutError) Timeout() bool   { return true }
 func (headerTimeoutError) Temporary() bool { return true }
 
-// staleAfter is how long a connection may sit idle before it is checked
-// for a close by the upstream before reuse, where the check costs a
-// wait (idleDirty).
-const staleAfter = time.Second
-
 // errUnframed reports an upstream response followed by bytes nothing
 // asked for.
 var errUnframed = errors.New("upstream sent bytes beyond the response it declared")

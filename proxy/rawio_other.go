@@ -12,6 +12,10 @@ import (
 // on Linux only (rawio_linux.go).
 func newRawIO(c net.Conn) (io.Reader, io.Writer) { return c, c }
 
+// staleAfter is how long a connection may sit idle before it is checked
+// for a close by the upstream before reuse: here the check costs a wait.
+const staleAfter = time.Second
+
 // idleDirty reports whether the upstream closed an idle connection or
 // sent something on it; without a non-blocking peek it waits a moment,
 // so only connections idle longer than staleAfter are checked.

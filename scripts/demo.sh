@@ -47,6 +47,7 @@ step "$bin" certgen ca
 step "$bin" create ingress shop --class nginx --rule 'example.com/shop*=service-foo:80' -f examples/
 step "$bin" create ingress clash --class nginx --rule 'example.com/foo*=nosuch:80' -f examples/
 step "$bin" create ingress typo --rule 'example.com/=svc:http,tls=example-tls,garbage'
+step "$bin" create ingress shop --class nginx --rule 'example.com/shop*=service-foo:80' --to gateway-api --gateway infra/shared
 
 # edit: a path added in place; only the new lines change, lint checks the result.
 cp examples/nginx-tls.yaml "$tmp/nginx-tls.yaml"

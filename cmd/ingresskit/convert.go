@@ -77,8 +77,10 @@ through both and exits 1 when any is answered differently.`,
   # Translate the nginx example into Gateway API objects and prove they route the same
   ingresskit convert --to gateway-api --verify -f examples/nginx-tls.yaml
 
-  # Convert every file of a directory tree where it is (atomic, mode kept)
-  ingresskit convert -R -f examples/ --in-place`,
+  # Convert every file of a directory tree where it is (atomic, mode kept),
+  # here in a copy of the examples
+  cp -R examples /tmp/ik-examples
+  ingresskit convert -R -f /tmp/ik-examples/ --in-place`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files.addPaths(args)
 			if len(opts.Files.Filenames) == 0 {

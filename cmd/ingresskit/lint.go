@@ -88,8 +88,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
   # SARIF for code scanning
   ingresskit lint -f examples/ -o sarif > ingresskit.sarif
 
-  # Rewrite what can be fixed safely, in place
-  ingresskit lint -f examples/gce-v1beta1.yaml --fix
+  # Rewrite what can be fixed safely, in place (here in a copy)
+  cp examples/gce-v1beta1.yaml /tmp/gce.yaml
+  ingresskit lint -f /tmp/gce.yaml --fix
 
   # What changes when moving from ingress-nginx to a spec-only controller?
   ingresskit lint -f examples/ --controller nginx --compare spec
