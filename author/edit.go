@@ -23,11 +23,18 @@ func AddRule(file string, data []byte, t Target, r Rule) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	item := d.pathItem(r)
+	if d.emptySpec() {
+		pairs := []yp{{"rules", seq(d.ruleItem(r.Host, item))}}
+		if r.TLS && (r.Host != "" || r.Secret != "") {
+			pairs = append(pairs, yp{"tls", seq(tlsEntry(r.Secret, []string{r.Host}))})
+		}
+		return d.writeSpec(pairs)
+	}
 	spec, err := d.spec()
 	if err != nil {
 		return nil, err
 	}
-	item := d.pathItem(r)
 	rk, rules := pair(spec, "rules")
 	var hostRule *yaml.Node
 	if rules != nil {
@@ -119,6 +126,9 @@ func SetBackend(file string, data []byte, t Target, host, path string, b network
 	if err != nil {
 		return nil, err
 	}
+	if host == "" && path == "" && d.emptySpec() {
+		return d.writeSpec([]yp{{"defaultBackend", backendValue(b)}})
+	}
 	spec, err := d.spec()
 	if err != nil {
 		return nil, err
@@ -156,6 +166,25 @@ func AddTLS(file string, data []byte, t Target, secret string, hosts []string) (
 		return nil, err
 	}
 	if err := d.addTLS(spec, secret, hosts); err != nil {
+		return nil, err
+	}
+	return d.apply(), nil
+}
+
+// emptySpec reports whether the object has no spec, or an empty one
+// ("spec:" or "spec: {}"), as removing its last rule leaves it.
+func (d *doc) emptySpec() bool {
+	v := get(d.obj, "spec")
+	return v == nil || v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" || v.Kind == yaml.MappingNode && len(v.Content) == 0
+}
+
+// writeSpec writes pairs as the whole spec of an object whose spec is
+// empty.
+func (d *doc) writeSpec(pairs []yp) ([]byte, error) {
+	p := yp{"spec", mapping(pairs...)}
+	if k, v := pair(d.obj, "spec"); k != nil {
+		d.replacePair(k, v, p)
+	} else if err := d.appendPair(d.obj, p, "the object"); err != nil {
 		return nil, err
 	}
 	return d.apply(), nil
@@ -293,21 +322,10 @@ func (d *doc) addTLS(spec *yaml.Node, secret string, hosts []string) error {
 			return nil
 		}
 	}
-	var pairs []yp
-	if len(want) > 0 {
-		var hs []yv
-		for _, h := range want {
-			hs = append(hs, str(h))
-		}
-		pairs = append(pairs, yp{"hosts", seq(hs...)})
-	}
-	if secret != "" {
-		pairs = append(pairs, yp{"secretName", str(secret)})
-	}
-	if len(pairs) == 0 {
+	if len(want) == 0 && secret == "" {
 		return nil
 	}
-	entry := mapping(pairs...)
+	entry := tlsEntry(secret, want)
 	switch {
 	case tls != nil && len(tls.Content) > 0:
 		return d.appendItem(tls, col(tk), entry, "spec.tls")
@@ -316,6 +334,25 @@ func (d *doc) addTLS(spec *yaml.Node, secret string, hosts []string) error {
 		return nil
 	}
 	return d.appendPair(spec, yp{"tls", seq(entry)}, "spec")
+}
+
+// tlsEntry is a spec.tls entry for the hosts (empty ones left out) and
+// the Secret.
+func tlsEntry(secret string, hosts []string) yv {
+	var pairs []yp
+	var hs []yv
+	for _, h := range hosts {
+		if h != "" {
+			hs = append(hs, str(h))
+		}
+	}
+	if len(hs) > 0 {
+		pairs = append(pairs, yp{"hosts", seq(hs...)})
+	}
+	if secret != "" {
+		pairs = append(pairs, yp{"secretName", str(secret)})
+	}
+	return mapping(pairs...)
 }
 
 func listed(hs *yaml.Node, h string) bool {

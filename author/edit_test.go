@@ -237,3 +237,43 @@ func TestRouteEdits(t *testing.T) {
 		})
 	}
 }
+
+// TestEditEmptySpec: after its last rule is removed, an Ingress's spec is
+// empty ("spec:"); adding a rule or a default backend writes it again.
+func TestEditEmptySpec(t *testing.T) {
+	src, err := os.ReadFile("testdata/edit/shop.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := Target{Name: "admin"}
+	empty, err := RemoveRule("shop.yaml", src, admin, "admin.example.com", "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := ParseRule("admin.example.com/x*=admin:8080,tls=admin-tls", ParseOptions{})
+	added, err := AddRule("shop.yaml", empty, admin, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := ParseBackend("admin:8080", "")
+	withDefault, err := SetBackend("shop.yaml", empty, admin, "", "", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string][]byte{"rule": added, "default backend": withDefault} {
+		set, err := manifest.Parse("shop.yaml", out, manifest.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		ing := set.Ingresses[1]
+		switch {
+		case name == "rule" && (len(ing.Spec.Rules) != 1 || ing.Spec.Rules[0].HTTP.Paths[0].Path != "/x" || len(ing.Spec.TLS) != 1):
+			t.Errorf("%s: got %+v\n%s", name, ing.Spec, out)
+		case name == "default backend" && (ing.Spec.DefaultBackend == nil || ing.Spec.DefaultBackend.Service.Name != "admin"):
+			t.Errorf("%s: got %+v\n%s", name, ing.Spec, out)
+		}
+		if !bytes.HasPrefix(out, src[:bytes.Index(src, []byte("# Another Ingress"))]) {
+			t.Errorf("%s: the first documents changed", name)
+		}
+	}
+}

@@ -2,9 +2,13 @@ package lint
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ingresskit/ingresskit/manifest"
 )
 
 // TestAPIValidationPositions pins what the API server's create validation
@@ -66,15 +70,7 @@ func TestAPIValidationPositions(t *testing.T) {
 }
 
 func cmpPos(f Finding) string {
-	return itoa(f.Pos.Line) + ":" + itoa(f.Pos.Col) + " " + f.Rule + " " + f.Field
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
+	return strconv.Itoa(f.Pos.Line) + ":" + strconv.Itoa(f.Pos.Col) + " " + f.Rule + " " + f.Field
 }
 
 func rulesByID(t *testing.T, ids []string) []*Rule {
@@ -107,5 +103,27 @@ func TestKubeVersion(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), load(t, "testdata/apivalidation/positions.yaml"), Options{KubeVersion: KubeVersion{1, 40}}); err == nil {
 		t.Error("Run accepted 1.40")
+	}
+}
+
+// TestAnnotationSizePosition reports annotations over the API server's
+// 256 KiB total at the annotations field, not at the object.
+func TestAnnotationSizePosition(t *testing.T) {
+	doc := "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    example.com/big: " +
+		strings.Repeat("x", 256*1024) + "\nspec:\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n"
+	set, err := manifest.Parse("big.yaml", []byte(doc), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), set, Options{Rules: rulesByID(t, []string{"invalid-metadata"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, cmpPos(f))
+	}
+	if diff := cmp.Diff([]string{"5:3 invalid-metadata metadata.annotations"}, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

@@ -81,7 +81,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 			return nil, err
 		}
 		plane := fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key())
-		for _, req := range probes(sub, after) {
+		for _, req := range probes(sub, after, gw.Gateway()) {
 			v.Probes++
 			b := ix.Lookup(req)
 			a := simulate.Decision{URL: req.String(), Notes: []string{"no listener of the Gateway accepts this request"}}
@@ -333,8 +333,11 @@ func unverified(set *manifest.Set) []string {
 	return out
 }
 
-// probes returns the requests routed on both sides.
-func probes(before, after *manifest.Set) []simulate.Request {
+// probes returns the requests routed on both sides: those of the
+// Ingresses (simulate.Probes), the spelling variants of their rule paths,
+// an unknown host, the canaries' headers, and the hostnames of the routes
+// attached to gw.
+func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Request {
 	seen := map[string]bool{}
 	var out []simulate.Request
 	add := func(r simulate.Request) {
@@ -347,8 +350,21 @@ func probes(before, after *manifest.Set) []simulate.Request {
 			out = append(out, r)
 		}
 	}
+	rulePaths := map[string]bool{}
+	for _, ing := range before.Ingresses {
+		for _, r := range ing.Spec.Rules {
+			if r.HTTP != nil {
+				for _, p := range r.HTTP.Paths {
+					rulePaths[p.Path] = true
+				}
+			}
+		}
+	}
 	for _, r := range simulate.Probes(before) {
 		add(r)
+		if !rulePaths[r.Path] {
+			continue
+		}
 		for _, p := range variants(r.Path) {
 			add(simulate.Request{Scheme: r.Scheme, Host: r.Host, Path: p})
 		}
@@ -374,6 +390,17 @@ func probes(before, after *manifest.Set) []simulate.Request {
 		}
 	}
 	for _, r := range after.HTTPRoutes {
+		attached := false
+		for _, pr := range r.Spec.ParentRefs {
+			ns := r.Namespace
+			if pr.Namespace != nil {
+				ns = string(*pr.Namespace)
+			}
+			attached = attached || (ns == gw.Namespace && string(pr.Name) == gw.Name)
+		}
+		if !attached {
+			continue
+		}
 		for _, h := range r.Spec.Hostnames {
 			if !strings.HasPrefix(string(h), "*") {
 				add(simulate.Request{Scheme: "http", Host: string(h), Path: "/"})

@@ -24,6 +24,14 @@ step "$bin" simulate -f examples/alb-hosts.yaml --explain http://my.example.com/
 # test: route expectations for CI.
 step "$bin" test -f examples/ examples/routes-test.yaml
 
+# Gateway API: a Gateway and HTTPRoutes on the same engine: a weighted
+# split, a redirect to https, a path rewrite and a header match, with the
+# route and listener that won, and route tests naming the Gateway.
+step "$bin" routes -f examples/gateway-api.yaml
+step "$bin" simulate -f examples/gateway-api.yaml http://shop.example.com/cart https://shop.example.com/cart https://shop.example.com/api/v1/items
+step "$bin" simulate -f examples/gateway-api.yaml -H 'X-Canary: always' --explain https://shop.example.com/cart
+step "$bin" test -f examples/gateway-api.yaml examples/gateway-api-test.yaml
+
 # lint: the planted problems of the examples, with file:line:col.
 step "$bin" lint -f examples/
 

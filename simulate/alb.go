@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	networkingv1 "k8s.io/api/networking/v1"
 
@@ -190,6 +191,68 @@ type albGroup struct {
 
 type albState struct {
 	groups []*albGroup
+	// hosts indexes the rules' host conditions, built on first use, so
+	// that finding a request's group does not scan every rule of every
+	// group.
+	hostsOnce sync.Once
+	hosts     albHostIndex
+}
+
+// albHostIndex finds the first group (in group order) with a valid rule
+// whose host condition accepts a host: literal hosts by map, wildcard and
+// regex hosts in group order, and the rules without a host condition for
+// requests no host condition accepts.
+type albHostIndex struct {
+	exact    map[string]int
+	globs    []albIndexedGlob
+	regexes  []albIndexedRegex
+	hostless []albIndexedRule
+}
+
+type albIndexedGlob struct {
+	group   int
+	pattern string
+}
+
+type albIndexedRegex struct {
+	group int
+	re    *regexp.Regexp
+}
+
+type albIndexedRule struct {
+	group int
+	rule  *albRule
+}
+
+func (st *albState) hostIndex() *albHostIndex {
+	st.hostsOnce.Do(func() {
+		x := &st.hosts
+		x.exact = map[string]int{}
+		for gi, g := range st.groups {
+			for _, rule := range g.rules {
+				if len(rule.hosts)+len(rule.hostRegex) == 0 {
+					x.hostless = append(x.hostless, albIndexedRule{gi, rule})
+				}
+				if rule.invalid != "" {
+					continue
+				}
+				for _, h := range rule.hosts {
+					h = strings.ToLower(h)
+					if strings.ContainsAny(h, "*?") {
+						x.globs = append(x.globs, albIndexedGlob{gi, h})
+					} else if _, ok := x.exact[h]; !ok {
+						x.exact[h] = gi
+					}
+				}
+				for _, p := range rule.hostRegex {
+					if re, err := regexp.Compile(p); err == nil {
+						x.regexes = append(x.regexes, albIndexedRegex{gi, re})
+					}
+				}
+			}
+		}
+	})
+	return &st.hosts
 }
 
 func newALBState(set *manifest.Set) *albState {
@@ -296,19 +359,39 @@ func albRules(ing *manifest.Ingress) []*albRule {
 // with a rule naming the request's host is taken, else the first group
 // with a rule matching the request, else the first group.
 func (st *albState) groupFor(r albRequest) *albGroup {
-	var none []string
-	for _, g := range st.groups {
-		for _, rule := range g.rules {
-			if rule.invalid == "" && (albAnyGlob(rule.hosts, r.host, true) || albAnyRegex(rule.hostRegex, r.host)) {
-				return g
-			}
+	x := st.hostIndex()
+	host := strings.ToLower(r.host)
+	best := len(st.groups)
+	if gi, ok := x.exact[host]; ok {
+		best = gi
+	}
+	for _, g := range x.globs {
+		if g.group >= best {
+			break
+		}
+		if albGlob(g.pattern, host, false) {
+			best = g.group
+			break
 		}
 	}
-	for _, g := range st.groups {
-		for _, rule := range g.rules {
-			if rule.matches(r, &none) {
-				return g
-			}
+	for _, g := range x.regexes {
+		if g.group >= best {
+			break
+		}
+		if g.re.MatchString(r.host) {
+			best = g.group
+			break
+		}
+	}
+	if best < len(st.groups) {
+		return st.groups[best]
+	}
+	// No host condition accepts the host: only rules without one can
+	// match.
+	var none []string
+	for _, hr := range x.hostless {
+		if hr.rule.matches(r, &none) {
+			return st.groups[hr.group]
 		}
 	}
 	return st.groups[0]

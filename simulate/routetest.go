@@ -28,6 +28,7 @@ const (
 //	ingressClass: nginx        # optional: the class to simulate
 //	controller: spec           # optional: the controller profile
 //	                           # (profile: is read as a synonym)
+//	gateway: infra/prod        # optional: answer on this Gateway
 //	tests:
 //	- url: https://example.com/foo
 //	  headers: {User-Agent: curl}
@@ -38,6 +39,11 @@ const (
 //	  tls: example-tls         # optional: the Secret, or "none"
 //	- url: http://example.com/baz
 //	  matched: false
+//	- url: https://shop.example.com/cart
+//	  gateway: infra/prod      # optional: this test's Gateway
+//	  method: POST             # optional: the request method
+//	  route: shop/shop         # optional: the answering HTTPRoute
+//	  status: 301              # optional: the status the data plane answers
 type RouteTests struct {
 	// File is the name the tests were read from.
 	File string
@@ -46,6 +52,9 @@ type RouteTests struct {
 	// Profile, when set, names the controller profile (the file's
 	// controller: key, or its older synonym profile:).
 	Profile string
+	// Gateway, when set, is the Gateway (namespace/name) whose data plane
+	// answers every test that names none.
+	Gateway string
 	// Tests are the expectations in file order.
 	Tests []RouteTest
 }
@@ -76,11 +85,23 @@ type RouteTest struct {
 	Ingress string
 	// TLS is the expected TLS Secret for the host, or "none".
 	TLS string
+	// Gateway, when set, is the Gateway (namespace/name) that answers;
+	// it overrides the file's.
+	Gateway string
+	// Method is the request method; "" means GET.
+	Method string
+	// Route is the expected answering Gateway API route as
+	// namespace/name, or name alone.
+	Route string
+	// Status is the expected status the data plane answers with itself
+	// (a redirect's code, 404, 500); 0 is not checked.
+	Status int
 }
 
 // routeTestFields are the keys a test may carry.
 var routeTestFields = map[string]bool{"name": true, "url": true, "headers": true, "matched": true,
-	"defaultBackend": true, "service": true, "port": true, "namespace": true, "ingress": true, "tls": true}
+	"defaultBackend": true, "service": true, "port": true, "namespace": true, "ingress": true, "tls": true,
+	"gateway": true, "method": true, "route": true, "status": true}
 
 // ParseRouteTests reads a route-test file. Every problem is returned as a
 // *manifest.LoadError with the positions of the offending lines.
@@ -110,6 +131,11 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 			rt.IngressClass = scalar(v, fail, "ingressClass")
 		case "controller", "profile":
 			rt.Profile = scalar(v, fail, k.Value)
+		case "gateway":
+			rt.Gateway = scalar(v, fail, "gateway")
+			if ns, name, ok := strings.Cut(rt.Gateway, "/"); !ok || ns == "" || name == "" {
+				fail(v, "gateway must be namespace/name")
+			}
 		case "apiVersion":
 			if v.Value != RouteTestsAPIVersion {
 				fail(v, "apiVersion must be %s", RouteTestsAPIVersion)
@@ -121,7 +147,7 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 		case "tests":
 			tests = v
 		default:
-			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, controller or tests)", k.Value)
+			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, controller, gateway or tests)", k.Value)
 		}
 	}
 	if tests == nil {
@@ -225,6 +251,21 @@ func parseRouteTest(file string, n *yaml.Node, fail func(*yaml.Node, string, ...
 			t.Ingress = scalar(v, bad, "ingress")
 		case "tls":
 			t.TLS = scalar(v, bad, "tls")
+		case "gateway":
+			t.Gateway = scalar(v, bad, "gateway")
+			if ns, name, ok := strings.Cut(t.Gateway, "/"); !ok || ns == "" || name == "" {
+				bad(v, "gateway must be namespace/name")
+			}
+		case "method":
+			t.Method = strings.ToUpper(scalar(v, bad, "method"))
+		case "route":
+			t.Route = scalar(v, bad, "route")
+		case "status":
+			n, err := strconv.Atoi(scalar(v, bad, "status"))
+			if err != nil || n < 100 || n > 599 {
+				bad(v, "status must be an HTTP status code, 100-599")
+			}
+			t.Status = n
 		}
 	}
 	if t.URL == "" {
@@ -232,12 +273,12 @@ func parseRouteTest(file string, n *yaml.Node, fail func(*yaml.Node, string, ...
 	} else if _, err := ParseRequest(t.URL, nil); err != nil {
 		bad(n, "%v", err)
 	}
-	expectsMatch := t.Service != "" || t.Port != "" || t.Namespace != "" || t.Ingress != "" || (t.DefaultBackend != nil && *t.DefaultBackend)
+	expectsMatch := t.Service != "" || t.Port != "" || t.Namespace != "" || t.Ingress != "" || t.Route != "" || (t.DefaultBackend != nil && *t.DefaultBackend)
 	if t.Matched != nil && !*t.Matched && expectsMatch {
 		bad(n, "matched: false contradicts the expected backend")
 	}
-	if t.Matched == nil && !expectsMatch && t.TLS == "" {
-		bad(n, "the test expects nothing: give service (and port), matched: false, or tls")
+	if t.Matched == nil && !expectsMatch && t.TLS == "" && t.Status == 0 {
+		bad(n, "the test expects nothing: give service (and port), route, status, matched: false, or tls")
 	}
 	if t.Name == "" {
 		t.Name = t.URL
@@ -259,7 +300,9 @@ func (t RouteTest) Request() (Request, error) {
 			h.Set(k, t.Headers[k])
 		}
 	}
-	return ParseRequest(t.URL, h)
+	req, err := ParseRequest(t.URL, h)
+	req.Method = t.Method
+	return req, err
 }
 
 // RouteTestResult is the outcome of one test.
@@ -332,7 +375,47 @@ func (t RouteTest) check(req Request, d Decision) RouteTestResult {
 			failf("answered by the defaultBackend, want a rule")
 		}
 	}
-	if t.Service != "" || t.Port != "" || t.Namespace != "" {
+	if t.Status != 0 {
+		got := d.Status
+		if got == 0 {
+			got = d.RedirectCode
+		}
+		if got != t.Status {
+			if got == 0 {
+				failf("proxied to %s, want status %d", DescribeBackend(d), t.Status)
+			} else {
+				failf("status %d, want %d", got, t.Status)
+			}
+		}
+	}
+	if t.Route != "" {
+		got := d.Object
+		if !strings.Contains(t.Route, "/") {
+			_, got, _ = strings.Cut(d.Object, "/")
+		}
+		switch {
+		case !d.Matched:
+			failf("no rule matches, want route %s", t.Route)
+		case d.Kind == "":
+			failf("answered by Ingress %s, want route %s", d.Ingress.Key(), t.Route)
+		case got != t.Route:
+			failf("answered by %s %s, want %s", d.Kind, d.Object, t.Route)
+		}
+	}
+	if (t.Service != "" || t.Port != "" || t.Namespace != "") && d.Kind != "" {
+		// A Gateway API rule passes when one of its backends with a
+		// weight is the expected one.
+		found := false
+		for _, b := range d.Backends {
+			if b.Weight > 0 && b.Problem == "" && (t.Service == "" || b.Name == t.Service) &&
+				(t.Port == "" || strconv.Itoa(int(b.Port)) == t.Port) && (t.Namespace == "" || b.Namespace == t.Namespace) {
+				found = true
+			}
+		}
+		if !found {
+			failf("answered by %s, want %s", DescribeBackend(d), wantBackend(t))
+		}
+	} else if t.Service != "" || t.Port != "" || t.Namespace != "" {
 		svc := d.Backend.Service
 		switch {
 		case !d.Matched:
@@ -352,7 +435,9 @@ func (t RouteTest) check(req Request, d Decision) RouteTestResult {
 			}
 		}
 	}
-	if t.Ingress != "" && d.Matched {
+	if t.Ingress != "" && d.Matched && d.Ingress == nil {
+		failf("answered by %s %s, want Ingress %s", d.Kind, d.Object, t.Ingress)
+	} else if t.Ingress != "" && d.Matched {
 		got := d.Ingress.Key()
 		if !strings.Contains(t.Ingress, "/") {
 			got = d.Ingress.Name
@@ -370,6 +455,8 @@ func (t RouteTest) check(req Request, d Decision) RouteTestResult {
 		}
 		if !strings.EqualFold(req.Scheme, "https") {
 			failf("tls: is checked only for https URLs")
+		} else if d.Kind != "" {
+			failf("tls: is checked only for Ingress answers")
 		} else if got != t.TLS {
 			failf("tls %s, want %s", got, t.TLS)
 		}
@@ -451,33 +538,57 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 	}
 	// With neither a class nor a controller, every data plane answers
 	// under its own controller's profile (IngressPlanes); else one index
-	// of the class, or of every Ingress, under the profile asked for.
-	var planes []DataPlane
-	if opts.Profile == nil && opts.IngressClass == "" {
-		ips, err := IngressPlanes(set, Options{})
-		if err != nil {
-			return nil, err
-		}
-		for _, ip := range ips {
-			planes = append(planes, ip)
-		}
-	}
+	// of the class, or of every Ingress, under the profile asked for. A
+	// test naming a Gateway (its own gateway: or the file's) answers on
+	// that Gateway's data plane, whose name is "gateway namespace/name".
 	var ix *Index
-	if planes == nil {
-		var err error
-		if ix, err = Compile(set, opts); err != nil {
-			return nil, err
-		}
-	}
+	var planes, all []DataPlane
 	out := make([]RouteTestResult, 0, len(rt.Tests))
 	var errs []error
 	for _, t := range rt.Tests {
+		gw := t.Gateway
+		if gw == "" {
+			gw = rt.Gateway
+		}
 		var res RouteTestResult
 		var err error
-		if ix != nil {
-			res, err = t.Run(ix)
-		} else {
+		switch {
+		case gw != "":
+			if all == nil {
+				if all, err = BuildDataPlanes(set, opts); err != nil {
+					return nil, err
+				}
+			}
+			var plane DataPlane
+			for _, p := range all {
+				if p.Name() == "gateway "+gw {
+					plane = p
+				}
+			}
+			if plane == nil {
+				errs = append(errs, fmt.Errorf("%s: no Gateway %s in the input", t.Pos, gw))
+				continue
+			}
+			res, err = t.RunOn([]DataPlane{plane})
+		case opts.Profile == nil && opts.IngressClass == "":
+			if planes == nil {
+				ips, err := IngressPlanes(set, Options{})
+				if err != nil {
+					return nil, err
+				}
+				planes = []DataPlane{}
+				for _, ip := range ips {
+					planes = append(planes, ip)
+				}
+			}
 			res, err = t.RunOn(planes)
+		default:
+			if ix == nil {
+				if ix, err = Compile(set, opts); err != nil {
+					return nil, err
+				}
+			}
+			res, err = t.Run(ix)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", t.Pos, err))

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ingresskit/ingresskit/cluster"
 )
 
 // TestLintFlags checks how the command line maps to lintOptions, with a
@@ -80,5 +82,30 @@ func TestLintExitCodes(t *testing.T) {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.want, out.String(), errOut.String())
 			}
 		})
+	}
+}
+
+// TestKubeVersionFromCluster picks the validation version: the flag, else
+// the cluster's, brought into the modelled range with a warning, else the
+// newest (issue 18).
+func TestKubeVersionFromCluster(t *testing.T) {
+	tests := []struct {
+		flag, server, want, warning string
+	}{
+		{"", "", "1.37", ""},
+		{"", "v1.36.2", "1.36", ""},
+		{"", "v1.30.1-eks-1", "1.33", "warning: the cluster runs Kubernetes 1.30; checking the API validation of 1.33, the nearest version lint models\n"},
+		{"", "v1.40.0", "1.37", "warning: the cluster runs Kubernetes 1.40; checking the API validation of 1.37, the nearest version lint models\n"},
+		{"", "v0.0.0-master+$Format:%H$", "1.37", ""},
+		{"", "unknown", "1.37", "warning: cannot read the cluster's version \"unknown\"; checking the API validation of Kubernetes 1.37\n"},
+		{"1.34", "v1.36.2", "1.34", ""},
+	}
+	for _, tt := range tests {
+		var errOut bytes.Buffer
+		io := newIO(nil, &bytes.Buffer{}, &errOut)
+		got := kubeVersion(io, tt.flag, &cluster.Snapshot{ServerVersion: tt.server})
+		if got.String() != tt.want || errOut.String() != tt.warning {
+			t.Errorf("kubeVersion(%q, %q) = %s, %q; want %s, %q", tt.flag, tt.server, got, errOut.String(), tt.want, tt.warning)
+		}
 	}
 }

@@ -38,7 +38,10 @@ XML for CI systems.
 
 The format of routes files is in docs/route-tests.md; examples/routes-test.yaml
 is an example. A routes file may name its ingressClass and controller; the
-flags give the defaults. Without --controller the IngressClasses of the input
+flags give the defaults. For the Gateway API, a routes file (or one test) names
+the Gateway that answers (gateway: namespace/name), and a test may give the
+method, headers, the answering route and the status the Gateway answers with
+(examples/gateway-api-test.yaml). Without --controller the IngressClasses of the input
 decide (as in simulate), else spec; every result names the profile used.
 
 Without -f the Ingresses, Services, Secrets and IngressClasses are read from the

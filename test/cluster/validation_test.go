@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ingresskit/ingresskit/cluster"
 	"github.com/ingresskit/ingresskit/lint"
 	"github.com/ingresskit/ingresskit/manifest"
 )
@@ -374,4 +375,24 @@ func mutations() []mutation {
 // join returns a new path: base followed by rest.
 func join(base []any, rest ...any) []any {
 	return append(append([]any(nil), base...), rest...)
+}
+
+// TestServerVersion reads the API server's version with the cluster's
+// objects: lint applies that version's validation when it reads a cluster
+// (--kube-version's default, issue 18). The binary scripts/cluster-build.sh
+// builds has no version stamped (v0.0.0-master), which lint reads as
+// unknown.
+func TestServerVersion(t *testing.T) {
+	c := start(t)
+	snap, err := cluster.Read(context.Background(), clients(t, c, Admin), cluster.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Client(t, Admin).Discovery().ServerVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.ServerVersion == "" || snap.ServerVersion != info.GitVersion {
+		t.Errorf("Snapshot.ServerVersion = %q, want %q", snap.ServerVersion, info.GitVersion)
+	}
 }
