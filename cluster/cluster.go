@@ -30,6 +30,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
+	gwclient "sigs.k8s.io/gateway-api/pkg/client/clientset/versioned"
 
 	"github.com/ingresskit/ingresskit/manifest"
 )
@@ -56,6 +57,9 @@ type Clients struct {
 	Kube kubernetes.Interface
 	// Metadata is the metadata-only client (PartialObjectMetadata).
 	Metadata metadata.Interface
+	// Gateway is the Gateway API client; nil reads no Gateway API
+	// objects. Which kinds are read is decided by Kube's discovery.
+	Gateway gwclient.Interface
 	// Config is the REST configuration the clients were made from; it is
 	// needed only for port-forwarding and may be nil otherwise.
 	Config *rest.Config
@@ -74,7 +78,11 @@ func NewClients(cfg *rest.Config) (*Clients, error) {
 	if err != nil {
 		return nil, &Error{Server: cfg.Host, Err: err}
 	}
-	return &Clients{Kube: kube, Metadata: md, Config: cfg, Server: cfg.Host}, nil
+	gw, err := gwclient.NewForConfig(cfg)
+	if err != nil {
+		return nil, &Error{Server: cfg.Host, Err: err}
+	}
+	return &Clients{Kube: kube, Metadata: md, Gateway: gw, Config: cfg, Server: cfg.Host}, nil
 }
 
 // Options control what Read and Resolve read.
@@ -107,6 +115,10 @@ type Snapshot struct {
 	Warnings []Warning
 	// SecretData reports whether Secrets were read with their data.
 	SecretData bool
+	// GatewayAPI reports whether the cluster serves the Gateway API
+	// (its CRDs are installed) and its objects were read. It is false
+	// when Clients.Gateway is nil.
+	GatewayAPI bool
 	// ServerVersion is the API server's version as /version reports it
 	// (v1.37.1), or empty when it could not be read.
 	ServerVersion string
@@ -221,7 +233,9 @@ func ObjectPos(namespace, kind, name string) manifest.Pos {
 }
 
 // Read lists the Ingresses, Services, Secrets and IngressClasses (and
-// EndpointSlices when asked) in opts.Namespace, or in all namespaces.
+// EndpointSlices when asked) in opts.Namespace, or in all namespaces, and
+// the Gateway API objects when the cluster serves them (see
+// Snapshot.GatewayAPI and gatewayObjects).
 //
 // A forbidden list of a referenced kind becomes a Warning; a forbidden list
 // of Ingresses is an error, since nothing could be checked. Any other failure
@@ -235,7 +249,23 @@ func Read(ctx context.Context, c *Clients, opts Options) (*Snapshot, error) {
 	}
 	sortByKey(ings, func(o *manifest.Ingress) string { return o.Key() })
 	r.snap.Set.Ingresses = ings
-	if err := r.referenced(ctx, []string{opts.Namespace}); err != nil {
+	namespaces := []string{opts.Namespace}
+	if c.Gateway != nil {
+		refs, err := r.gatewayObjects(ctx, opts.Namespace)
+		if err != nil {
+			return nil, err
+		}
+		// In one namespace, the routes' backends and the listeners'
+		// certificates may live in others; read those too.
+		if opts.Namespace != "" {
+			for _, ns := range refs {
+				if ns != opts.Namespace {
+					namespaces = append(namespaces, ns)
+				}
+			}
+		}
+	}
+	if err := r.referenced(ctx, namespaces); err != nil {
 		return nil, err
 	}
 	r.snap.finish()
@@ -304,6 +334,12 @@ func (s *Snapshot) finish() {
 	sortByKey(set.Secrets, func(o *manifest.Secret) string { return o.Key() })
 	sortByKey(set.IngressClasses, func(o *manifest.IngressClass) string { return o.Name })
 	sortByKey(s.EndpointSlices, func(o *discoveryv1.EndpointSlice) string { return o.Namespace + "/" + o.Name })
+	sortByKey(set.GatewayClasses, func(o *manifest.GatewayClass) string { return o.Name })
+	sortByKey(set.Gateways, (*manifest.Gateway).Key)
+	sortByKey(set.HTTPRoutes, (*manifest.HTTPRoute).Key)
+	sortByKey(set.GRPCRoutes, (*manifest.GRPCRoute).Key)
+	sortByKey(set.ReferenceGrants, (*manifest.ReferenceGrant).Key)
+	sortByKey(set.BackendTLSPolicies, (*manifest.BackendTLSPolicy).Key)
 	sort.SliceStable(s.Warnings, func(i, j int) bool {
 		a, b := s.Warnings[i], s.Warnings[j]
 		if a.Resource != b.Resource {

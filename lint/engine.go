@@ -73,7 +73,8 @@ func (r *Result) Count(sev Severity) int {
 
 // Object is what a finding is about.
 type Object struct {
-	// Kind is Ingress, Service, Secret or IngressClass.
+	// Kind is Ingress, Service, Secret, IngressClass or a Gateway API
+	// kind (Gateway, HTTPRoute, ...).
 	Kind string
 	// Namespace is empty for cluster-scoped objects.
 	Namespace string
@@ -451,6 +452,9 @@ func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool,
 	}
 	for _, o := range set.IngressClasses {
 		check(IngressClassObject(o))
+	}
+	for _, g := range gatewayObjects(set) {
+		check(g.obj)
 	}
 	return out
 }

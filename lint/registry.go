@@ -18,6 +18,7 @@ var rules = []*Rule{
 	duplicateField,
 	duplicateObject,
 	duplicatePath,
+	gatewayAPIValidation,
 	gcePathRegex,
 	gceServiceType,
 	hostIPAddress,

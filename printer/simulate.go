@@ -31,14 +31,17 @@ type DecisionJSON struct {
 	NormalizedPath string          `json:"normalizedPath"`
 	Profile        string          `json:"profile"`
 	Conflicts      []ConflictJSON  `json:"conflicts,omitempty"`
-	Redirect       string          `json:"redirect,omitempty"`
-	RedirectCode   int             `json:"redirectCode,omitempty"`
-	Status         int             `json:"status,omitempty"`
-	Refused        string          `json:"refused,omitempty"`
-	RewritePath    string          `json:"rewritePath,omitempty"`
-	Notes          []string        `json:"notes,omitempty"`
-	Candidates     []CandidateJSON `json:"candidates,omitempty"`
-	Source         string          `json:"source,omitempty"`
+	// MoreConflicts counts the conflicts left out of Conflicts
+	// (simulate.Decision.MoreConflicts).
+	MoreConflicts int             `json:"moreConflicts,omitempty"`
+	Redirect      string          `json:"redirect,omitempty"`
+	RedirectCode  int             `json:"redirectCode,omitempty"`
+	Status        int             `json:"status,omitempty"`
+	Refused       string          `json:"refused,omitempty"`
+	RewritePath   string          `json:"rewritePath,omitempty"`
+	Notes         []string        `json:"notes,omitempty"`
+	Candidates    []CandidateJSON `json:"candidates,omitempty"`
+	Source        string          `json:"source,omitempty"`
 	// DataPlane names the data plane that answered (one object per URL
 	// and data plane that serves its host).
 	DataPlane string `json:"dataPlane,omitempty"`
@@ -174,6 +177,7 @@ func NewDecisionJSON(d simulate.Decision) DecisionJSON {
 	for _, c := range d.Conflict {
 		j.Conflicts = append(j.Conflicts, ConflictJSON{Ingress: ref(c.Ingress), Backend: c.Backend})
 	}
+	j.MoreConflicts = d.MoreConflicts
 	if d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") {
 		gatewayJSON(&j, d)
 	}
@@ -292,6 +296,10 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 		}
 		fmt.Fprintf(&b, "  %s %s %s with backend %s; %s wins (oldest creationTimestamp, then namespace/name)\n",
 			s.Warning("conflict:"), c.Ingress.Key(), what, manifest.BackendString(c.Backend), d.Ingress.Key())
+	}
+	if d.MoreConflicts > 0 {
+		fmt.Fprintf(&b, "  %s %d more not listed: only those that could answer this request are, at most %d; ingresskit lint reports the ones that are defects\n",
+			s.Warning("conflict:"), d.MoreConflicts, simulate.MaxConflicts)
 	}
 	if d.Redirect != "" {
 		fmt.Fprintf(&b, "  redirect: %d %s\n", d.RedirectCode, d.Redirect)

@@ -130,6 +130,16 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 		if err == nil {
 			err = fc.readResponseHead(pc, h1.responseHeaderTimeout, sent)
 		}
+		if time.Since(start) > clientCheckAfter && peerGone(fc.c) {
+			// The client went away while the upstream answered (a
+			// slow head): nginx logs 499 then, as ServeHTTP does
+			// (upstreamError). The answer is not read: the upstream
+			// connection closes. Quick answers skip the check, a
+			// system call.
+			pc.Close()
+			fc.x.e.Status, fc.x.e.Error = 499, "client closed the connection"
+			return outcomeClose
+		}
 		if err != nil {
 			pc.Close()
 			// A kept-alive connection the upstream closed meanwhile
@@ -161,6 +171,10 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 		return out
 	}
 }
+
+// clientCheckAfter is how slow an upstream answer must be for the fast
+// path to check whether the client is still there before relaying it.
+const clientCheckAfter = 50 * time.Millisecond
 
 // writeUpstreamHead writes the request as ReverseProxy with rewrite and
 // h1Transport send it (Request.Write): request line with the engine's

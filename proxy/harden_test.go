@@ -511,3 +511,27 @@ func TestConnLimiterRefusesWhenNothingIdle(t *testing.T) {
 		t.Errorf("the idle connection did not make room: %d held", l.len())
 	}
 }
+
+// Regression test for issue 19 (6): a client that goes away while the
+// upstream is slow to answer is logged 499 on the fast path, as on
+// net/http's.
+func TestClientGoneSlowUpstream(t *testing.T) {
+	answer := func(c net.Conn, req *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	}
+	for _, path := range []string{"fast", "net/http"} {
+		r := rawProxy(t, path == "net/http", answer)
+		c, err := net.Dial("tcp", r.http)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.WriteString(c, "GET /users/slow HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		time.Sleep(50 * time.Millisecond)
+		c.Close()
+		log := r.logAfter(t, 1)
+		if e := log[0]; e.Status != 499 {
+			t.Errorf("%s: access log %+v, want 499", path, e)
+		}
+	}
+}

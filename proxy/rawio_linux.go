@@ -157,27 +157,59 @@ func (r *rawIO) opError(op string, err error) error {
 // sent something on it, with one non-blocking peek (recv(2) with
 // MSG_PEEK|MSG_DONTWAIT): no data and no close leave EAGAIN.
 func idleDirty(pc *h1Conn, _ time.Duration) bool {
-	tc, ok := pc.Conn.(*net.TCPConn)
+	n, eagain, ok := peekConn(pc.Conn)
 	if !ok {
 		return closedByPeer(pc)
 	}
+	return !eagain || n > 0
+}
+
+// peerGone reports whether the peer of c closed or reset the
+// connection, as far as a non-blocking peek tells: bytes waiting or
+// nothing yet mean it is there.
+func peerGone(c net.Conn) bool {
+	n, eagain, ok := peekConn(c)
+	return ok && !eagain && n <= 0
+}
+
+// peekConn peeks at one byte of a TCP connection without waiting: n is
+// recv(2)'s count (0 at the end of the stream, -1 on an error), eagain
+// true when nothing is there yet; ok is false when c is no TCP
+// connection.
+func peekConn(c net.Conn) (n int, eagain, ok bool) {
+	if lc, isLimited := c.(*limitedConn); isLimited {
+		c = lc.Conn
+	}
+	tc, isTCP := c.(*net.TCPConn)
+	if !isTCP {
+		return 0, false, false
+	}
 	rc, err := tc.SyscallConn()
 	if err != nil {
-		return true
+		return -1, false, true
 	}
-	dirty := true
+	n = -1
 	var b [1]byte
 	cerr := rc.Control(func(fd uintptr) {
 		for {
-			_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+			m, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
 			if err == syscall.EINTR {
 				continue
 			}
-			dirty = err != syscall.EAGAIN
+			if err == syscall.EAGAIN {
+				eagain = true
+				return
+			}
+			if err == nil {
+				n = m
+			}
 			return
 		}
 	})
-	return cerr != nil || dirty
+	if cerr != nil {
+		return -1, false, true
+	}
+	return n, eagain, true
 }
 
 // fdLimit returns the soft limit on open files, 0 when unknown.

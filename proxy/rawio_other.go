@@ -25,3 +25,7 @@ func idleDirty(pc *h1Conn, idle time.Duration) bool {
 
 // fdLimit returns the soft limit on open files, 0 when unknown.
 func fdLimit() int { return 0 }
+
+// peerGone reports whether the peer closed the connection; without a
+// non-blocking peek it cannot tell, and says no.
+func peerGone(net.Conn) bool { return false }

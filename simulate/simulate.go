@@ -173,8 +173,11 @@ type Decision struct {
 	// Index.Explain only.
 	Candidates []Candidate
 	// Conflict lists other rules declaring the winner's host, path and
-	// pathType with other backends.
+	// pathType with other backends, as far as they matter to this
+	// request, at most MaxConflicts of them (see boundConflicts).
 	Conflict []Conflicting
+	// MoreConflicts counts the conflicting rules Conflict leaves out.
+	MoreConflicts int
 	// Profile is the name of the profile that answered.
 	Profile string
 	// DataPlane names the data plane that answered (DataPlane.Name).
@@ -800,6 +803,7 @@ func (ix *Index) lookup(req Request) (Decision, hostKind) {
 		ix.profile.Decorate(&dd, req)
 		d = dd
 	}
+	d.boundConflicts()
 	return d, tried
 }
 

@@ -109,6 +109,11 @@ func (f *clusterFlags) Load(ctx context.Context, io *IO) (*cluster.Snapshot, err
 	for _, w := range snap.Warnings {
 		fmt.Fprintf(io.ErrOut, "warning: %s\n", w)
 	}
+	if !f.Cluster && !snap.GatewayAPI {
+		// A cluster without the Gateway API CRDs is common and not a
+		// problem: one quiet line says why no routes were read.
+		fmt.Fprintf(io.ErrOut, "note: the cluster does not serve the Gateway API (%s): reading Ingresses only\n", manifest.GatewayGroup)
+	}
 	return snap, loadErr
 }
 

@@ -55,9 +55,11 @@ The Ingress is found in the -f inputs by --ingress (and -n), or an HTTPRoute by
 --httproute; the rest of -f is what it is linted with. An HTTPRoute's rules
 serve all its hostnames, so its rules are written without a host (or with its
 only hostname); Exact paths become Exact matches, Prefix paths PathPrefix
-matches, and backends backendRefs with a port number. A change that brings a new error finding (a missing
-Service, a conflicting path, ...) is refused, and the file left as it was,
-unless --force. -o diff shows the change as a unified diff and writes nothing.
+matches, and backends backendRefs with a port number.
+
+A change that brings a new error finding (a missing Service, a conflicting
+path, ...) is refused, and the file left as it was, unless --force. -o diff
+shows the change as a unified diff and writes nothing.
 
 Changes:
   add-rule <rule>...          host/path=service:port[,tls[=secret]][,pathType=<type>],
@@ -75,8 +77,8 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
   # Preview moving a path to another Service
   ingresskit edit -f examples/nginx-tls.yaml set-backend 'example.com/bar*=service-foo:80' -o diff
 
-  # Add a rule to an HTTPRoute
-  ingresskit edit -f route.yaml --httproute shop add-rule '/cart*=cart:8080'
+  # Preview a rule added to an HTTPRoute
+  ingresskit edit -f examples/gateway-api.yaml --httproute shop -n shop add-rule '/cart*=shop-v1:8080' -o diff
 
   # Add a host to a TLS Secret's entry
   ingresskit edit -f examples/nginx-tls.yaml add-tls --secret example-tls www.example.com`,

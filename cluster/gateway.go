@@ -1,0 +1,290 @@
+package cluster
+
+import (
+	"context"
+	"sort"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
+	gwv1beta1 "sigs.k8s.io/gateway-api/apis/v1beta1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// Gateway API resources the package reads, as the API server names them
+// (sigs.k8s.io/gateway-api config/crd/standard, spec.names.plural).
+var (
+	GatewayClassesResource     = gwv1.SchemeGroupVersion.WithResource("gatewayclasses")
+	GatewaysResource           = gwv1.SchemeGroupVersion.WithResource("gateways")
+	HTTPRoutesResource         = gwv1.SchemeGroupVersion.WithResource("httproutes")
+	GRPCRoutesResource         = gwv1.SchemeGroupVersion.WithResource("grpcroutes")
+	ReferenceGrantsResource    = gwv1.SchemeGroupVersion.WithResource("referencegrants")
+	BackendTLSPoliciesResource = gwv1.SchemeGroupVersion.WithResource("backendtlspolicies")
+	// ReferenceGrantsV1beta1Resource is read when the installed CRDs
+	// serve ReferenceGrant only as v1beta1 (releases before v1.5).
+	ReferenceGrantsV1beta1Resource = gwv1beta1.SchemeGroupVersion.WithResource("referencegrants")
+)
+
+func init() {
+	skipped[GatewayClassesResource] = "GatewayClass checks are skipped"
+	skipped[GatewaysResource] = "Gateway and listener checks are skipped"
+	skipped[HTTPRoutesResource] = "HTTPRoutes are not read"
+	skipped[GRPCRoutesResource] = "GRPCRoutes are not read"
+	skipped[ReferenceGrantsResource] = "cross-namespace reference checks are skipped"
+	skipped[ReferenceGrantsV1beta1Resource] = skipped[ReferenceGrantsResource]
+	skipped[BackendTLSPoliciesResource] = "BackendTLSPolicies are not read"
+}
+
+// gatewayServed returns the Gateway API resources the cluster serves, by
+// plural name, as discovery lists them for gateway.networking.k8s.io/v1
+// (and v1beta1 for ReferenceGrant). A group that is not served at all (the
+// CRDs are not installed) gives an empty map and no error.
+func (r *reader) gatewayServed() (map[string]schema.GroupVersionResource, error) {
+	served := map[string]schema.GroupVersionResource{}
+	for _, gv := range []schema.GroupVersion{gwv1beta1.SchemeGroupVersion, gwv1.SchemeGroupVersion} {
+		rl, err := r.c.Kube.Discovery().ServerResourcesForGroupVersion(gv.String())
+		if err != nil {
+			if apierrors.IsNotFound(err) {
+				continue
+			}
+			return nil, r.fail(err)
+		}
+		for _, res := range rl.APIResources {
+			// Later versions (v1 after v1beta1) win.
+			served[res.Name] = gv.WithResource(res.Name)
+		}
+	}
+	return served, nil
+}
+
+// gatewayObjects reads the Gateway API kinds the cluster serves. Routes are
+// read in the namespace asked for; GatewayClasses, Gateways and
+// ReferenceGrants are read in every namespace when that is allowed, since a
+// route attaches to Gateways and a grant lives beside the objects it
+// shares, usually in other namespaces. It returns the namespaces the routes
+// and Gateways reference (backendRefs, certificateRefs), so that their
+// Services and Secrets can be read too.
+func (r *reader) gatewayObjects(ctx context.Context, ns string) ([]string, error) {
+	served, err := r.gatewayServed()
+	if err != nil {
+		return nil, err
+	}
+	if len(served) == 0 {
+		r.snap.GatewayAPI = false
+		return nil, nil
+	}
+	r.snap.GatewayAPI = true
+	g := &r.snap.Set.GatewayObjects
+	v1 := func(name string) bool {
+		return served[name] == gwv1.SchemeGroupVersion.WithResource(name)
+	}
+	api := r.c.Gateway.GatewayV1()
+	if v1("gatewayclasses") {
+		items, err := list(ctx, r, GatewayClassesResource, "", func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.GatewayClass, string, error) {
+			l, err := api.GatewayClasses().List(ctx, lo)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			o := &manifest.GatewayClass{GatewayClass: items[i]}
+			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "GatewayClass"}
+			o.Source = manifest.Source{Pos: ObjectPos("", "GatewayClass", o.Name), APIVersion: manifest.GatewayV1}
+			g.GatewayClasses = append(g.GatewayClasses, o)
+		}
+	}
+	if v1("gateways") {
+		items, err := listWide(ctx, r, GatewaysResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.Gateway, string, error) {
+			l, err := api.Gateways(ns).List(ctx, lo)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			o := &manifest.Gateway{Gateway: items[i]}
+			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "Gateway"}
+			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "Gateway", o.Name), APIVersion: manifest.GatewayV1}
+			g.Gateways = append(g.Gateways, o)
+		}
+	}
+	if v1("httproutes") {
+		items, err := list(ctx, r, HTTPRoutesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.HTTPRoute, string, error) {
+			l, err := api.HTTPRoutes(ns).List(ctx, lo)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			o := &manifest.HTTPRoute{HTTPRoute: items[i]}
+			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "HTTPRoute"}
+			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "HTTPRoute", o.Name), APIVersion: manifest.GatewayV1}
+			g.HTTPRoutes = append(g.HTTPRoutes, o)
+		}
+	}
+	if v1("grpcroutes") {
+		items, err := list(ctx, r, GRPCRoutesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.GRPCRoute, string, error) {
+			l, err := api.GRPCRoutes(ns).List(ctx, lo)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			o := &manifest.GRPCRoute{GRPCRoute: items[i]}
+			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "GRPCRoute"}
+			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "GRPCRoute", o.Name), APIVersion: manifest.GatewayV1}
+			g.GRPCRoutes = append(g.GRPCRoutes, o)
+		}
+	}
+	switch res, ok := served["referencegrants"]; {
+	case ok && res == ReferenceGrantsResource:
+		items, err := listWide(ctx, r, ReferenceGrantsResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.ReferenceGrant, string, error) {
+			l, err := api.ReferenceGrants(ns).List(ctx, lo)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		r.addGrants(items, manifest.GatewayV1)
+	case ok:
+		// v1beta1.ReferenceGrant has the v1 type's shape (apis/v1beta1
+		// referencegrant_types.go defines it from v1.ReferenceGrant).
+		items, err := listWide(ctx, r, ReferenceGrantsV1beta1Resource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1beta1.ReferenceGrant, string, error) {
+			l, err := r.c.Gateway.GatewayV1beta1().ReferenceGrants(ns).List(ctx, lo)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		conv := make([]gwv1.ReferenceGrant, len(items))
+		for i := range items {
+			conv[i] = gwv1.ReferenceGrant(items[i])
+		}
+		r.addGrants(conv, manifest.GatewayV1beta1)
+	}
+	if v1("backendtlspolicies") {
+		items, err := list(ctx, r, BackendTLSPoliciesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.BackendTLSPolicy, string, error) {
+			l, err := api.BackendTLSPolicies(ns).List(ctx, lo)
+			if err != nil {
+				return nil, "", err
+			}
+			return l.Items, l.Continue, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			o := &manifest.BackendTLSPolicy{BackendTLSPolicy: items[i]}
+			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "BackendTLSPolicy"}
+			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "BackendTLSPolicy", o.Name), APIVersion: manifest.GatewayV1}
+			g.BackendTLSPolicies = append(g.BackendTLSPolicies, o)
+		}
+	}
+	return referencedNamespaces(g), nil
+}
+
+func (r *reader) addGrants(items []gwv1.ReferenceGrant, apiVersion string) {
+	for i := range items {
+		o := &manifest.ReferenceGrant{ReferenceGrant: items[i]}
+		o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "ReferenceGrant"}
+		o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "ReferenceGrant", o.Name), APIVersion: apiVersion}
+		r.snap.Set.ReferenceGrants = append(r.snap.Set.ReferenceGrants, o)
+	}
+}
+
+// list reads one resource in ns; a refusal becomes a Warning.
+func list[T any](ctx context.Context, r *reader, res schema.GroupVersionResource, ns string, fn func(context.Context, string, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
+	items, err := paginate(ctx, r.pageSize(), func(ctx context.Context, lo metav1.ListOptions) ([]T, string, error) {
+		return fn(ctx, ns, lo)
+	})
+	if err != nil && !r.forbidden(err, res, ns) {
+		return nil, r.fail(err)
+	}
+	return items, nil
+}
+
+// listWide reads res in every namespace, and when that is refused and ns
+// is a namespace, in ns alone: the objects of other namespaces are then
+// unknown, which the Warning says.
+func listWide[T any](ctx context.Context, r *reader, res schema.GroupVersionResource, ns string, fn func(context.Context, string, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
+	if ns == "" {
+		return list(ctx, r, res, "", fn)
+	}
+	items, err := paginate(ctx, r.pageSize(), func(ctx context.Context, lo metav1.ListOptions) ([]T, string, error) {
+		return fn(ctx, "", lo)
+	})
+	if err == nil {
+		return items, nil
+	}
+	if !apierrors.IsForbidden(err) {
+		return nil, r.fail(err)
+	}
+	r.forbidden(err, res, "")
+	return list(ctx, r, res, ns, fn)
+}
+
+// referencedNamespaces returns the namespaces, sorted, that the routes'
+// backendRefs and the Gateways' certificateRefs point into.
+func referencedNamespaces(g *manifest.GatewayObjects) []string {
+	seen := map[string]bool{}
+	add := func(ns *gwv1.Namespace, own string) {
+		if ns != nil && *ns != "" {
+			seen[string(*ns)] = true
+		} else {
+			seen[own] = true
+		}
+	}
+	for _, rt := range g.HTTPRoutes {
+		for _, rule := range rt.Spec.Rules {
+			for _, b := range rule.BackendRefs {
+				add(b.Namespace, rt.Namespace)
+			}
+		}
+	}
+	for _, rt := range g.GRPCRoutes {
+		for _, rule := range rt.Spec.Rules {
+			for _, b := range rule.BackendRefs {
+				add(b.Namespace, rt.Namespace)
+			}
+		}
+	}
+	for _, gw := range g.Gateways {
+		for _, l := range gw.Spec.Listeners {
+			if l.TLS == nil {
+				continue
+			}
+			for _, c := range l.TLS.CertificateRefs {
+				add(c.Namespace, gw.Namespace)
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for ns := range seen {
+		out = append(out, ns)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,128 @@
+package lint
+
+import (
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/ingresskit/ingresskit/manifest"
+)
+
+// gatewayObject is one Gateway API object of the input, as the rules on
+// Gateway API kinds walk them.
+type gatewayObject struct {
+	obj Object
+	// typed is the object's API type, for conversion to its unstructured
+	// form.
+	typed runtime.Object
+	// namespaced is false for GatewayClass.
+	namespaced bool
+}
+
+// GatewayClassObject describes a GatewayClass.
+func GatewayClassObject(c *manifest.GatewayClass) Object {
+	return Object{Kind: "GatewayClass", Name: c.Name, Source: &c.Source, Annotations: c.Annotations}
+}
+
+// GatewayObject describes a Gateway.
+func GatewayObject(g *manifest.Gateway) Object {
+	return Object{Kind: "Gateway", Namespace: g.Namespace, Name: g.Name, Source: &g.Source, Annotations: g.Annotations}
+}
+
+// HTTPRouteObject describes an HTTPRoute.
+func HTTPRouteObject(r *manifest.HTTPRoute) Object {
+	return Object{Kind: "HTTPRoute", Namespace: r.Namespace, Name: r.Name, Source: &r.Source, Annotations: r.Annotations}
+}
+
+// GRPCRouteObject describes a GRPCRoute.
+func GRPCRouteObject(r *manifest.GRPCRoute) Object {
+	return Object{Kind: "GRPCRoute", Namespace: r.Namespace, Name: r.Name, Source: &r.Source, Annotations: r.Annotations}
+}
+
+// ReferenceGrantObject describes a ReferenceGrant.
+func ReferenceGrantObject(r *manifest.ReferenceGrant) Object {
+	return Object{Kind: "ReferenceGrant", Namespace: r.Namespace, Name: r.Name, Source: &r.Source, Annotations: r.Annotations}
+}
+
+// BackendTLSPolicyObject describes a BackendTLSPolicy.
+func BackendTLSPolicyObject(p *manifest.BackendTLSPolicy) Object {
+	return Object{Kind: "BackendTLSPolicy", Namespace: p.Namespace, Name: p.Name, Source: &p.Source, Annotations: p.Annotations}
+}
+
+// gatewayObjects returns every Gateway API object of set, kind by kind in
+// input order.
+func gatewayObjects(set *manifest.Set) []gatewayObject {
+	g := &set.GatewayObjects
+	out := make([]gatewayObject, 0, g.Len())
+	for _, o := range g.GatewayClasses {
+		out = append(out, gatewayObject{GatewayClassObject(o), &o.GatewayClass, false})
+	}
+	for _, o := range g.Gateways {
+		out = append(out, gatewayObject{GatewayObject(o), &o.Gateway, true})
+	}
+	for _, o := range g.HTTPRoutes {
+		out = append(out, gatewayObject{HTTPRouteObject(o), &o.HTTPRoute, true})
+	}
+	for _, o := range g.GRPCRoutes {
+		out = append(out, gatewayObject{GRPCRouteObject(o), &o.GRPCRoute, true})
+	}
+	for _, o := range g.ReferenceGrants {
+		out = append(out, gatewayObject{ReferenceGrantObject(o), &o.ReferenceGrant, true})
+	}
+	for _, o := range g.BackendTLSPolicies {
+		out = append(out, gatewayObject{BackendTLSPolicyObject(o), &o.BackendTLSPolicy, true})
+	}
+	return out
+}
+
+// routeBackend is one backendRef of an HTTPRoute or GRPCRoute rule.
+type routeBackend struct {
+	route Object
+	// field is the backendRef's path, spec.rules[i].backendRefs[j].
+	field string
+	ref   gwv1.BackendObjectReference
+}
+
+// routeBackends returns the backendRefs of every HTTPRoute and GRPCRoute
+// rule, in input order.
+func routeBackends(set *manifest.Set) []routeBackend {
+	var out []routeBackend
+	for _, rt := range set.HTTPRoutes {
+		o := HTTPRouteObject(rt)
+		for i, rule := range rt.Spec.Rules {
+			for j, b := range rule.BackendRefs {
+				out = append(out, routeBackend{o, backendRefField(i, j), b.BackendObjectReference})
+			}
+		}
+	}
+	for _, rt := range set.GRPCRoutes {
+		o := GRPCRouteObject(rt)
+		for i, rule := range rt.Spec.Rules {
+			for j, b := range rule.BackendRefs {
+				out = append(out, routeBackend{o, backendRefField(i, j), b.BackendObjectReference})
+			}
+		}
+	}
+	return out
+}
+
+func backendRefField(rule, ref int) string {
+	return "spec.rules[" + strconv.Itoa(rule) + "].backendRefs[" + strconv.Itoa(ref) + "]"
+}
+
+// refNamespace returns the namespace a reference points into: its own
+// when set, else the referring object's, as the comment on
+// BackendObjectReference.Namespace in apis/v1 shared_types.go defines it.
+func refNamespace(ns *gwv1.Namespace, own string) string {
+	if ns != nil && *ns != "" {
+		return string(*ns)
+	}
+	return own
+}
+
+// isServiceRef reports whether a reference names a core Service: group ""
+// and kind Service, the defaults (BackendObjectReference.Group and Kind).
+func isServiceRef(group *gwv1.Group, kind *gwv1.Kind) bool {
+	return (group == nil || *group == "") && (kind == nil || *kind == "Service")
+}
