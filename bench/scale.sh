@@ -58,6 +58,6 @@ for n in "${sizes[@]}"; do
 		best "simulate 1 URL" "$work/ingresskit" simulate -f "$dir" "$(head -1 "$work/urls.txt")"
 		best "simulate 10,000 URLs (stdin, -o json)" bash -c "'$work/ingresskit' simulate -f '$dir' -o json - <'$work/urls.txt'"
 		best "routes -o json" "$work/ingresskit" routes -f "$dir" -o json
-		best "convert" "$work/ingresskit" convert -f "$dir"
+		best "convert (stdout)" bash -c "'$work/ingresskit' convert '$dir'/*.yaml"
 	done
 done

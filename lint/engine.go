@@ -12,6 +12,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/gateway"
 )
 
 // IgnoreAnnotation suppresses the named rules (comma-separated IDs) on the
@@ -191,6 +192,10 @@ type shared struct {
 
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
+
+	// gwModel is the Gateway API attachment (Pass.gatewayModel).
+	gwOnce  sync.Once
+	gwModel *gateway.Model
 
 	// tlsOrder and tlsByUse are tlsUses of set, computed once (Pass.tlsUses).
 	tlsOnce  sync.Once

@@ -1,12 +1,14 @@
 package lint
 
 import (
+	"fmt"
 	"strconv"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate/gateway"
 )
 
 // gatewayObject is one Gateway API object of the input, as the rules on
@@ -125,4 +127,46 @@ func refNamespace(ns *gwv1.Namespace, own string) string {
 // and kind Service, the defaults (BackendObjectReference.Group and Kind).
 func isServiceRef(group *gwv1.Group, kind *gwv1.Kind) bool {
 	return (group == nil || *group == "") && (kind == nil || *kind == "Service")
+}
+
+// gatewayModel returns the attachment and status of every route, computed
+// once per run by the engine (simulate/gateway.Analyze): the rules on
+// parentRefs, listeners and backendRefs report what it computed and never
+// decide attachment themselves.
+func (p *Pass) gatewayModel() *gateway.Model {
+	s := p.shared
+	s.gwOnce.Do(func() { s.gwModel = gateway.Analyze(s.set.Applied()) })
+	return s.gwModel
+}
+
+// routeObject describes the route of a computed status.
+func routeObject(st *gateway.RouteStatus) Object {
+	if st.GRPCRoute != nil {
+		return GRPCRouteObject(st.GRPCRoute)
+	}
+	return HTTPRouteObject(st.HTTPRoute)
+}
+
+// reportParents reports each parentRef whose Accepted condition has reason.
+func (p *Pass) reportParents(reason, todo string) {
+	for _, st := range p.gatewayModel().Routes {
+		for _, ps := range st.Parents {
+			if ps.Accepted.Status || ps.Accepted.Reason != reason {
+				continue
+			}
+			p.ReportObject(routeObject(st), ps.Field, fmt.Sprintf("%s %s takes no traffic from this parentRef: %s; %s", st.Kind, st.Key(), ps.Accepted.Message, todo))
+		}
+	}
+}
+
+// reportRefs calls fn for each backendRef whose condition has reason.
+func (p *Pass) reportRefs(reason string, fn func(st *gateway.RouteStatus, ref gateway.RefStatus) string) {
+	for _, st := range p.gatewayModel().Routes {
+		for _, ref := range st.Refs {
+			if ref.Resolved.Status || ref.Resolved.Reason != reason {
+				continue
+			}
+			p.ReportObject(routeObject(st), ref.Field, fn(st, ref))
+		}
+	}
 }

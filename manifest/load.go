@@ -580,6 +580,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 		set.Secrets = append(set.Secrets, c.set.Secrets...)
 		set.IngressClasses = append(set.IngressClasses, c.set.IngressClasses...)
 		set.GatewayObjects.appendAll(&c.set.GatewayObjects)
+		set.IstioObjects.appendAll(&c.set.IstioObjects)
 		for k, n := range c.set.Skipped {
 			set.Skipped[k] += n
 		}

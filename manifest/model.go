@@ -124,6 +124,9 @@ type Set struct {
 	// GatewayObjects holds the Gateway API objects (Gateways,
 	// HTTPRoutes, ...).
 	GatewayObjects
+	// IstioObjects holds the Istio networking objects (Gateways,
+	// VirtualServices, DestinationRules).
+	IstioObjects
 	// Skipped counts the objects of other kinds, by kind.
 	Skipped map[string]int
 	// Files lists the files that were read, in the order they were read.
@@ -264,6 +267,7 @@ func (s *Set) Merge(o *Set) {
 	s.Secrets = append(s.Secrets, o.Secrets...)
 	s.IngressClasses = append(s.IngressClasses, o.IngressClasses...)
 	s.GatewayObjects.appendAll(&o.GatewayObjects)
+	s.IstioObjects.appendAll(&o.IstioObjects)
 	if len(o.Skipped) > 0 && s.Skipped == nil {
 		s.Skipped = map[string]int{}
 	}

@@ -22,6 +22,7 @@ type objects struct {
 	Secrets        []*Secret
 	IngressClasses []*IngressClass
 	GatewayObjects
+	IstioObjects
 	Skipped map[string]int // by kind; nil until one is skipped
 }
 
@@ -110,6 +111,10 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 	src := Source{Pos: l.pos(n), APIVersion: apiVersion, Doc: l.doc}
 	if isGatewayAPI(apiVersion) {
 		l.gatewayObject(n, kind, apiVersion, src)
+		return
+	}
+	if isIstio(apiVersion) {
+		l.istioObject(n, kind, apiVersion, src)
 		return
 	}
 	switch kind {

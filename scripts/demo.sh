@@ -40,6 +40,9 @@ step "$bin" lint -f examples/
 step "$bin" convert --check -f examples/
 step "$bin" convert -f examples/gce-v1beta1.yaml -o diff
 
+# Istio: the nginx example served by an Istio ingress gateway, first match wins.
+step "$bin" simulate -f examples/istio-gateway.yaml https://example.com/bar https://test.com/api/users --header 'x-version: v2'
+
 # migration: every example to Gateway API objects, with the requests that
 # the Gateways answer differently from the Ingress controllers.
 step "$bin" convert --to gateway-api --verify -f examples/

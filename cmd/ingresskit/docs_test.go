@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 
 	"github.com/ingresskit/ingresskit/internal/golden"
 )
@@ -109,9 +114,12 @@ func stripComment(s string) string {
 // shellWords splits a command as sh would, for the quoting the docs use;
 // ok is false when the command uses shell features beyond words (pipes,
 // redirections other than a final 2>&1, variables, placeholders).
-func shellWords(s string) (words []string, combined, ok bool) {
+func shellWords(s string) (words []string, combined bool, redirect string, ok bool) {
 	if rest, found := strings.CutSuffix(s, " 2>&1"); found {
 		s, combined = rest, true
+	}
+	if i := strings.LastIndex(s, " > "); i >= 0 && !strings.ContainsAny(s[i+3:], " '\"") {
+		s, redirect = s[:i], s[i+3:]
 	}
 	var w strings.Builder
 	in := false
@@ -134,7 +142,7 @@ func shellWords(s string) (words []string, combined, ok bool) {
 				in = false
 			}
 		case strings.IndexByte("|&;<>$`()*?[", c) >= 0:
-			return nil, false, false
+			return nil, false, "", false
 		case c == '\\' && i+1 < len(s):
 			i++
 			w.WriteByte(s[i])
@@ -145,12 +153,46 @@ func shellWords(s string) (words []string, combined, ok bool) {
 		}
 	}
 	if quote != 0 {
-		return nil, false, false
+		return nil, false, "", false
 	}
 	if in {
 		words = append(words, w.String())
 	}
-	return words, combined, true
+	return words, combined, redirect, true
+}
+
+// tmpPath moves a /tmp path the docs use into the test's directory.
+func tmpPath(work, p string) string {
+	if rest, ok := strings.CutPrefix(p, "/tmp/"); ok {
+		return filepath.Join(work, "tmp", rest)
+	}
+	return p
+}
+
+// docCopy runs the "cp [-R] <src> <dst>" the docs show to set up a copy.
+func docCopy(work string, args []string) error {
+	if len(args) > 0 && args[0] == "-R" {
+		args = args[1:]
+	}
+	if len(args) != 2 {
+		return fmt.Errorf("want cp [-R] <src> <dst>")
+	}
+	src, dst := tmpPath(work, args[0]), tmpPath(work, args[1])
+	st, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return copyTree(src, dst)
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
 }
 
 // TestDocExamples runs every ingresskit command that README.md and
@@ -172,6 +214,22 @@ func TestDocExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	files = append([]string{filepath.Join(root, "README.md")}, files...)
+	// The --help examples are shown too: one pseudo-page per command.
+	helps := map[string][]byte{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Example != "" {
+			helps[c.CommandPath()+" --help"] = []byte("```sh\n" + c.Example + "\n```\n")
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCmd(newIO(strings.NewReader(""), io.Discard, io.Discard)))
+	for name := range helps {
+		files = append(files, name)
+	}
+	slices.Sort(files[len(files)-len(helps):])
 	work := t.TempDir()
 	if err := copyTree(filepath.Join(root, "examples"), filepath.Join(work, "examples")); err != nil {
 		t.Fatal(err)
@@ -181,26 +239,44 @@ func TestDocExamples(t *testing.T) {
 	// The local CA of certgen and proxy lives in the work directory.
 	t.Setenv("INGRESSKIT_CA_DIR", filepath.Join(work, "ca"))
 	ran := 0
+	examples := filepath.Join(work, "examples")
 	for _, path := range files {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+		src, isHelp := helps[path]
+		rel := path
+		if !isHelp {
+			src, err = os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, _ = filepath.Rel(root, path)
 		}
-		rel, _ := filepath.Rel(root, path)
 		lines := strings.Split(string(src), "\n")
-		changed := false
-		cmds := parseDocCommands(rel, src)
-		// Rewritten from the last, so earlier line numbers hold.
-		for i := len(cmds) - 1; i >= 0; i-- {
-			c := cmds[i]
-			rest, isOurs := strings.CutPrefix(c.cmd, "ingresskit ")
-			if !isOurs || !readsExamples.MatchString(rest) {
+		type rewrite struct {
+			from, n int
+			got     []string
+		}
+		var rewrites []rewrite
+		for _, c := range parseDocCommands(rel, src) {
+			if rest, isCp := strings.CutPrefix(c.cmd, "cp "); isCp {
+				// Setting up a copy to work on.
+				if args, _, _, ok := shellWords(rest); ok {
+					if err := docCopy(work, args); err != nil {
+						t.Errorf("%s:%d: %s: %v", rel, c.line, c.cmd, err)
+					}
+				}
 				continue
 			}
-			args, combined, ok := shellWords(rest)
+			rest, isOurs := strings.CutPrefix(c.cmd, "ingresskit ")
+			if !isOurs || !readsExamples.MatchString(rest) && !strings.Contains(rest, "/tmp/") {
+				continue
+			}
+			args, combined, redirect, ok := shellWords(rest)
 			if !ok || len(args) > 0 && args[0] == "proxy" {
 				// Pipes, placeholders; the proxy serves until stopped.
 				continue
+			}
+			for i := range args {
+				args[i] = tmpPath(work, args[i])
 			}
 			ran++
 			t.Run(fmt.Sprintf("%s:%d", rel, c.line), func(t *testing.T) {
@@ -211,7 +287,24 @@ func TestDocExamples(t *testing.T) {
 				if combined || c.block == "console" {
 					errw = &stdout
 				}
+				before := treeDigest(t, examples)
 				code := run(args, strings.NewReader(""), &stdout, errw)
+				if redirect != "" {
+					if err := os.WriteFile(tmpPath(work, redirect), stdout.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if treeDigest(t, examples) != before {
+					// A reader who copies the command would rewrite the
+					// clone's examples, and make test would then fail.
+					t.Errorf("%s changes files in examples/: show it on a copy", c.cmd)
+					if err := os.RemoveAll(examples); err != nil {
+						t.Fatal(err)
+					}
+					if err := copyTree(filepath.Join(root, "examples"), examples); err != nil {
+						t.Fatal(err)
+					}
+				}
 				if c.block != "console" || len(c.want) == 0 && !golden.Updating() {
 					// Shown without output: it must run.
 					if code == 2 {
@@ -227,15 +320,19 @@ func TestDocExamples(t *testing.T) {
 				if !elidedMatch(want, got) {
 					diff := cmp.Diff(want, got)
 					if golden.Updating() {
-						lines = append(lines[:c.outFrom], append(got, lines[c.outFrom+len(want):]...)...)
-						changed = true
+						rewrites = append(rewrites, rewrite{c.outFrom, len(want), got})
 						return
 					}
 					t.Errorf("%s shows output that is not the real one (-shown +real); go test ./cmd/ingresskit -run TestDocExamples -update rewrites it:\n%s", c.cmd, diff)
 				}
 			})
 		}
-		if changed {
+		if len(rewrites) > 0 && !isHelp {
+			// From the last, so that earlier line numbers hold.
+			for i := len(rewrites) - 1; i >= 0; i-- {
+				r := rewrites[i]
+				lines = append(lines[:r.from], append(r.got, lines[r.from+r.n:]...)...)
+			}
 			if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -263,6 +360,34 @@ func elidedMatch(want, got []string) bool {
 	return len(got) > 0 && want[0] == got[0] && elidedMatch(want[1:], got[1:])
 }
 
+// treeDigest sums the names, modes and contents of the files under dir.
+func treeDigest(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %v\n", p, info.Mode())
+		if d.Type().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			h.Write(data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // copyTree copies the regular files under src to dst.
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -286,17 +411,19 @@ func TestShellWords(t *testing.T) {
 		in       string
 		want     []string
 		combined bool
+		redirect string
 		ok       bool
 	}{
-		{`lint -f examples/ --fix`, []string{"lint", "-f", "examples/", "--fix"}, false, true},
-		{`edit --rule 'a.com/x*=svc:80' "b c"`, []string{"edit", "--rule", "a.com/x*=svc:80", "b c"}, false, true},
-		{`lint -f examples/ 2>&1`, []string{"lint", "-f", "examples/"}, true, true},
-		{`certgen -f x | kubectl apply -f -`, nil, false, false},
-		{`lint -f <file>`, nil, false, false},
+		{`lint -f examples/ --fix`, []string{"lint", "-f", "examples/", "--fix"}, false, "", true},
+		{`edit --rule 'a.com/x*=svc:80' "b c"`, []string{"edit", "--rule", "a.com/x*=svc:80", "b c"}, false, "", true},
+		{`lint -f examples/ 2>&1`, []string{"lint", "-f", "examples/"}, true, "", true},
+		{`convert -f examples/x.yaml > /tmp/y.yaml`, []string{"convert", "-f", "examples/x.yaml"}, false, "/tmp/y.yaml", true},
+		{`certgen -f x | kubectl apply -f -`, nil, false, "", false},
+		{`lint -f <file>`, nil, false, "", false},
 	} {
-		got, combined, ok := shellWords(tt.in)
-		if ok != tt.ok || combined != tt.combined || !cmp.Equal(got, tt.want) {
-			t.Errorf("shellWords(%q) = %q %v %v, want %q %v %v", tt.in, got, combined, ok, tt.want, tt.combined, tt.ok)
+		got, combined, redirect, ok := shellWords(tt.in)
+		if ok != tt.ok || combined != tt.combined || redirect != tt.redirect || !cmp.Equal(got, tt.want) {
+			t.Errorf("shellWords(%q) = %q %v %q %v, want %q %v %q %v", tt.in, got, combined, redirect, ok, tt.want, tt.combined, tt.redirect, tt.ok)
 		}
 	}
 }

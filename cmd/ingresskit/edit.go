@@ -71,8 +71,9 @@ Changes:
                               add hosts to the spec.tls entry of the Secret
 
 Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
-		Example: `  # Add a Prefix path to the host's rule
-  ingresskit edit -f examples/nginx-tls.yaml --ingress demo-ingress add-rule 'example.com/shop*=service-foo:80'
+		Example: `  # Add a Prefix path to the host's rule (here in a copy of the example)
+  cp examples/nginx-tls.yaml /tmp/nginx-tls.yaml
+  ingresskit edit -f /tmp/nginx-tls.yaml --ingress demo-ingress add-rule 'example.com/shop*=service-foo:80'
 
   # Preview moving a path to another Service
   ingresskit edit -f examples/nginx-tls.yaml set-backend 'example.com/bar*=service-foo:80' -o diff
@@ -81,7 +82,7 @@ Exit codes: 0 written (or shown), 1 refused by lint, 2 usage or input error.`,
   ingresskit edit -f examples/gateway-api.yaml --httproute shop -n shop add-rule '/cart*=shop-v1:8080' -o diff
 
   # Add a host to a TLS Secret's entry
-  ingresskit edit -f examples/nginx-tls.yaml add-tls --secret example-tls www.example.com`,
+  ingresskit edit -f /tmp/nginx-tls.yaml add-tls --secret example-tls www.example.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return usageErrorf("name a change: add-rule, remove-rule, set-backend or add-tls")

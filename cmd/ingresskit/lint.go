@@ -370,12 +370,20 @@ func addComparison(ctx context.Context, set *manifest.Set, res *lint.Result, con
 func unreadRules(snap *cluster.Snapshot) []string {
 	var skip []string
 	if !snap.Complete(cluster.ServicesResource) {
-		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type")
+		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type", "backend-ref-not-found")
 	}
 	if !snap.Complete(cluster.SecretsResource) {
-		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch")
+		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch", "listener-certificate-ref")
 	} else if !snap.SecretData {
 		skip = append(skip, "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch")
+	}
+	// Without the Gateways or the ReferenceGrants a route's parentRef or a
+	// cross-namespace reference cannot be judged.
+	if !snap.Complete(cluster.GatewaysResource) {
+		skip = append(skip, "parent-ref-not-found", "route-not-allowed", "route-hostname-mismatch")
+	}
+	if !snap.Complete(cluster.ReferenceGrantsResource) || !snap.Complete(cluster.ReferenceGrantsV1beta1Resource) {
+		skip = append(skip, "backend-ref-not-permitted", "listener-certificate-ref")
 	}
 	if !snap.Complete(cluster.IngressClassesResource) {
 		skip = append(skip, "missing-ingress-class", "no-ingress-class", "invalid-ingress-class", "deprecated-class-annotation")

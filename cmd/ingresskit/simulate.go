@@ -14,6 +14,7 @@ import (
 	"github.com/ingresskit/ingresskit/printer"
 	"github.com/ingresskit/ingresskit/simulate"
 	"github.com/ingresskit/ingresskit/simulate/gateway"
+	"github.com/ingresskit/ingresskit/simulate/istio"
 )
 
 type simulateOptions struct {
@@ -240,7 +241,7 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 	// Ingresses answer unless one Gateway is asked for, or the input has
 	// Gateways and no Ingress.
 	var ingress []simulate.DataPlane
-	if opts.Gateway == "" && (len(set.Ingresses) > 0 || len(set.Gateways) == 0) {
+	if opts.Gateway == "" && (len(set.Ingresses) > 0 || len(set.Gateways)+len(set.IstioGateways) == 0) {
 		if ingress, err = ingressPlanes(opts.IO, set, opts.IngressClass, opts.Controller); err != nil {
 			return err
 		}
@@ -298,7 +299,7 @@ func simulateRun(cmd *cobra.Command, opts *simulateOptions) error {
 // one named namespace/name; naming a Gateway the input lacks is a usage
 // error.
 func gatewayPlanes(set *manifest.Set, name string) ([]simulate.DataPlane, error) {
-	if len(set.Gateways) == 0 && name == "" {
+	if len(set.Gateways) == 0 && len(set.IstioGateways) == 0 && name == "" {
 		return nil, nil
 	}
 	var planes []simulate.DataPlane
@@ -307,9 +308,17 @@ func gatewayPlanes(set *manifest.Set, name string) ([]simulate.DataPlane, error)
 			planes = append(planes, p)
 		}
 	}
+	for _, p := range istio.Build(set) {
+		if name == "" || p.Gateway().Key() == name {
+			planes = append(planes, p)
+		}
+	}
 	if name != "" && len(planes) == 0 {
 		var have []string
 		for _, g := range set.Gateways {
+			have = append(have, g.Key())
+		}
+		for _, g := range set.IstioGateways {
 			have = append(have, g.Key())
 		}
 		if len(have) == 0 {

@@ -1,0 +1,552 @@
+// Package istio models an Istio ingress gateway: a networking.istio.io
+// Gateway's servers and the VirtualServices bound to it. It registers a
+// data plane builder with the simulate core, one data plane per Gateway.
+//
+// Routing follows istio.io's VirtualService reference
+// (istio.io/latest/docs/reference/config/networking/virtual-service/):
+// the http routes of a VirtualService are evaluated in order and the first
+// whose match holds wins; a match holds when all its conditions do, and a
+// route with several matches when any does; a route without match matches
+// everything.
+package istio
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+// Kind is the kind of data plane this package builds.
+const Kind = "istio"
+
+func init() {
+	simulate.RegisterBuilder(Kind, func(set *manifest.Set, _ simulate.Options) ([]simulate.DataPlane, error) {
+		var out []simulate.DataPlane
+		for _, p := range Build(set) {
+			out = append(out, p)
+		}
+		return out, nil
+	})
+}
+
+// Plane is the data plane of one Istio Gateway.
+type Plane struct {
+	gw  *manifest.IstioGateway
+	set *manifest.Set
+	// vss are the VirtualServices bound to the Gateway, in input order.
+	vss []*manifest.VirtualService
+}
+
+// Build returns the data plane of every Istio Gateway of set.
+func Build(set *manifest.Set) []*Plane {
+	set = set.Applied()
+	var out []*Plane
+	for _, gw := range set.IstioGateways {
+		p := &Plane{gw: gw, set: set}
+		for _, vs := range set.VirtualServices {
+			if bound(vs, gw) {
+				p.vss = append(p.vss, vs)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// bound reports whether vs names gw in spec.gateways: "<namespace>/<name>",
+// or "<name>" for a Gateway of the VirtualService's namespace; "mesh" is the
+// sidecars, not a gateway (VirtualService.gateways).
+func bound(vs *manifest.VirtualService, gw *manifest.IstioGateway) bool {
+	for _, g := range vs.Spec.Gateways {
+		ns, name, ok := strings.Cut(g, "/")
+		if !ok {
+			ns, name = vs.Namespace, g
+		}
+		if ns == gw.Namespace && name == gw.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// Gateway returns the Gateway of the data plane.
+func (p *Plane) Gateway() *manifest.IstioGateway { return p.gw }
+
+// Name identifies the data plane in answers.
+func (p *Plane) Name() string { return "istio gateway " + p.gw.Key() }
+
+// Kind is Kind.
+func (p *Plane) Kind() string { return Kind }
+
+// request is a request as the gateway reads it.
+type request struct {
+	scheme, host, path, rawQuery, method string
+	port                                 uint32
+	header                               http.Header
+}
+
+func parse(req simulate.Request) request {
+	r := request{scheme: req.Scheme, header: req.Header, method: req.Method}
+	if r.method == "" {
+		r.method = http.MethodGet
+	}
+	if r.scheme == "" {
+		r.scheme = "http"
+	}
+	host := req.Host
+	r.port = 80
+	if r.scheme == "https" {
+		r.port = 443
+	}
+	if h, port, err := net.SplitHostPort(host); err == nil {
+		host = h
+		if n, err := strconv.Atoi(port); err == nil {
+			r.port = uint32(n)
+		}
+	}
+	r.host = simulate.CanonicalHost(host)
+	r.path, r.rawQuery, _ = strings.Cut(req.Path, "?")
+	if i := strings.IndexByte(r.path, '#'); i >= 0 {
+		r.path = r.path[:i]
+	}
+	if r.path == "" {
+		r.path = "/"
+	}
+	return r
+}
+
+// server returns the server that takes the request: its port, its
+// protocol (HTTPS for https, HTTP otherwise) and a host it lists.
+func (p *Plane) server(r request) (*manifest.IstioServer, bool) {
+	s, _, ok := p.serverAt(r)
+	return s, ok
+}
+
+// serverAt is server with the server's index and the host that took the
+// request.
+func (p *Plane) serverAt(r request) (*manifest.IstioServer, int, bool) {
+	for i := range p.gw.Spec.Servers {
+		s := &p.gw.Spec.Servers[i]
+		if s.Port.Number != r.port {
+			continue
+		}
+		proto := strings.ToUpper(s.Port.Protocol)
+		https := proto == "HTTPS" || (proto == "TLS" && s.TLS != nil)
+		if (r.scheme == "https") != https {
+			continue
+		}
+		for _, h := range s.Hosts {
+			if hostMatch(serverHost(h), r.host) {
+				return s, i, true
+			}
+		}
+	}
+	return nil, -1, false
+}
+
+// serverHost drops the "namespace/" a server host may carry
+// (Server.hosts: "dnsName" or "namespace/dnsName").
+func serverHost(h string) string {
+	if _, host, ok := strings.Cut(h, "/"); ok {
+		return host
+	}
+	return h
+}
+
+// hostMatch reports whether a host pattern accepts host: "*" any host,
+// "*.example.com" any name ending in ".example.com" (at any depth, as
+// Istio's wildcard hosts do), otherwise the same name, case-insensitively.
+func hostMatch(pattern, host string) bool {
+	pattern = strings.ToLower(pattern)
+	switch {
+	case pattern == "*":
+		return true
+	case strings.HasPrefix(pattern, "*"):
+		return strings.HasSuffix(host, pattern[1:]) && len(host) > len(pattern)-1
+	}
+	return pattern == host
+}
+
+// Serves reports whether a server of the Gateway takes the request.
+func (p *Plane) Serves(req simulate.Request) bool {
+	_, ok := p.server(parse(req))
+	return ok
+}
+
+// Lookup answers one request.
+func (p *Plane) Lookup(req simulate.Request) simulate.Decision { return p.answer(req, false) }
+
+// Explain answers one request and lists every route considered.
+func (p *Plane) Explain(req simulate.Request) simulate.Decision { return p.answer(req, true) }
+
+// virtualService returns the VirtualService whose hosts take the host: an
+// exact host before a wildcard, the longer wildcard first, then input
+// order (Istio merges VirtualServices of one host only through delegate;
+// of two naming the same host on a gateway, the oldest wins, and lint
+// reports the pair).
+func (p *Plane) virtualService(host string) (*manifest.VirtualService, string) {
+	var best *manifest.VirtualService
+	var bestHost string
+	bestScore := -1
+	for _, vs := range p.vss {
+		for _, h := range vs.Spec.Hosts {
+			if !hostMatch(serverHost(h), host) {
+				continue
+			}
+			score := len(h)
+			if !strings.HasPrefix(h, "*") {
+				score += 1 << 20
+			}
+			if score > bestScore {
+				best, bestScore, bestHost = vs, score, h
+			}
+		}
+	}
+	return best, bestHost
+}
+
+func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
+	r := parse(req)
+	d := simulate.Decision{URL: req.String(), Rule: -1, PathIndex: -1, MatchIndex: -1, DataPlane: p.Name(),
+		Profile: Kind, RequestHost: r.host, NormalizedPath: r.path}
+	srv, si, ok := p.serverAt(r)
+	if !ok {
+		d.Status = http.StatusNotFound
+		d.Notes = append(d.Notes, fmt.Sprintf("no server of Gateway %s takes port %d for host %s", p.gw.Key(), r.port, r.host))
+		return d
+	}
+	if srv.TLS != nil && srv.TLS.HTTPSRedirect && r.scheme == "http" {
+		// Server.tls.httpsRedirect: "send a 301 redirect for all http
+		// connections, asking the clients to use HTTPS".
+		d.Matched, d.Redirect, d.RedirectCode, d.Status = true, "https://"+r.host+r.path+query(r), 301, 301
+		d.Kind, d.Object, d.Rule, d.MatchIndex = "Gateway", p.gw.Key(), si, -1
+		d.Host = r.host
+		d.Pos = p.gw.Source.FieldPos(fmt.Sprintf("spec.servers[%d].tls.httpsRedirect", si))
+		d.Notes = append(d.Notes, "server "+srv.Port.Name+" has tls.httpsRedirect: 301 to https")
+		return d
+	}
+	vs, vsHost := p.virtualService(r.host)
+	if vs == nil {
+		d.Status = http.StatusNotFound
+		d.Notes = append(d.Notes, fmt.Sprintf("no VirtualService bound to Gateway %s names host %s: 404", p.gw.Key(), r.host))
+		return d
+	}
+	routes, owner := p.resolve(vs, 0)
+	for i, route := range routes {
+		mi, why := matches(route, r, srv)
+		if explain {
+			reason := simulate.ReasonWon
+			if mi < 0 {
+				reason = simulate.ReasonPathMismatch
+			}
+			d.Candidates = append(d.Candidates, simulate.Candidate{Rule: i, PathIndex: -1, Kind: "VirtualService", Object: owner[i].Key(),
+				Reason: reason, Detail: why})
+		}
+		if mi < 0 {
+			continue
+		}
+		vsi := owner[i]
+		d.Matched = true
+		d.Kind, d.Object, d.Rule, d.MatchIndex = "VirtualService", vsi.Key(), i, mi
+		d.Host = vsHost
+		if len(route.Match) > 0 && route.Match[mi].URI != nil {
+			d.Path = describe(*route.Match[mi].URI)
+		}
+		d.Pos = vsi.Source.FieldPos(fmt.Sprintf("spec.http[%d]", i))
+		d.Notes = append(d.Notes, fmt.Sprintf("VirtualService %s http[%d] is the first route that matches (%s)", vsi.Key(), i, why))
+		p.act(&d, route, r, vsi, mi)
+		if explain {
+			// Routes after the winner are not evaluated.
+			break
+		}
+		return d
+	}
+	if d.Matched {
+		return d
+	}
+	d.Status = http.StatusNotFound
+	d.Notes = append(d.Notes, fmt.Sprintf("no http route of VirtualService %s matches: 404", vs.Key()))
+	return d
+}
+
+// resolve returns the http routes of vs with delegates replaced by the
+// routes of the VirtualService they name (HTTPRoute.delegate), and the
+// VirtualService each route comes from.
+func (p *Plane) resolve(vs *manifest.VirtualService, depth int) ([]manifest.IstioHTTPRoute, []*manifest.VirtualService) {
+	var routes []manifest.IstioHTTPRoute
+	var owner []*manifest.VirtualService
+	for _, route := range vs.Spec.HTTP {
+		if route.Delegate == nil || depth > 0 {
+			routes = append(routes, route)
+			owner = append(owner, vs)
+			continue
+		}
+		ns := route.Delegate.Namespace
+		if ns == "" {
+			ns = vs.Namespace
+		}
+		for _, dvs := range p.set.VirtualServices {
+			if dvs.Namespace != ns || dvs.Name != route.Delegate.Name {
+				continue
+			}
+			// A delegate's routes apply within the parent route's match
+			// (delegate: "the match conditions of the delegate are
+			// merged with the parent's").
+			sub, subOwner := p.resolve(dvs, depth+1)
+			for j := range sub {
+				if len(route.Match) > 0 {
+					sub[j].Match = mergeMatches(route.Match, sub[j].Match)
+				}
+			}
+			routes = append(routes, sub...)
+			owner = append(owner, subOwner...)
+		}
+	}
+	return routes, owner
+}
+
+// mergeMatches ANDs a parent's matches with a delegate route's: each pair
+// of a parent and a child match, the child's URI kept when both have one.
+func mergeMatches(parent, child []manifest.IstioHTTPMatch) []manifest.IstioHTTPMatch {
+	if len(child) == 0 {
+		return parent
+	}
+	var out []manifest.IstioHTTPMatch
+	for _, pm := range parent {
+		for _, cm := range child {
+			m := cm
+			if m.URI == nil {
+				m.URI = pm.URI
+			}
+			if m.Method == nil {
+				m.Method = pm.Method
+			}
+			if len(pm.Headers) > 0 {
+				h := map[string]manifest.IstioStringMatch{}
+				for k, v := range pm.Headers {
+					h[k] = v
+				}
+				for k, v := range cm.Headers {
+					h[k] = v
+				}
+				m.Headers = h
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// matches returns the index of the first match of route that holds (0
+// for a route without match), or -1, with a phrase saying why.
+func matches(route manifest.IstioHTTPRoute, r request, srv *manifest.IstioServer) (int, string) {
+	if len(route.Match) == 0 {
+		return 0, "the route has no match: every request"
+	}
+	var why []string
+	for i, m := range route.Match {
+		ok, reason := matchOne(m, r, srv)
+		if ok {
+			return i, reason
+		}
+		why = append(why, reason)
+	}
+	return -1, strings.Join(why, "; ")
+}
+
+func matchOne(m manifest.IstioHTTPMatch, r request, srv *manifest.IstioServer) (bool, string) {
+	if m.URI != nil {
+		path := r.path
+		sm := *m.URI
+		if m.IgnoreURICase {
+			path = strings.ToLower(path)
+			sm = manifest.IstioStringMatch{Exact: strings.ToLower(sm.Exact), Prefix: strings.ToLower(sm.Prefix), Regex: "(?i)" + sm.Regex}
+			if m.URI.Regex == "" {
+				sm.Regex = ""
+			}
+		}
+		if !stringMatch(sm, path) {
+			return false, "uri " + describe(*m.URI) + " does not match " + r.path
+		}
+	}
+	if m.Method != nil {
+		if !stringMatch(*m.Method, r.method) {
+			return false, "method " + describe(*m.Method) + " does not match " + r.method
+		}
+	}
+	if m.Authority != nil && !stringMatch(*m.Authority, r.host) {
+		return false, "authority " + describe(*m.Authority) + " does not match " + r.host
+	}
+	if m.Scheme != nil && !stringMatch(*m.Scheme, r.scheme) {
+		return false, "scheme " + describe(*m.Scheme) + " does not match " + r.scheme
+	}
+	if m.Port != 0 && m.Port != r.port {
+		return false, fmt.Sprintf("port %d is not %d", m.Port, r.port)
+	}
+	for name, sm := range m.Headers {
+		v, present := r.header[http.CanonicalHeaderKey(name)]
+		if !present || !stringMatch(sm, strings.Join(v, ",")) {
+			return false, "header " + name + " " + describe(sm) + " does not match"
+		}
+	}
+	for name, sm := range m.WithoutHeaders {
+		if v, present := r.header[http.CanonicalHeaderKey(name)]; present && stringMatch(sm, strings.Join(v, ",")) {
+			return false, "header " + name + " is present"
+		}
+	}
+	if len(m.QueryParams) > 0 {
+		q := parseQuery(r.rawQuery)
+		for name, sm := range m.QueryParams {
+			v, present := q[name]
+			if !present || !stringMatch(sm, v) {
+				return false, "query parameter " + name + " " + describe(sm) + " does not match"
+			}
+		}
+	}
+	return true, "match"
+}
+
+func parseQuery(raw string) map[string]string {
+	out := map[string]string{}
+	for _, kv := range strings.Split(raw, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if _, seen := out[k]; !seen {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// stringMatch applies a StringMatch: exact, prefix, or an RE2 regex that
+// must match the whole value (StringMatch.regex: "RE2 style regex-based
+// match").
+func stringMatch(sm manifest.IstioStringMatch, s string) bool {
+	switch {
+	case sm.Exact != "":
+		return s == sm.Exact
+	case sm.Prefix != "":
+		return strings.HasPrefix(s, sm.Prefix)
+	case sm.Regex != "":
+		re, err := regexp.Compile("^(?:" + sm.Regex + ")$")
+		return err == nil && re.MatchString(s)
+	}
+	return true
+}
+
+func describe(sm manifest.IstioStringMatch) string {
+	switch {
+	case sm.Exact != "":
+		return "exact " + sm.Exact
+	case sm.Prefix != "":
+		return "prefix " + sm.Prefix
+	case sm.Regex != "":
+		return "regex " + sm.Regex
+	}
+	return "any"
+}
+
+func query(r request) string {
+	if r.rawQuery == "" {
+		return ""
+	}
+	return "?" + r.rawQuery
+}
+
+// act applies the winning route: a redirect, a direct response, or the
+// weighted destinations with the rewritten path.
+func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r request, vs *manifest.VirtualService, mi int) {
+	switch {
+	case route.Redirect != nil:
+		rd := route.Redirect
+		code := int(rd.RedirectCode)
+		if code == 0 {
+			code = 301 // HTTPRedirect.redirectCode: "default is 301"
+		}
+		scheme, host, path := r.scheme, r.host, r.path
+		if rd.Scheme != "" {
+			scheme = rd.Scheme
+		}
+		if rd.Authority != "" {
+			host = rd.Authority
+		}
+		if rd.URI != "" {
+			path = rd.URI
+		}
+		loc := scheme + "://" + host
+		if rd.Port != 0 {
+			loc += ":" + strconv.Itoa(int(rd.Port))
+		}
+		d.Redirect, d.RedirectCode, d.Status = loc+path+query(r), code, code
+		return
+	case route.DirectResponse != nil:
+		d.Status = int(route.DirectResponse.Status)
+		d.Notes = append(d.Notes, fmt.Sprintf("directResponse %d", d.Status))
+		return
+	}
+	if len(route.Route) == 0 {
+		d.Status = http.StatusInternalServerError
+		d.Notes = append(d.Notes, "the route has no destination")
+		return
+	}
+	for _, dest := range route.Route {
+		w := dest.Weight
+		if len(route.Route) == 1 && w == 0 {
+			w = 100
+		}
+		ns, name := serviceOf(dest.Destination.Host, vs.Namespace)
+		wb := simulate.WeightedBackend{Kind: "Service", Namespace: ns, Name: name, Weight: w}
+		if dest.Destination.Port != nil {
+			wb.Port = int32(dest.Destination.Port.Number)
+		} else if svc := p.set.Service(ns, name); svc != nil && len(svc.Spec.Ports) == 1 {
+			// Destination.port may be left out when the Service has one
+			// port.
+			wb.Port = svc.Spec.Ports[0].Port
+		}
+		if p.set.Service(ns, name) == nil {
+			wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
+		}
+		if dest.Destination.Subset != "" {
+			wb.Kind = "Service subset " + dest.Destination.Subset
+		}
+		d.Backends = append(d.Backends, wb)
+	}
+	if rw := route.Rewrite; rw != nil && rw.URI != "" {
+		// HTTPRewrite.uri: "rewrite the path (or the prefix) portion of
+		// the URI with this value. If the original URI was matched based
+		// on prefix, the value provided in this field will replace the
+		// corresponding matched prefix."
+		path := rw.URI
+		if len(route.Match) > 0 && route.Match[mi].URI != nil && route.Match[mi].URI.Prefix != "" {
+			path = rw.URI + strings.TrimPrefix(r.path, route.Match[mi].URI.Prefix)
+		}
+		d.RewritePath = path + query(r)
+	} else if rw != nil && rw.URIRegexRewrite != nil {
+		if re, err := regexp.Compile(rw.URIRegexRewrite.Match); err == nil {
+			d.RewritePath = re.ReplaceAllString(r.path, strings.ReplaceAll(rw.URIRegexRewrite.Rewrite, `\`, "$")) + query(r)
+		}
+	}
+}
+
+// serviceOf reads a destination host: a short name is a Service of the
+// VirtualService's namespace, "name.namespace" and
+// "name.namespace.svc.cluster.local" name the namespace
+// (Destination.host).
+func serviceOf(host, ns string) (string, string) {
+	parts := strings.Split(host, ".")
+	switch {
+	case len(parts) == 1:
+		return ns, host
+	case len(parts) >= 2 && (len(parts) == 2 || parts[2] == "svc"):
+		return parts[1], parts[0]
+	}
+	return ns, host
+}
