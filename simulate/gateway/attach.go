@@ -48,6 +48,9 @@ func Analyze(set *manifest.Set) *Model {
 		st := &RouteStatus{Kind: r.kind, Namespace: r.namespace, Name: r.name, HTTPRoute: r.http, GRPCRoute: r.grpc, route: r}
 		r.status = st
 		st.ResolvedRefs, st.Refs = m.resolveRefs(r)
+		for _, ru := range r.rules {
+			ru.answer = ruleBackends(ru)
+		}
 		for i, pr := range r.parentRefs {
 			if !refersToGateway(pr) {
 				continue

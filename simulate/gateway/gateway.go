@@ -97,6 +97,40 @@ func (p *Plane) Explain(req simulate.Request) simulate.Decision {
 	return p.answer(req, true)
 }
 
+// ruleAnswer is what a rule's backends answer, the same for every request.
+type ruleAnswer struct {
+	backends          []simulate.WeightedBackend // shared: callers must not modify
+	first             networkingv1.IngressBackend
+	ok, total         int32
+	perBackendFilters bool
+}
+
+// ruleBackends computes a rule's answer once its references are resolved.
+func ruleBackends(ru *rule) *ruleAnswer {
+	a := &ruleAnswer{backends: make([]simulate.WeightedBackend, 0, len(ru.backends))}
+	for _, b := range ru.backends {
+		wb := weighted(b.ref, b.weight, ru.route)
+		if !b.status.Resolved.Status {
+			wb.Problem = b.status.Resolved.Message
+		} else if b.weight > 0 {
+			a.ok += b.weight
+		}
+		a.total += b.weight
+		if len(b.filters) > 0 {
+			a.perBackendFilters = true
+		}
+		a.backends = append(a.backends, wb)
+	}
+	for _, wb := range a.backends {
+		if wb.Problem == "" && wb.Weight > 0 {
+			a.first = networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+				Name: wb.Name, Port: networkingv1.ServiceBackendPort{Number: wb.Port}}}
+			break
+		}
+	}
+	return a
+}
+
 // parse reads a request: the port comes from the Host header, else from
 // the scheme; the query string is matched by query parameter matches; the
 // path is normalized as for Ingress (simulate.NormalizePath).
@@ -107,9 +141,6 @@ func parse(req simulate.Request) (*request, error) {
 	}
 	host, port := canonicalHost(req.Host)
 	r := &request{scheme: scheme, host: host, header: req.Header, method: http.MethodGet}
-	if r.header == nil {
-		r.header = http.Header{}
-	}
 	if req.Method != "" {
 		r.method = req.Method
 	}
@@ -171,16 +202,7 @@ func (p *Plane) answer(sreq simulate.Request, explain bool) simulate.Decision {
 		return d
 	}
 	d.Listener = l.name
-	var win *entry
-	l.groups(req.host, func(es []*entry) bool {
-		for _, e := range es {
-			if ok, _ := e.m.matches(req); ok {
-				win = e
-				return true
-			}
-		}
-		return false
-	})
+	win := l.lookup(req)
 	if explain {
 		d.Candidates = p.candidates(req, l, win)
 	}
@@ -188,7 +210,7 @@ func (p *Plane) answer(sreq simulate.Request, explain bool) simulate.Decision {
 		// "When no rules matching a request have been successfully
 		// attached to the parent a request is coming from, a HTTP 404
 		// status code MUST be returned" (HTTPRouteRule.Matches).
-		d.Notes = append(d.Notes, fmt.Sprintf("no rule of the routes attached to listener %s matches: 404", l.name))
+		d.Notes = append(d.Notes, "no rule of the routes attached to listener "+l.name+" matches: 404")
 		return d
 	}
 	m := win.m
@@ -216,28 +238,17 @@ func (p *Plane) answer(sreq simulate.Request, explain bool) simulate.Decision {
 // which would have been sent to the rule or filter MUST receive a 500
 // status code"; the share of an invalid backend gets 500 too).
 func (p *Plane) backends(d *simulate.Decision, req *request, m *match) {
-	r := m.rule.route
-	var total, ok int32
-	for _, b := range m.rule.backends {
-		wb := weighted(b.ref, b.weight, r)
-		if !b.status.Resolved.Status {
-			wb.Problem = b.status.Resolved.Message
-		} else if b.weight > 0 {
-			ok += b.weight
-		}
-		total += b.weight
-		for _, f := range b.filters {
-			if f.Type == "RequestHeaderModifier" && f.RequestHeaderModifier != nil {
-				wb.RequestHeaders = headerEdits(f.RequestHeaderModifier).Apply(req.header)
+	ru := m.rule
+	ok, total := ru.answer.ok, ru.answer.total
+	d.Backends, d.Backend = ru.answer.backends, ru.answer.first
+	if ru.answer.perBackendFilters {
+		d.Backends = append([]simulate.WeightedBackend(nil), d.Backends...)
+		for i, b := range ru.backends {
+			for _, f := range b.filters {
+				if f.Type == "RequestHeaderModifier" && f.RequestHeaderModifier != nil {
+					d.Backends[i].RequestHeaders = headerEdits(f.RequestHeaderModifier).Apply(req.header)
+				}
 			}
-		}
-		d.Backends = append(d.Backends, wb)
-	}
-	for _, wb := range d.Backends {
-		if wb.Problem == "" && wb.Weight > 0 {
-			d.Backend = networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-				Name: wb.Name, Port: networkingv1.ServiceBackendPort{Number: wb.Port}}}
-			break
 		}
 	}
 	redirects := false

@@ -15,9 +15,9 @@ type listener struct {
 	port     int32
 	protocol gwv1.ProtocolType
 	hostname string // lower case; "" for any
-	exact    map[string][]*entry
-	wildcard map[string][]*entry // by the suffix after "*."
-	any      []*entry
+	exact    map[string]*group
+	wildcard map[string]*group // by the suffix after "*."
+	any      *group
 	routes   []attached
 }
 
@@ -27,63 +27,139 @@ type entry struct {
 	host string
 }
 
+// group holds the matches of one effective hostname in precedence order
+// (before), indexed so a lookup tries only the matches whose path can
+// match: Exact matches by path, PathPrefix matches by prefix, and the
+// others (regular expressions, gRPC) always.
+type group struct {
+	all    []*entry
+	exact  map[string][]int // indexes into all, ascending
+	prefix map[string][]int // by prefix without its trailing "/"
+	other  []int
+}
+
+func (g *group) add(e *entry) { g.all = append(g.all, e) }
+
+func (g *group) finish() {
+	sort.SliceStable(g.all, func(i, j int) bool { return before(g.all[i].m, g.all[j].m) })
+	g.exact, g.prefix = map[string][]int{}, map[string][]int{}
+	for i, e := range g.all {
+		switch {
+		case e.m.grpc || e.m.pathType == gwv1.PathMatchRegularExpression || e.m.invalid != "":
+			g.other = append(g.other, i)
+		case e.m.pathType == gwv1.PathMatchExact:
+			g.exact[e.m.path] = append(g.exact[e.m.path], i)
+		default:
+			g.prefix[e.m.prefix] = append(g.prefix[e.m.prefix], i)
+		}
+	}
+}
+
+// match returns the first entry in precedence order that accepts req,
+// or nil.
+func (g *group) match(req *request) *entry {
+	best := len(g.all)
+	try := func(idx []int) {
+		for _, i := range idx {
+			if i >= best {
+				return
+			}
+			if g.all[i].m.accepts(req) {
+				best = i
+				return
+			}
+		}
+	}
+	try(g.exact[req.path])
+	// The prefixes that can match a path are the path itself and each
+	// part of it that ends before a "/" ("" for the prefix "/").
+	p := req.path
+	try(g.prefix[p])
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' {
+			try(g.prefix[p[:i]])
+		}
+	}
+	try(g.other)
+	if best == len(g.all) {
+		return nil
+	}
+	return g.all[best]
+}
+
 func newListener(l *gwv1.Listener, routes []attached) *listener {
 	li := &listener{name: string(l.Name), port: int32(l.Port), protocol: l.Protocol,
-		exact: map[string][]*entry{}, wildcard: map[string][]*entry{}, routes: routes}
+		exact: map[string]*group{}, wildcard: map[string]*group{}, routes: routes}
 	if l.Hostname != nil {
 		li.hostname = strings.ToLower(string(*l.Hostname))
 	}
+	groupOf := func(m map[string]*group, key string) *group {
+		g := m[key]
+		if g == nil {
+			g = &group{}
+			m[key] = g
+		}
+		return g
+	}
 	for _, a := range routes {
 		for _, h := range a.hostnames {
+			var g *group
+			switch {
+			case h == "":
+				if li.any == nil {
+					li.any = &group{}
+				}
+				g = li.any
+			case isWildcard(h):
+				g = groupOf(li.wildcard, h[2:])
+			default:
+				g = groupOf(li.exact, h)
+			}
 			for _, ru := range a.route.rules {
 				for _, m := range ru.matches {
-					e := &entry{m: m, host: h}
-					switch {
-					case h == "":
-						li.any = append(li.any, e)
-					case isWildcard(h):
-						li.wildcard[h[2:]] = append(li.wildcard[h[2:]], e)
-					default:
-						li.exact[h] = append(li.exact[h], e)
-					}
+					g.add(&entry{m: m, host: h})
 				}
 			}
 		}
 	}
-	sortEntries(li.any)
-	for _, es := range li.exact {
-		sortEntries(es)
+	if li.any != nil {
+		li.any.finish()
 	}
-	for _, es := range li.wildcard {
-		sortEntries(es)
+	for _, g := range li.exact {
+		g.finish()
+	}
+	for _, g := range li.wildcard {
+		g.finish()
 	}
 	return li
 }
 
-func sortEntries(es []*entry) {
-	sort.SliceStable(es, func(i, j int) bool { return before(es[i].m, es[j].m) })
-}
-
-// groups calls f with the entries that can answer host, in hostname
-// precedence order: the exact hostname, then the wildcards from the
-// longest to the shortest, then routes without hostnames
-// (HTTPRouteSpec.Hostnames: most characters in a matching non-wildcard
-// hostname, then in a matching hostname). f returns true to stop.
-func (l *listener) groups(host string, f func([]*entry) bool) {
-	if es := l.exact[host]; len(es) > 0 && f(es) {
-		return
+// lookup returns the match that answers req, trying the groups of the
+// request's host in hostname precedence order: the exact hostname, then
+// the wildcards from the longest to the shortest, then routes without
+// hostnames (HTTPRouteSpec.Hostnames: most characters in a matching
+// non-wildcard hostname, then in a matching hostname).
+func (l *listener) lookup(req *request) *entry {
+	host := req.host
+	if g := l.exact[host]; g != nil {
+		if e := g.match(req); e != nil {
+			return e
+		}
 	}
 	for i := 0; i < len(host); i++ {
 		if host[i] != '.' {
 			continue
 		}
-		if es := l.wildcard[host[i+1:]]; len(es) > 0 && f(es) {
-			return
+		if g := l.wildcard[host[i+1:]]; g != nil {
+			if e := g.match(req); e != nil {
+				return e
+			}
 		}
 	}
-	if len(l.any) > 0 {
-		f(l.any)
+	if l.any != nil {
+		return l.any.match(req)
 	}
+	return nil
 }
 
 // protocolFor is the listener protocol that takes requests of scheme:

@@ -199,6 +199,55 @@ func compileGRPCMatch(ru *rule, j int, m gwv1.GRPCRouteMatch) *match {
 	return mt
 }
 
+// accepts reports whether the match accepts req. It is matches without
+// the reason, which lookups do not need.
+func (m *match) accepts(req *request) bool {
+	if m.invalid != "" {
+		return false
+	}
+	if m.grpc {
+		ok, _ := m.matchesGRPC(req)
+		return ok
+	}
+	switch m.pathType {
+	case gwv1.PathMatchExact:
+		if req.path != m.path {
+			return false
+		}
+	case gwv1.PathMatchPathPrefix:
+		if !prefixMatches(m.prefix, req.path) {
+			return false
+		}
+	case gwv1.PathMatchRegularExpression:
+		if !m.pathRE.MatchString(req.path) {
+			return false
+		}
+	}
+	if m.method != "" && req.method != m.method {
+		return false
+	}
+	for _, h := range m.headers {
+		vs := req.header.Values(h.name)
+		if len(vs) == 0 {
+			return false
+		}
+		v := vs[0]
+		if len(vs) > 1 {
+			v = strings.Join(vs, ",")
+		}
+		if !h.accepts(v) {
+			return false
+		}
+	}
+	for _, q := range m.query {
+		vs, ok := req.query[q.name]
+		if !ok || !q.accepts(vs[0]) {
+			return false
+		}
+	}
+	return true
+}
+
 // matches reports whether the match accepts req, and when not, why.
 func (m *match) matches(req *request) (bool, string) {
 	if m.invalid != "" {

@@ -37,6 +37,7 @@ type rule struct {
 	matches  []*match
 	filters  []gwv1.HTTPRouteFilter
 	backends []*backendRef
+	answer   *ruleAnswer // set by Analyze
 }
 
 // backendRef is one backendRef of a rule.
