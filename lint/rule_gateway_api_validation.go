@@ -50,7 +50,13 @@ func checkGatewayAPIValidation(p *Pass) {
 		if apiVersion == "" {
 			apiVersion = manifest.GatewayV1
 		}
-		crdErrs, known, err := crdvalidate.Validate(ctx, apiVersion, g.obj.Kind, u)
+		// Objects read from files know which fields were written;
+		// objects read from a cluster hold what the API server stored.
+		var written crdvalidate.Written
+		if g.obj.Source.Pos.Line > 0 {
+			written = g.obj.Source.HasField
+		}
+		crdErrs, known, err := crdvalidate.Validate(ctx, apiVersion, g.obj.Kind, u, written)
 		if err != nil {
 			p.ReportObject(g.obj, "", "cannot load the Gateway API CRDs: "+err.Error())
 			return

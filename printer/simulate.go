@@ -294,8 +294,13 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 		if d.DefaultBackend {
 			what = "declares a spec.defaultBackend too"
 		}
-		fmt.Fprintf(&b, "  %s %s %s with backend %s; %s wins (oldest creationTimestamp, then namespace/name)\n",
-			s.Warning("conflict:"), c.Ingress.Key(), what, manifest.BackendString(c.Backend), d.Ingress.Key())
+		order := "oldest creationTimestamp, then namespace/name"
+		if d.Profile == "nginx" {
+			// internal/ingress/controller/store/store.go sortIngressSlice
+			order += " in descending order"
+		}
+		fmt.Fprintf(&b, "  %s %s %s with backend %s; %s wins (%s)\n",
+			s.Warning("conflict:"), c.Ingress.Key(), what, manifest.BackendString(c.Backend), d.Ingress.Key(), order)
 	}
 	if d.MoreConflicts > 0 {
 		fmt.Fprintf(&b, "  %s %d more not listed: only those that could answer this request are, at most %d; ingresskit lint reports the ones that are defects\n",

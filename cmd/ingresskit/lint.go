@@ -52,7 +52,7 @@ var lintFormats = []string{"github", "json", "junit", "sarif", "text"}
 func newLintCmd(io *IO, runF func(*lintOptions) error) *cobra.Command {
 	opts := &lintOptions{IO: io, now: time.Now, getwd: os.Getwd}
 	cmd := &cobra.Command{
-		Use:   "lint [<path>... | -f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--fix]",
+		Use:   "lint [<path>... | -f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--kube-version <version>] [--fix]",
 		Short: "check Ingress manifests for mistakes the API server, the controllers or the routing would punish",
 		Long: `Check Ingress manifests, with the Services, Secrets and IngressClasses they refer
 to, for what the API server rejects, references that lead nowhere, routes that

@@ -117,8 +117,9 @@ func Kinds() ([]string, error) {
 // unstructured form (as runtime.DefaultUnstructuredConverter gives it), is
 // created as apiVersion and kind. obj is modified: unknown fields are
 // pruned and defaults applied, as the API server does before validating.
-// known is false when no embedded CRD serves apiVersion and kind.
-func Validate(ctx context.Context, apiVersion, kind string, obj map[string]any) (errs field.ErrorList, known bool, err error) {
+// known is false when no embedded CRD serves apiVersion and kind. written,
+// when not nil, says which fields the input held (see restore).
+func Validate(ctx context.Context, apiVersion, kind string, obj map[string]any, written Written) (errs field.ErrorList, known bool, err error) {
 	vs, err := load()
 	if err != nil {
 		return nil, false, err
@@ -130,6 +131,9 @@ func Validate(ctx context.Context, apiVersion, kind string, obj map[string]any) 
 	obj["apiVersion"], obj["kind"] = apiVersion, kind
 	// A create cannot set status (strategy.go, PrepareForCreate).
 	delete(obj, "status")
+	if written != nil {
+		restore(obj, v.structural, written)
+	}
 	structuralpruning.Prune(obj, v.structural, true)
 	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(obj, v.structural)
 	structuraldefaulting.Default(obj, v.structural)

@@ -135,7 +135,7 @@ spec:
 			if err := utiljson.Unmarshal(js, &obj); err != nil {
 				t.Fatal(err)
 			}
-			errs, known, err := Validate(context.Background(), obj["apiVersion"].(string), obj["kind"].(string), obj)
+			errs, known, err := Validate(context.Background(), obj["apiVersion"].(string), obj["kind"].(string), obj, nil)
 			if err != nil || !known {
 				t.Fatalf("known %v, err %v", known, err)
 			}
