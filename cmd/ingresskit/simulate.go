@@ -37,8 +37,8 @@ var simulateFormats = []string{"json", "text"}
 func newSimulateCmd(io *IO, runF func(*simulateOptions) error) *cobra.Command {
 	opts := &simulateOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "simulate [-f <file>...] <url>... [--controller spec|nginx|gce|alb] [--header 'Name: value'] [--cookie name=value] [--explain] [-o json]",
-		Short: "show which Ingress rule and backend would answer a URL",
+		Use:   "simulate [-f <file>...] <url>... [--controller spec|nginx|gce|alb] [--header 'Name: value'] [--cookie name=value] [--gateway <namespace>/<name>] [--method <method>] [--explain] [-o json]",
+		Short: "show which Ingress or Gateway API rule and backend would answer a URL",
 		Long: `Simulate requests against the Ingress manifests: for each URL, print the backend
 that would answer it, with the Ingress, host rule, path and pathType that won,
 the TLS Secret that serves the host for https, and any conflict.
@@ -57,6 +57,14 @@ gce), and spec when the Ingresses disagree or nothing tells. Every answer
 names the profile used. --ingress-class simulates one IngressClass: the Ingresses naming
 it, and those naming none when it is the default class.
 
+With Gateway API objects in the input, every Gateway whose listeners take the
+URL answers too, after the Ingresses: one answer per Gateway, naming it and the
+listener, with the HTTPRoute rule that won, every backend and its weight, and
+what the filters do (redirect, rewrite, header changes, mirrors). --gateway
+namespace/name answers on one Gateway only; --method sets the request method
+and the URL's query string is matched by HTTPRoute query matches
+(docs/gateway-api.md).
+
 -o json prints one JSON object per URL, one per line (docs/simulate.md).
 
 Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
@@ -69,6 +77,9 @@ the cluster.`,
 
   # Route as GKE Ingress does
   ingresskit simulate --controller gce -f examples/gce-v1beta1.yaml http://34.1.2.3/users/1
+
+  # Which HTTPRoute rule and backends answer on a Gateway, and why
+  ingresskit simulate -f examples/gateway-api.yaml --gateway infra/prod -H 'X-Canary: always' --explain https://shop.example.com/cart
 
   # Why did a URL go where it went?
   ingresskit simulate -f examples/alb-hosts.yaml --explain http://my.example.com/some-other-path/x

@@ -95,7 +95,7 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal("no data plane")
 		}
 	}
-	b.ReportMetric((cpuTime() - start).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkLookup answers requests on Gateways of 1,000 and 10,000

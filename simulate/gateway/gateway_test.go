@@ -11,7 +11,7 @@ import (
 	"github.com/ingresskit/ingresskit/simulate"
 )
 
-func load(t *testing.T, paths ...string) *manifest.Set {
+func load(t testing.TB, paths ...string) *manifest.Set {
 	t.Helper()
 	set, err := manifest.Load(context.Background(), manifest.Options{Paths: paths})
 	if err != nil {
