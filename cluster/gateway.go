@@ -13,18 +13,24 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
+// The Gateway API group versions served by the standard-channel CRDs.
+var (
+	gatewayV1      = schema.GroupVersion{Group: manifest.GatewayGroup, Version: "v1"}
+	gatewayV1beta1 = schema.GroupVersion{Group: manifest.GatewayGroup, Version: "v1beta1"}
+)
+
 // Gateway API resources the package reads, as the API server names them
 // (sigs.k8s.io/gateway-api config/crd/standard, spec.names.plural).
 var (
-	GatewayClassesResource     = gwv1.SchemeGroupVersion.WithResource("gatewayclasses")
-	GatewaysResource           = gwv1.SchemeGroupVersion.WithResource("gateways")
-	HTTPRoutesResource         = gwv1.SchemeGroupVersion.WithResource("httproutes")
-	GRPCRoutesResource         = gwv1.SchemeGroupVersion.WithResource("grpcroutes")
-	ReferenceGrantsResource    = gwv1.SchemeGroupVersion.WithResource("referencegrants")
-	BackendTLSPoliciesResource = gwv1.SchemeGroupVersion.WithResource("backendtlspolicies")
+	GatewayClassesResource     = gatewayV1.WithResource("gatewayclasses")
+	GatewaysResource           = gatewayV1.WithResource("gateways")
+	HTTPRoutesResource         = gatewayV1.WithResource("httproutes")
+	GRPCRoutesResource         = gatewayV1.WithResource("grpcroutes")
+	ReferenceGrantsResource    = gatewayV1.WithResource("referencegrants")
+	BackendTLSPoliciesResource = gatewayV1.WithResource("backendtlspolicies")
 	// ReferenceGrantsV1beta1Resource is read when the installed CRDs
 	// serve ReferenceGrant only as v1beta1 (releases before v1.5).
-	ReferenceGrantsV1beta1Resource = gwv1beta1.SchemeGroupVersion.WithResource("referencegrants")
+	ReferenceGrantsV1beta1Resource = gatewayV1beta1.WithResource("referencegrants")
 )
 
 func init() {
@@ -43,7 +49,7 @@ func init() {
 // CRDs are not installed) gives an empty map and no error.
 func (r *reader) gatewayServed() (map[string]schema.GroupVersionResource, error) {
 	served := map[string]schema.GroupVersionResource{}
-	for _, gv := range []schema.GroupVersion{gwv1beta1.SchemeGroupVersion, gwv1.SchemeGroupVersion} {
+	for _, gv := range []schema.GroupVersion{gatewayV1beta1, gatewayV1} {
 		rl, err := r.c.Kube.Discovery().ServerResourcesForGroupVersion(gv.String())
 		if err != nil {
 			if apierrors.IsNotFound(err) {
@@ -78,7 +84,7 @@ func (r *reader) gatewayObjects(ctx context.Context, ns string) ([]string, error
 	r.snap.GatewayAPI = true
 	g := &r.snap.Set.GatewayObjects
 	v1 := func(name string) bool {
-		return served[name] == gwv1.SchemeGroupVersion.WithResource(name)
+		return served[name] == gatewayV1.WithResource(name)
 	}
 	api := r.c.Gateway.GatewayV1()
 	if v1("gatewayclasses") {

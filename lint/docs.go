@@ -60,6 +60,34 @@ func RenderDoc(r *Rule, bad, findings, good []byte) []byte {
 	return b.Bytes()
 }
 
+// Unregistered returns the rules whose findings come from outside the
+// registry (the loader, Compare), in ID order. The report formats list
+// them when they ran, so they have pages too.
+func Unregistered() []*Rule { return []*Rule{CompareRule, LoadErrorRule} }
+
+// UnregisteredSource names the file, relative to the lint package, that
+// defines a rule outside the registry.
+func UnregisteredSource(id string) string {
+	switch id {
+	case LoadErrorID:
+		return "load_error.go"
+	case CompareID:
+		return "compare_rule.go"
+	}
+	return ""
+}
+
+// RenderUnregisteredDoc writes the page of a rule outside the registry:
+// it has no fixtures, so the page is its summary and doc.
+func RenderUnregisteredDoc(r *Rule, source string) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "<!-- Generated from lint/%s by `make docs`; do not edit. -->\n\n", source)
+	fmt.Fprintf(&b, "# %s\n\n%s\n\n", r.ID, r.Summary)
+	fmt.Fprintf(&b, "Severity: %s. Reported outside the rule set: `--enable` and `--disable` do not select it.\n\n", r.Severity)
+	fmt.Fprintf(&b, "%s\n", strings.TrimSpace(r.Doc))
+	return b.Bytes()
+}
+
 // RenderIndex writes docs/rules/README.md: every rule with its severity
 // and summary.
 func RenderIndex(rules []*Rule) []byte {
@@ -75,6 +103,10 @@ func RenderIndex(rules []*Rule) []byte {
 			fix = "yes"
 		}
 		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Severity, def, fix, r.Summary)
+	}
+	b.WriteString("\nReported outside the rule set (not selected by `--enable` or `--disable`):\n\n| Rule | Severity | Summary |\n|---|---|---|\n")
+	for _, r := range Unregistered() {
+		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s |\n", r.ID, r.ID, r.Severity, r.Summary)
 	}
 	return b.Bytes()
 }

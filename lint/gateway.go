@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"strconv"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -78,41 +77,6 @@ func gatewayObjects(set *manifest.Set) []gatewayObject {
 	return out
 }
 
-// routeBackend is one backendRef of an HTTPRoute or GRPCRoute rule.
-type routeBackend struct {
-	route Object
-	// field is the backendRef's path, spec.rules[i].backendRefs[j].
-	field string
-	ref   gwv1.BackendObjectReference
-}
-
-// routeBackends returns the backendRefs of every HTTPRoute and GRPCRoute
-// rule, in input order.
-func routeBackends(set *manifest.Set) []routeBackend {
-	var out []routeBackend
-	for _, rt := range set.HTTPRoutes {
-		o := HTTPRouteObject(rt)
-		for i, rule := range rt.Spec.Rules {
-			for j, b := range rule.BackendRefs {
-				out = append(out, routeBackend{o, backendRefField(i, j), b.BackendObjectReference})
-			}
-		}
-	}
-	for _, rt := range set.GRPCRoutes {
-		o := GRPCRouteObject(rt)
-		for i, rule := range rt.Spec.Rules {
-			for j, b := range rule.BackendRefs {
-				out = append(out, routeBackend{o, backendRefField(i, j), b.BackendObjectReference})
-			}
-		}
-	}
-	return out
-}
-
-func backendRefField(rule, ref int) string {
-	return "spec.rules[" + strconv.Itoa(rule) + "].backendRefs[" + strconv.Itoa(ref) + "]"
-}
-
 // refNamespace returns the namespace a reference points into: its own
 // when set, else the referring object's, as the comment on
 // BackendObjectReference.Namespace in apis/v1 shared_types.go defines it.
@@ -121,12 +85,6 @@ func refNamespace(ns *gwv1.Namespace, own string) string {
 		return string(*ns)
 	}
 	return own
-}
-
-// isServiceRef reports whether a reference names a core Service: group ""
-// and kind Service, the defaults (BackendObjectReference.Group and Kind).
-func isServiceRef(group *gwv1.Group, kind *gwv1.Kind) bool {
-	return (group == nil || *group == "") && (kind == nil || *kind == "Service")
 }
 
 // gatewayModel returns the attachment and status of every route, computed

@@ -99,6 +99,13 @@ func TestRegistryMeta(t *testing.T) {
 			golden.Assert(t, page, filepath.Join("..", DocsDir, r.ID+".md"))
 		})
 	}
+	for _, r := range Unregistered() {
+		ids[r.ID] = true
+		if _, err := os.Stat(UnregisteredSource(r.ID)); err != nil {
+			t.Errorf("rule %s: %v", r.ID, err)
+		}
+		golden.Assert(t, RenderUnregisteredDoc(r, UnregisteredSource(r.ID)), filepath.Join("..", DocsDir, r.ID+".md"))
+	}
 	golden.Assert(t, RenderIndex(Registry()), filepath.Join("..", DocsDir, "README.md"))
 	entries, err := os.ReadDir("testdata/rules")
 	if err != nil {

@@ -21,6 +21,13 @@ type LintReport struct {
 	Source func(file string) []byte
 	// ToolVersion is written into SARIF; empty leaves it out.
 	ToolVersion string
+	// SARIFRoot is the absolute directory SARIF URIs are relative to
+	// (%SRCROOT%), such as the repository root; files outside it get file
+	// URIs. Empty keeps relative names as given.
+	SARIFRoot string
+	// WorkDir is the absolute directory relative file names are relative
+	// to; it matters only with SARIFRoot.
+	WorkDir string
 }
 
 // LintFindingJSON is the machine form of one finding (-o json).

@@ -1,6 +1,8 @@
 package printer
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,9 +27,17 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	Results    []sarifResult `json:"results"`
-	ColumnKind string        `json:"columnKind"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+	ColumnKind  string            `json:"columnKind"`
+}
+
+// sarifInvocation is section 3.20: executionSuccessful is false when some
+// input could not be read, so a consumer does not take the run for a
+// clean one.
+type sarifInvocation struct {
+	ExecutionSuccessful bool `json:"executionSuccessful"`
 }
 
 type sarifTool struct {
@@ -68,7 +78,10 @@ type sarifResult struct {
 	Message          sarifText       `json:"message"`
 	Locations        []sarifLocation `json:"locations"`
 	RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
-	Properties       map[string]any  `json:"properties,omitempty"`
+	// PartialFingerprints (section 3.27.17) let code scanning follow a
+	// finding across commits that move its line.
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Properties          map[string]any    `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -114,21 +127,53 @@ func sarifLevel(s lint.Severity) string {
 	return "note"
 }
 
-// sarifURI turns a file name into a URI reference: relative paths stay
-// relative to the source root (%SRCROOT%), absolute ones become file URIs,
-// and standard input is named "stdin".
-func sarifURI(file string) sarifArtifact {
-	switch {
-	case file == "<stdin>" || file == "":
+// sarifURI turns a file name into a URI reference. With a root, a file
+// inside it is relative to the root (%SRCROOT%), as GitHub code scanning
+// needs to place it in the repository ("SARIF support for code scanning",
+// artifactLocation.uri: relative to the root of the repository), and a
+// file outside it is a file URI; without one, relative paths stay
+// relative. Standard input is named "stdin".
+func sarifURI(file, root, wd string) sarifArtifact {
+	if file == "<stdin>" || file == "" {
 		return sarifArtifact{URI: "stdin"}
-	case filepath.IsAbs(file):
+	}
+	abs := file
+	if root != "" {
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(wd, abs)
+		}
+		abs = filepath.Clean(abs)
+		file = abs
+		if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			file = rel
+		}
+	}
+	if filepath.IsAbs(file) {
 		return sarifArtifact{URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(file)}).String()}
 	}
 	return sarifArtifact{URI: (&url.URL{Path: filepath.ToSlash(file)}).String(), URIBaseID: "%SRCROOT%"}
 }
 
-func sarifPhysicalLocation(p manifest.Pos) sarifPhysical {
-	loc := sarifPhysical{ArtifactLocation: sarifURI(p.File)}
+// sarifFingerprint identifies a finding without its line and column: the
+// rule, the file, the object, the field and the message. Two identical
+// findings on one field share it, which code scanning accepts.
+func sarifFingerprint(f lint.Finding, uri string) map[string]string {
+	h := sha256.New()
+	for _, part := range []string{f.Rule, uri, f.Object, f.Field, f.Message} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return map[string]string{"ingresskitFinding/v1": hex.EncodeToString(h.Sum(nil))}
+}
+
+// SARIFResultLimit is how many results of a run GitHub code scanning
+// keeps: "only the top 5,000 results will be included, prioritized by
+// severity" (docs.github.com, "SARIF support for code scanning",
+// "Limits on uploading SARIF data").
+const SARIFResultLimit = 5000
+
+func (rep LintReport) sarifPhysicalLocation(p manifest.Pos) sarifPhysical {
+	loc := sarifPhysical{ArtifactLocation: sarifURI(p.File, rep.SARIFRoot, rep.WorkDir)}
 	if p.Line > 0 {
 		loc.Region = &sarifRegion{StartLine: p.Line, StartColumn: p.Col}
 	}
@@ -164,22 +209,27 @@ func WriteLintSARIF(w io.Writer, rep LintReport) error {
 			DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(r.Severity)},
 		})
 	}
-	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
+	run := sarifRun{Tool: sarifTool{Driver: driver}, Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
+		Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
 	for _, f := range rep.Result.Findings {
+		if f.Rule == lint.LoadErrorID {
+			run.Invocations[0].ExecutionSuccessful = false
+		}
 		res := sarifResult{
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
 			Message: sarifText{Text: f.Message},
 			Locations: []sarifLocation{{
-				PhysicalLocation: sarifPhysicalLocation(f.Pos),
+				PhysicalLocation: rep.sarifPhysicalLocation(f.Pos),
 				LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Object, Kind: "object"}},
 			}},
 		}
+		res.PartialFingerprints = sarifFingerprint(f, res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
 		if f.Field != "" {
 			res.Properties = map[string]any{"field": f.Field}
 		}
 		for i, r := range f.Related {
 			id := i
-			res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: &id, PhysicalLocation: sarifPhysicalLocation(r.Pos), Message: &sarifText{Text: r.Message}})
+			res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: &id, PhysicalLocation: rep.sarifPhysicalLocation(r.Pos), Message: &sarifText{Text: r.Message}})
 		}
 		if _, ok := index[f.Rule]; !ok {
 			return fmt.Errorf("finding of rule %s, which did not run", f.Rule)

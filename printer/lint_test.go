@@ -280,3 +280,92 @@ func TestLintJSONMatchesMarshalIndent(t *testing.T) {
 		})
 	}
 }
+
+// TestLintSARIFURIs checks that files inside the root are relative to it,
+// never with "../" or a file URI, and that files outside it are file URIs
+// (issue 20).
+func TestLintSARIFURIs(t *testing.T) {
+	tests := []struct {
+		name, file, wd, want, base string
+	}{
+		{"below the working directory", "deploy/x.yaml", "/repo/app", "app/deploy/x.yaml", "%SRCROOT%"},
+		{"up from the working directory", "../deploy/x.yaml", "/repo/app", "deploy/x.yaml", "%SRCROOT%"},
+		{"absolute inside", "/repo/deploy/x.yaml", "/elsewhere", "deploy/x.yaml", "%SRCROOT%"},
+		{"outside", "../../other/x y.yaml", "/repo/app", "file:///other/x%20y.yaml", ""},
+		{"next to the root", "/repository/x.yaml", "/repo", "file:///repository/x.yaml", ""},
+		{"stdin", "<stdin>", "/repo", "stdin", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sarifURI(tt.file, "/repo", tt.wd)
+			if got.URI != tt.want || got.URIBaseID != tt.base {
+				t.Errorf("sarifURI(%q) = %+v, want %q based on %q", tt.file, got, tt.want, tt.base)
+			}
+		})
+	}
+}
+
+// TestLintSARIFRun checks the invocation and the fingerprints: a load
+// error makes the run unsuccessful, and moving a finding to another line
+// keeps its fingerprint while another message changes it.
+func TestLintSARIFRun(t *testing.T) {
+	type log struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful bool `json:"executionSuccessful"`
+			} `json:"invocations"`
+			Results []struct {
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	write := func(t *testing.T, fs ...lint.Finding) log {
+		t.Helper()
+		var buf bytes.Buffer
+		rep := LintReport{Result: &lint.Result{Rules: []*lint.Rule{lint.Lookup("missing-service"), lint.LoadErrorRule}, Findings: fs}}
+		if err := WriteLintSARIF(&buf, rep); err != nil {
+			t.Fatal(err)
+		}
+		var l log
+		if err := json.Unmarshal(buf.Bytes(), &l); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	f := lint.Finding{Rule: "missing-service", Severity: lint.Error, Pos: manifest.Pos{File: "a.yaml", Line: 3, Col: 5}, Object: "Ingress default/x", Field: "spec.defaultBackend.service.name", Message: "m"}
+	moved, other := f, f
+	moved.Pos.Line = 30
+	other.Message = "n"
+	l := write(t, f, moved, other)
+	if !l.Runs[0].Invocations[0].ExecutionSuccessful {
+		t.Error("a run without load errors is not successful")
+	}
+	fp := func(i int) string { return l.Runs[0].Results[i].PartialFingerprints["ingresskitFinding/v1"] }
+	if fp(0) == "" || fp(0) != fp(1) {
+		t.Errorf("moving a finding changed its fingerprint: %q, %q", fp(0), fp(1))
+	}
+	if fp(0) == fp(2) {
+		t.Error("another message kept the fingerprint")
+	}
+	l = write(t, f, lint.Finding{Rule: lint.LoadErrorID, Severity: lint.Error, Pos: manifest.Pos{File: "b.yaml", Line: 1}, Message: "bad"})
+	if l.Runs[0].Invocations[0].ExecutionSuccessful {
+		t.Error("a run with a load error is successful")
+	}
+}
+
+// TestLintHelpURIs checks that the help URI of every rule a report can
+// list, registered or not, names a page that exists in the repository.
+func TestLintHelpURIs(t *testing.T) {
+	const prefix = "https://github.com/ingresskit/ingresskit/blob/main/"
+	for _, r := range append(lint.Registry(), lint.Unregistered()...) {
+		uri := r.HelpURI()
+		path, ok := strings.CutPrefix(uri, prefix)
+		if !ok {
+			t.Errorf("rule %s: help URI %s is not a page of the repository's main branch", r.ID, uri)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join("..", filepath.FromSlash(path))); err != nil {
+			t.Errorf("rule %s: help URI %s names no file: %v", r.ID, uri, err)
+		}
+	}
+}

@@ -40,6 +40,10 @@ type lintOptions struct {
 	// KubeVersion is the Kubernetes version whose API validation applies;
 	// empty means the cluster's when reading one, else the newest modelled.
 	KubeVersion string
+	// SARIFRoot is the directory SARIF URIs are relative to; empty means
+	// the repository root found from .git upward, else the working
+	// directory.
+	SARIFRoot string
 
 	// now is the instant certificates are checked against.
 	now func() time.Time
@@ -150,6 +154,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	controllerFlag(cmd, &opts.Controller, "treat every Ingress as served by this controller (default: its IngressClass says)")
 	enumFlag(cmd, &opts.Compare, "compare", "", "", controllerNames(), "report requests this controller routes differently from --controller")
 	cmd.Flags().StringVar(&opts.KubeVersion, "kube-version", "", fmt.Sprintf("Kubernetes version whose API validation applies, %s to %s (default: the cluster's when reading one, else %s)", lint.OldestKubeVersion, lint.NewestKubeVersion, lint.NewestKubeVersion))
+	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", "directory SARIF file URIs are relative to (default: the repository root, found from .git upward, else the working directory)")
+	_ = cmd.MarkFlagDirname("sarif-root")
 	cmd.MarkFlagsMutuallyExclusive("list-rules", "fix")
 	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	return cmd
@@ -215,6 +221,12 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	case "json":
 		err = printer.WriteLintJSON(io.Out, rep)
 	case "sarif":
+		if rep.WorkDir, rep.SARIFRoot, err = sarifRoot(opts); err != nil {
+			return err
+		}
+		if n := len(rep.Result.Findings); n > printer.SARIFResultLimit {
+			fmt.Fprintf(io.ErrOut, "warning: %d results; GitHub code scanning keeps the first %d of a run: lint fewer files per run (one run per directory, each uploaded with its own category) or raise --fail-on\n", n, printer.SARIFResultLimit)
+		}
 		err = printer.WriteLintSARIF(io.Out, rep)
 	case "junit":
 		err = printer.WriteLintJUnit(io.Out, rep)
@@ -241,6 +253,36 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 		return errFindings("")
 	}
 	return nil
+}
+
+// sarifRoot returns the working directory and the directory SARIF URIs are
+// relative to: --sarif-root, else the nearest directory from the working
+// directory upward that holds .git (a directory, or a file in a worktree
+// or submodule), else the working directory.
+func sarifRoot(opts *lintOptions) (wd, root string, err error) {
+	if wd, err = opts.getwd(); err != nil {
+		return "", "", err
+	}
+	if opts.SARIFRoot != "" {
+		root = opts.SARIFRoot
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(wd, root)
+		}
+		if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+			return "", "", usageErrorf("--sarif-root %s: not a directory", opts.SARIFRoot)
+		}
+		return wd, filepath.Clean(root), nil
+	}
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return wd, dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return wd, wd, nil
+		}
+		dir = parent
+	}
 }
 
 // lintConfig reads the configuration file (--config, or the nearest

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ingresskit/ingresskit/cluster"
+	"github.com/ingresskit/ingresskit/printer"
 )
 
 // TestLintFlags checks how the command line maps to lintOptions, with a
@@ -107,5 +111,30 @@ func TestKubeVersionFromCluster(t *testing.T) {
 		if got.String() != tt.want || errOut.String() != tt.warning {
 			t.Errorf("kubeVersion(%q, %q) = %s, %q; want %s, %q", tt.flag, tt.server, got, errOut.String(), tt.want, tt.warning)
 		}
+	}
+}
+
+// TestLintSARIFLimit runs lint on more findings than code scanning keeps
+// in a run and checks the warning on stderr; every result is still
+// written (issue 20).
+func TestLintSARIFLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: big, namespace: default}\nspec:\n  ingressClassName: nginx\n  rules:\n  - http:\n      paths:\n")
+	for i := 0; i <= printer.SARIFResultLimit; i++ {
+		fmt.Fprintf(&b, "      - {path: /p%d, pathType: Prefix, backend: {service: {name: s%d, port: {number: 80}}}}\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"lint", "-f", path, "-o", "sarif", "--disable", "missing-ingress-class"}, strings.NewReader(""), &stdout, &stderr); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "GitHub code scanning keeps the first 5000 of a run") {
+		t.Errorf("no warning about the result limit; stderr:\n%s", stderr.String())
+	}
+	if n := strings.Count(stdout.String(), `"ruleId": "missing-service"`); n <= printer.SARIFResultLimit {
+		t.Errorf("%d missing-service results, want more than %d", n, printer.SARIFResultLimit)
 	}
 }

@@ -42,6 +42,12 @@ func run(out, lintDir string) error {
 		}
 		keep[r.ID+".md"] = true
 	}
+	for _, r := range lint.Unregistered() {
+		if err := write(r.ID+".md", lint.RenderUnregisteredDoc(r, lint.UnregisteredSource(r.ID))); err != nil {
+			return err
+		}
+		keep[r.ID+".md"] = true
+	}
 	if err := write("README.md", lint.RenderIndex(lint.Registry())); err != nil {
 		return err
 	}

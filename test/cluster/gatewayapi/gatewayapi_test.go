@@ -25,10 +25,12 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
-	clustertest "github.com/ingresskit/ingresskit/test/cluster"
+	"github.com/google/go-cmp/cmp"
 
+	"github.com/ingresskit/ingresskit/cluster"
 	"github.com/ingresskit/ingresskit/lint"
 	"github.com/ingresskit/ingresskit/manifest"
+	clustertest "github.com/ingresskit/ingresskit/test/cluster"
 )
 
 const ns = "gwtest"
@@ -288,4 +290,88 @@ func lintObject(t *testing.T, data []byte, rule *lint.Rule) []string {
 		}
 	}
 	return msgs
+}
+
+// TestReadGatewayAPI reads the Gateway API objects back from a cluster
+// that serves the CRDs, as routes, lint and simulate do with no -f.
+func TestReadGatewayAPI(t *testing.T) {
+	c := clustertest.Start(t)
+	cs := c.Client(t, clustertest.Admin)
+	ctx := context.Background()
+	installCRDs(t, cs)
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rc := cs.Discovery().RESTClient()
+	var want []string
+	for _, v := range valid(t) {
+		data, err := json.Marshal(v.obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/apis/" + v.apiVersion()
+		name := v.obj["metadata"].(map[string]any)["name"].(string)
+		if v.kind() != "GatewayClass" {
+			path += "/namespaces/" + ns
+			want = append(want, ns+"/"+v.kind()+"/"+name)
+		} else {
+			want = append(want, v.kind()+"/"+name)
+		}
+		path += "/" + plural[v.kind()]
+		var err2 error
+		for try := 0; try < 20; try++ {
+			if err2 = rc.Post().AbsPath(path).SetHeader("Content-Type", "application/json").Body(data).Do(ctx).Error(); err2 == nil || !(apierrors.IsNotFound(err2) || apierrors.IsServiceUnavailable(err2)) {
+				break
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		if err2 != nil {
+			t.Fatalf("create %s: %v", v.name, err2)
+		}
+	}
+	cl, err := cluster.NewClients(c.Config(clustertest.Admin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := cluster.Read(ctx, cl, cluster.Options{Namespace: ns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snap.GatewayAPI {
+		t.Fatal("GatewayAPI = false on a cluster with the CRDs")
+	}
+	var got []string
+	g := snap.Set.GatewayObjects
+	for _, o := range g.GatewayClasses {
+		got = append(got, o.Source.Pos.String())
+	}
+	for _, o := range g.Gateways {
+		got = append(got, o.Source.Pos.String())
+	}
+	for _, o := range g.HTTPRoutes {
+		got = append(got, o.Source.Pos.String())
+	}
+	for _, o := range g.GRPCRoutes {
+		got = append(got, o.Source.Pos.String())
+	}
+	for _, o := range g.ReferenceGrants {
+		got = append(got, o.Source.Pos.String())
+	}
+	for _, o := range g.BackendTLSPolicies {
+		got = append(got, o.Source.Pos.String())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("objects read (-want +got):\n%s", diff)
+	}
+	if len(snap.Warnings) != 0 {
+		t.Errorf("warnings: %v", snap.Warnings)
+	}
+	// What the cluster stored lints clean under the validation rule.
+	res, err := lint.Run(ctx, snap.Set, lint.Options{Rules: []*lint.Rule{lint.Lookup("gateway-api-validation")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		t.Errorf("stored object: %s", f)
+	}
 }
