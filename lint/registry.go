@@ -58,6 +58,7 @@ var rules = []*Rule{
 	removedAPIVersion,
 	routeHostnameMismatch,
 	routeInvalidRegex,
+	routeMatchShadowed,
 	routeNotAllowed,
 	shadowedPath,
 	tlsCertExpired,
