@@ -252,18 +252,76 @@ func plural(n int, word string) string {
 func WriteLintGitHub(w io.Writer, rep LintReport) error {
 	var b bytes.Buffer
 	for _, f := range rep.Result.Findings {
-		cmd := "notice"
-		switch f.Severity {
-		case lint.Error:
-			cmd = "error"
-		case lint.Warning:
-			cmd = "warning"
-		}
-		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", cmd,
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", ghCommand(f.Severity),
 			ghProperty(f.Pos.File), f.Pos.Line, f.Pos.Col, ghProperty(f.Rule), ghData(f.Message+" ["+f.Rule+"]"))
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// GitHubAnnotationLimit is how many annotations of one kind (error,
+// warning, notice) GitHub Actions shows for a step; the rest stay in the
+// log only (docs.github.com, "Workflow commands for GitHub Actions" and
+// "Adding a job summary"; the limit is 10 per kind and step).
+const GitHubAnnotationLimit = 10
+
+// ghCommand returns the workflow command of a severity.
+func ghCommand(s lint.Severity) string {
+	switch s {
+	case lint.Error:
+		return "error"
+	case lint.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// LintGitHubHidden says how many findings of each kind GitHub shows in
+// the log but not as annotations, such as "3 errors and 1 warning", or ""
+// when every finding is shown.
+func LintGitHubHidden(rep LintReport) string {
+	n := map[string]int{}
+	for _, f := range rep.Result.Findings {
+		n[ghCommand(f.Severity)]++
+	}
+	var parts []string
+	for _, kind := range []string{"error", "warning", "notice"} {
+		if extra := n[kind] - GitHubAnnotationLimit; extra > 0 {
+			parts = append(parts, plural(extra, kind))
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// WriteLintGitHubSummary writes every finding as a markdown table for the
+// step summary ($GITHUB_STEP_SUMMARY, GitHub-flavoured markdown), where
+// none is cut by the annotation limit.
+func WriteLintGitHubSummary(w io.Writer, rep LintReport) error {
+	var b bytes.Buffer
+	b.WriteString("### ingresskit lint\n\n")
+	if len(rep.Result.Findings) == 0 {
+		b.WriteString(LintSummary(rep) + "\n")
+	} else {
+		b.WriteString(LintSummary(rep) + "\n\n| Severity | Position | Rule | Message |\n|---|---|---|---|\n")
+		for _, f := range rep.Result.Findings {
+			fmt.Fprintf(&b, "| %s | `%s` | [%s](%s) | %s |\n", f.Severity, mdCell(f.Pos.String()), f.Rule, lint.DocsBaseURL+f.Rule+".md", mdCell(f.Message))
+		}
+	}
+	b.WriteByte('\n')
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// mdCell keeps text inside one table cell: a pipe would end the cell and a
+// newline the row (GitHub Flavored Markdown spec, "Tables").
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\r\n", " ", "\n", " ", "\r", " ", "`", "'").Replace(s)
 }
 
 // ghData escapes a workflow command's message, as the actions toolkit's

@@ -56,6 +56,7 @@ func TestLintFormats(t *testing.T) {
 		{"sarif", "lint.sarif.json", func(w *bytes.Buffer) error { return WriteLintSARIF(w, rep) }},
 		{"junit", "lint.junit.xml", func(w *bytes.Buffer) error { return WriteLintJUnit(w, rep) }},
 		{"github", "lint.github.txt", func(w *bytes.Buffer) error { return WriteLintGitHub(w, rep) }},
+		{"github step summary", "lint.github-summary.md", func(w *bytes.Buffer) error { return WriteLintGitHubSummary(w, rep) }},
 		{"rules", "lint-rules.txt", func(w *bytes.Buffer) error { return WriteLintRules(w, NewStyles(w, false), lint.Registry()) }},
 		{"summary", "lint-summary.txt", func(w *bytes.Buffer) error { w.WriteString(LintSummary(rep) + "\n"); return nil }},
 	}
@@ -367,5 +368,49 @@ func TestLintHelpURIs(t *testing.T) {
 		if _, err := os.Stat(filepath.Join("..", filepath.FromSlash(path))); err != nil {
 			t.Errorf("rule %s: help URI %s names no file: %v", r.ID, uri, err)
 		}
+	}
+}
+
+// TestLintGitHubHidden counts the findings beyond the annotations GitHub
+// shows per kind and step.
+func TestLintGitHubHidden(t *testing.T) {
+	many := func(sev lint.Severity, n int) []lint.Finding {
+		fs := make([]lint.Finding, n)
+		for i := range fs {
+			fs[i] = lint.Finding{Rule: "r", Severity: sev}
+		}
+		return fs
+	}
+	tests := []struct {
+		name string
+		fs   []lint.Finding
+		want string
+	}{
+		{"none", nil, ""},
+		{"ten of each", append(many(lint.Error, 10), many(lint.Warning, 10)...), ""},
+		{"eleven errors", many(lint.Error, 11), "1 error"},
+		{"every kind", append(append(many(lint.Error, 13), many(lint.Warning, 12)...), many(lint.Info, 11)...), "3 errors, 2 warnings and 1 notice"},
+		{"warnings and notices", append(many(lint.Warning, 12), many(lint.Info, 20)...), "2 warnings and 10 notices"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LintGitHubHidden(LintReport{Result: &lint.Result{Findings: tt.fs}}); got != tt.want {
+				t.Errorf("LintGitHubHidden = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLintGitHubSummaryCells keeps a message with a pipe or a newline in
+// one table cell.
+func TestLintGitHubSummaryCells(t *testing.T) {
+	res := &lint.Result{Findings: []lint.Finding{{Rule: "r", Severity: lint.Error, Pos: manifest.Pos{File: "a|b.yaml", Line: 1, Col: 2}, Message: "x | y\nz"}}}
+	var buf bytes.Buffer
+	if err := WriteLintGitHubSummary(&buf, LintReport{Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	want := "| error | `a\\|b.yaml:1:2` | [r](https://github.com/ingresskit/ingresskit/blob/main/docs/rules/r.md) | x \\| y z |\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("got:\n%s\nwant a row %q", buf.String(), want)
 	}
 }

@@ -231,7 +231,9 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	case "junit":
 		err = printer.WriteLintJUnit(io.Out, rep)
 	case "github":
-		err = printer.WriteLintGitHub(io.Out, rep)
+		if err = printer.WriteLintGitHub(io.Out, rep); err == nil {
+			err = lintGitHubSummary(io, rep)
+		}
 	default:
 		// A clean summary would be false when some input could not be
 		// read; the load errors that follow say why.
@@ -251,6 +253,38 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	}
 	if n := res.Count(rep.FailOn); n > 0 {
 		return errFindings("")
+	}
+	return nil
+}
+
+// lintGitHubSummary appends every finding to the step summary when
+// $GITHUB_STEP_SUMMARY names one, and says on stderr how many findings
+// GitHub shows in the log only. The runner creates the summary file and
+// reads it after the step; writers append to it ("Adding a job summary",
+// docs.github.com), so it is opened for appending rather than replaced
+// through atomicfile.
+func lintGitHubSummary(io *IO, rep printer.LintReport) error {
+	path := io.getenv("GITHUB_STEP_SUMMARY")
+	if hidden := printer.LintGitHubHidden(rep); hidden != "" {
+		where := "set GITHUB_STEP_SUMMARY, as GitHub Actions does, to get the full list as a table"
+		if path != "" {
+			where = "the step summary lists every finding"
+		}
+		fmt.Fprintf(io.ErrOut, "warning: GitHub shows %d annotations of each kind per step; %s more are in the log only: %s\n", printer.GitHubAnnotationLimit, hidden, where)
+	}
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("step summary: %w", err)
+	}
+	if err := printer.WriteLintGitHubSummary(f, rep); err != nil {
+		f.Close()
+		return fmt.Errorf("step summary %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("step summary %s: %w", path, err)
 	}
 	return nil
 }
