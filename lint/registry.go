@@ -32,6 +32,8 @@ var rules = []*Rule{
 	invalidPath,
 	invalidPathType,
 	invalidReference,
+	istioMissingDestination,
+	istioUnreachableRoute,
 	istioVirtualServiceUnbound,
 	listenerCertificateRef,
 	listenerConflict,
