@@ -446,7 +446,7 @@ func addComparison(ctx context.Context, set *manifest.Set, res *lint.Result, con
 func unreadRules(snap *cluster.Snapshot) []string {
 	var skip []string
 	if !snap.Complete(cluster.ServicesResource) {
-		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type", "backend-ref-not-found")
+		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type", "backend-ref-not-found", "istio-missing-destination")
 	}
 	if !snap.Complete(cluster.SecretsResource) {
 		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch", "listener-certificate-ref")
