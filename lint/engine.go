@@ -461,6 +461,9 @@ func unusedSuppressions(set *manifest.Set, known, enabled, used map[string]bool,
 	for _, g := range gatewayObjects(set) {
 		check(g.obj)
 	}
+	for _, o := range istioObjects(set) {
+		check(o)
+	}
 	return out
 }
 

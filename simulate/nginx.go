@@ -122,6 +122,9 @@ func (n Nginx) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIng
 	if r == nil {
 		return PathMatch{}, false, "ingress-nginx renders no location for this path"
 	}
+	if r.refused != "" {
+		return PathMatch{}, false, r.refused
+	}
 	pt := nginxPathType(p)
 	path := p.Path
 	if path == "" {

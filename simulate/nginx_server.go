@@ -93,6 +93,8 @@ type nginxRoute struct {
 	// shadowed is true in a regex host when the default root location
 	// "~* ^/" comes first.
 	shadowed bool
+	// refused says why nginx refuses the location this path writes.
+	refused string
 }
 
 // nginxState is the nginx configuration ingress-nginx would render for a
@@ -354,6 +356,11 @@ func newNginxState(set *manifest.Set) *nginxState {
 			st.refusedLocs = append(st.refusedLocs, d)
 			if st.refused == "" {
 				st.refused = d.String(srv)
+			}
+			if d.second.ing != nil && d.second.rule >= 0 {
+				if r := st.routes[nginxRouteKey{d.second.ing, d.second.rule, d.second.index}]; r != nil && r.refused == "" {
+					r.refused = d.String(srv)
+				}
 			}
 		}
 	}

@@ -50,7 +50,7 @@ func Build(set *manifest.Set) []*Plane {
 	for _, gw := range set.IstioGateways {
 		p := &Plane{gw: gw, set: set}
 		for _, vs := range set.VirtualServices {
-			if bound(vs, gw) {
+			if Bound(vs, gw) {
 				p.vss = append(p.vss, vs)
 			}
 		}
@@ -59,16 +59,13 @@ func Build(set *manifest.Set) []*Plane {
 	return out
 }
 
-// bound reports whether vs names gw in spec.gateways: "<namespace>/<name>",
+// Bound reports whether vs names gw in spec.gateways: "<namespace>/<name>",
 // or "<name>" for a Gateway of the VirtualService's namespace; "mesh" is the
 // sidecars, not a gateway (VirtualService.gateways).
-func bound(vs *manifest.VirtualService, gw *manifest.IstioGateway) bool {
+func Bound(vs *manifest.VirtualService, gw *manifest.IstioGateway) bool {
 	for _, g := range vs.Spec.Gateways {
-		ns, name, ok := strings.Cut(g, "/")
-		if !ok {
-			ns, name = vs.Namespace, g
-		}
-		if ns == gw.Namespace && name == gw.Name {
+		ns, name, mesh := GatewayRef(vs, g)
+		if !mesh && ns == gw.Namespace && name == gw.Name {
 			return true
 		}
 	}
@@ -142,7 +139,7 @@ func (p *Plane) serverAt(r request) (*manifest.IstioServer, int, bool) {
 			continue
 		}
 		for _, h := range s.Hosts {
-			if hostMatch(serverHost(h), r.host) {
+			if HostMatch(ServerHost(h), r.host) {
 				return s, i, true
 			}
 		}
@@ -150,19 +147,19 @@ func (p *Plane) serverAt(r request) (*manifest.IstioServer, int, bool) {
 	return nil, -1, false
 }
 
-// serverHost drops the "namespace/" a server host may carry
+// ServerHost drops the "namespace/" a server host may carry
 // (Server.hosts: "dnsName" or "namespace/dnsName").
-func serverHost(h string) string {
+func ServerHost(h string) string {
 	if _, host, ok := strings.Cut(h, "/"); ok {
 		return host
 	}
 	return h
 }
 
-// hostMatch reports whether a host pattern accepts host: "*" any host,
+// HostMatch reports whether a host pattern accepts host: "*" any host,
 // "*.example.com" any name ending in ".example.com" (at any depth, as
 // Istio's wildcard hosts do), otherwise the same name, case-insensitively.
-func hostMatch(pattern, host string) bool {
+func HostMatch(pattern, host string) bool {
 	pattern = strings.ToLower(pattern)
 	switch {
 	case pattern == "*":
@@ -171,6 +168,48 @@ func hostMatch(pattern, host string) bool {
 		return strings.HasSuffix(host, pattern[1:]) && len(host) > len(pattern)-1
 	}
 	return pattern == host
+}
+
+// GatewayRef reads one entry of a VirtualService's spec.gateways:
+// "<namespace>/<name>", or "<name>" for a Gateway of the VirtualService's
+// namespace. mesh is false for the reserved name "mesh", the sidecars
+// rather than a gateway (VirtualService.gateways).
+func GatewayRef(vs *manifest.VirtualService, ref string) (ns, name string, mesh bool) {
+	if ref == "mesh" {
+		return "", "", true
+	}
+	ns, name, ok := strings.Cut(ref, "/")
+	if !ok {
+		ns, name = vs.Namespace, ref
+	}
+	return ns, name, false
+}
+
+// Intersects reports whether two host patterns share a host: one accepts
+// the other as HostMatch reads them, case-insensitively.
+func Intersects(a, b string) bool {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	return HostMatch(a, b) || HostMatch(b, a)
+}
+
+// ServerAdmits reports whether a Gateway server host (of a Gateway of
+// namespace gwNS) admits host of a VirtualService of namespace vsNS: the
+// optional "namespace/" part is "*" for any namespace, "." for the
+// Gateway's own, or a namespace name, and the hosts intersect
+// (Server.hosts in istio.io's Gateway reference).
+func ServerAdmits(gwNS, serverHost, vsNS, host string) bool {
+	if ns, _, ok := strings.Cut(serverHost, "/"); ok {
+		switch {
+		case ns == "*":
+		case ns == ".":
+			if vsNS != gwNS {
+				return false
+			}
+		case ns != vsNS:
+			return false
+		}
+	}
+	return Intersects(ServerHost(serverHost), host)
 }
 
 // Serves reports whether a server of the Gateway takes the request.
@@ -196,7 +235,7 @@ func (p *Plane) virtualService(host string) (*manifest.VirtualService, string) {
 	bestScore := -1
 	for _, vs := range p.vss {
 		for _, h := range vs.Spec.Hosts {
-			if !hostMatch(serverHost(h), host) {
+			if !HostMatch(ServerHost(h), host) {
 				continue
 			}
 			score := len(h)
@@ -502,7 +541,7 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		if len(route.Route) == 1 && w == 0 {
 			w = 100
 		}
-		ns, name := serviceOf(dest.Destination.Host, vs.Namespace)
+		ns, name := ServiceOf(dest.Destination.Host, vs.Namespace)
 		wb := simulate.WeightedBackend{Kind: "Service", Namespace: ns, Name: name, Weight: w}
 		if dest.Destination.Port != nil {
 			wb.Port = int32(dest.Destination.Port.Number)
@@ -536,11 +575,11 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 	}
 }
 
-// serviceOf reads a destination host: a short name is a Service of the
+// ServiceOf reads a destination host: a short name is a Service of the
 // VirtualService's namespace, "name.namespace" and
 // "name.namespace.svc.cluster.local" name the namespace
 // (Destination.host).
-func serviceOf(host, ns string) (string, string) {
+func ServiceOf(host, ns string) (string, string) {
 	parts := strings.Split(host, ".")
 	switch {
 	case len(parts) == 1:
