@@ -43,7 +43,8 @@ func (o *IO) IsTTY() bool {
 
 // colorFor decides styling for a writer, following cli/go-gh pkg/term:
 // CLICOLOR_FORCE forces colour, NO_COLOR and --no-color turn it off, else
-// only terminals get it.
+// only terminals get it, and not a TERM=dumb one (terminfo's "dumb" entry
+// has no colour or cursor capabilities).
 func (o *IO) colorFor(tty bool) bool {
 	if o.NoColor || o.getenv("NO_COLOR") != "" {
 		return false
@@ -51,7 +52,7 @@ func (o *IO) colorFor(tty bool) bool {
 	if v := o.getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
 		return true
 	}
-	return tty
+	return tty && o.getenv("TERM") != "dumb"
 }
 
 // Styles returns the styles for Out.

@@ -138,3 +138,31 @@ func TestLintSARIFLimit(t *testing.T) {
 		t.Errorf("%d missing-service results, want more than %d", n, printer.SARIFResultLimit)
 	}
 }
+
+// TestColorFor checks when output is styled: only on a terminal, not with
+// TERM=dumb, NO_COLOR or --no-color, and always with CLICOLOR_FORCE.
+func TestColorFor(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		noColor bool
+		tty     bool
+		want    bool
+	}{
+		{"terminal", nil, false, true, true},
+		{"pipe", nil, false, false, false},
+		{"dumb terminal", map[string]string{"TERM": "dumb"}, false, true, false},
+		{"xterm", map[string]string{"TERM": "xterm-256color"}, false, true, true},
+		{"no color", map[string]string{"NO_COLOR": "1"}, false, true, false},
+		{"flag", nil, true, true, false},
+		{"forced on a dumb terminal", map[string]string{"TERM": "dumb", "CLICOLOR_FORCE": "1"}, false, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io := &IO{NoColor: tt.noColor, getenv: func(k string) string { return tt.env[k] }}
+			if got := io.colorFor(tt.tty); got != tt.want {
+				t.Errorf("colorFor = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
