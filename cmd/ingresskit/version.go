@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ingresskit/ingresskit/printer"
 )
 
 // Set at release with -ldflags "-X main.version=... -X main.commit=...".
@@ -44,16 +46,21 @@ func versionString() string {
 
 type versionOptions struct {
 	IO *IO
+	// Output is text or json.
+	Output string
 }
 
 func newVersionCmd(io *IO, runF func(*versionOptions) error) *cobra.Command {
 	opts := &versionOptions{IO: io}
-	return &cobra.Command{
-		Use:   "version",
+	cmd := &cobra.Command{
+		Use:   "version [-o text|json]",
 		Short: "print the version, commit and Go version",
 		Args:  cobra.NoArgs,
 		Example: `  # Print the version
-  ingresskit version`,
+  ingresskit version
+
+  # The same as JSON
+  ingresskit version -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -61,10 +68,15 @@ func newVersionCmd(io *IO, runF func(*versionOptions) error) *cobra.Command {
 			return versionRun(opts)
 		},
 	}
+	enumFlag(cmd, &opts.Output, "output", "o", "text", []string{"json", "text"}, "output format")
+	return cmd
 }
 
 func versionRun(opts *versionOptions) error {
 	v, c := buildInfo()
+	if opts.Output == "json" {
+		return printer.WriteVersionJSON(opts.IO.Out, printer.VersionJSON{Version: v, Commit: c, Go: runtime.Version()})
+	}
 	_, err := fmt.Fprintf(opts.IO.Out, "version: %s\ncommit: %s\ngo: %s\n", v, c, runtime.Version())
 	return err
 }
