@@ -178,7 +178,8 @@ func TestExamples(t *testing.T) {
 		}},
 		{"all with classes", []string{"../examples"}, []string{
 			// The Istio example routes to the same Services as the
-			// nginx one, and misses the same ones.
+			// nginx one, and misses the same ones and the TLS Secret.
+			"istio-missing-credential Gateway.networking.istio.io default/demo-gateway spec.servers[1].tls.credentialName",
 			"istio-missing-destination VirtualService default/demo spec.http[1].route[1].destination.host",
 			"istio-missing-destination VirtualService default/test spec.http[0].route[0].destination.host",
 			"istio-missing-destination VirtualService default/test spec.http[2].route[0].destination.host",

@@ -32,6 +32,7 @@ var rules = []*Rule{
 	invalidPath,
 	invalidPathType,
 	invalidReference,
+	istioMissingCredential,
 	istioMissingDestination,
 	istioUnreachableRoute,
 	istioVirtualServiceUnbound,

@@ -449,7 +449,7 @@ func unreadRules(snap *cluster.Snapshot) []string {
 		skip = append(skip, "missing-service", "missing-service-port", "gce-service-type", "alb-instance-service-type", "backend-ref-not-found", "istio-missing-destination")
 	}
 	if !snap.Complete(cluster.SecretsResource) {
-		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch", "listener-certificate-ref")
+		skip = append(skip, "missing-tls-secret", "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch", "listener-certificate-ref", "istio-missing-credential")
 	} else if !snap.SecretData {
 		skip = append(skip, "tls-secret-type", "tls-cert-expired", "tls-cert-expiring", "tls-cert-host-mismatch")
 	}
