@@ -32,6 +32,7 @@ var rules = []*Rule{
 	invalidPath,
 	invalidPathType,
 	invalidReference,
+	istioDuplicateHost,
 	istioMissingCredential,
 	istioMissingDestination,
 	istioUnreachableRoute,
