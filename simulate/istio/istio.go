@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -224,29 +225,42 @@ func (p *Plane) Lookup(req simulate.Request) simulate.Decision { return p.answer
 // Explain answers one request and lists every route considered.
 func (p *Plane) Explain(req simulate.Request) simulate.Decision { return p.answer(req, true) }
 
-// virtualService returns the VirtualService whose hosts take the host: an
-// exact host before a wildcard, the longer wildcard first, then input
-// order (Istio merges VirtualServices of one host only through delegate;
-// of two naming the same host on a gateway, the oldest wins, and lint
-// reports the pair).
-func (p *Plane) virtualService(host string) (*manifest.VirtualService, string) {
-	var best *manifest.VirtualService
+// virtualServices returns the VirtualServices whose hosts take the host
+// most specifically (an exact host before a wildcard, the longer wildcard
+// first) and the host they name. Several of them for one host on an
+// ingress gateway are merged, the oldest VirtualService's routes first
+// (istio.io analysis message IST0109 and the traffic management "split
+// virtual services" guideline; lint's istio-duplicate-host reports the
+// pair): ordered by creationTimestamp, then input order.
+func (p *Plane) virtualServices(host string) ([]*manifest.VirtualService, string) {
+	var best []*manifest.VirtualService
 	var bestHost string
 	bestScore := -1
 	for _, vs := range p.vss {
+		score, name := -1, ""
 		for _, h := range vs.Spec.Hosts {
 			if !HostMatch(ServerHost(h), host) {
 				continue
 			}
-			score := len(h)
+			sc := len(h)
 			if !strings.HasPrefix(h, "*") {
-				score += 1 << 20
+				sc += 1 << 20
 			}
-			if score > bestScore {
-				best, bestScore, bestHost = vs, score, h
+			if sc > score {
+				score, name = sc, h
 			}
 		}
+		switch {
+		case score < 0:
+		case score > bestScore:
+			best, bestScore, bestHost = []*manifest.VirtualService{vs}, score, name
+		case score == bestScore:
+			best = append(best, vs)
+		}
 	}
+	sort.SliceStable(best, func(i, j int) bool {
+		return best[i].CreationTimestamp.Before(&best[j].CreationTimestamp)
+	})
 	return best, bestHost
 }
 
@@ -270,13 +284,19 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 		d.Notes = append(d.Notes, "server "+srv.Port.Name+" has tls.httpsRedirect: 301 to https")
 		return d
 	}
-	vs, vsHost := p.virtualService(r.host)
-	if vs == nil {
+	vss, vsHost := p.virtualServices(r.host)
+	if len(vss) == 0 {
 		d.Status = http.StatusNotFound
 		d.Notes = append(d.Notes, fmt.Sprintf("no VirtualService bound to Gateway %s names host %s: 404", p.gw.Key(), r.host))
 		return d
 	}
-	routes, owner := p.resolve(vs, 0)
+	var routes []manifest.IstioHTTPRoute
+	var owner []*manifest.VirtualService
+	for _, vs := range vss {
+		rs, os := p.resolve(vs, 0)
+		routes, owner = append(routes, rs...), append(owner, os...)
+	}
+	vs := vss[0]
 	for i, route := range routes {
 		mi, why := matches(route, r, srv)
 		if explain {

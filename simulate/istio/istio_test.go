@@ -85,3 +85,49 @@ func outcome(d simulate.Decision) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestMergedVirtualServices pins that two VirtualServices for one host on
+// an ingress gateway are merged, the older one's routes first (istio.io
+// IST0109), as lint's istio-duplicate-host describes them.
+func TestMergedVirtualServices(t *testing.T) {
+	const in = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: default}
+spec:
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: newer, namespace: default, creationTimestamp: "2026-02-01T00:00:00Z"}
+spec:
+  hosts: [a.example.com]
+  gateways: [gw]
+  http:
+  - match: [{uri: {prefix: /}}]
+    route: [{destination: {host: newer, port: {number: 80}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: older, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
+spec:
+  hosts: [a.example.com]
+  gateways: [gw]
+  http:
+  - match: [{uri: {prefix: /api}}]
+    route: [{destination: {host: older, port: {number: 80}}}]
+`
+	set, err := manifest.Parse("in.yaml", []byte(in), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Build(set)[0]
+	for url, want := range map[string]string{
+		"http://a.example.com/api/x": "default/older:80 100", // the older VirtualService's route comes first
+		"http://a.example.com/web":   "default/newer:80 100", // then the newer one's
+	} {
+		req, _ := simulate.ParseRequest(url, nil)
+		if got := outcome(p.Lookup(req)); got != want {
+			t.Errorf("%s: got %s, want %s", url, got, want)
+		}
+	}
+}
