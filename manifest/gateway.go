@@ -1,10 +1,12 @@
 package manifest
 
 import (
+	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
@@ -167,74 +169,83 @@ func isGatewayAPI(apiVersion string) bool {
 // gatewayObject loads one object of the Gateway API group. Every field's
 // position is kept: lint reports on any of them.
 func (l *docLoader) gatewayObject(n *yaml.Node, kind, apiVersion string, src Source) {
-	served := func(versions ...string) bool {
-		for _, v := range versions {
-			if apiVersion == v {
-				return true
-			}
-		}
+	versions, ok := gatewayVersions[kind]
+	if !ok {
+		l.skip(kind)
+		return
+	}
+	if !slices.Contains(versions, apiVersion) {
 		l.unsupported(n, kind, apiVersion, versions...)
-		return false
+		return
 	}
 	g := &l.set.GatewayObjects
 	switch kind {
 	case "GatewayClass":
-		if !served(GatewayV1, GatewayV1beta1) {
-			return
-		}
-		o := &GatewayClass{Source: src}
-		if l.decode(n, &o.GatewayClass, &o.Source, true) {
-			o.APIVersion, o.Kind, o.Namespace = GatewayV1, kind, ""
-			g.GatewayClasses = append(g.GatewayClasses, o)
-		}
+		loadGatewayKind(l, n, src, kind, &g.GatewayClasses, func(o *GatewayClass) gatewayParts {
+			return gatewayParts{&o.GatewayClass, &o.Source, &o.TypeMeta, &o.ObjectMeta, true}
+		})
 	case "Gateway":
-		if !served(GatewayV1, GatewayV1beta1) {
-			return
-		}
-		o := &Gateway{Source: src}
-		if l.decode(n, &o.Gateway, &o.Source, true) {
-			o.APIVersion, o.Kind, o.Namespace = GatewayV1, kind, l.namespace(o.Namespace)
-			g.Gateways = append(g.Gateways, o)
-		}
+		loadGatewayKind(l, n, src, kind, &g.Gateways, func(o *Gateway) gatewayParts {
+			return gatewayParts{&o.Gateway, &o.Source, &o.TypeMeta, &o.ObjectMeta, false}
+		})
 	case "HTTPRoute":
-		if !served(GatewayV1, GatewayV1beta1) {
-			return
-		}
-		o := &HTTPRoute{Source: src}
-		if l.decode(n, &o.HTTPRoute, &o.Source, true) {
-			o.APIVersion, o.Kind, o.Namespace = GatewayV1, kind, l.namespace(o.Namespace)
-			g.HTTPRoutes = append(g.HTTPRoutes, o)
-		}
+		loadGatewayKind(l, n, src, kind, &g.HTTPRoutes, func(o *HTTPRoute) gatewayParts {
+			return gatewayParts{&o.HTTPRoute, &o.Source, &o.TypeMeta, &o.ObjectMeta, false}
+		})
 	case "GRPCRoute":
-		if !served(GatewayV1) {
-			return
-		}
-		o := &GRPCRoute{Source: src}
-		if l.decode(n, &o.GRPCRoute, &o.Source, true) {
-			o.APIVersion, o.Kind, o.Namespace = GatewayV1, kind, l.namespace(o.Namespace)
-			g.GRPCRoutes = append(g.GRPCRoutes, o)
-		}
+		loadGatewayKind(l, n, src, kind, &g.GRPCRoutes, func(o *GRPCRoute) gatewayParts {
+			return gatewayParts{&o.GRPCRoute, &o.Source, &o.TypeMeta, &o.ObjectMeta, false}
+		})
 	case "ReferenceGrant":
-		if !served(GatewayV1, GatewayV1beta1) {
-			return
-		}
-		o := &ReferenceGrant{Source: src}
-		if l.decode(n, &o.ReferenceGrant, &o.Source, true) {
-			o.APIVersion, o.Kind, o.Namespace = GatewayV1, kind, l.namespace(o.Namespace)
-			g.ReferenceGrants = append(g.ReferenceGrants, o)
-		}
+		loadGatewayKind(l, n, src, kind, &g.ReferenceGrants, func(o *ReferenceGrant) gatewayParts {
+			return gatewayParts{&o.ReferenceGrant, &o.Source, &o.TypeMeta, &o.ObjectMeta, false}
+		})
 	case "BackendTLSPolicy":
-		if !served(GatewayV1) {
-			return
-		}
-		o := &BackendTLSPolicy{Source: src}
-		if l.decode(n, &o.BackendTLSPolicy, &o.Source, true) {
-			o.APIVersion, o.Kind, o.Namespace = GatewayV1, kind, l.namespace(o.Namespace)
-			g.BackendTLSPolicies = append(g.BackendTLSPolicies, o)
-		}
-	default:
-		l.skip(kind)
+		loadGatewayKind(l, n, src, kind, &g.BackendTLSPolicies, func(o *BackendTLSPolicy) gatewayParts {
+			return gatewayParts{&o.BackendTLSPolicy, &o.Source, &o.TypeMeta, &o.ObjectMeta, false}
+		})
 	}
+}
+
+// gatewayVersions are the versions the standard-channel CRDs of v1.6.0
+// serve for each kind read (config/crd/standard).
+var gatewayVersions = map[string][]string{
+	"GatewayClass":     {GatewayV1, GatewayV1beta1},
+	"Gateway":          {GatewayV1, GatewayV1beta1},
+	"HTTPRoute":        {GatewayV1, GatewayV1beta1},
+	"GRPCRoute":        {GatewayV1},
+	"ReferenceGrant":   {GatewayV1, GatewayV1beta1},
+	"BackendTLSPolicy": {GatewayV1},
+}
+
+// gatewayParts are the pieces of a loaded Gateway API object the loader
+// fills: the API type to decode into, and where its source, type and
+// object metadata live.
+type gatewayParts struct {
+	obj           any
+	src           *Source
+	typeMeta      *metav1.TypeMeta
+	objectMeta    *metav1.ObjectMeta
+	clusterScoped bool
+}
+
+// loadGatewayKind decodes n into a new object of the list's type, records
+// it as v1 of kind in its namespace (none for cluster-scoped kinds), and
+// appends it to list.
+func loadGatewayKind[T any](l *docLoader, n *yaml.Node, src Source, kind string, list *[]*T, parts func(*T) gatewayParts) {
+	o := new(T)
+	p := parts(o)
+	*p.src = src
+	if !l.decode(n, p.obj, p.src, true) {
+		return
+	}
+	p.typeMeta.APIVersion, p.typeMeta.Kind = GatewayV1, kind
+	if p.clusterScoped {
+		p.objectMeta.Namespace = ""
+	} else {
+		p.objectMeta.Namespace = l.namespace(p.objectMeta.Namespace)
+	}
+	*list = append(*list, o)
 }
 
 // namespaceObject loads a v1 Namespace.
