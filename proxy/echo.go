@@ -285,6 +285,7 @@ func writeRouteEcho(w http.ResponseWriter, r *http.Request, t *table, d simulate
 		status = http.StatusNotFound
 	case c.picked < 0 || d.Backends[c.picked].Problem != "":
 		status = http.StatusInternalServerError
+		out.Status = status
 	}
 	if status == http.StatusOK {
 		uri := outboundPath(routePath(d, requestPath(r)))

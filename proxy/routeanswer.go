@@ -128,7 +128,12 @@ func (p *Proxy) serveRoute(x *exchange, r *http.Request, t *table, d simulate.De
 	w, e := http.ResponseWriter(&x.lw), &x.e
 	if d.Object != "" {
 		e.Ingress = d.Kind + " " + d.Object
+		// An Istio match reads "prefix /api"; a Gateway API one is a
+		// path.
 		e.Rule = d.Host + d.Path
+		if !strings.HasPrefix(d.Path, "/") {
+			e.Rule = strings.TrimSpace(d.Host + " " + d.Path)
+		}
 	}
 	c := p.choose(t, &d)
 	var f *forward
