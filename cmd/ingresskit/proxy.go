@@ -42,9 +42,9 @@ type proxyOptions struct {
 	// Listen maps listener ports to local ports: <listenerPort>=<localPort>.
 	Listen []string
 	// Seed seeds the choice among weighted backends.
-	Seed uint64
-	CA   caFlags
-	Watch         bool
+	Seed  uint64
+	CA    caFlags
+	Watch bool
 	// PortForward forwards every backend without an upstream to a Ready
 	// Pod of its Service through the API server.
 	PortForward bool
