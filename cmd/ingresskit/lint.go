@@ -162,6 +162,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 }
 
 func lintRun(cmd *cobra.Command, opts *lintOptions) error {
+	start := time.Now()
 	io := opts.IO
 	if opts.ListRules {
 		switch opts.Output {
@@ -216,7 +217,7 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	if len(loadFindings) > 0 {
 		addLoadErrors(res, loadFindings)
 	}
-	rep := printer.LintReport{Result: res, FailOn: cfg.EffectiveFailOn(), Source: fileSource(), ToolVersion: versionString()}
+	rep := printer.LintReport{Result: res, FailOn: cfg.EffectiveFailOn(), Source: fileSource(), ToolVersion: versionString(), Elapsed: time.Since(start)}
 	switch opts.Output {
 	case "json":
 		err = printer.WriteLintJSON(io.Out, rep)
