@@ -166,6 +166,11 @@ func planePorts(dp simulate.DataPlane) (keys []portKey, skipped []string) {
 // the port the proxy listens on, so it is replaced by the listener port
 // the request came in for. Ingress ignores ports.
 func planeRequest(req simulate.Request, k portKey) simulate.Request {
+	// Query parameter matches and redirects read the query, which the
+	// proxy keeps in URL, the request-target as received.
+	if i := strings.IndexByte(req.URL, '?'); i >= 0 && !strings.Contains(req.Path, "?") {
+		req.Path += req.URL[i:]
+	}
 	req.Host = net.JoinHostPort(hostOnly(req.Host), strconv.Itoa(int(k.port)))
 	if k.tls {
 		req.Scheme = "https"
