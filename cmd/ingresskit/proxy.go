@@ -172,8 +172,10 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 					return usageErrorf("invalid --gateway %q: want namespace/name", opts.Gateway)
 				}
 			}
-			opts.listen = map[int32]int{}
 			for _, l := range opts.Listen {
+				if opts.listen == nil {
+					opts.listen = map[int32]int{}
+				}
 				lp, local, err := parseListen(l)
 				if err != nil {
 					return &usageError{err: err}
