@@ -159,12 +159,31 @@ type translator struct {
 	// warned counts the warnings of each Ingress.
 	warned map[*manifest.Ingress]int
 	// routes are the host routes made, for canaries to find their
-	// primaries; canaries wait until every primary is translated.
-	routes   []*hostRoute
-	canaries []pendingCanary
-	// regexHosts are the hosts ingress-nginx serves with regex
-	// locations, computed on first use.
-	regexHosts map[string]bool
+	// primaries.
+	routes []*HostRoute
+	// providers are the IngressTranslators started, by profile name, in
+	// the order first used; extra are the objects they emit.
+	providers map[string]IngressTranslator
+	order     []IngressTranslator
+	extra     []Object
+}
+
+// reader returns how the provider of an Ingress's controller reads it,
+// Base when no provider is registered for it.
+func (t *translator) reader(ing *manifest.Ingress) Reader {
+	name := t.profileName(ing)
+	it, ok := t.providers[name]
+	if !ok {
+		if p, found := providerByName(name); found {
+			it = p.New(&Translation{t: t})
+			t.order = append(t.order, it)
+		}
+		t.providers[name] = it
+	}
+	if it == nil {
+		return Base{Tr: &Translation{t: t}}
+	}
+	return it.Ingress(ing)
 }
 
 // profileName returns the profile an Ingress is read under.
@@ -198,6 +217,7 @@ func (t *translator) run() {
 	t.planes = map[string]*plane{}
 	t.grants = map[string]*gwv1.ReferenceGrant{}
 	t.warned = map[*manifest.Ingress]int{}
+	t.providers = map[string]IngressTranslator{}
 	var routes []Object
 	translated := map[*manifest.Ingress]bool{}
 	for _, ing := range t.set.Ingresses {
@@ -207,9 +227,11 @@ func (t *translator) run() {
 		}
 		routes = append(routes, objs...)
 	}
-	for _, c := range t.canaries {
-		if t.canary(c) {
-			translated[c.ing] = true
+	for _, it := range t.order {
+		if f, ok := it.(Finisher); ok {
+			for _, ing := range f.Finish() {
+				translated[ing] = true
+			}
 		}
 	}
 	var gateways []Object
@@ -231,7 +253,7 @@ func (t *translator) run() {
 		g := t.grants[ns]
 		grants = append(grants, Object{Object: g, Kind: "ReferenceGrant", Namespace: g.Namespace, Name: g.Name})
 	}
-	t.res.Objects = append(append(gateways, routes...), grants...)
+	t.res.Objects = append(append(append(gateways, routes...), t.extra...), grants...)
 	for _, ing := range t.set.Ingresses {
 		switch {
 		case !translated[ing]:

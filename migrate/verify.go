@@ -319,14 +319,8 @@ func unverified(set *manifest.Set) []string {
 	}
 	add("response headers and bodies (only where the request is sent, redirected or refused is compared)")
 	for _, ing := range set.Ingresses {
-		for k := range ing.Annotations {
-			name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
-			if name == k {
-				continue
-			}
-			if !nginxTranslated[name] || strings.HasPrefix(name, "cors-") || name == "enable-cors" || name == "x-forwarded-prefix" || name == "upstream-vhost" {
-				add(k + " (not routed by the model)")
-			}
+		for _, k := range unroutedAnnotations(ing) {
+			add(k + " (not routed by the model)")
 		}
 	}
 	sort.Strings(out[1:])

@@ -6,6 +6,7 @@ import (
 	goio "io"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -73,6 +74,7 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 }
 
 func testRun(cmd *cobra.Command, opts *testOptions) error {
+	start := time.Now()
 	stdin := 0
 	for _, n := range append(slices.Clone(opts.Files.Filenames), opts.RouteFiles...) {
 		if n == "-" {
@@ -136,7 +138,7 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	var err error
 	switch {
 	case opts.Output == "junit":
-		err = printer.RouteTestsJUnit(opts.IO.Out, suites)
+		err = printer.RouteTestsJUnit(opts.IO.Out, suites, time.Since(start))
 	case opts.IO.IsTTY():
 		err = printer.RouteTestsTable(opts.IO.Out, opts.IO.Styles(), suites)
 	default:

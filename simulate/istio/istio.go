@@ -556,13 +556,7 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		d.Notes = append(d.Notes, "the route has no destination")
 		return
 	}
-	for _, dest := range route.Route {
-		w := dest.Weight
-		if len(route.Route) == 1 && w == 0 {
-			w = 100
-		}
-		d.Backends = append(d.Backends, p.destination(dest.Destination, vs, w))
-	}
+	d.Backends = append(d.Backends, p.destinations(route, vs)...)
 	if rw := route.Rewrite; rw != nil && rw.URI != "" {
 		// HTTPRewrite.uri: "rewrite the path (or the prefix) portion of
 		// the URI with this value. If the original URI was matched based
@@ -615,4 +609,18 @@ func (p *Plane) destination(dest manifest.IstioDestination, vs *manifest.Virtual
 		}
 	}
 	return wb
+}
+
+// destinations returns the weighted destinations of route, their hosts
+// read in vs's namespace.
+func (p *Plane) destinations(route manifest.IstioHTTPRoute, vs *manifest.VirtualService) []simulate.WeightedBackend {
+	var out []simulate.WeightedBackend
+	for _, dest := range route.Route {
+		w := dest.Weight
+		if len(route.Route) == 1 && w == 0 {
+			w = 100
+		}
+		out = append(out, p.destination(dest.Destination, vs, w))
+	}
+	return out
 }
