@@ -42,7 +42,9 @@ is an example. A routes file may name its ingressClass and controller; the
 flags give the defaults. For the Gateway API, a routes file (or one test) names
 the Gateway that answers (gateway: namespace/name), and a test may give the
 method, headers, the answering route and the status the Gateway answers with
-(examples/gateway-api-test.yaml). Without --controller the IngressClasses of the input
+(examples/gateway-api-test.yaml). For an Istio ingress gateway it names the
+Istio Gateway (istio: namespace/name), and route: is the answering
+VirtualService. Without --controller the IngressClasses of the input
 decide (as in simulate), else spec; every result names the profile used.
 
 Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
