@@ -51,3 +51,13 @@ func UnexpandedService(host string) (ns, name string, ok bool) {
 	}
 	return "", "", false
 }
+
+// ServiceOf returns the namespace and name a destination host is keyed by:
+// the Service DestinationService reads from it, or, for an external host,
+// no namespace and the host itself.
+func ServiceOf(host, vsNamespace string) (ns, name string) {
+	if ns, name, ok := DestinationService(host, vsNamespace); ok {
+		return ns, name
+	}
+	return "", host
+}
