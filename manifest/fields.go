@@ -169,6 +169,9 @@ type fieldBuilder struct {
 	ents  []fieldEntry
 	names []string         // appended to only, so shared prefixes stay valid
 	ids   map[string]int32 // position of each name in names
+	// entries is the decoder's stack of mapping entries (nodeDecoder.ents),
+	// kept here so that its memory is reused from object to object.
+	entries []entry
 }
 
 // reset starts a new object, reusing the memory of the entries.

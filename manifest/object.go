@@ -204,11 +204,12 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 		fields = &fieldBuilder{}
 	}
 	fields.reset()
-	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: fields}
+	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: fields, ents: fields.entries[:0]}
 	if !withFields {
 		d.keep = metadataField
 	}
 	d.decode(n, reflect.ValueOf(out).Elem(), l.limit())
+	fields.entries = d.ents[:0]
 	if d.err != nil {
 		l.errs = append(l.errs, d.err)
 		return false
