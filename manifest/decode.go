@@ -47,6 +47,9 @@ type nodeDecoder struct {
 	// (entries): one buffer for the whole object instead of a slice per
 	// mapping.
 	ents []entry
+	// strs, when not nil, receives a copy of every string the decoded
+	// value keeps, so that it holds no memory of the input.
+	strs *strArena
 }
 
 // record notes the position of the field at d.path, whose last segment
@@ -315,11 +318,11 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 			d.decode(en.v, e, limit)
 			d.leave(rec)
 			d.path = d.path[:mark]
-			v.SetMapIndex(reflect.ValueOf(en.key).Convert(v.Type().Key()), e)
+			v.SetMapIndex(reflect.ValueOf(d.strs.clone(en.key)).Convert(v.Type().Key()), e)
 		}
 	case reflect.String:
 		if s, ok := d.str(n); ok {
-			v.SetString(s)
+			v.SetString(d.strs.clone(s))
 		}
 	case reflect.Bool:
 		if x, ok := d.scalar(n, "true or false", tagBool); ok {
@@ -422,7 +425,7 @@ func (d *nodeDecoder) stringMap(ents []entry, v reflect.Value, limit int) {
 		}
 		d.leave(rec)
 		d.path = d.path[:mark]
-		m[en.key] = s
+		m[d.strs.clone(en.key)] = d.strs.clone(s)
 	}
 	v.Set(reflect.ValueOf(m))
 }
@@ -449,7 +452,7 @@ func (d *nodeDecoder) intOrString(n *yaml.Node, out *intstr.IntOrString, limit i
 			return false
 		}
 		if _, ok := d.visit(n, limit); ok {
-			out.Type, out.StrVal = intstr.String, n.Value
+			out.Type, out.StrVal = intstr.String, d.strs.clone(n.Value)
 		}
 		return true
 	case tagInt:
@@ -714,7 +717,7 @@ func (d *nodeDecoder) merge(val *yaml.Node, limit int, depth int) bool {
 
 // duplicate records a key written a second time in one mapping.
 func (d *nodeDecoder) duplicate(key string, first, again *yaml.Node) {
-	field := key
+	field := strings.Clone(key)
 	if len(d.path) > 0 {
 		field = string(d.path) + "." + key
 	}

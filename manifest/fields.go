@@ -169,9 +169,6 @@ type fieldBuilder struct {
 	ents  []fieldEntry
 	names []string         // appended to only, so shared prefixes stay valid
 	ids   map[string]int32 // position of each name in names
-	// entries is the decoder's stack of mapping entries (nodeDecoder.ents),
-	// kept here so that its memory is reused from object to object.
-	entries []entry
 }
 
 // reset starts a new object, reusing the memory of the entries.
@@ -198,6 +195,9 @@ func (b *fieldBuilder) add(s string) int32 {
 	if b.ids == nil {
 		b.ids = make(map[string]int32)
 	}
+	// A name may be a key read from the input (an annotation's): a copy
+	// keeps the table from holding the input's memory.
+	s = strings.Clone(s)
 	id := int32(len(b.names))
 	b.names = append(b.names, s)
 	b.ids[s] = id
