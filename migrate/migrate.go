@@ -40,7 +40,7 @@ type Options struct {
 // Object is one translated object.
 type Object struct {
 	// Object is the Gateway API object (*gwv1.Gateway, *gwv1.HTTPRoute,
-	// *gwv1.GRPCRoute, *gwv1.ReferenceGrant).
+	// *gwv1.GRPCRoute, *gwv1.ReferenceGrant, *gwv1.BackendTLSPolicy).
 	Object any
 	// Kind, Namespace and Name identify it.
 	Kind, Namespace, Name string
@@ -166,6 +166,8 @@ type translator struct {
 	providers map[string]IngressTranslator
 	order     []IngressTranslator
 	extra     []Object
+	// grpcRoutes are the host routes written as GRPCRoutes, by HTTPRoute.
+	grpcRoutes map[any]*HostRoute
 }
 
 // reader returns how the provider of an Ingress's controller reads it,
@@ -218,6 +220,7 @@ func (t *translator) run() {
 	t.grants = map[string]*gwv1.ReferenceGrant{}
 	t.warned = map[*manifest.Ingress]int{}
 	t.providers = map[string]IngressTranslator{}
+	t.grpcRoutes = map[any]*HostRoute{}
 	var routes []Object
 	translated := map[*manifest.Ingress]bool{}
 	for _, ing := range t.set.Ingresses {
@@ -232,6 +235,11 @@ func (t *translator) run() {
 			for _, ing := range f.Finish() {
 				translated[ing] = true
 			}
+		}
+	}
+	for i, o := range routes {
+		if hr := t.grpcRoutes[o.Object]; hr != nil {
+			routes[i].Object, routes[i].Kind = t.grpcRoute(hr), "GRPCRoute"
 		}
 	}
 	var gateways []Object
@@ -291,8 +299,12 @@ func (r *Result) Set(before *manifest.Set) *manifest.Set {
 			out.Gateways = append(out.Gateways, &manifest.Gateway{Gateway: *v, Source: src})
 		case *gwv1.HTTPRoute:
 			out.HTTPRoutes = append(out.HTTPRoutes, &manifest.HTTPRoute{HTTPRoute: *v, Source: src})
+		case *gwv1.GRPCRoute:
+			out.GRPCRoutes = append(out.GRPCRoutes, &manifest.GRPCRoute{GRPCRoute: *v, Source: src})
 		case *gwv1.ReferenceGrant:
 			out.ReferenceGrants = append(out.ReferenceGrants, &manifest.ReferenceGrant{ReferenceGrant: *v, Source: src})
+		case *gwv1.BackendTLSPolicy:
+			out.BackendTLSPolicies = append(out.BackendTLSPolicies, &manifest.BackendTLSPolicy{BackendTLSPolicy: *v, Source: src})
 		}
 	}
 	return out

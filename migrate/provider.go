@@ -2,13 +2,16 @@ package migrate
 
 import (
 	"fmt"
+	"net"
 	"sort"
+	"strings"
 	"sync"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // Provider translates what one Ingress controller does beyond the
@@ -133,11 +136,11 @@ type HostRoute struct {
 	// without one).
 	Ingress *manifest.Ingress
 	Host    string
-	// Route is the HTTPRoute, written as a GRPCRoute when GRPC is set
-	// (GRPCRouteRule in apis/v1 grpcroute_types.go: its matches name a
-	// gRPC service and method, not a path).
+	// Route is the HTTPRoute; when GRPC names a field (the one that
+	// says the backends speak gRPC), it is written as a GRPCRoute
+	// (grpc.go) and findings of the conversion point at that field.
 	Route *gwv1.HTTPRoute
-	GRPC  bool
+	GRPC  string
 	// rules maps the translated "type value" of each rule's first path
 	// match to its index; byPath maps the Ingress path (pathKey).
 	rules  map[string]int
@@ -280,4 +283,74 @@ func unroutedAnnotations(ing *manifest.Ingress) []string {
 		}
 	}
 	return out
+}
+
+// Prober is a Provider whose Ingresses need probe requests of their own
+// (gRPC requests for gRPC backends); Verify routes them on both sides.
+type Prober interface {
+	Probes(ing *manifest.Ingress) []simulate.Request
+}
+
+// providerProbes asks every registered provider for the probes of ing.
+func providerProbes(ing *manifest.Ingress) []simulate.Request {
+	var out []simulate.Request
+	for _, n := range ProviderNames() {
+		p, _ := providerByName(n)
+		if pr, ok := p.(Prober); ok {
+			out = append(out, pr.Probes(ing)...)
+		}
+	}
+	return out
+}
+
+// GRPCReader is implemented by a Prober whose Ingresses may have only
+// gRPC backends; Verify sends their hosts gRPC probes alone.
+type GRPCReader interface {
+	GRPC(ing *manifest.Ingress) bool
+}
+
+// grpcOnlyHosts are the hosts of ingresses whose every Ingress has gRPC
+// backends: a plain HTTP request to them reached the backend through the
+// Ingress controller and reaches no GRPCRoute, a difference no gRPC
+// client sees.
+func grpcOnlyHosts(ingresses []*manifest.Ingress) map[string]bool {
+	grpc, other := map[string]bool{}, map[string]bool{}
+	for _, ing := range ingresses {
+		is := false
+		for _, n := range ProviderNames() {
+			p, _ := providerByName(n)
+			if g, ok := p.(GRPCReader); ok && g.GRPC(ing) {
+				is = true
+			}
+		}
+		for _, r := range ing.Spec.Rules {
+			if is {
+				grpc[strings.ToLower(r.Host)] = true
+			} else {
+				other[strings.ToLower(r.Host)] = true
+			}
+		}
+	}
+	for h := range other {
+		delete(grpc, h)
+	}
+	if len(grpc) == 0 {
+		return nil
+	}
+	return grpc
+}
+
+// isGRPC reports whether a probe is a gRPC request (Content-Type
+// application/grpc, gRPC over HTTP/2 "Requests").
+func isGRPC(r simulate.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc")
+}
+
+// probeHost is a probe's host without a port, lower case.
+func probeHost(r simulate.Request) string {
+	h := r.Host
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		h = host
+	}
+	return strings.ToLower(h)
 }

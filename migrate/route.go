@@ -81,6 +81,9 @@ func (t *translator) ingress(ing *manifest.Ingress) []Object {
 			continue
 		}
 		t.routes = append(t.routes, hr)
+		if hr.GRPC != "" {
+			t.grpcRoutes[r] = hr
+		}
 		out = append(out, Object{Object: r, Kind: "HTTPRoute", Namespace: r.Namespace, Name: r.Name, From: []string{ing.Key()}, Pos: ing.Source.Pos})
 		if redirectHTTP {
 			out = append(out, t.httpsRedirect(ing, pl, host, name))

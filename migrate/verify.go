@@ -64,6 +64,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 	}
 	t := &translator{set: before, opts: opts}
 	v := &Verification{}
+	skippedGRPC := false
 	for _, c := range ingressClasses(t) {
 		gw := gatewayFor(gws, c, fixed)
 		if gw == nil {
@@ -81,7 +82,12 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 			return nil, err
 		}
 		plane := fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key())
+		grpcHosts := grpcOnlyHosts(c.ingresses)
 		for _, req := range probes(sub, after, gw.Gateway()) {
+			if grpcHosts[probeHost(req)] && !isGRPC(req) {
+				skippedGRPC = true
+				continue
+			}
 			v.Probes++
 			b := ix.Lookup(req)
 			a := simulate.Decision{URL: req.String(), Notes: []string{"no listener of the Gateway accepts this request"}}
@@ -102,6 +108,9 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		return a.Request.String() < b.Request.String()
 	})
 	v.Unverified = unverified(before)
+	if skippedGRPC {
+		v.Unverified = append(v.Unverified, "requests other than gRPC to hosts served only by gRPC backends (a GRPCRoute answers gRPC requests alone)")
+	}
 	return v, nil
 }
 
@@ -381,6 +390,11 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 					}
 				}
 			}
+		}
+	}
+	for _, ing := range before.Ingresses {
+		for _, r := range providerProbes(ing) {
+			add(r)
 		}
 	}
 	for _, r := range after.HTTPRoutes {

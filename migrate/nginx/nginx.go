@@ -28,7 +28,7 @@ type provider struct{}
 func (provider) Name() string { return "nginx" }
 
 func (provider) New(tr *migrate.Translation) migrate.IngressTranslator {
-	return &translation{tr: tr}
+	return &translation{tr: tr, policies: map[string]*gwv1.BackendTLSPolicy{}}
 }
 
 // UnroutedAnnotations names the ingress-nginx annotations of ing whose
@@ -42,7 +42,7 @@ func (provider) UnroutedAnnotations(ing *manifest.Ingress) []string {
 		if name == k {
 			continue
 		}
-		if !translated[name] || strings.HasPrefix(name, "cors-") || name == "enable-cors" || name == "x-forwarded-prefix" || name == "upstream-vhost" {
+		if !translated[name] || strings.HasPrefix(name, "cors-") || name == "enable-cors" || name == "x-forwarded-prefix" || name == "upstream-vhost" || name == "backend-protocol" {
 			out = append(out, k)
 		}
 	}
@@ -60,6 +60,8 @@ type translation struct {
 	// regexHosts are the hosts ingress-nginx serves with regex
 	// locations, computed on first use.
 	regexHosts map[string]bool
+	// policies are the BackendTLSPolicies made, by "namespace/service".
+	policies map[string]*gwv1.BackendTLSPolicy
 }
 
 var _ migrate.Finisher = (*translation)(nil)
@@ -103,6 +105,8 @@ type features struct {
 	// Ingress.
 	ignored string
 	canary  *canaryChoice
+	// tls and grpc are what backend-protocol asks of the backends.
+	tls, grpc bool
 }
 
 // translated are the annotations translated into standard fields or

@@ -52,10 +52,11 @@ func (nx *features) redirect(hr *migrate.HostRoute, rule *gwv1.HTTPRouteRule) bo
 	return false
 }
 
-// HostRules adds the rules of annotations that apply to the host as a
-// whole: app-root redirects "/" (annotations/rewrite, the server's
+// HostRules adds what applies to the host as a whole: gRPC and backend
+// TLS (backendprotocol.go), and app-root, which redirects "/" (annotations/rewrite, the server's
 // "location = /" with a 302).
 func (nx *features) HostRules(hr *migrate.HostRoute) {
+	nx.grpcHost(hr)
 	root := nx.ann["app-root"]
 	if root == "" || hr.Host == "" {
 		return
