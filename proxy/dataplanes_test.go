@@ -404,6 +404,11 @@ func TestIstioGateway(t *testing.T) {
 			if resp.StatusCode != tc.status || resp.Header.Get("Location") != tc.location {
 				t.Fatalf("got %d Location %q, want %d %q", resp.StatusCode, resp.Header.Get("Location"), tc.status, tc.location)
 			}
+			if tc.status == 418 {
+				if body, _ := io.ReadAll(resp.Body); string(body) != "short and stout\n" {
+					t.Errorf("directResponse body %q", body)
+				}
+			}
 			if tc.uri != "" {
 				if s := readSeen(t, resp); s.URI != tc.uri {
 					t.Errorf("upstream saw %q, want %q", s.URI, tc.uri)
