@@ -252,8 +252,12 @@ func (nx *nginxFeatures) ruleFilters(t *translator, hr *hostRoute, rule *gwv1.HT
 		if rw == nil {
 			rw = &gwv1.HTTPURLRewriteFilter{}
 		}
-		h := gwv1.PreciseHostname(vhost)
-		rw.Hostname = &h
+		if lv := strings.ToLower(vhost); preciseHostname(lv) {
+			h := gwv1.PreciseHostname(lv)
+			rw.Hostname = &h
+		} else {
+			t.report(ing, field("upstream-vhost"), Warning, fmt.Sprintf("upstream-vhost %q is not a host name URLRewrite takes (lower-case DNS labels); the Host header is forwarded unchanged", vhost))
+		}
 	}
 	if rw != nil && (rw.Path != nil || rw.Hostname != nil) {
 		rule.Filters = append(rule.Filters, gwv1.HTTPRouteFilter{Type: gwv1.HTTPRouteFilterURLRewrite, URLRewrite: rw})
@@ -334,10 +338,19 @@ func redirectFilter(target string, code int) (gwv1.HTTPRouteFilter, bool) {
 		return gwv1.HTTPRouteFilter{}, false
 	}
 	scheme := u.Scheme
-	host := gwv1.PreciseHostname(u.Hostname())
+	// Host names are case-insensitive (RFC 3986 section 6.2.2.1); the
+	// field takes them in lower case.
+	hn := strings.ToLower(u.Hostname())
+	if !preciseHostname(hn) {
+		return gwv1.HTTPRouteFilter{}, false
+	}
+	host := gwv1.PreciseHostname(hn)
 	rr := &gwv1.HTTPRequestRedirectFilter{Scheme: &scheme, Hostname: &host, StatusCode: &code}
 	if p := u.Port(); p != "" {
-		n, _ := strconv.Atoi(p)
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return gwv1.HTTPRouteFilter{}, false
+		}
 		pn := gwv1.PortNumber(n)
 		rr.Port = &pn
 	}
@@ -482,4 +495,14 @@ func canaryHeader(c *nginxCanary) gwv1.HTTPHeaderMatch {
 		return gwv1.HTTPHeaderMatch{Name: gwv1.HTTPHeaderName(c.header), Value: "always"}
 	}
 	return gwv1.HTTPHeaderMatch{Type: &re, Name: "Cookie", Value: `(.*;\s*)?` + regexp.QuoteMeta(c.cookie) + `=always(;.*)?`}
+}
+
+// preciseHostnamePattern is PreciseHostname's pattern (sigs.k8s.io/gateway-api
+// v1.6.0 apis/v1/shared_types.go).
+var preciseHostnamePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// preciseHostname reports whether the API server takes h as a
+// PreciseHostname: the pattern, and at most 253 characters.
+func preciseHostname(h string) bool {
+	return len(h) <= 253 && preciseHostnamePattern.MatchString(h)
 }

@@ -39,6 +39,20 @@ func (t *translator) pathMatch(hr *hostRoute, profile string, nx *nginxFeatures,
 	}
 	exact, prefix, re := gwv1.PathMatchExact, gwv1.PathMatchPathPrefix, gwv1.PathMatchRegularExpression
 	mk := func(typ gwv1.PathMatchType, v string) (gwv1.HTTPPathMatch, bool) {
+		why := ""
+		if typ != gwv1.PathMatchRegularExpression {
+			why = literalPathProblem(v)
+		}
+		if why == "" && len(v) > 1024 {
+			// The value's MaxLength, for every type.
+			why = "is longer than 1024 characters"
+		}
+		{
+			if why != "" {
+				t.report(ing, field+".path", Warning, fmt.Sprintf("%q cannot be a Gateway API %s value: it %s; the path is left out: rewrite it, or match it with a RegularExpression your implementation supports", v, typ, why))
+				return gwv1.HTTPPathMatch{}, false
+			}
+		}
 		return gwv1.HTTPPathMatch{Type: &typ, Value: &v}, true
 	}
 	switch profile {
@@ -101,4 +115,33 @@ func globRegexp(glob string) string {
 		}
 	}
 	return b.String()
+}
+
+// literalPathChars is the character set an Exact or PathPrefix value may
+// hold (HTTPPathMatch's CEL rules in sigs.k8s.io/gateway-api v1.6.0
+// apis/v1/httproute_types.go).
+var literalPathChars = regexp.MustCompile(`^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$`)
+
+// literalPathProblem says why the API server would reject v as an Exact
+// or PathPrefix value, or "" when it accepts it. The checks are the CEL
+// rules of HTTPPathMatch (sigs.k8s.io/gateway-api v1.6.0
+// apis/v1/httproute_types.go), in their order.
+func literalPathProblem(v string) string {
+	switch {
+	case !strings.HasPrefix(v, "/"):
+		return "does not start with a slash"
+	case strings.Contains(v, "//"):
+		return "contains '//'"
+	case strings.Contains(v, "/./"), strings.HasSuffix(v, "/."):
+		return "has a '.' segment"
+	case strings.Contains(v, "/../"), strings.HasSuffix(v, "/.."):
+		return "has a '..' segment"
+	case strings.Contains(v, "%2f"), strings.Contains(v, "%2F"):
+		return "contains an encoded slash"
+	case strings.Contains(v, "#"):
+		return "contains '#'"
+	case !literalPathChars.MatchString(v):
+		return "has characters outside those a URL path allows unencoded"
+	}
+	return ""
 }

@@ -268,7 +268,8 @@ func normalLocation(loc string) string {
 		b.WriteByte(c)
 	}
 	path := removeDots(b.String())
-	out := u.Scheme + "://" + u.Host + path
+	// Scheme and host are case-insensitive (RFC 3986 section 6.2.2.1).
+	out := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + path
 	if u.RawQuery != "" {
 		out += "?" + u.RawQuery
 	}
