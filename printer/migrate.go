@@ -53,11 +53,11 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 		}
 		// One table per data plane: an Ingress class and its Gateway.
 		for i := 0; i < len(v.Differences); {
-			plane := v.Differences[i].DataPlane
+			plane := v.Differences[i].Pair
 			var rows [][]string
-			for ; i < len(v.Differences) && v.Differences[i].DataPlane == plane; i++ {
+			for ; i < len(v.Differences) && v.Differences[i].Pair == plane; i++ {
 				d := v.Differences[i]
-				rows = append(rows, []string{requestString(d.Request.String(), d.Request.Header), d.BeforeOutcome, d.AfterOutcome})
+				rows = append(rows, []string{requestString(d.Request.String(), d.Request.Header), d.FromOutcome, d.ToOutcome})
 			}
 			if _, err := fmt.Fprintf(w, "%s:\n", s.Bold(plane)); err != nil {
 				return err
@@ -148,8 +148,8 @@ func WriteMigrationJSON(w io.Writer, rep MigrationReport) error {
 	if v := rep.Verification; v != nil {
 		doc.Probes = v.Probes
 		for _, d := range v.Differences {
-			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.DataPlane, URL: d.Request.String(), Headers: d.Request.Header,
-				Before: d.BeforeOutcome, After: d.AfterOutcome, BeforeNotes: d.Before.Notes, AfterNotes: d.After.Notes})
+			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.Pair, URL: d.Request.String(), Headers: d.Request.Header,
+				Before: d.FromOutcome, After: d.ToOutcome, BeforeNotes: d.From.Notes, AfterNotes: d.To.Notes})
 		}
 		doc.Unverified = append(doc.Unverified, v.Unverified...)
 	}
