@@ -24,7 +24,11 @@ type Verification struct {
 	Differences []Difference
 	// Unverified lists the behaviours outside the model, so that "no
 	// difference" never says more than was checked.
-	Unverified []string
+	Unverified []Unverified
+	// PairAt is the first Ingress of each data plane compared, by the
+	// Pair name of its Differences: where a difference that no Ingress
+	// path and no route answered is placed.
+	PairAt map[string]Place
 }
 
 // Verify routes probe requests through the Ingresses of before, each under
@@ -54,6 +58,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 	}
 	t := &translator{set: before, opts: opts}
 	var pairs []simulate.Pair
+	pairAt := map[string]Place{}
 	for _, c := range ingressClasses(t) {
 		gw := gatewayFor(gws, c, fixed)
 		if gw == nil {
@@ -70,8 +75,10 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		if err != nil {
 			return nil, err
 		}
+		name := fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key())
+		pairAt[name] = Place{Pos: c.ingresses[0].Source.Pos, Ingress: c.ingresses[0].Key()}
 		pairs = append(pairs, simulate.Pair{
-			Name:      fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key()),
+			Name:      name,
 			Before:    simulate.IndexPlane(c.label(), ix),
 			After:     gw,
 			BeforeSet: before, AfterSet: after,
@@ -79,7 +86,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		})
 	}
 	res := simulate.Diff(pairs)
-	v := &Verification{Probes: res.Probes, Differences: res.Differences}
+	v := &Verification{Probes: res.Probes, Differences: res.Differences, PairAt: pairAt}
 	sort.SliceStable(v.Differences, func(i, j int) bool {
 		a, b := v.Differences[i], v.Differences[j]
 		if a.Pair != b.Pair {
@@ -157,29 +164,63 @@ func gatewayFor(gws []*gateway.Plane, c ingressClass, fixed *gatewayRef) *gatewa
 	return nil
 }
 
+// Unverified is a behaviour of the Ingresses outside the model.
+type Unverified struct {
+	// Behaviour says what was not verified and why.
+	Behaviour string
+	// At is where the behaviour is written, first occurrence first (the
+	// annotation, or the first Ingress for what concerns them all).
+	At []Place
+}
+
+// Place is a position in an Ingress.
+type Place struct {
+	Pos manifest.Pos
+	// Ingress is "namespace/name"; Field the API-server style path.
+	Ingress, Field string
+}
+
 // unverified lists what the model does not check for the Ingresses of set.
-func unverified(set *manifest.Set) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+func unverified(set *manifest.Set) []Unverified {
+	idx := map[string]int{}
+	var out []Unverified
+	add := func(s string, ing *manifest.Ingress, field string) {
+		i, ok := idx[s]
+		if !ok {
+			i = len(out)
+			idx[s] = i
+			out = append(out, Unverified{Behaviour: s})
+		}
+		if ing != nil {
+			pos := ing.Source.Pos
+			if field != "" {
+				pos = ing.Source.FieldPos(field)
+			}
+			out[i].At = append(out[i].At, Place{Pos: pos, Ingress: ing.Key(), Field: field})
 		}
 	}
-	add("response headers and bodies (only where the request is sent, redirected or refused is compared)")
+	var first *manifest.Ingress
+	if len(set.Ingresses) > 0 {
+		first = set.Ingresses[0]
+	}
+	add("response headers and bodies (only where the request is sent, redirected or refused is compared)", first, "")
 	for _, ing := range set.Ingresses {
+		keys := make([]string, 0, len(ing.Annotations))
 		for k := range ing.Annotations {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
 			name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
 			if name == k {
 				continue
 			}
 			if !nginxTranslated[name] || strings.HasPrefix(name, "cors-") || name == "enable-cors" || name == "x-forwarded-prefix" || name == "upstream-vhost" {
-				add(k + " (not routed by the model)")
+				add(k+" (not routed by the model)", ing, "metadata.annotations."+k)
 			}
 		}
 	}
-	sort.Strings(out[1:])
+	sort.SliceStable(out[1:], func(i, j int) bool { return out[1+i].Behaviour < out[1+j].Behaviour })
 	return out
 }
 
