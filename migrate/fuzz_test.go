@@ -1,4 +1,4 @@
-package migrate
+package migrate_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/ingresskit/ingresskit/lint"
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/migrate"
+	_ "github.com/ingresskit/ingresskit/migrate/all"
 )
 
 // FuzzTranslate checks the translator on any Ingress YAML: it never
@@ -48,14 +50,14 @@ func FuzzTranslate(f *testing.F) {
 		if len(set.Ingresses) == 0 || len(set.Ingresses) > 20 {
 			return
 		}
-		res, err := Translate(set, Options{})
+		res, err := migrate.Translate(set, migrate.Options{})
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("Translate failed with an empty message")
 			}
 			return // reported
 		}
-		out, err := YAML(res.Objects)
+		out, err := migrate.YAML(res.Objects)
 		if err != nil {
 			t.Fatalf("YAML: %v", err)
 		}
@@ -63,7 +65,7 @@ func FuzzTranslate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the output does not decode: %v\n%s", err, out)
 		}
-		if _, err := Verify(set, res.Set(set), Options{}); err != nil && err.Error() == "" {
+		if _, err := migrate.Verify(set, res.Set(set), migrate.Options{}); err != nil && err.Error() == "" {
 			t.Fatal("Verify failed with an empty message")
 		}
 		lres, err := lint.Run(context.Background(), after, lint.Options{Rules: []*lint.Rule{rule}})
@@ -94,7 +96,7 @@ func FuzzTranslate(f *testing.F) {
 		}
 		reported := map[string]bool{}
 		for _, fd := range res.Findings {
-			if fd.Severity == Warning {
+			if fd.Severity == migrate.Warning {
 				reported[fd.Ingress] = true
 			}
 		}

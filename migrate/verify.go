@@ -59,6 +59,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 	t := &translator{set: before, opts: opts}
 	var pairs []simulate.Pair
 	pairAt := map[string]Place{}
+	var skippedGRPC []Place
 	for _, c := range ingressClasses(t) {
 		gw := gatewayFor(gws, c, fixed)
 		if gw == nil {
@@ -77,12 +78,25 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		}
 		name := fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key())
 		pairAt[name] = Place{Pos: c.ingresses[0].Source.Pos, Ingress: c.ingresses[0].Key()}
+		// A GRPCRoute answers gRPC requests alone: other requests to a
+		// host served only by gRPC backends are not compared.
+		grpcHosts := grpcOnlyHosts(c.ingresses)
+		var reqs []simulate.Request
+		for _, req := range probes(sub, after, gw.Gateway()) {
+			if h := probeHost(req); grpcHosts[h] && !isGRPC(req) {
+				if len(skippedGRPC) == 0 {
+					skippedGRPC = append(skippedGRPC, hostPlace(c.ingresses, h))
+				}
+				continue
+			}
+			reqs = append(reqs, req)
+		}
 		pairs = append(pairs, simulate.Pair{
 			Name:      name,
 			Before:    simulate.IndexPlane(c.label(), ix),
 			After:     gw,
 			BeforeSet: before, AfterSet: after,
-			Probes: probes(sub, after, gw.Gateway()),
+			Probes: reqs,
 		})
 	}
 	res := simulate.Diff(pairs)
@@ -95,6 +109,9 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		return a.Request.String() < b.Request.String()
 	})
 	v.Unverified = unverified(before)
+	if len(skippedGRPC) > 0 {
+		v.Unverified = append(v.Unverified, Unverified{Behaviour: "requests other than gRPC to hosts served only by gRPC backends (a GRPCRoute answers gRPC requests alone)", At: skippedGRPC})
+	}
 	return v, nil
 }
 
@@ -205,19 +222,10 @@ func unverified(set *manifest.Set) []Unverified {
 	}
 	add("response headers and bodies (only where the request is sent, redirected or refused is compared)", first, "")
 	for _, ing := range set.Ingresses {
-		keys := make([]string, 0, len(ing.Annotations))
-		for k := range ing.Annotations {
-			keys = append(keys, k)
-		}
+		keys := unroutedAnnotations(ing)
 		sort.Strings(keys)
 		for _, k := range keys {
-			name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
-			if name == k {
-				continue
-			}
-			if !nginxTranslated[name] || strings.HasPrefix(name, "cors-") || name == "enable-cors" || name == "x-forwarded-prefix" || name == "upstream-vhost" {
-				add(k+" (not routed by the model)", ing, "metadata.annotations."+k)
-			}
+			add(k+" (not routed by the model)", ing, "metadata.annotations."+k)
 		}
 	}
 	sort.SliceStable(out[1:], func(i, j int) bool { return out[1+i].Behaviour < out[1+j].Behaviour })
@@ -275,6 +283,11 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 					}
 				}
 			}
+		}
+	}
+	for _, ing := range before.Ingresses {
+		for _, r := range providerProbes(ing) {
+			add(r)
 		}
 	}
 	for _, r := range after.HTTPRoutes {
@@ -338,4 +351,17 @@ func canaryHeaders(ing *manifest.Ingress) []http.Header {
 		out = append(out, http.Header{"Cookie": {c + "=always"}}, http.Header{"Cookie": {"a=b; " + c + "=always"}})
 	}
 	return out
+}
+
+// hostPlace is the first rule of ings for host, else the first Ingress.
+func hostPlace(ings []*manifest.Ingress, host string) Place {
+	for _, ing := range ings {
+		for i, r := range ing.Spec.Rules {
+			if strings.EqualFold(r.Host, host) {
+				f := fmt.Sprintf("spec.rules[%d].host", i)
+				return Place{Pos: ing.Source.FieldPos(f), Ingress: ing.Key(), Field: f}
+			}
+		}
+	}
+	return Place{Pos: ings[0].Source.Pos, Ingress: ings[0].Key()}
 }

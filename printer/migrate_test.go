@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/ingresskit/ingresskit/lint"
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/migrate"
+	_ "github.com/ingresskit/ingresskit/migrate/all"
 )
 
 // migrationReport translates and verifies two migrate fixtures: one with
@@ -100,7 +100,7 @@ func TestMigrationLintResult(t *testing.T) {
 
 // TestMigrationSARIFSchema validates the migration SARIF against the
 // SARIF 2.1.0 schema, as TestLintSARIFSchema does for lint, and the JUnit
-// output against testdata/junit.xsd with xmllint.
+// output against the Jenkins junit-4 schema with xmllint (xmllintJUnit).
 func TestMigrationSARIFSchema(t *testing.T) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
@@ -151,10 +151,6 @@ func TestMigrationSARIFSchema(t *testing.T) {
 		t.Errorf("levels by rule: %v", levels)
 	}
 
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		t.Fatal("xmllint is needed to validate JUnit output: install the Debian package libxml2-utils")
-	}
 	buf.Reset()
 	if err := WriteMigrationJUnit(&buf, rep); err != nil {
 		t.Fatal(err)
@@ -163,8 +159,8 @@ func TestMigrationSARIFSchema(t *testing.T) {
 	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", file).CombinedOutput(); err != nil {
-		t.Fatalf("xmllint rejects the JUnit output: %v\n%s", err, out)
+	if err := xmllintJUnit(t, file); err != nil {
+		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "<failure") {
 		t.Error("differences do not fail the JUnit report")
