@@ -127,13 +127,15 @@ func (p *Proxy) choose(t *table, d *simulate.Decision) routeChoice {
 func (p *Proxy) serveRoute(x *exchange, r *http.Request, t *table, d simulate.Decision, path string) {
 	w, e := http.ResponseWriter(&x.lw), &x.e
 	if d.Object != "" {
-		e.Ingress = d.Kind + " " + d.Object
-		// An Istio match reads "prefix /api"; a Gateway API one is a
-		// path.
-		e.Rule = d.Host + d.Path
-		if !strings.HasPrefix(d.Path, "/") {
-			e.Rule = strings.TrimSpace(d.Host + " " + d.Path)
+		// KIND/namespace/name and host+path, with no space: the text
+		// access log separates its fields with spaces.
+		e.Ingress = d.Kind + "/" + d.Object
+		path := d.Path
+		if _, p, ok := strings.Cut(path, " "); ok && !strings.HasPrefix(path, "/") {
+			// An Istio match reads "prefix /api".
+			path = p
 		}
+		e.Rule = d.Host + path
 	}
 	c := p.choose(t, &d)
 	var f *forward
