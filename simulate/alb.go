@@ -108,7 +108,7 @@ func albGroupName(ing *manifest.Ingress) string {
 // controller writes for a path (buildPathPatterns), or why it refuses
 // it.
 func albPathPatterns(ing *manifest.Ingress, p networkingv1.HTTPIngressPath) (values []string, regex []string, why string) {
-	switch pathTypeOf(p) {
+	switch PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
 		if strings.ContainsAny(p.Path, "*?") {
 			return nil, nil, "an Exact path must not contain the ALB wildcards * or ?"
@@ -141,7 +141,7 @@ func (ALB) PathMatch(ing *manifest.Ingress, _ int, p networkingv1.HTTPIngressPat
 	if p.Path == "" {
 		values = []string{"/*"}
 	}
-	switch pathTypeOf(p) {
+	switch PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
 		return PathMatch{Kind: MatchExact, Path: p.Path, Note: "ALB path pattern " + p.Path}, true, ""
 	case networkingv1.PathTypePrefix:
@@ -298,7 +298,7 @@ func albRules(ing *manifest.Ingress) []*albRule {
 			idx[i] = i
 		}
 		rank := func(i int) int {
-			switch pathTypeOf(r.HTTP.Paths[i]) {
+			switch PathTypeOf(r.HTTP.Paths[i]) {
 			case networkingv1.PathTypeExact:
 				return 0
 			case networkingv1.PathTypePrefix:
@@ -434,7 +434,7 @@ func (a ALB) Decorate(d *Decision, req Request) {
 	if _, p, err := net.SplitHostPort(req.Host); err == nil {
 		port = p
 	}
-	q, _ := url.ParseQuery(rawQuery(req.Path))
+	q, _ := url.ParseQuery(RawQuery(req.Path))
 	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
 
 	var notes []string
@@ -466,7 +466,7 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
 		d.Host, d.Path, d.PathType = "", "", ""
 		d.Backend = networkingv1.IngressBackend{}
-		setMatch(d, PathMatch{})
+		SetMatch(d, PathMatch{})
 		d.Conflict = nil
 		d.DefaultBackend = false
 		if group.def != nil {
@@ -485,13 +485,13 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		} else {
 			notes = append(notes, "the listener rule matches through its conditions annotation or ALB wildcards, which host and path precedence alone do not see")
 		}
-		pt := pathTypeOf(win.path)
+		pt := PathTypeOf(win.path)
 		m, _, _ := a.PathMatch(win.ing, win.rule, win.path)
 		d.Matched, d.DefaultBackend = true, false
 		d.Ingress, d.Rule, d.PathIndex = win.ing, win.rule, win.index
 		d.Host, d.Path, d.PathType = win.ing.Spec.Rules[win.rule].Host, win.path.Path, pt
 		d.Backend = win.path.Backend
-		setMatch(d, m)
+		SetMatch(d, m)
 		d.Conflict = nil
 	}
 	if svc := win.path.Backend.Service; svc != nil && svc.Port.Name == ALBUseAnnotation {
@@ -622,21 +622,3 @@ func albAnyRegex(patterns []string, s string) bool {
 }
 
 func httpCanonical(name string) string { return http.CanonicalHeaderKey(name) }
-
-// setMatch replaces the winning path's compiled match when a profile
-// re-routes in Decorate, and with it the note the engine added for the
-// old one.
-func setMatch(d *Decision, m PathMatch) {
-	if old := d.Match.Note; old != "" {
-		for i, n := range d.Notes {
-			if n == old {
-				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
-				break
-			}
-		}
-	}
-	d.Match = m
-	if m.Note != "" {
-		d.Notes = append(d.Notes, m.Note)
-	}
-}

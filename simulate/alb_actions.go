@@ -209,8 +209,8 @@ func (a *albAction) redirectLocation(r albRequest, port string) (string, int) {
 	path := get(rc.Path, "/#{path}")
 	rport := get(rc.Port, "#{port}")
 	query := get(rc.Query, "#{query}")
-	rawQuery := r.query.Encode()
-	repl := strings.NewReplacer("#{protocol}", r.scheme, "#{host}", r.host, "#{path}", strings.TrimPrefix(r.path, "/"), "#{port}", port, "#{query}", rawQuery)
+	RawQuery := r.query.Encode()
+	repl := strings.NewReplacer("#{protocol}", r.scheme, "#{host}", r.host, "#{path}", strings.TrimPrefix(r.path, "/"), "#{port}", port, "#{query}", RawQuery)
 	proto, host, path, rport, query = repl.Replace(proto), repl.Replace(host), repl.Replace(path), repl.Replace(rport), repl.Replace(query)
 	loc := proto + "://" + host
 	if !(proto == "https" && rport == "443" || proto == "http" && rport == "80") {

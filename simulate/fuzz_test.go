@@ -199,7 +199,7 @@ func FuzzNormalizePath(f *testing.F) {
 			}
 		}
 		for i := 0; i+2 < len(out); i++ {
-			if out[i] == '%' && isHex(out[i+1]) && isHex(out[i+2]) && isUnreserved(unhex(out[i+1])<<4|unhex(out[i+2])) {
+			if out[i] == '%' && IsHex(out[i+1]) && IsHex(out[i+2]) && isUnreserved(Unhex(out[i+1])<<4|Unhex(out[i+2])) {
 				t.Fatalf("NormalizePath(%q) = %q: escaped unreserved character", in, out)
 			}
 		}

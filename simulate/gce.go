@@ -88,7 +88,7 @@ func (GCE) Less(a, b *manifest.Ingress) bool { return OldestFirst(a, b) }
 // validateExactPathType, validateAndModifyPrefixPathType; the "*" rule of
 // the Compute API PathRule.paths).
 func gcePaths(p networkingv1.HTTPIngressPath) ([]string, string) {
-	switch pathTypeOf(p) {
+	switch PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
 		if p.Path == "" {
 			return nil, "an Exact path must not be empty"
@@ -121,7 +121,7 @@ func gcePaths(p networkingv1.HTTPIngressPath) ([]string, string) {
 		}
 		return []string{path}, ""
 	}
-	return nil, "unsupported pathType " + string(pathTypeOf(p))
+	return nil, "unsupported pathType " + string(PathTypeOf(p))
 }
 
 // PathMatch compiles a path into its URL-map path rules.
@@ -133,10 +133,10 @@ func (GCE) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngress
 	if why != "" {
 		return PathMatch{}, false, why
 	}
-	if reason := gceOverridden(ing, rule, pathIndexOf(ing, rule, p), paths); reason != "" {
+	if reason := gceOverridden(ing, rule, PathIndexOf(ing, rule, p), paths); reason != "" {
 		return PathMatch{}, false, reason
 	}
-	switch pathTypeOf(p) {
+	switch PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
 		return PathMatch{Kind: MatchExact, Path: p.Path, Note: "URL map path " + p.Path}, true, ""
 	case networkingv1.PathTypePrefix:
@@ -240,7 +240,7 @@ func (g GCE) wildcard(d *Decision) {
 	if win == nil {
 		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
 		d.Host, d.Path, d.PathType, d.Backend, d.Conflict = "", "", "", networkingv1.IngressBackend{}, nil
-		setMatch(d, PathMatch{})
+		SetMatch(d, PathMatch{})
 		d.DefaultBackend = false
 		if b := best.ing.Spec.DefaultBackend; b != nil {
 			d.Matched, d.DefaultBackend, d.Ingress, d.Backend = true, true, best.ing, *b
@@ -251,9 +251,9 @@ func (g GCE) wildcard(d *Decision) {
 	p := r.HTTP.Paths[winIdx]
 	d.Matched, d.DefaultBackend = true, false
 	d.Ingress, d.Rule, d.PathIndex = best.ing, best.rule, winIdx
-	d.Host, d.Path, d.PathType = r.Host, p.Path, pathTypeOf(p)
+	d.Host, d.Path, d.PathType = r.Host, p.Path, PathTypeOf(p)
 	d.Backend, d.Conflict = p.Backend, nil
-	setMatch(d, *win)
+	SetMatch(d, *win)
 	d.Notes = append(d.Notes, note)
 }
 

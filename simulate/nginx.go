@@ -84,8 +84,8 @@ func nginxNormalizePath(path string) string {
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		c := path[i]
-		if c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
-			c = unhex(path[i+1])<<4 | unhex(path[i+2])
+		if c == '%' && i+2 < len(path) && IsHex(path[i+1]) && IsHex(path[i+2]) {
+			c = Unhex(path[i+1])<<4 | Unhex(path[i+2])
 			i += 2
 		}
 		if c == '%' {
@@ -117,7 +117,7 @@ func (n Nginx) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIng
 	if p.Backend.Service == nil {
 		return PathMatch{}, false, "ingress-nginx serves only Service backends; the path falls to the default backend"
 	}
-	pi := pathIndexOf(ing, rule, p)
+	pi := PathIndexOf(ing, rule, p)
 	r := st.routeFor(ing, rule, pi)
 	if r == nil {
 		return PathMatch{}, false, "ingress-nginx renders no location for this path"
@@ -133,7 +133,7 @@ func (n Nginx) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIng
 	if r.server.regex {
 		return n.regexMatch(r, path)
 	}
-	if d := r.droppedFor; d != nil && d.ing != nil && pathTypeOf(p) != d.writtenType() {
+	if d := r.droppedFor; d != nil && d.ing != nil && PathTypeOf(p) != d.writtenType() {
 		// The engine resolves paths of the same written pathType itself;
 		// ImplementationSpecific and Prefix are one to nginx.
 		return PathMatch{}, false, fmt.Sprintf("ingress-nginx reads ImplementationSpecific as Prefix, and keeps the location of %s for the same host and path (Ingresses ordered oldest first, then namespace/name descending)", d.source())
@@ -208,18 +208,4 @@ func (s *nginxServer) hasPath(path string) bool {
 		}
 	}
 	return false
-}
-
-// pathIndexOf finds the index of p among the paths of ing's rule (the
-// first equal one).
-func pathIndexOf(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) int {
-	if rule < 0 || rule >= len(ing.Spec.Rules) || ing.Spec.Rules[rule].HTTP == nil {
-		return -1
-	}
-	for i, q := range ing.Spec.Rules[rule].HTTP.Paths {
-		if q.Path == p.Path && pathTypeOf(q) == pathTypeOf(p) && SameBackend(q.Backend, p.Backend) {
-			return i
-		}
-	}
-	return -1
 }

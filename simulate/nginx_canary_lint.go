@@ -78,7 +78,7 @@ func NginxCanaries(set *manifest.Set) []*NginxCanaryPath {
 				if p.Backend.Service == nil {
 					continue // the controller skips non-Service backends
 				}
-				c := &NginxCanaryPath{Ingress: ing, Rule: ri, PathIndex: pi, Host: r.Host, Path: p.Path, PathType: pathTypeOf(p), PrimaryRule: -1, PrimaryPathIndex: -1}
+				c := &NginxCanaryPath{Ingress: ing, Rule: ri, PathIndex: pi, Host: r.Host, Path: p.Path, PathType: PathTypeOf(p), PrimaryRule: -1, PrimaryPathIndex: -1}
 				out = append(out, c)
 				if srv == nil {
 					continue
@@ -117,7 +117,7 @@ func sameWrittenPath(loc *nginxLoc, p networkingv1.HTTPIngressPath) bool {
 		return false
 	}
 	w := loc.ing.Spec.Rules[loc.rule].HTTP.Paths[loc.index]
-	return orRoot(w.Path) == orRoot(p.Path) && pathTypeOf(w) == pathTypeOf(p)
+	return orRoot(w.Path) == orRoot(p.Path) && PathTypeOf(w) == PathTypeOf(p)
 }
 
 func orRoot(path string) string {

@@ -32,7 +32,7 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 		return
 	}
 	path := d.NormalizedPath
-	query := rawQuery(req.Path)
+	query := RawQuery(req.Path)
 	scheme := strings.ToLower(req.Scheme)
 	if scheme == "" {
 		scheme = "http"
@@ -40,7 +40,7 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 	// ngx_http_parse_complex_uri: a ".." segment above the root, written
 	// plainly or escaped, makes the request invalid, and nginx answers
 	// 400 before it looks for a server's location.
-	if nginxAboveRoot(requestPath(req.Path)) {
+	if nginxAboveRoot(RequestPath(req.Path)) {
 		n.answer(d, http.StatusBadRequest, "the path goes above the root (\"..\"): nginx answers 400 Bad Request")
 		return
 	}
@@ -183,7 +183,7 @@ func (st *nginxState) routeAlias(d *Decision, srv *nginxServer) {
 	}
 	p := l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index]
 	d.Matched, d.Ingress, d.Rule, d.PathIndex = true, l.ing, l.rule, l.index
-	d.Host, d.Path, d.PathType, d.Backend = l.ing.Spec.Rules[l.rule].Host, p.Path, pathTypeOf(p), p.Backend
+	d.Host, d.Path, d.PathType, d.Backend = l.ing.Spec.Rules[l.rule].Host, p.Path, PathTypeOf(p), p.Backend
 	d.Notes = append(d.Notes, note+fmt.Sprintf(": nginx picks its location %s", l.directive(srv.regex)))
 }
 
@@ -286,22 +286,11 @@ func nginxDecode(path string) string {
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		c := path[i]
-		if c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
-			c = unhex(path[i+1])<<4 | unhex(path[i+2])
+		if c == '%' && i+2 < len(path) && IsHex(path[i+1]) && IsHex(path[i+2]) {
+			c = Unhex(path[i+1])<<4 | Unhex(path[i+2])
 			i += 2
 		}
 		b.WriteByte(c)
 	}
 	return b.String()
-}
-
-// rawQuery returns the query string of a request target, without "?".
-func rawQuery(target string) string {
-	if i := strings.IndexByte(target, '#'); i >= 0 {
-		target = target[:i]
-	}
-	if i := strings.IndexByte(target, '?'); i >= 0 {
-		return target[i+1:]
-	}
-	return ""
 }

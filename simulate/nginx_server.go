@@ -150,17 +150,10 @@ func upstreamKey(ns string, b networkingv1.IngressBackend) string {
 // locations (internal/k8s/main.go SetDefaultNGINXPathType, called from
 // store.go on every Ingress it stores).
 func nginxPathType(p networkingv1.HTTPIngressPath) networkingv1.PathType {
-	if pt := pathTypeOf(p); pt != networkingv1.PathTypeImplementationSpecific {
+	if pt := PathTypeOf(p); pt != networkingv1.PathTypeImplementationSpecific {
 		return pt
 	}
 	return networkingv1.PathTypePrefix
-}
-
-func pathTypeOf(p networkingv1.HTTPIngressPath) networkingv1.PathType {
-	if p.PathType == nil {
-		return networkingv1.PathTypeImplementationSpecific
-	}
-	return *p.PathType
 }
 
 // nginxValidPath is the strict path validation of ingress-nginx
@@ -179,11 +172,11 @@ func nginxStrictReject(ing *manifest.Ingress) string {
 			continue
 		}
 		for _, p := range r.HTTP.Paths {
-			if p.Path == "" || pathTypeOf(p) == networkingv1.PathTypeImplementationSpecific {
+			if p.Path == "" || PathTypeOf(p) == networkingv1.PathTypeImplementationSpecific {
 				continue
 			}
 			if !nginxValidPath.MatchString(p.Path) {
-				return "path " + strconv.Quote(p.Path) + " cannot be used with pathType " + string(pathTypeOf(p)) +
+				return "path " + strconv.Quote(p.Path) + " cannot be used with pathType " + string(PathTypeOf(p)) +
 					": ingress-nginx's strict path validation (strict-validate-path-type) rejects the whole Ingress; use ImplementationSpecific for regex paths"
 			}
 		}
@@ -402,7 +395,7 @@ func (l *nginxLoc) writtenType() networkingv1.PathType {
 	if l.ing == nil || l.rule < 0 {
 		return l.pathType
 	}
-	return pathTypeOf(l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index])
+	return PathTypeOf(l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index])
 }
 
 // source names the rule path a location serves.

@@ -112,3 +112,64 @@ type PathMatch struct {
 	// output, e.g. "ImplementationSpecific treated as Prefix".
 	Note string
 }
+
+// PathTypeOf returns the pathType of p, ImplementationSpecific when it
+// has none (only possible in input converted from an older API version,
+// whose default it was).
+func PathTypeOf(p networkingv1.HTTPIngressPath) networkingv1.PathType {
+	if p.PathType == nil {
+		return networkingv1.PathTypeImplementationSpecific
+	}
+	return *p.PathType
+}
+
+// PathIndexOf finds the index of p among the paths of ing's rule (the
+// first equal one).
+func PathIndexOf(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) int {
+	if rule < 0 || rule >= len(ing.Spec.Rules) || ing.Spec.Rules[rule].HTTP == nil {
+		return -1
+	}
+	for i, q := range ing.Spec.Rules[rule].HTTP.Paths {
+		if q.Path == p.Path && PathTypeOf(q) == PathTypeOf(p) && SameBackend(q.Backend, p.Backend) {
+			return i
+		}
+	}
+	return -1
+}
+
+// SetMatch replaces the winning path's compiled match when a profile
+// re-routes in Decorate, and with it the note the engine added for the
+// old one.
+func SetMatch(d *Decision, m PathMatch) {
+	if old := d.Match.Note; old != "" {
+		for i, n := range d.Notes {
+			if n == old {
+				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
+				break
+			}
+		}
+	}
+	d.Match = m
+	if m.Note != "" {
+		d.Notes = append(d.Notes, m.Note)
+	}
+}
+
+// OldestFirst orders Ingresses by creationTimestamp, oldest first; an
+// Ingress without a timestamp counts as newest (it has not been created
+// yet); ties are broken by namespace, then name.
+func OldestFirst(a, b *manifest.Ingress) bool {
+	at, bt := a.CreationTimestamp, b.CreationTimestamp
+	switch {
+	case at.IsZero() && !bt.IsZero():
+		return false
+	case !at.IsZero() && bt.IsZero():
+		return true
+	case !at.Equal(&bt):
+		return at.Before(&bt)
+	}
+	if a.Namespace != b.Namespace {
+		return a.Namespace < b.Namespace
+	}
+	return a.Name < b.Name
+}

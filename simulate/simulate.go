@@ -727,9 +727,9 @@ func CanonicalHost(host string) string {
 	return strings.ToLower(host)
 }
 
-// requestPath strips the query string and fragment and ensures a leading
-// "/".
-func requestPath(p string) string {
+// RequestPath strips the query string and fragment of a request target
+// and ensures a leading "/".
+func RequestPath(p string) string {
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -737,6 +737,17 @@ func requestPath(p string) string {
 		p = "/" + p
 	}
 	return p
+}
+
+// RawQuery returns the query string of a request target, without "?".
+func RawQuery(target string) string {
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	if i := strings.IndexByte(target, '?'); i >= 0 {
+		return target[i+1:]
+	}
+	return ""
 }
 
 // Lookup answers one request. Candidates stays nil; Explain fills it.
@@ -749,7 +760,7 @@ func (ix *Index) Lookup(req Request) Decision {
 // (hostDefault when none was).
 func (ix *Index) lookup(req Request) (Decision, hostKind) {
 	host := CanonicalHost(req.Host)
-	path := ix.profile.NormalizePath(requestPath(req.Path))
+	path := ix.profile.NormalizePath(RequestPath(req.Path))
 	d := Decision{
 		URL:            req.String(),
 		Rule:           -1,

@@ -112,22 +112,3 @@ func (Spec) Less(a, b *manifest.Ingress) bool { return OldestFirst(a, b) }
 
 // Decorate adds nothing: the specification has no redirects or rewrites.
 func (Spec) Decorate(*Decision, Request) {}
-
-// OldestFirst orders Ingresses by creationTimestamp, oldest first; an
-// Ingress without a timestamp counts as newest (it has not been created
-// yet); ties are broken by namespace, then name.
-func OldestFirst(a, b *manifest.Ingress) bool {
-	at, bt := a.CreationTimestamp, b.CreationTimestamp
-	switch {
-	case at.IsZero() && !bt.IsZero():
-		return false
-	case !at.IsZero() && bt.IsZero():
-		return true
-	case !at.Equal(&bt):
-		return at.Before(&bt)
-	}
-	if a.Namespace != b.Namespace {
-		return a.Namespace < b.Namespace
-	}
-	return a.Name < b.Name
-}
