@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ingresskit/ingresskit/internal/golden"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // TestCompare runs the migration check over fixtures whose behaviour
@@ -30,7 +31,7 @@ func TestCompare(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			set, _ := loadControllerSet(t, "testdata/controllers/"+tt.fixture+".yaml")
+			set, _ := simtest.LoadSet(t, "testdata/controllers/"+tt.fixture+".yaml")
 			from, err := ParseProfile(tt.from)
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +66,7 @@ func TestCompare(t *testing.T) {
 // TestCompareSameProfile reports nothing when a profile is compared with
 // itself.
 func TestCompareSameProfile(t *testing.T) {
-	set, _ := loadControllerSet(t, "testdata/controllers/nginx-canary.yaml")
+	set, _ := simtest.LoadSet(t, "testdata/controllers/nginx-canary.yaml")
 	p, _ := ParseProfile("nginx")
 	diffs, err := Compare(set, p, p, CompareOptions{})
 	if err != nil {

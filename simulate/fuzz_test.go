@@ -2,16 +2,14 @@ package simulate
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // testProfile exercises the Profile hooks the spec profile leaves
@@ -38,70 +36,6 @@ func (p testProfile) PathMatch(ing *manifest.Ingress, rule int, hp networkingv1.
 	return p.Spec.PathMatch(ing, rule, hp)
 }
 
-var (
-	fuzzHosts = []string{"", "a.test", "A.Test", "*.test", "b.a.test", "*.a.test", "test", "*", "a*.test", "c.test"}
-	fuzzPaths = []string{"/", "/a", "/a/", "/a/b", "/ab", "/a/b/", "/b", "", "a", "/a//b", "/a/./b",
-		"/a/..", "/%61", "/A", "/a*", "/*", "/a/b*", "/a/%2f"}
-	fuzzTypes = []*networkingv1.PathType{nil, ptr(networkingv1.PathTypeExact), ptr(networkingv1.PathTypePrefix),
-		ptr(networkingv1.PathTypeImplementationSpecific)}
-)
-
-func ptr[T any](v T) *T { return &v }
-
-// fuzzIngresses decodes a rule set from data: up to four Ingresses with
-// up to three rules of up to three paths, drawn from small pools so that
-// hosts and paths collide often.
-func fuzzIngresses(data []byte) []*manifest.Ingress {
-	i := 0
-	next := func(n int) int {
-		if i >= len(data) {
-			return 0
-		}
-		b := data[i]
-		i++
-		return int(b) % n
-	}
-	backend := func() networkingv1.IngressBackend {
-		return networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-			Name: fmt.Sprintf("svc-%d", next(3)), Port: networkingv1.ServiceBackendPort{Number: 80}}}
-	}
-	var ings []*manifest.Ingress
-	count := next(4) + 1
-	for n := 0; n < count; n++ {
-		ing := &manifest.Ingress{}
-		ing.Name = fmt.Sprintf("ing%d", n)
-		ing.Namespace = []string{"default", "other"}[next(2)]
-		if ts := next(4); ts > 0 {
-			ing.CreationTimestamp = metav1.NewTime(time.Date(2024, 1, ts, 0, 0, 0, 0, time.UTC))
-		}
-		if next(5) == 0 {
-			b := backend()
-			ing.Spec.DefaultBackend = &b
-		}
-		for t := next(3); t > 0; t-- {
-			var tls networkingv1.IngressTLS
-			for h := next(3); h > 0; h-- {
-				tls.Hosts = append(tls.Hosts, fuzzHosts[next(len(fuzzHosts))])
-			}
-			tls.SecretName = fmt.Sprintf("tls-%d", next(3))
-			ing.Spec.TLS = append(ing.Spec.TLS, tls)
-		}
-		for r := next(3) + 1; r > 0; r-- {
-			rule := networkingv1.IngressRule{Host: fuzzHosts[next(len(fuzzHosts))]}
-			if next(7) != 0 {
-				rule.HTTP = &networkingv1.HTTPIngressRuleValue{}
-				for p := next(3) + 1; p > 0; p-- {
-					rule.HTTP.Paths = append(rule.HTTP.Paths, networkingv1.HTTPIngressPath{
-						Path: fuzzPaths[next(len(fuzzPaths))], PathType: fuzzTypes[next(len(fuzzTypes))], Backend: backend()})
-				}
-			}
-			ing.Spec.Rules = append(ing.Spec.Rules, rule)
-		}
-		ings = append(ings, ing)
-	}
-	return ings
-}
-
 // FuzzLookup checks that the index agrees with refLookup, the linear
 // reference implementation written from the specification, on random
 // rule sets and requests, for the spec profile and for testProfile.
@@ -123,7 +57,7 @@ func FuzzLookup(f *testing.F) {
 	// TLS entries without hosts and with a wildcard
 	f.Add([]byte{1, 0, 1, 1, 0, 2, 0, 1, 1, 1, 3, 1, 1, 1, 1, 0, 2, 0, 0, 2, 0, 1, 1, 1, 2, 1}, "b.test", "/", true, uint8(0))
 	f.Fuzz(func(t *testing.T, rules []byte, host, path string, https bool, profile uint8) {
-		ings := fuzzIngresses(rules)
+		ings := simtest.FuzzIngresses(rules)
 		var p Profile = Spec{}
 		switch profile % 3 {
 		case 1:

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // The differential test against a real nginx (issue 17): the nginx
@@ -381,13 +382,13 @@ func TestNginxAgainstRealNginx(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
-			set, data := loadControllerSet(t, f)
+			set, data := simtest.LoadSet(t, f)
 			var extra []Request
-			for _, e := range readControllerExpectations(t, data) {
-				if e.profile != "nginx" || len(e.header) > 0 {
+			for _, e := range simtest.ReadExpectations(t, data) {
+				if e.Profile != "nginx" || len(e.Header) > 0 {
 					continue
 				}
-				req, err := ParseRequest(e.url, nil)
+				req, err := ParseRequest(e.URL, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -411,7 +412,7 @@ func TestNginxAgainstRealNginx(t *testing.T) {
 				name += "-use-regex"
 			}
 			t.Run(name, func(t *testing.T) {
-				ings := fuzzIngresses(rules)
+				ings := simtest.FuzzIngresses(rules)
 				if regex {
 					// the first Ingress makes its hosts regex hosts
 					ings[0].Annotations = map[string]string{NginxAnnotationPrefix + "use-regex": "true"}
