@@ -16,6 +16,21 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
+// ControllerALB is the AWS Load Balancer Controller's IngressClass
+// spec.controller (kubernetes-sigs/aws-load-balancer-controller
+// docs/guide/ingress/ingress_class.md).
+const ControllerALB = "ingress.k8s.aws/alb"
+
+// The profile answers for ControllerALB, and for the class name "alb"
+// the controller's documentation uses.
+func init() {
+	RegisterProfile(ProfileRegistration{
+		Profile:     ALB{},
+		Controllers: []string{ControllerALB},
+		Classes:     []string{"alb"},
+	})
+}
+
 // ALB is the profile of the AWS Load Balancer Controller
 // (kubernetes-sigs/aws-load-balancer-controller). Every path of every
 // Ingress of an IngressGroup becomes one listener rule of one ALB, and

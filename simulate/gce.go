@@ -10,6 +10,23 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
+// ControllerGCE names ingress-gce in IngressClass objects
+// (examples/ingressclasses.yaml); "k8s.io/gce" and
+// "networking.gke.io/ingress-gce" are read as it too.
+const ControllerGCE = "k8s.io/ingress-gce"
+
+// The profile answers for those controllers and for the class names
+// ingress-gce itself selects Ingresses by: "gce", "gce-internal" (GKE's
+// internal load balancer) and "gce-regional-external"
+// (kubernetes/ingress-gce pkg/annotations/ingress.go).
+func init() {
+	RegisterProfile(ProfileRegistration{
+		Profile:     GCE{},
+		Controllers: []string{ControllerGCE, "k8s.io/gce", "networking.gke.io/ingress-gce"},
+		Classes:     []string{"gce", "gce-internal", "gce-regional-external"},
+	})
+}
+
 // GCE is the profile of ingress-gce, the GKE Ingress controller
 // (kubernetes/ingress-gce). Each Ingress becomes a Google Cloud URL map:
 // one host rule and path matcher per rule host, one path rule per path

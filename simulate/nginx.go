@@ -9,6 +9,22 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
+// ControllerNginx is ingress-nginx's IngressClass spec.controller
+// (kubernetes/ingress-nginx docs/user-guide/k8s-122-migration.md,
+// IngressClass example).
+const ControllerNginx = "k8s.io/ingress-nginx"
+
+// The profile answers for ControllerNginx, and for the class name
+// "nginx" the controller's documentation uses when there is no
+// IngressClass object.
+func init() {
+	RegisterProfile(ProfileRegistration{
+		Profile:     Nginx{},
+		Controllers: []string{ControllerNginx},
+		Classes:     []string{"nginx"},
+	})
+}
+
 // Nginx is the profile of ingress-nginx (kubernetes/ingress-nginx). It
 // reproduces the nginx configuration the controller renders and how nginx
 // then picks a location:

@@ -12,15 +12,21 @@ import (
 // defaultBackend and TLS selection) is shared by every profile; a profile
 // decides only the points below.
 //
-// A new controller profile lives in its own file (simulate/nginx.go, ...)
-// and usually embeds Spec so that it overrides only what differs:
+// A new controller profile lives in its own package under simulate/
+// (simulate/nginx, simulate/gce, ...), which imports the engine and
+// manifest but no other profile, and registers itself from init:
 //
-//	type nginx struct{ Spec }
-//	func (nginx) Name() string { return "nginx" }
-//	func (nginx) FallThrough() bool { return false }
+//	func init() {
+//		simulate.RegisterProfile(simulate.ProfileRegistration{
+//			Profile:     Traefik{},
+//			Controllers: []string{"traefik.io/ingress-controller"},
+//			Classes:     []string{"traefik"},
+//		})
+//	}
 //
-// and registers it with one line in simulate/profiles.go, so that
-// --controller and "# expect(name):" lines of the examples find it.
+// so that --controller, IngressClass inference and the "# expect(name):"
+// lines of the examples find it; simulate/profiles imports the package so
+// that every command links it.
 //
 // A controller that ranks rules by their order rather than by path length
 // (a load balancer's rule priorities) can return MatchCustom for every
@@ -64,6 +70,13 @@ type Profile interface {
 	// backend chosen by header or cookie, ALB listener-rule order, GCE
 	// wildcard re-routing. It must leave the request untouched.
 	Decorate(d *Decision, req Request)
+}
+
+// Undecorated is implemented by a profile whose Decorate does nothing,
+// such as the specification's: the engine then skips the call, and the
+// copy of the Decision it costs on every lookup.
+type Undecorated interface {
+	Undecorated() bool
 }
 
 // MatchKind is how a compiled path compares with a request path.

@@ -30,7 +30,7 @@ import (
 )
 
 // Options configures Compile. The zero value selects every Ingress and
-// the Spec profile.
+// the default profile (DefaultProfile, the specification's).
 type Options struct {
 	// IngressClass selects the Ingresses of one class: those whose
 	// spec.ingressClassName (or, without it, the deprecated
@@ -39,7 +39,7 @@ type Options struct {
 	// ingressclass.kubernetes.io/is-default-class has this name. ""
 	// selects every Ingress.
 	IngressClass string
-	// Profile gives the controller's semantics; nil means Spec.
+	// Profile gives the controller's semantics; nil means DefaultProfile.
 	Profile Profile
 }
 
@@ -312,7 +312,7 @@ type group struct {
 // Index is the compiled routing table. It is safe for concurrent use.
 type Index struct {
 	profile  Profile
-	decorate bool // false for Spec, whose Decorate does nothing
+	decorate bool // false for an Undecorated profile
 	exact    map[string]*group
 	wildcard map[string]*group // by the suffix after "*."
 	any      *group
@@ -339,16 +339,16 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	set = set.Applied()
 	p := opts.Profile
 	if p == nil {
-		p = Spec{}
+		p = DefaultProfile()
 	}
 	// A controller decides on the whole input, not one Ingress at a time
 	// (ingress-nginx's host-wide use-regex and canaries, ALB IngressGroups,
 	// GCE wildcards): the profile sees every Ingress of set.
 	p = Bind(p, set)
-	_, plain := p.(Spec)
+	plain, _ := p.(Undecorated)
 	ix := &Index{
 		profile:  p,
-		decorate: !plain,
+		decorate: plain == nil || !plain.Undecorated(),
 		exact:    map[string]*group{},
 		wildcard: map[string]*group{},
 		tlsExact: map[string][]TLS{},

@@ -8,6 +8,12 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
+// The specification's profile is the default: the one used without
+// --controller when no IngressClass or class name selects another.
+func init() {
+	RegisterProfile(ProfileRegistration{Profile: Spec{}, Default: true})
+}
+
 // Spec is the profile of the Kubernetes specification itself
 // (networking.k8s.io/v1), used when Options.Profile is nil. Controller
 // profiles embed it and override what their controller does differently.
@@ -20,7 +26,10 @@ import (
 // pkg/apis/networking/validation/validation.go, validateIngressPath).
 type Spec struct{}
 
-var _ Profile = Spec{}
+var (
+	_ Profile     = Spec{}
+	_ Undecorated = Spec{}
+)
 
 // Name returns "spec".
 func (Spec) Name() string { return "spec" }
@@ -112,3 +121,6 @@ func (Spec) Less(a, b *manifest.Ingress) bool { return OldestFirst(a, b) }
 
 // Decorate adds nothing: the specification has no redirects or rewrites.
 func (Spec) Decorate(*Decision, Request) {}
+
+// Undecorated is true: Decorate does nothing, and the engine skips it.
+func (Spec) Undecorated() bool { return true }
