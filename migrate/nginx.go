@@ -12,13 +12,13 @@ import (
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // nginxFeatures are the ingress-nginx annotations of one Ingress that the
 // translation reads (kubernetes/ingress-nginx
 // docs/user-guide/nginx-configuration/annotations.md). Values the
-// controller drops (simulate.NginxDroppedAnnotations, from its
+// controller drops (nginx.DroppedAnnotations, from its
 // validators) are read as absent, as the controller reads them.
 type nginxFeatures struct {
 	t   *translator
@@ -88,21 +88,21 @@ var nginxAdvice = map[string]string{
 func (t *translator) nginxFeatures(ing *manifest.Ingress) *nginxFeatures {
 	nx := &nginxFeatures{t: t, ing: ing, ann: map[string]string{}}
 	dropped := map[string]string{}
-	for _, d := range simulate.NginxDroppedAnnotations(ing) {
+	for _, d := range nginx.DroppedAnnotations(ing) {
 		dropped[d.Name] = d.Why
 		if d.IgnoresIngress {
-			nx.ignored = simulate.NginxAnnotationPrefix + d.Name + ": " + d.Why
+			nx.ignored = nginx.AnnotationPrefix + d.Name + ": " + d.Why
 		}
 	}
 	var names []string
 	for k := range ing.Annotations {
-		if strings.HasPrefix(k, simulate.NginxAnnotationPrefix) {
+		if strings.HasPrefix(k, nginx.AnnotationPrefix) {
 			names = append(names, k)
 		}
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
+		name := strings.TrimPrefix(k, nginx.AnnotationPrefix)
 		field := "metadata.annotations." + k
 		if why, ok := dropped[name]; ok {
 			t.report(ing, field, Info, fmt.Sprintf("ingress-nginx drops this value (%s), so it is not translated either", why))
@@ -138,7 +138,7 @@ func (t *translator) nginxFeatures(ing *manifest.Ingress) *nginxFeatures {
 		if bp == "GRPC" || bp == "GRPCS" {
 			advice = "serve it with a GRPCRoute (the routes here are HTTPRoutes, whose backends speak HTTP/1.1 or h2c by appProtocol)"
 		}
-		t.report(ing, "metadata.annotations."+simulate.NginxAnnotationPrefix+"backend-protocol", Warning, fmt.Sprintf("backend-protocol %s is not translated: %s", bp, advice))
+		t.report(ing, "metadata.annotations."+nginx.AnnotationPrefix+"backend-protocol", Warning, fmt.Sprintf("backend-protocol %s is not translated: %s", bp, advice))
 	}
 	return nx
 }
@@ -167,14 +167,14 @@ func (nx *nginxFeatures) regexHost(host string) bool {
 				continue
 			}
 			dropped := map[string]bool{}
-			for _, d := range simulate.NginxDroppedAnnotations(ing) {
+			for _, d := range nginx.DroppedAnnotations(ing) {
 				dropped[d.Name] = true
 			}
 			regex := false
-			if v, err := strconv.ParseBool(ing.Annotations[simulate.NginxAnnotationPrefix+"use-regex"]); err == nil && v && !dropped["use-regex"] {
+			if v, err := strconv.ParseBool(ing.Annotations[nginx.AnnotationPrefix+"use-regex"]); err == nil && v && !dropped["use-regex"] {
 				regex = true
 			}
-			if ing.Annotations[simulate.NginxAnnotationPrefix+"rewrite-target"] != "" && !dropped["rewrite-target"] {
+			if ing.Annotations[nginx.AnnotationPrefix+"rewrite-target"] != "" && !dropped["rewrite-target"] {
 				regex = true
 			}
 			if !regex {
@@ -203,7 +203,7 @@ func (nx *nginxFeatures) sslRedirect(ing *manifest.Ingress, host string) bool {
 // of one path.
 func (nx *nginxFeatures) ruleFilters(t *translator, hr *hostRoute, rule *gwv1.HTTPRouteRule, p networkingv1.HTTPIngressPath) {
 	ing := hr.ing
-	field := func(name string) string { return "metadata.annotations." + simulate.NginxAnnotationPrefix + name }
+	field := func(name string) string { return "metadata.annotations." + nginx.AnnotationPrefix + name }
 	// A redirect replaces proxying (annotations/redirect): temporal
 	// wins over permanent.
 	for _, r := range []struct {
@@ -409,10 +409,10 @@ func (t *translator) canary(c pendingCanary) bool {
 				}
 				hr.route.Spec.Rules = append(hr.route.Spec.Rules, rule)
 				if cn.cookie != "" && cn.header == "" {
-					t.report(ing, "metadata.annotations."+simulate.NginxAnnotationPrefix+"canary-by-cookie", Info, "canary-by-cookie becomes a regular-expression match on the Cookie header (Gateway API has no cookie match)")
+					t.report(ing, "metadata.annotations."+nginx.AnnotationPrefix+"canary-by-cookie", Info, "canary-by-cookie becomes a regular-expression match on the Cookie header (Gateway API has no cookie match)")
 				}
 				if cn.value == "" && cn.pattern == "" && cn.header != "" {
-					t.report(ing, "metadata.annotations."+simulate.NginxAnnotationPrefix+"canary-by-header", Info, fmt.Sprintf("requests with %s: always go to the canary; %s: never, which ingress-nginx also honours, is not expressed and falls to the weights", cn.header, cn.header))
+					t.report(ing, "metadata.annotations."+nginx.AnnotationPrefix+"canary-by-header", Info, fmt.Sprintf("requests with %s: always go to the canary; %s: never, which ingress-nginx also honours, is not expressed and falls to the weights", cn.header, cn.header))
 				}
 			}
 			if cn.hasWeight && cn.weight > 0 && len(primary.BackendRefs) > 0 {

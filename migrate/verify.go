@@ -11,6 +11,7 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
 	"github.com/ingresskit/ingresskit/simulate/gateway"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // Difference is one probe request answered differently before and after
@@ -320,7 +321,7 @@ func unverified(set *manifest.Set) []string {
 	add("response headers and bodies (only where the request is sent, redirected or refused is compared)")
 	for _, ing := range set.Ingresses {
 		for k := range ing.Annotations {
-			name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
+			name := strings.TrimPrefix(k, nginx.AnnotationPrefix)
 			if name == k {
 				continue
 			}
@@ -443,7 +444,7 @@ func variants(path string) []string {
 
 // canaryHeaders are the headers that steer an ingress-nginx canary.
 func canaryHeaders(ing *manifest.Ingress) []http.Header {
-	a := func(n string) string { return ing.Annotations[simulate.NginxAnnotationPrefix+n] }
+	a := func(n string) string { return ing.Annotations[nginx.AnnotationPrefix+n] }
 	if a("canary") != "true" {
 		return nil
 	}

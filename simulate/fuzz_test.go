@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"errors"
@@ -9,7 +9,9 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
+	"github.com/ingresskit/ingresskit/simulate/spec"
 )
 
 // testProfile exercises the Profile hooks the spec profile leaves
@@ -17,7 +19,7 @@ import (
 // "*" matches every path that starts with the rest), no fall-through,
 // and an Ingress order other than oldest first.
 type testProfile struct {
-	Spec
+	spec.Profile
 	noFallThrough bool
 }
 
@@ -27,13 +29,13 @@ func (testProfile) Less(a, b *manifest.Ingress) bool {
 	return a.Key() > b.Key()
 }
 
-func (p testProfile) PathMatch(ing *manifest.Ingress, rule int, hp networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+func (p testProfile) PathMatch(ing *manifest.Ingress, rule int, hp networkingv1.HTTPIngressPath) (simulate.PathMatch, bool, string) {
 	if (hp.PathType == nil || *hp.PathType == networkingv1.PathTypeImplementationSpecific) && strings.HasSuffix(hp.Path, "*") {
 		stem := strings.TrimSuffix(hp.Path, "*")
-		return PathMatch{Kind: MatchCustom, Path: hp.Path, Length: len(stem),
+		return simulate.PathMatch{Kind: simulate.MatchCustom, Path: hp.Path, Length: len(stem),
 			Match: func(path string) bool { return strings.HasPrefix(path, stem) }, Note: "glob"}, true, ""
 	}
-	return p.Spec.PathMatch(ing, rule, hp)
+	return p.Profile.PathMatch(ing, rule, hp)
 }
 
 // FuzzLookup checks that the index agrees with refLookup, the linear
@@ -58,18 +60,18 @@ func FuzzLookup(f *testing.F) {
 	f.Add([]byte{1, 0, 1, 1, 0, 2, 0, 1, 1, 1, 3, 1, 1, 1, 1, 0, 2, 0, 0, 2, 0, 1, 1, 1, 2, 1}, "b.test", "/", true, uint8(0))
 	f.Fuzz(func(t *testing.T, rules []byte, host, path string, https bool, profile uint8) {
 		ings := simtest.FuzzIngresses(rules)
-		var p Profile = Spec{}
+		var p simulate.Profile = spec.Profile{}
 		switch profile % 3 {
 		case 1:
 			p = testProfile{}
 		case 2:
 			p = testProfile{noFallThrough: true}
 		}
-		ix, err := Compile(&manifest.Set{Ingresses: ings}, Options{Profile: p})
+		ix, err := simulate.Compile(&manifest.Set{Ingresses: ings}, simulate.Options{Profile: p})
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := Request{Scheme: "http", Host: host, Path: path}
+		req := simulate.Request{Scheme: "http", Host: host, Path: path}
 		if https {
 			req.Scheme = "https"
 		}
@@ -89,7 +91,7 @@ func FuzzLookup(f *testing.F) {
 		e := ix.Explain(req)
 		won := 0
 		for _, c := range e.Candidates {
-			if c.Reason == ReasonWon {
+			if c.Reason == simulate.ReasonWon {
 				won++
 			}
 		}
@@ -97,7 +99,7 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("explain: %d winners for a decision with matched=%v", won, d.Matched)
 		}
 		e.Candidates = nil
-		if diff := cmp.Diff(d, e, cmp.Comparer(func(a, b PathMatch) bool {
+		if diff := cmp.Diff(d, e, cmp.Comparer(func(a, b simulate.PathMatch) bool {
 			return a.Kind == b.Kind && a.Path == b.Path && a.Length == b.Length
 		}), cmp.Comparer(func(a, b *manifest.Ingress) bool { return a == b })); diff != "" {
 			t.Fatalf("explain answers differently from lookup:\n%s", diff)
@@ -117,11 +119,11 @@ func FuzzNormalizePath(f *testing.F) {
 	f.Add("/%zz/%4")            // broken escapes stay as they are
 	f.Add("/..")                // above the root
 	f.Fuzz(func(t *testing.T, in string) {
-		out := NormalizePath(in)
+		out := simulate.NormalizePath(in)
 		if !strings.HasPrefix(out, "/") {
 			t.Fatalf("NormalizePath(%q) = %q: not absolute", in, out)
 		}
-		if again := NormalizePath(out); again != out {
+		if again := simulate.NormalizePath(out); again != out {
 			t.Fatalf("NormalizePath(%q) = %q, but NormalizePath(%q) = %q", in, out, out, again)
 		}
 		if strings.Contains(out, "//") {
@@ -133,7 +135,7 @@ func FuzzNormalizePath(f *testing.F) {
 			}
 		}
 		for i := 0; i+2 < len(out); i++ {
-			if out[i] == '%' && IsHex(out[i+1]) && IsHex(out[i+2]) && isUnreserved(Unhex(out[i+1])<<4|Unhex(out[i+2])) {
+			if out[i] == '%' && simulate.IsHex(out[i+1]) && simulate.IsHex(out[i+2]) && simulate.IsUnreserved(simulate.Unhex(out[i+1])<<4|simulate.Unhex(out[i+2])) {
 				t.Fatalf("NormalizePath(%q) = %q: escaped unreserved character", in, out)
 			}
 		}
@@ -150,7 +152,7 @@ func FuzzParseRouteTests(f *testing.F) {
 	f.Add("kind: RouteTests\ntests: {}\n")                              // tests is not a list
 	f.Add("tests:\n- url: http://a/\n  matched: false\n  service: s\n") // contradiction
 	f.Fuzz(func(t *testing.T, data string) {
-		rt, err := ParseRouteTests("r.yaml", []byte(data))
+		rt, err := simulate.ParseRouteTests("r.yaml", []byte(data))
 		if err == nil {
 			if len(rt.Tests) == 0 {
 				t.Fatal("no error and no tests")

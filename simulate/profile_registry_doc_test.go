@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"os"
@@ -17,7 +17,7 @@ func TestControllersDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tests []byte
-	for _, glob := range []string{"*_test.go", "../lint/*_test.go"} {
+	for _, glob := range []string{"*_test.go", "*/*_test.go", "../lint/*_test.go"} {
 		files, _ := filepath.Glob(glob)
 		for _, f := range files {
 			b, err := os.ReadFile(f)

@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"fmt"
@@ -11,11 +11,12 @@ import (
 
 	"github.com/ingresskit/ingresskit/internal/golden"
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // controllerSummary is the one-line answer an expect line states.
-func controllerSummary(d Decision) string {
+func controllerSummary(d simulate.Decision) string {
 	switch {
 	case d.Refused != "":
 		return "configuration refused"
@@ -38,7 +39,7 @@ func controllerSummary(d Decision) string {
 }
 
 // controllerExplain renders a decision for a golden file.
-func controllerExplain(e simtest.Expectation, d Decision) string {
+func controllerExplain(e simtest.Expectation, d simulate.Decision) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s", e.URL)
 	for _, k := range sortedHeaderKeys(e.Header) {
@@ -89,7 +90,7 @@ func sortedHeaderKeys(h http.Header) []string {
 func checkControllerExpectations(t *testing.T, set *manifest.Set, exps []simtest.Expectation) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, name := range ProfileNames() {
+	for _, name := range simulate.ProfileNames() {
 		var mine []simtest.Expectation
 		for _, e := range exps {
 			if e.Profile == name {
@@ -99,17 +100,17 @@ func checkControllerExpectations(t *testing.T, set *manifest.Set, exps []simtest
 		if len(mine) == 0 {
 			continue
 		}
-		p, err := ParseProfile(name)
+		p, err := simulate.ParseProfile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ix, err := Compile(set, Options{Profile: Bind(p, set)})
+		ix, err := simulate.Compile(set, simulate.Options{Profile: simulate.Bind(p, set)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var b strings.Builder
 		for _, e := range mine {
-			req, err := ParseRequest(e.URL, e.Header)
+			req, err := simulate.ParseRequest(e.URL, e.Header)
 			if err != nil {
 				t.Fatalf("line %d: %v", e.Line, err)
 			}
@@ -170,11 +171,11 @@ func TestGCEExample(t *testing.T) {
 }
 
 func TestParseProfile(t *testing.T) {
-	if diff := cmp.Diff([]string{"alb", "gce", "nginx", "spec"}, ProfileNames()); diff != "" {
+	if diff := cmp.Diff([]string{"alb", "gce", "nginx", "spec"}, simulate.ProfileNames()); diff != "" {
 		t.Errorf("ProfileNames (-want +got):\n%s", diff)
 	}
-	for _, name := range ProfileNames() {
-		p, err := ParseProfile(strings.ToUpper(name))
+	for _, name := range simulate.ProfileNames() {
+		p, err := simulate.ParseProfile(strings.ToUpper(name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -182,7 +183,7 @@ func TestParseProfile(t *testing.T) {
 			t.Errorf("ParseProfile(%q).Name() = %q", name, p.Name())
 		}
 	}
-	_, err := ParseProfile("traefik")
+	_, err := simulate.ParseProfile("traefik")
 	if err == nil || !strings.Contains(err.Error(), "alb, gce, nginx, spec") {
 		t.Errorf("ParseProfile(traefik) error = %v, want the list of names", err)
 	}
@@ -192,7 +193,7 @@ func TestInferProfile(t *testing.T) {
 	set, _ := simtest.LoadSet(t, "testdata/controllers/registry-classes.yaml")
 	got := map[string]string{}
 	for _, ing := range set.Ingresses {
-		got[ing.Name] = InferProfile(set, ing).Name()
+		got[ing.Name] = simulate.InferProfile(set, ing).Name()
 	}
 	want := map[string]string{
 		"by-class-nginx":     "nginx", // IngressClass nginx, controller k8s.io/ingress-nginx
@@ -204,7 +205,7 @@ func TestInferProfile(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("InferProfile (-want +got):\n%s", diff)
 	}
-	if n := InferProfileName(set, nil); n != "spec" {
+	if n := simulate.InferProfileName(set, nil); n != "spec" {
 		t.Errorf("InferProfileName(set, nil) with mixed controllers = %q, want spec", n)
 	}
 }

@@ -6,7 +6,11 @@
 //
 // The semantics are those of the Kubernetes specification
 // (networking.k8s.io/v1) by default; a Profile supplies what a controller
-// decides differently (see profile.go and spec.go).
+// decides differently (see profile.go). Each profile is a package of its
+// own (simulate/spec, simulate/nginx, simulate/gce, simulate/alb) that
+// registers itself (RegisterProfile), as the other kinds of data plane
+// do (RegisterBuilder); the engine names none of them. Programs link them
+// all by importing simulate/profiles for its side effects.
 //
 // Lookups never loop over all rules: the index maps a host to its rules,
 // and the paths of a host to their routes, so the cost of a lookup does

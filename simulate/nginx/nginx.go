@@ -1,4 +1,10 @@
-package simulate
+// Package nginx is the engine's profile of ingress-nginx: the nginx
+// configuration the controller renders from the Ingresses, one file per
+// feature (paths and regular expressions in nginx.go and server.go,
+// annotations.go, canary.go, redirect.go, rewrite.go, default.go), and
+// what lint and migrate ask of it (lint.go, canary_lint.go). It registers
+// itself with package simulate from init.
+package nginx
 
 import (
 	"fmt"
@@ -7,25 +13,26 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
-// ControllerNginx is ingress-nginx's IngressClass spec.controller
+// Controller is ingress-nginx's IngressClass spec.controller
 // (kubernetes/ingress-nginx docs/user-guide/k8s-122-migration.md,
 // IngressClass example).
-const ControllerNginx = "k8s.io/ingress-nginx"
+const Controller = "k8s.io/ingress-nginx"
 
-// The profile answers for ControllerNginx, and for the class name
+// The profile answers for Controller, and for the class name
 // "nginx" the controller's documentation uses when there is no
 // IngressClass object.
 func init() {
-	RegisterProfile(ProfileRegistration{
-		Profile:     Nginx{},
-		Controllers: []string{ControllerNginx},
+	simulate.RegisterProfile(simulate.ProfileRegistration{
+		Profile:     Profile{},
+		Controllers: []string{Controller},
 		Classes:     []string{"nginx"},
 	})
 }
 
-// Nginx is the profile of ingress-nginx (kubernetes/ingress-nginx). It
+// Profile is the profile of ingress-nginx (kubernetes/ingress-nginx). It
 // reproduces the nginx configuration the controller renders and how nginx
 // then picks a location:
 //
@@ -57,23 +64,23 @@ func init() {
 //
 // The zero value is unbound (each Ingress seen alone); Bind gives the
 // profile the whole input.
-type Nginx struct {
+type Profile struct {
 	st *nginxState
 }
 
 var (
-	_ Profile = Nginx{}
-	_ Binder  = Nginx{}
+	_ simulate.Profile = Profile{}
+	_ simulate.Binder  = Profile{}
 )
 
 // Name returns "nginx".
-func (Nginx) Name() string { return "nginx" }
+func (Profile) Name() string { return "nginx" }
 
 // Bind returns the profile for set.
-func (Nginx) Bind(set *manifest.Set) Profile { return Nginx{st: newNginxState(set)} }
+func (Profile) Bind(set *manifest.Set) simulate.Profile { return Profile{st: newNginxState(set)} }
 
 // state returns the bound state, or the state of ing alone.
-func (n Nginx) state(ing *manifest.Ingress) *nginxState {
+func (n Profile) state(ing *manifest.Ingress) *nginxState {
 	if n.st != nil {
 		return n.st
 	}
@@ -88,20 +95,20 @@ func (n Nginx) state(ing *manifest.Ingress) *nginxState {
 // every %XX escape is decoded, "." and ".." segments are resolved and
 // runs of "/" merged (nginx docs, ngx_http_core_module "location": "the
 // matching is performed against a normalized URI").
-func (Nginx) NormalizePath(path string) string { return nginxNormalizePath(path) }
+func (Profile) NormalizePath(path string) string { return nginxNormalizePath(path) }
 
 // nginxNormalizePath decodes every escape, then resolves dot segments and
 // slashes with NormalizePath (a decoded "%" is protected as "%25" on the
 // way through).
 func nginxNormalizePath(path string) string {
 	if !strings.Contains(path, "%") {
-		return NormalizePath(path)
+		return simulate.NormalizePath(path)
 	}
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		c := path[i]
-		if c == '%' && i+2 < len(path) && IsHex(path[i+1]) && IsHex(path[i+2]) {
-			c = Unhex(path[i+1])<<4 | Unhex(path[i+2])
+		if c == '%' && i+2 < len(path) && simulate.IsHex(path[i+1]) && simulate.IsHex(path[i+2]) {
+			c = simulate.Unhex(path[i+1])<<4 | simulate.Unhex(path[i+2])
 			i += 2
 		}
 		if c == '%' {
@@ -110,36 +117,36 @@ func nginxNormalizePath(path string) string {
 		}
 		b.WriteByte(c)
 	}
-	return strings.ReplaceAll(NormalizePath(b.String()), "%25", "%")
+	return strings.ReplaceAll(simulate.NormalizePath(b.String()), "%25", "%")
 }
 
 // FallThrough is false: nginx picks one server block per request by host
 // and serves unmatched paths from that server's root location.
-func (Nginx) FallThrough() bool { return false }
+func (Profile) FallThrough() bool { return false }
 
 // Less orders Ingresses as the ingress-nginx store does (nginxLess).
-func (Nginx) Less(a, b *manifest.Ingress) bool { return nginxLess(a, b) }
+func (Profile) Less(a, b *manifest.Ingress) bool { return nginxLess(a, b) }
 
 // PathMatch compiles a path into the location(s) ingress-nginx renders
 // for it.
-func (n Nginx) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+func (n Profile) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) (simulate.PathMatch, bool, string) {
 	st := n.state(ing)
 	if why := st.rejected[ing]; why != "" {
-		return PathMatch{}, false, why
+		return simulate.PathMatch{}, false, why
 	}
 	if st.anns[ing] != nil && st.anns[ing].canary.enabled {
-		return PathMatch{}, false, "canary Ingress (nginx.ingress.kubernetes.io/canary): its backends are alternatives of the main Ingress's backends for the same host and path, chosen per request"
+		return simulate.PathMatch{}, false, "canary Ingress (nginx.ingress.kubernetes.io/canary): its backends are alternatives of the main Ingress's backends for the same host and path, chosen per request"
 	}
 	if p.Backend.Service == nil {
-		return PathMatch{}, false, "ingress-nginx serves only Service backends; the path falls to the default backend"
+		return simulate.PathMatch{}, false, "ingress-nginx serves only Service backends; the path falls to the default backend"
 	}
-	pi := PathIndexOf(ing, rule, p)
+	pi := simulate.PathIndexOf(ing, rule, p)
 	r := st.routeFor(ing, rule, pi)
 	if r == nil {
-		return PathMatch{}, false, "ingress-nginx renders no location for this path"
+		return simulate.PathMatch{}, false, "ingress-nginx renders no location for this path"
 	}
 	if r.refused != "" {
-		return PathMatch{}, false, r.refused
+		return simulate.PathMatch{}, false, r.refused
 	}
 	pt := nginxPathType(p)
 	path := p.Path
@@ -149,27 +156,27 @@ func (n Nginx) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIng
 	if r.server.regex {
 		return n.regexMatch(r, path)
 	}
-	if d := r.droppedFor; d != nil && d.ing != nil && PathTypeOf(p) != d.writtenType() {
+	if d := r.droppedFor; d != nil && d.ing != nil && simulate.PathTypeOf(p) != d.writtenType() {
 		// The engine resolves paths of the same written pathType itself;
 		// ImplementationSpecific and Prefix are one to nginx.
-		return PathMatch{}, false, fmt.Sprintf("ingress-nginx reads ImplementationSpecific as Prefix, and keeps the location of %s for the same host and path (Ingresses ordered oldest first, then namespace/name descending)", d.source())
+		return simulate.PathMatch{}, false, fmt.Sprintf("ingress-nginx reads ImplementationSpecific as Prefix, and keeps the location of %s for the same host and path (Ingresses ordered oldest first, then namespace/name descending)", d.source())
 	}
 	switch pt {
 	case networkingv1.PathTypeExact:
-		return PathMatch{Kind: MatchExact, Path: path, Note: fmt.Sprintf("nginx location = %s", path)}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchExact, Path: path, Note: fmt.Sprintf("nginx location = %s", path)}, true, ""
 	case networkingv1.PathTypePrefix:
 		note := "nginx location /"
 		if path != "/" {
 			trimmed := strings.TrimSuffix(path, "/")
 			note = fmt.Sprintf("nginx locations %s/ and = %s", trimmed, path)
 		}
-		return PathMatch{Kind: MatchPrefix, Path: path, Note: note}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchPrefix, Path: path, Note: note}, true, ""
 	}
-	return PathMatch{}, false, "ingress-nginx renders no location for this path"
+	return simulate.PathMatch{}, false, "ingress-nginx renders no location for this path"
 }
 
 // regexMatch compiles a path of a regex host.
-func (Nginx) regexMatch(r *nginxRoute, path string) (PathMatch, bool, string) {
+func (Profile) regexMatch(r *nginxRoute, path string) (simulate.PathMatch, bool, string) {
 	srv := r.server
 	by := "an Ingress of the host"
 	if srv.regexBy != nil {
@@ -180,26 +187,26 @@ func (Nginx) regexMatch(r *nginxRoute, path string) (PathMatch, bool, string) {
 		if r.droppedFor.ing != nil {
 			kept = r.droppedFor.ing.Key()
 		}
-		return PathMatch{}, false, fmt.Sprintf("ingress-nginx keeps the location of %s for the same host, path and pathType (Ingresses ordered oldest first, then namespace/name descending)", kept)
+		return simulate.PathMatch{}, false, fmt.Sprintf("ingress-nginx keeps the location of %s for the same host, path and pathType (Ingresses ordered oldest first, then namespace/name descending)", kept)
 	}
 	if len(r.locs) == 0 {
-		return PathMatch{}, false, "ingress-nginx renders no location for this path"
+		return simulate.PathMatch{}, false, "ingress-nginx renders no location for this path"
 	}
 	if r.shadowed {
-		return PathMatch{}, false, fmt.Sprintf(`regex host (use-regex or rewrite-target on %s): the root location ~* "^/" of the default backend comes first and answers every path this one would`, by)
+		return simulate.PathMatch{}, false, fmt.Sprintf(`regex host (use-regex or rewrite-target on %s): the root location ~* "^/" of the default backend comes first and answers every path this one would`, by)
 	}
 	var locs []*nginxLoc
 	var shown []string
 	for _, i := range r.locs {
 		l := srv.locs[i]
 		if l.re == nil {
-			return PathMatch{}, false, fmt.Sprintf("regex %q is not valid RE2, which ingresskit evaluates instead of nginx's PCRE: %s", l.path, l.reErr)
+			return simulate.PathMatch{}, false, fmt.Sprintf("regex %q is not valid RE2, which ingresskit evaluates instead of nginx's PCRE: %s", l.path, l.reErr)
 		}
 		locs = append(locs, l)
 		shown = append(shown, fmt.Sprintf(`~* "^%s"`, l.path))
 	}
-	return PathMatch{
-		Kind: MatchCustom,
+	return simulate.PathMatch{
+		Kind: simulate.MatchCustom,
 		Path: path,
 		// First match in location order: an earlier location ranks
 		// higher.
