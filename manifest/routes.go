@@ -27,6 +27,10 @@ type Route struct {
 	DefaultBackend bool
 	// Pos is where the path (or defaultBackend) is written.
 	Pos Pos
+	// DataPlane and Profile name the data plane of the Ingress's class
+	// and the profile that answers it; Routes leaves them empty and
+	// simulate.IngressRoutes fills them in.
+	DataPlane, Profile string
 }
 
 // Routes lists every route of the applied input (Applied), sorted by host (rules without host

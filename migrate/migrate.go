@@ -43,7 +43,7 @@ type Options struct {
 // Object is one translated object.
 type Object struct {
 	// Object is the Gateway API object (*gwv1.Gateway, *gwv1.HTTPRoute,
-	// *gwv1.GRPCRoute, *gwv1.ReferenceGrant).
+	// *gwv1.GRPCRoute, *gwv1.ReferenceGrant, *gwv1.BackendTLSPolicy).
 	Object any
 	// Kind, Namespace and Name identify it.
 	Kind, Namespace, Name string
@@ -162,12 +162,33 @@ type translator struct {
 	// warned counts the warnings of each Ingress.
 	warned map[*manifest.Ingress]int
 	// routes are the host routes made, for canaries to find their
-	// primaries; canaries wait until every primary is translated.
-	routes   []*hostRoute
-	canaries []pendingCanary
-	// regexHosts are the hosts ingress-nginx serves with regex
-	// locations, computed on first use.
-	regexHosts map[string]bool
+	// primaries.
+	routes []*HostRoute
+	// providers are the IngressTranslators started, by profile name, in
+	// the order first used; extra are the objects they emit.
+	providers map[string]IngressTranslator
+	order     []IngressTranslator
+	extra     []Object
+	// grpcRoutes are the host routes written as GRPCRoutes, by HTTPRoute.
+	grpcRoutes map[any]*HostRoute
+}
+
+// reader returns how the provider of an Ingress's controller reads it,
+// Base when no provider is registered for it.
+func (t *translator) reader(ing *manifest.Ingress) Reader {
+	name := t.profileName(ing)
+	it, ok := t.providers[name]
+	if !ok {
+		if p, found := providerByName(name); found {
+			it = p.New(&Translation{t: t})
+			t.order = append(t.order, it)
+		}
+		t.providers[name] = it
+	}
+	if it == nil {
+		return Base{Tr: &Translation{t: t}}
+	}
+	return it.Ingress(ing)
 }
 
 // profileName returns the profile an Ingress is read under.
@@ -201,6 +222,8 @@ func (t *translator) run() {
 	t.planes = map[string]*plane{}
 	t.grants = map[string]*gwv1.ReferenceGrant{}
 	t.warned = map[*manifest.Ingress]int{}
+	t.providers = map[string]IngressTranslator{}
+	t.grpcRoutes = map[any]*HostRoute{}
 	var routes []Object
 	translated := map[*manifest.Ingress]bool{}
 	for _, ing := range t.set.Ingresses {
@@ -210,9 +233,16 @@ func (t *translator) run() {
 		}
 		routes = append(routes, objs...)
 	}
-	for _, c := range t.canaries {
-		if t.canary(c) {
-			translated[c.ing] = true
+	for _, it := range t.order {
+		if f, ok := it.(Finisher); ok {
+			for _, ing := range f.Finish() {
+				translated[ing] = true
+			}
+		}
+	}
+	for i, o := range routes {
+		if hr := t.grpcRoutes[o.Object]; hr != nil {
+			routes[i].Object, routes[i].Kind = t.grpcRoute(hr), "GRPCRoute"
 		}
 	}
 	var gateways []Object
@@ -234,7 +264,7 @@ func (t *translator) run() {
 		g := t.grants[ns]
 		grants = append(grants, Object{Object: g, Kind: "ReferenceGrant", Namespace: g.Namespace, Name: g.Name})
 	}
-	t.res.Objects = append(append(gateways, routes...), grants...)
+	t.res.Objects = append(append(append(gateways, routes...), t.extra...), grants...)
 	for _, ing := range t.set.Ingresses {
 		switch {
 		case !translated[ing]:
@@ -272,8 +302,12 @@ func (r *Result) Set(before *manifest.Set) *manifest.Set {
 			out.Gateways = append(out.Gateways, &manifest.Gateway{Gateway: *v, Source: src})
 		case *gwv1.HTTPRoute:
 			out.HTTPRoutes = append(out.HTTPRoutes, &manifest.HTTPRoute{HTTPRoute: *v, Source: src})
+		case *gwv1.GRPCRoute:
+			out.GRPCRoutes = append(out.GRPCRoutes, &manifest.GRPCRoute{GRPCRoute: *v, Source: src})
 		case *gwv1.ReferenceGrant:
 			out.ReferenceGrants = append(out.ReferenceGrants, &manifest.ReferenceGrant{ReferenceGrant: *v, Source: src})
+		case *gwv1.BackendTLSPolicy:
+			out.BackendTLSPolicies = append(out.BackendTLSPolicies, &manifest.BackendTLSPolicy{BackendTLSPolicy: *v, Source: src})
 		}
 	}
 	return out

@@ -1,4 +1,4 @@
-package migrate
+package migrate_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 
 	"github.com/ingresskit/ingresskit/internal/golden"
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/migrate"
+	_ "github.com/ingresskit/ingresskit/migrate/all"
 )
 
 // TestTranslate runs every fixture of testdata/: the objects made, the
@@ -26,11 +28,11 @@ func TestTranslate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Translate(set, Options{})
+			res, err := migrate.Translate(set, migrate.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := YAML(res.Objects)
+			out, err := migrate.YAML(res.Objects)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -41,7 +43,7 @@ func TestTranslate(t *testing.T) {
 				b.WriteString(fd.String() + "\n")
 			}
 			fmt.Fprintf(&b, "complete %d, partial %d, untranslated %d\n", res.Complete, res.Partial, res.Untranslated)
-			v, err := Verify(set, res.Set(set), Options{})
+			v, err := migrate.Verify(set, res.Set(set), migrate.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

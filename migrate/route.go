@@ -11,35 +11,15 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// hostRoute is the HTTPRoute made for one host of one Ingress, kept
-// while canaries of other Ingresses may still add to its rules.
-type hostRoute struct {
-	ing   *manifest.Ingress
-	host  string
-	route *gwv1.HTTPRoute
-	// rules maps the translated "type value" of each rule's path to its
-	// index; byPath maps the Ingress path (pathKey), for canaries.
-	rules  map[string]int
-	byPath map[string]int
-}
-
 // ingress translates one Ingress: the HTTPS listeners of its TLS hosts,
 // one HTTPRoute per host (one with no hostnames for rules without a host
-// and for a defaultBackend alone), and the redirect routes its
-// annotations ask for. Canary Ingresses add to their primary's routes.
+// and for a defaultBackend alone), and the redirect routes its controller
+// makes. The provider of its controller reads it (Reader); it may defer
+// it (ingress-nginx canaries add to their primary's routes at the end).
 func (t *translator) ingress(ing *manifest.Ingress) []Object {
-	profile := t.profileName(ing)
-	var nx *nginxFeatures
-	if profile == "nginx" {
-		nx = t.nginxFeatures(ing)
-		if nx.ignored != "" {
-			t.report(ing, "metadata.annotations", Warning, "ingress-nginx ignores this Ingress ("+nx.ignored+"); nothing is translated")
-			return nil
-		}
-		if nx.canary != nil {
-			t.canaries = append(t.canaries, pendingCanary{ing: ing, nx: nx})
-			return nil
-		}
+	rd := t.reader(ing)
+	if rd == nil {
+		return nil
 	}
 	var pl *plane
 	if t.fixed == nil {
@@ -65,15 +45,15 @@ func (t *translator) ingress(ing *manifest.Ingress) []Object {
 		if len(hosts) > 1 {
 			name = ing.Name + "-" + hostSuffix(host)
 		}
-		hr := &hostRoute{ing: ing, host: host, rules: map[string]int{}, byPath: map[string]int{}}
+		hr := &HostRoute{Ingress: ing, Host: host, rules: map[string]int{}, byPath: map[string]int{}}
 		r := &gwv1.HTTPRoute{}
 		r.APIVersion, r.Kind = manifest.GatewayV1, "HTTPRoute"
 		r.ObjectMeta = metav1.ObjectMeta{Name: name, Namespace: ing.Namespace}
 		if host != "" {
 			r.Spec.Hostnames = []gwv1.Hostname{gwv1.Hostname(host)}
 		}
-		hr.route = r
-		redirectHTTP := nx != nil && nx.sslRedirect(ing, host)
+		hr.Route = r
+		redirectHTTP := rd.HTTPSRedirect(host)
 		section := ""
 		if redirectHTTP {
 			section = tlsListener(host)
@@ -90,19 +70,20 @@ func (t *translator) ingress(ing *manifest.Ingress) []Object {
 			}
 			for pi, p := range rule.HTTP.Paths {
 				field := fmt.Sprintf("spec.rules[%d].http.paths[%d]", ri, pi)
-				t.addPath(hr, profile, nx, p, field)
+				t.addPath(rd, hr, p, field)
 			}
 		}
 		if ing.Spec.DefaultBackend != nil {
-			t.addDefault(hr, profile, nx)
+			t.addDefault(rd, hr)
 		}
-		if nx != nil {
-			nx.routeFilters(t, hr)
-		}
+		rd.HostRules(hr)
 		if len(r.Spec.Rules) == 0 {
 			continue
 		}
 		t.routes = append(t.routes, hr)
+		if hr.GRPC != "" {
+			t.grpcRoutes[r] = hr
+		}
 		out = append(out, Object{Object: r, Kind: "HTTPRoute", Namespace: r.Namespace, Name: r.Name, From: []string{ing.Key()}, Pos: ing.Source.Pos})
 		if redirectHTTP {
 			out = append(out, t.httpsRedirect(ing, pl, host, name))
@@ -244,57 +225,40 @@ func (t *translator) backendRef(ing *manifest.Ingress, b networkingv1.IngressBac
 }
 
 // addPath adds the rule of one Ingress path.
-func (t *translator) addPath(hr *hostRoute, profile string, nx *nginxFeatures, p networkingv1.HTTPIngressPath, field string) {
-	ing := hr.ing
-	match, ok := t.pathMatch(hr, profile, nx, p, field)
+func (t *translator) addPath(rd Reader, hr *HostRoute, p networkingv1.HTTPIngressPath, field string) {
+	match, ok := rd.PathMatch(hr, p, field)
 	if !ok {
 		return
 	}
-	ref, ok := t.backendRef(ing, p.Backend, field+".backend")
+	rule, ok := rd.Rule(hr, p, field, match)
 	if !ok {
 		return
 	}
-	rule := gwv1.HTTPRouteRule{Matches: []gwv1.HTTPRouteMatch{{Path: &match}}, BackendRefs: []gwv1.HTTPBackendRef{ref}}
-	if nx != nil {
-		nx.ruleFilters(t, hr, &rule, p)
-	}
-	key := string(*match.Type) + " " + *match.Value
-	if _, dup := hr.rules[key]; dup {
-		t.report(ing, field, Info, fmt.Sprintf("the same path %s is declared twice for this host; the first one is kept", *match.Value))
+	if _, dup := hr.rules[ruleKey(rule)]; dup {
+		t.report(hr.Ingress, field, Info, fmt.Sprintf("the same path %s is declared twice for this host; the first one is kept", *rule.Matches[0].Path.Value))
 		return
 	}
-	hr.rules[key] = len(hr.route.Spec.Rules)
 	if _, ok := hr.byPath[pathKey(p)]; !ok {
-		hr.byPath[pathKey(p)] = len(hr.route.Spec.Rules)
+		hr.byPath[pathKey(p)] = len(hr.Route.Spec.Rules)
 	}
-	hr.route.Spec.Rules = append(hr.route.Spec.Rules, rule)
+	hr.AppendRule(rule)
 }
 
-// addDefault adds spec.defaultBackend as a catch-all rule of the host:
-// PathPrefix "/" ranks below every other path of the Gateway's listener
-// (HTTPRouteRule precedence: longest prefix first).
-func (t *translator) addDefault(hr *hostRoute, profile string, nx *nginxFeatures) {
-	ing := hr.ing
-	if _, ok := hr.rules["PathPrefix /"]; ok {
+// addDefault adds spec.defaultBackend as a catch-all rule of the host,
+// unless a path of the host already is "PathPrefix /".
+func (t *translator) addDefault(rd Reader, hr *HostRoute) {
+	ing := hr.Ingress
+	if hr.HasRule(Match(gwv1.PathMatchPathPrefix, "/")) {
 		return
 	}
 	ref, ok := t.backendRef(ing, *ing.Spec.DefaultBackend, "spec.defaultBackend")
 	if !ok {
 		return
 	}
-	typ, val := gwv1.PathMatchPathPrefix, "/"
-	if nx != nil && nx.regexHost(hr.host) {
-		typ, val = gwv1.PathMatchRegularExpression, "(?i)/.*"
-	}
-	rule := gwv1.HTTPRouteRule{Matches: []gwv1.HTTPRouteMatch{{Path: &gwv1.HTTPPathMatch{Type: &typ, Value: &val}}},
-		BackendRefs: []gwv1.HTTPBackendRef{ref}}
-	hr.rules[string(typ)+" "+val] = len(hr.route.Spec.Rules)
-	hr.route.Spec.Rules = append(hr.route.Spec.Rules, rule)
-	if hr.host == "" && len(ing.Spec.Rules) > 0 {
-		return
-	}
-	if profile != "nginx" && hr.host == "" {
-		t.report(ing, "spec.defaultBackend", Info, "spec.defaultBackend becomes a catch-all rule for every host of the Gateway; other controllers pick one default backend for requests no rule matches, which this route now answers")
+	match, note := rd.DefaultMatch(hr)
+	hr.AppendRule(gwv1.HTTPRouteRule{Matches: []gwv1.HTTPRouteMatch{{Path: &match}}, BackendRefs: []gwv1.HTTPBackendRef{ref}})
+	if note != "" && !(hr.Host == "" && len(ing.Spec.Rules) > 0) {
+		t.report(ing, "spec.defaultBackend", Info, note)
 	}
 }
 

@@ -65,6 +65,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 	}
 	t := &translator{set: before, opts: opts}
 	v := &Verification{}
+	skippedGRPC := false
 	for _, c := range ingressClasses(t) {
 		gw := gatewayFor(gws, c, fixed)
 		if gw == nil {
@@ -82,7 +83,12 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 			return nil, err
 		}
 		plane := fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key())
+		grpcHosts := grpcOnlyHosts(c.ingresses)
 		for _, req := range probes(sub, after, gw.Gateway()) {
+			if grpcHosts[probeHost(req)] && !isGRPC(req) {
+				skippedGRPC = true
+				continue
+			}
 			v.Probes++
 			b := ix.Lookup(req)
 			a := simulate.Decision{URL: req.String(), Notes: []string{"no listener of the Gateway accepts this request"}}
@@ -103,6 +109,9 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		return a.Request.String() < b.Request.String()
 	})
 	v.Unverified = unverified(before)
+	if skippedGRPC {
+		v.Unverified = append(v.Unverified, "requests other than gRPC to hosts served only by gRPC backends (a GRPCRoute answers gRPC requests alone)")
+	}
 	return v, nil
 }
 
@@ -320,14 +329,8 @@ func unverified(set *manifest.Set) []string {
 	}
 	add("response headers and bodies (only where the request is sent, redirected or refused is compared)")
 	for _, ing := range set.Ingresses {
-		for k := range ing.Annotations {
-			name := strings.TrimPrefix(k, nginx.AnnotationPrefix)
-			if name == k {
-				continue
-			}
-			if !nginxTranslated[name] || strings.HasPrefix(name, "cors-") || name == "enable-cors" || name == "x-forwarded-prefix" || name == "upstream-vhost" {
-				add(k + " (not routed by the model)")
-			}
+		for _, k := range unroutedAnnotations(ing) {
+			add(k + " (not routed by the model)")
 		}
 	}
 	sort.Strings(out[1:])
@@ -388,6 +391,11 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 					}
 				}
 			}
+		}
+	}
+	for _, ing := range before.Ingresses {
+		for _, r := range providerProbes(ing) {
+			add(r)
 		}
 	}
 	for _, r := range after.HTTPRoutes {

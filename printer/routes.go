@@ -25,10 +25,12 @@ type RouteJSON struct {
 	APIVersion     string                      `json:"apiVersion"`
 	Source         string                      `json:"source"`
 	// The members below describe Gateway API rules (kind HTTPRoute or
-	// GRPCRoute); Ingress routes leave them out.
+	// GRPCRoute) and Istio routes (kind VirtualService); Ingress routes
+	// have only the data plane and its profile.
 	Kind         string         `json:"kind,omitempty"`
 	Name         string         `json:"name,omitempty"`
 	DataPlane    string         `json:"dataPlane,omitempty"`
+	Profile      string         `json:"profile,omitempty"`
 	Gateway      string         `json:"gateway,omitempty"`
 	Listeners    []string       `json:"listeners,omitempty"`
 	Hostnames    []string       `json:"hostnames,omitempty"`
@@ -53,7 +55,7 @@ func routeJSON(routes []manifest.Route) []RouteJSON {
 			Namespace: r.Ingress.Namespace, Ingress: r.Ingress.Name, Class: r.Class,
 			Host: r.Host, Path: r.Path, PathType: r.PathType, Backend: r.Backend,
 			DefaultBackend: r.DefaultBackend, APIVersion: r.Ingress.Source.APIVersion,
-			Source: r.Pos.String(),
+			Source: r.Pos.String(), DataPlane: r.DataPlane, Profile: r.Profile,
 		}
 		if r.TLSSecret != "" {
 			j.TLS = &RouteTLS{SecretName: r.TLSSecret}
@@ -91,10 +93,11 @@ func writeYAML(w io.Writer, v []RouteJSON) error {
 	return err
 }
 
-// RoutesTable writes the routes as a table; wide adds the API version and
-// the source position of each route.
+// RoutesTable writes the routes as a table, with the profile of each
+// route's data plane; wide adds the API version and the source position
+// of each route.
 func RoutesTable(w io.Writer, s *Styles, routes []manifest.Route, wide bool) error {
-	header := []string{"INGRESS", "CLASS", "HOST", "PATH", "PATHTYPE", "BACKEND", "TLS"}
+	header := []string{"INGRESS", "CLASS", "PROFILE", "HOST", "PATH", "PATHTYPE", "BACKEND", "TLS"}
 	if wide {
 		header = append(header, "API VERSION", "SOURCE")
 	}
@@ -115,11 +118,18 @@ func RoutesTable(w io.Writer, s *Styles, routes []manifest.Route, wide bool) err
 		if tls == "" {
 			tls = "-"
 		}
-		row := []string{r.Ingress.Key(), class, host, path, pt, manifest.BackendString(r.Backend), tls}
+		row := []string{r.Ingress.Key(), class, dash(r.Profile), host, path, pt, manifest.BackendString(r.Backend), tls}
 		if wide {
 			row = append(row, r.Ingress.Source.APIVersion, r.Pos.String())
 		}
 		rows = append(rows, row)
 	}
 	return Table(w, s, header, rows)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
 	"github.com/ingresskit/ingresskit/simulate/gateway"
+	"github.com/ingresskit/ingresskit/simulate/istio"
 )
 
 // ConditionJSON is a computed route condition.
@@ -23,7 +24,7 @@ func conditionJSON(c gateway.Condition) *ConditionJSON {
 // gatewayRouteJSON is the machine form of a Gateway API rule: the
 // members of RouteJSON that apply, and those of the Gateway API.
 func gatewayRouteJSON(r gateway.Rule) RouteJSON {
-	j := RouteJSON{Namespace: r.Namespace, Kind: r.Kind, Name: r.Name, DataPlane: r.DataPlane, Gateway: r.Gateway,
+	j := RouteJSON{Namespace: r.Namespace, Kind: r.Kind, Name: r.Name, DataPlane: r.DataPlane, Profile: gateway.Kind, Gateway: r.Gateway,
 		Listeners: r.Listeners, Hostnames: r.Hostnames, Path: r.Path, PathType: r.PathType, Conditions: r.Conditions,
 		Redirect: r.Redirect, APIVersion: r.APIVersion, Source: r.Pos.String(),
 		Accepted: conditionJSON(r.Accepted), ResolvedRefs: conditionJSON(r.ResolvedRefs)}
@@ -47,16 +48,27 @@ func statusCell(s *Styles, r gateway.Rule) string {
 	return "Accepted"
 }
 
-// RoutesMixedTable writes Ingress routes and Gateway API rules in one
-// table, with a kind column, the data plane (the IngressClass, or the
-// Gateway) and the computed status of Gateway API routes. wide adds the
-// listeners, the status message, the API version and the source.
-func RoutesMixedTable(w io.Writer, s *Styles, routes []manifest.Route, rules []gateway.Rule, wide bool) error {
+// AllRoutes is the input of the routes listing across data planes:
+// Ingress routes (simulate.IngressRoutes), Gateway API rules and Istio
+// routes.
+type AllRoutes struct {
+	Ingress []manifest.Route
+	Gateway []gateway.Rule
+	Istio   []istio.Rule
+}
+
+// RoutesMixedTable writes Ingress routes, Gateway API rules and Istio
+// routes in one table, with a kind column, the data plane (the
+// IngressClass with its profile, the Gateway, or the Istio gateway) and
+// the computed status of Gateway API routes. wide adds the listeners, the
+// status message, the API version and the source.
+func RoutesMixedTable(w io.Writer, s *Styles, all AllRoutes, wide bool) error {
+	routes, rules := all.Ingress, all.Gateway
 	header := []string{"KIND", "NAME", "DATA PLANE", "HOST", "PATH", "PATHTYPE", "BACKEND", "TLS", "STATUS"}
 	if wide {
 		header = append(header, "LISTENERS", "MESSAGE", "API VERSION", "SOURCE")
 	}
-	rows := make([][]string, 0, len(routes)+len(rules))
+	rows := make([][]string, 0, len(routes)+len(rules)+len(all.Istio))
 	for _, r := range routes {
 		host, path, pt := r.Host, r.Path, r.PathType
 		if host == "" {
@@ -73,7 +85,14 @@ func RoutesMixedTable(w io.Writer, s *Styles, routes []manifest.Route, rules []g
 		if tls == "" {
 			tls = "-"
 		}
-		row := []string{"Ingress", r.Ingress.Key(), "class " + class, host, path, pt, manifest.BackendString(r.Backend), tls, "-"}
+		plane := r.DataPlane
+		if plane == "" {
+			plane = "ingress class " + class
+		}
+		if r.Profile != "" {
+			plane += " (" + r.Profile + ")"
+		}
+		row := []string{"Ingress", r.Ingress.Key(), plane, host, path, pt, manifest.BackendString(r.Backend), tls, "-"}
 		if wide {
 			row = append(row, "-", "-", r.Ingress.Source.APIVersion, r.Pos.String())
 		}
@@ -116,24 +135,59 @@ func RoutesMixedTable(w io.Writer, s *Styles, routes []manifest.Route, rules []g
 		}
 		rows = append(rows, row)
 	}
+	for _, r := range all.Istio {
+		host := strings.Join(r.Hosts, ",")
+		if host == "" {
+			host = "*"
+		}
+		path := r.Path
+		if len(r.Conditions) > 0 {
+			path += " [" + strings.Join(r.Conditions, ", ") + "]"
+		}
+		backend := r.Action
+		if backend == "" {
+			backend = simulate.DescribeBackends(r.Backends)
+		}
+		row := []string{"VirtualService", r.Namespace + "/" + r.Name, r.DataPlane, host, path, r.PathType, backend, "-", "-"}
+		if wide {
+			row = append(row, "-", "-", r.APIVersion, r.Pos.String())
+		}
+		rows = append(rows, row)
+	}
 	return Table(w, s, header, rows)
 }
 
-// RoutesAllJSON writes Ingress routes and Gateway API rules as one JSON
-// array: Ingress routes first, in the order of RoutesJSON.
-func RoutesAllJSON(w io.Writer, routes []manifest.Route, rules []gateway.Rule) error {
-	return writeJSON(w, allRoutes(routes, rules))
+// RoutesAllJSON writes Ingress routes, Gateway API rules and Istio
+// routes as one JSON array, in that order.
+func RoutesAllJSON(w io.Writer, all AllRoutes) error {
+	return writeJSON(w, allRoutes(all))
 }
 
 // RoutesAllYAML is RoutesAllJSON as YAML.
-func RoutesAllYAML(w io.Writer, routes []manifest.Route, rules []gateway.Rule) error {
-	return writeYAML(w, allRoutes(routes, rules))
+func RoutesAllYAML(w io.Writer, all AllRoutes) error {
+	return writeYAML(w, allRoutes(all))
 }
 
-func allRoutes(routes []manifest.Route, rules []gateway.Rule) []RouteJSON {
-	out := routeJSON(routes)
-	for _, r := range rules {
+func allRoutes(all AllRoutes) []RouteJSON {
+	out := routeJSON(all.Ingress)
+	for _, r := range all.Gateway {
 		out = append(out, gatewayRouteJSON(r))
 	}
+	for _, r := range all.Istio {
+		out = append(out, istioRouteJSON(r))
+	}
 	return out
+}
+
+// istioRouteJSON is the machine form of an Istio route.
+func istioRouteJSON(r istio.Rule) RouteJSON {
+	j := RouteJSON{Namespace: r.Namespace, Kind: "VirtualService", Name: r.Name, DataPlane: r.DataPlane, Profile: istio.Kind,
+		Gateway: r.Gateway, Hostnames: r.Hosts, Path: r.Path, PathType: r.PathType, Conditions: r.Conditions,
+		Redirect: r.Action, APIVersion: r.APIVersion, Source: r.Pos.String()}
+	rule, match := r.Route, r.Match
+	j.Rule, j.Match = &rule, &match
+	for _, b := range r.Backends {
+		j.Backends = append(j.Backends, backendJSON(b))
+	}
+	return j
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/internal/golden"
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 func exampleRoutes(t *testing.T) []manifest.Route {
@@ -16,7 +17,7 @@ func exampleRoutes(t *testing.T) []manifest.Route {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return set.Routes()
+	return simulate.IngressRoutes(set)
 }
 
 func TestRoutesFormats(t *testing.T) {
@@ -56,7 +57,7 @@ func TestRoutesJSONIsAnArrayOfRoutes(t *testing.T) {
 		t.Fatalf("got %d objects, want %d", len(got), len(routes))
 	}
 	for _, r := range got {
-		for _, k := range []string{"namespace", "ingress", "host", "path", "pathType", "backend", "tls", "source"} {
+		for _, k := range []string{"namespace", "ingress", "host", "path", "pathType", "backend", "tls", "source", "dataPlane", "profile"} {
 			if _, ok := r[k]; !ok {
 				t.Errorf("route %v lacks %q", r, k)
 			}

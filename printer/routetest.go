@@ -1,10 +1,10 @@
 package printer
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ingresskit/ingresskit/simulate"
 )
@@ -62,65 +62,28 @@ func RouteTestsTable(w io.Writer, s *Styles, suites []RouteTestSuite) error {
 	return Table(w, s, []string{"RESULT", "TEST", "ANSWER", "FAILURE", "SOURCE"}, rows)
 }
 
-// junitTestSuites is the JUnit XML document, in the shape CI systems
-// read (testsuites > testsuite > testcase > failure), as kubeconform and
-// other linters emit it.
-type junitTestSuites struct {
-	XMLName  xml.Name         `xml:"testsuites"`
-	Name     string           `xml:"name,attr"`
-	Tests    int              `xml:"tests,attr"`
-	Failures int              `xml:"failures,attr"`
-	Suites   []junitTestSuite `xml:"testsuite"`
-}
-
-type junitTestSuite struct {
-	Name     string          `xml:"name,attr"`
-	Tests    int             `xml:"tests,attr"`
-	Failures int             `xml:"failures,attr"`
-	Errors   int             `xml:"errors,attr"`
-	Skipped  int             `xml:"skipped,attr"`
-	Cases    []junitTestCase `xml:"testcase"`
-}
-
-type junitTestCase struct {
-	Name      string        `xml:"name,attr"`
-	ClassName string        `xml:"classname,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Line      int           `xml:"line,attr,omitempty"`
-	Failure   *junitFailure `xml:"failure"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
 // RouteTestsJUnit writes the results as JUnit XML: one testsuite per
-// route-test file, one testcase per test.
-func RouteTestsJUnit(w io.Writer, suites []RouteTestSuite) error {
-	doc := junitTestSuites{Name: "ingresskit test"}
+// route-test file, one testcase per test. elapsed is the time of the whole
+// run, written on the testsuites element; the tests are not timed one by
+// one, so their time is 0. The position of a failing test leads its
+// failure message, since the Jenkins schema has no file or line attribute.
+func RouteTestsJUnit(w io.Writer, suites []RouteTestSuite, elapsed time.Duration) error {
+	doc := junitTestSuites{Name: "ingresskit test", Time: junitSeconds(elapsed)}
 	for _, suite := range suites {
-		js := junitTestSuite{Name: suite.File}
+		js := junitTestSuite{Name: suite.File, Time: junitSeconds(0)}
 		js.Tests, js.Failures = suite.Counts()
 		doc.Tests += js.Tests
 		doc.Failures += js.Failures
 		for _, r := range suite.Results {
-			tc := junitTestCase{Name: r.Test.Name, ClassName: suite.File, File: r.Test.Pos.File, Line: r.Test.Pos.Line,
+			tc := junitTestCase{Name: r.Test.Name, ClassName: suite.File, Time: junitSeconds(0),
 				SystemOut: r.Test.URL + " -> " + simulate.DescribeBackend(r.Decision)}
 			if !r.Passed() {
-				tc.Failure = &junitFailure{Message: strings.Join(r.Failures, "; "), Type: "route",
+				tc.Failure = &junitFailure{Message: fmt.Sprintf("%s: %s", r.Test.Pos, strings.Join(r.Failures, "; ")), Type: "route",
 					Text: fmt.Sprintf("%s: %s\n", r.Test.Pos, strings.Join(r.Failures, "\n"))}
 			}
 			js.Cases = append(js.Cases, tc)
 		}
 		doc.Suites = append(doc.Suites, js)
 	}
-	out, err := xml.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s%s\n", xml.Header, out)
-	return err
+	return writeJUnit(w, doc)
 }

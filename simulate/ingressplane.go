@@ -156,11 +156,7 @@ func IngressPlanes(set *manifest.Set, opts Options) ([]*IngressPlane, error) {
 			// others as excluded.
 			ix.excluded = excludedFrom(set, byClass[c])
 		}
-		name := "ingress class " + c
-		if c == "" {
-			name = "ingress without class"
-		}
-		planes = append(planes, &IngressPlane{name: name, class: c, profile: p.Name(), ix: ix})
+		planes = append(planes, &IngressPlane{name: ingressPlaneName(c), class: c, profile: p.Name(), ix: ix})
 	}
 	return planes, nil
 }
@@ -200,4 +196,76 @@ func excludedFrom(set *manifest.Set, kept []*manifest.Ingress) []*manifest.Ingre
 		}
 	}
 	return out
+}
+
+// IngressPlaneInfo names the data plane of one Ingress class and the
+// profile it is answered under.
+type IngressPlaneInfo struct {
+	// Name is the data plane's name, as IngressPlane.Name gives it.
+	Name string
+	// Profile is the name of the profile of the class's controller.
+	Profile string
+	// Order is the plane's place in IngressPlanes' order.
+	Order int
+}
+
+// IngressPlaneInfos returns, for each Ingress class of set ("" for the
+// Ingresses of no class), the data plane IngressPlanes puts its Ingresses
+// on and the profile that answers them, without compiling the planes.
+// Classes are keyed as manifest.Route.Class gives them: the default
+// IngressClass stands for the Ingresses that name none.
+func IngressPlaneInfos(set *manifest.Set) map[string]IngressPlaneInfo {
+	set = set.Applied()
+	def := ""
+	if d := set.DefaultClass(); d != nil {
+		def = d.Name
+	}
+	first := map[string]*manifest.Ingress{}
+	var classes []string
+	for _, ing := range set.Ingresses {
+		c := ing.Class()
+		if c == "" {
+			c = def
+		}
+		if first[c] == nil {
+			first[c] = ing
+			classes = append(classes, c)
+		}
+	}
+	sort.Slice(classes, func(i, j int) bool {
+		if (classes[i] == "") != (classes[j] == "") {
+			return classes[j] == ""
+		}
+		return classes[i] < classes[j]
+	})
+	out := make(map[string]IngressPlaneInfo, len(classes))
+	for i, c := range classes {
+		out[c] = IngressPlaneInfo{Name: ingressPlaneName(c), Profile: InferProfileName(set, first[c]), Order: i}
+	}
+	return out
+}
+
+// ingressPlaneName is the name of the data plane of class ("" for none).
+func ingressPlaneName(class string) string {
+	if class == "" {
+		return "ingress without class"
+	}
+	return "ingress class " + class
+}
+
+// IngressRoutes returns set.Routes() grouped by data plane, in the order
+// of IngressPlanes (classes sorted, the Ingresses of no class last), each
+// route naming its data plane and the profile that answers it; within a
+// plane the order of set.Routes is kept.
+func IngressRoutes(set *manifest.Set) []manifest.Route {
+	routes := set.Routes()
+	infos := IngressPlaneInfos(set)
+	for i := range routes {
+		info := infos[routes[i].Class]
+		routes[i].DataPlane, routes[i].Profile = info.Name, info.Profile
+	}
+	sort.SliceStable(routes, func(i, j int) bool {
+		return infos[routes[i].Class].Order < infos[routes[j].Class].Order
+	})
+	return routes
 }

@@ -29,6 +29,7 @@ const (
 //	controller: spec           # optional: the controller profile
 //	                           # (profile: is read as a synonym)
 //	gateway: infra/prod        # optional: answer on this Gateway
+//	istio: istio-system/edge   # optional: answer on this Istio Gateway
 //	tests:
 //	- url: https://example.com/foo
 //	  headers: {User-Agent: curl}
@@ -41,8 +42,10 @@ const (
 //	  matched: false
 //	- url: https://shop.example.com/cart
 //	  gateway: infra/prod      # optional: this test's Gateway
+//	  istio: edge/gw           # optional: this test's Istio Gateway
 //	  method: POST             # optional: the request method
-//	  route: shop/shop         # optional: the answering HTTPRoute
+//	  route: shop/shop         # optional: the answering HTTPRoute or
+//	                           # VirtualService
 //	  status: 301              # optional: the status the data plane answers
 type RouteTests struct {
 	// File is the name the tests were read from.
@@ -55,6 +58,9 @@ type RouteTests struct {
 	// Gateway, when set, is the Gateway (namespace/name) whose data plane
 	// answers every test that names none.
 	Gateway string
+	// Istio, when set, is the Istio Gateway (namespace/name) whose data
+	// plane answers every test that names no Gateway.
+	Istio string
 	// Tests are the expectations in file order.
 	Tests []RouteTest
 }
@@ -86,12 +92,16 @@ type RouteTest struct {
 	// TLS is the expected TLS Secret for the host, or "none".
 	TLS string
 	// Gateway, when set, is the Gateway (namespace/name) that answers;
-	// it overrides the file's.
+	// it overrides the file's. A Gateway API Gateway of that name
+	// answers, else an Istio Gateway of that name.
 	Gateway string
+	// Istio, when set, is the Istio Gateway (namespace/name) that
+	// answers; it overrides the file's gateway: and istio:.
+	Istio string
 	// Method is the request method; "" means GET.
 	Method string
-	// Route is the expected answering Gateway API route as
-	// namespace/name, or name alone.
+	// Route is the expected answering Gateway API route or Istio
+	// VirtualService as namespace/name, or name alone.
 	Route string
 	// Status is the expected status the data plane answers with itself
 	// (a redirect's code, 404, 500); 0 is not checked.
@@ -101,7 +111,7 @@ type RouteTest struct {
 // routeTestFields are the keys a test may carry.
 var routeTestFields = map[string]bool{"name": true, "url": true, "headers": true, "matched": true,
 	"defaultBackend": true, "service": true, "port": true, "namespace": true, "ingress": true, "tls": true,
-	"gateway": true, "method": true, "route": true, "status": true}
+	"gateway": true, "istio": true, "method": true, "route": true, "status": true}
 
 // ParseRouteTests reads a route-test file. Every problem is returned as a
 // *manifest.LoadError with the positions of the offending lines.
@@ -136,6 +146,11 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 			if ns, name, ok := strings.Cut(rt.Gateway, "/"); !ok || ns == "" || name == "" {
 				fail(v, "gateway must be namespace/name")
 			}
+		case "istio":
+			rt.Istio = scalar(v, fail, "istio")
+			if ns, name, ok := strings.Cut(rt.Istio, "/"); !ok || ns == "" || name == "" {
+				fail(v, "istio must be namespace/name")
+			}
 		case "apiVersion":
 			if v.Value != RouteTestsAPIVersion {
 				fail(v, "apiVersion must be %s", RouteTestsAPIVersion)
@@ -147,7 +162,7 @@ func ParseRouteTests(name string, data []byte) (*RouteTests, error) {
 		case "tests":
 			tests = v
 		default:
-			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, controller, gateway or tests)", k.Value)
+			fail(k, "unknown field %q (want apiVersion, kind, ingressClass, controller, gateway, istio or tests)", k.Value)
 		}
 	}
 	if tests == nil {
@@ -255,6 +270,11 @@ func parseRouteTest(file string, n *yaml.Node, fail func(*yaml.Node, string, ...
 			t.Gateway = scalar(v, bad, "gateway")
 			if ns, name, ok := strings.Cut(t.Gateway, "/"); !ok || ns == "" || name == "" {
 				bad(v, "gateway must be namespace/name")
+			}
+		case "istio":
+			t.Istio = scalar(v, bad, "istio")
+			if ns, name, ok := strings.Cut(t.Istio, "/"); !ok || ns == "" || name == "" {
+				bad(v, "istio must be namespace/name")
 			}
 		case "method":
 			t.Method = strings.ToUpper(scalar(v, bad, "method"))
@@ -485,6 +505,9 @@ func DescribeBackend(d Decision) string {
 		if len(d.Backends) == 0 && d.Redirect != "" {
 			return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
 		}
+		if len(d.Backends) == 0 && d.Status != 0 {
+			return fmt.Sprintf("status %d", d.Status)
+		}
 		return DescribeBackends(d.Backends)
 	}
 	if !d.Matched || d.Ingress == nil {
@@ -540,33 +563,36 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 	// under its own controller's profile (IngressPlanes); else one index
 	// of the class, or of every Ingress, under the profile asked for. A
 	// test naming a Gateway (its own gateway: or the file's) answers on
-	// that Gateway's data plane, whose name is "gateway namespace/name".
+	// that Gateway's data plane, whose name is "gateway namespace/name",
+	// or of the Istio Gateway of that name when the input has no such
+	// Gateway; a test naming an Istio Gateway (istio:) answers on the
+	// data plane "istio gateway namespace/name". The nearest setting
+	// wins: the test's istio: or gateway:, then the file's.
 	var ix *Index
 	var planes, all []DataPlane
 	out := make([]RouteTestResult, 0, len(rt.Tests))
 	var errs []error
 	for _, t := range rt.Tests {
-		gw := t.Gateway
-		if gw == "" {
-			gw = rt.Gateway
+		gw, ist := t.Gateway, t.Istio
+		if gw == "" && ist == "" {
+			gw, ist = rt.Gateway, rt.Istio
 		}
 		var res RouteTestResult
 		var err error
 		switch {
-		case gw != "":
+		case gw != "" || ist != "":
 			if all == nil {
 				if all, err = BuildDataPlanes(set, opts); err != nil {
 					return nil, err
 				}
 			}
-			var plane DataPlane
-			for _, p := range all {
-				if p.Name() == "gateway "+gw {
-					plane = p
-				}
-			}
+			plane := planeNamed(all, gw, ist)
 			if plane == nil {
-				errs = append(errs, fmt.Errorf("%s: no Gateway %s in the input", t.Pos, gw))
+				what := "Gateway " + gw
+				if ist != "" {
+					what = "Istio Gateway " + ist
+				}
+				errs = append(errs, fmt.Errorf("%s: no %s in the input", t.Pos, what))
 				continue
 			}
 			res, err = t.RunOn([]DataPlane{plane})
@@ -597,4 +623,24 @@ func RunRouteTests(set *manifest.Set, rt *RouteTests, opts Options) ([]RouteTest
 		out = append(out, res)
 	}
 	return out, errors.Join(errs...)
+}
+
+// planeNamed returns the data plane of the Istio Gateway ist when it is
+// set, else of the Gateway API Gateway gw, else of the Istio Gateway gw;
+// nil when planes has none of them.
+func planeNamed(planes []DataPlane, gw, ist string) DataPlane {
+	var want []string
+	if ist != "" {
+		want = []string{"istio gateway " + ist}
+	} else {
+		want = []string{"gateway " + gw, "istio gateway " + gw}
+	}
+	for _, name := range want {
+		for _, p := range planes {
+			if p.Name() == name {
+				return p
+			}
+		}
+	}
+	return nil
 }

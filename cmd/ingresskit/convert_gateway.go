@@ -12,6 +12,8 @@ import (
 	"github.com/ingresskit/ingresskit/internal/atomicfile"
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/migrate"
+	// Every controller's translation registers itself with migrate.
+	_ "github.com/ingresskit/ingresskit/migrate/all"
 	"github.com/ingresskit/ingresskit/printer"
 )
 

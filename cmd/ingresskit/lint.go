@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	goio "io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,8 +25,10 @@ type lintOptions struct {
 	Files fileFlags
 	// Cluster reads the input from a live cluster when -f is missing, or
 	// the objects the -f Ingresses reference with --cluster.
-	Cluster   clusterFlags
-	Output    string
+	Cluster clusterFlags
+	// Outputs are the -o formats, at most one on standard output and the
+	// others to files.
+	Outputs   []outputSpec
 	Enable    []string
 	Disable   []string
 	EnableAll bool
@@ -56,7 +59,7 @@ var lintFormats = []string{"github", "json", "junit", "sarif", "text"}
 func newLintCmd(io *IO, runF func(*lintOptions) error) *cobra.Command {
 	opts := &lintOptions{IO: io, now: time.Now, getwd: os.Getwd}
 	cmd := &cobra.Command{
-		Use:   "lint [<path>... | -f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github] [--fail-on <severity>] [--controller <name> [--compare <name>]] [--kube-version <version>] [--fix]",
+		Use:   "lint [<path>... | -f <file>... [--cluster] | -A] [--check-certs] [-o text|json|sarif|junit|github[=<file>]]... [--fail-on <severity>] [--controller <name> [--compare <name>]] [--kube-version <version>] [--fix]",
 		Short: "check Ingress manifests for mistakes the API server, the controllers or the routing would punish",
 		Long: `Check Ingress manifests, with the Services, Secrets and IngressClasses they refer
 to, for what the API server rejects, references that lead nowhere, routes that
@@ -92,6 +95,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
   # SARIF for code scanning
   ingresskit lint -f examples/ -o sarif > ingresskit.sarif
 
+  # Text on the terminal, SARIF and JUnit into files, in one run
+  ingresskit lint -f examples/ -o text -o sarif=ingresskit.sarif -o junit=report.xml
+
   # Rewrite what can be fixed safely, in place (here in a copy)
   cp examples/gce-v1beta1.yaml /tmp/gce.yaml
   ingresskit lint -f /tmp/gce.yaml --fix
@@ -119,6 +125,12 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 					}
 				}
 			}
+			if err := checkOutputs(opts.Outputs); err != nil {
+				return err
+			}
+			if opts.ListRules && (len(opts.Outputs) > 1 || opts.Outputs[0].Path != "") {
+				return usageErrorf("--list-rules prints one format to standard output: give at most one -o, without =<file>")
+			}
 			if opts.Compare != "" && opts.Controller == "" {
 				return usageErrorf("--compare needs --controller: the controller the manifests are served by now")
 			}
@@ -143,7 +155,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	opts.Files.addFlags(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().BoolVar(&opts.Cluster.SecretData, "check-certs", false, "read the data of the cluster's Secrets to check their certificates (with files, certificates are always checked)")
-	enumFlag(cmd, &opts.Output, "output", "o", "text", lintFormats, "output format")
+	outputsFlag(cmd, &opts.Outputs, "text", lintFormats, "output format, repeatable; format=<file> writes that format to a file")
 	enumFlag(cmd, &opts.FailOn, "fail-on", "", "", lint.Severities, "lowest severity that makes lint exit 1 (default error, or failOn in .ingresskit.yaml)")
 	cmd.Flags().StringSliceVar(&opts.Enable, "enable", nil, "turn on rules that are off by default (comma-separated IDs)")
 	cmd.Flags().StringSliceVar(&opts.Disable, "disable", nil, "turn rules off (comma-separated IDs)")
@@ -162,15 +174,16 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 }
 
 func lintRun(cmd *cobra.Command, opts *lintOptions) error {
+	start := time.Now()
 	io := opts.IO
 	if opts.ListRules {
-		switch opts.Output {
+		switch opts.Outputs[0].Format {
 		case "text":
 			return printer.WriteLintRules(io.Out, io.Styles(), lint.Registry())
 		case "json":
 			return printer.WriteLintRulesJSON(io.Out, lint.Registry())
 		default:
-			return usageErrorf("--list-rules prints text or json, not %s", opts.Output)
+			return usageErrorf("--list-rules prints text or json, not %s", opts.Outputs[0].Format)
 		}
 	}
 	cfg, err := lintConfig(opts)
@@ -216,37 +229,54 @@ func lintRun(cmd *cobra.Command, opts *lintOptions) error {
 	if len(loadFindings) > 0 {
 		addLoadErrors(res, loadFindings)
 	}
-	rep := printer.LintReport{Result: res, FailOn: cfg.EffectiveFailOn(), Source: fileSource(), ToolVersion: versionString()}
-	switch opts.Output {
-	case "json":
-		err = printer.WriteLintJSON(io.Out, rep)
-	case "sarif":
-		if rep.WorkDir, rep.SARIFRoot, err = sarifRoot(opts); err != nil {
-			return err
-		}
-		if n := len(rep.Result.Findings); n > printer.SARIFResultLimit {
-			fmt.Fprintf(io.ErrOut, "warning: %d results; GitHub code scanning keeps the first %d of a run: lint fewer files per run (one run per directory, each uploaded with its own category) or raise --fail-on\n", n, printer.SARIFResultLimit)
-		}
-		err = printer.WriteLintSARIF(io.Out, rep)
-	case "junit":
-		err = printer.WriteLintJUnit(io.Out, rep)
-	case "github":
-		if err = printer.WriteLintGitHub(io.Out, rep); err == nil {
-			err = lintGitHubSummary(io, rep)
-		}
-	default:
-		// A clean summary would be false when some input could not be
-		// read; the load errors that follow say why.
-		if err = printer.WriteLintText(io.Out, io.Styles(), rep); err == nil && (loadErr == nil || len(rep.Result.Findings) > 0) {
-			fmt.Fprintln(io.ErrOut, printer.LintSummary(rep))
-		}
-		if err == nil && len(loadFindings) > 0 {
-			// The text output already shows every load error.
-			return &silentError{code: exitError}
+	rep := printer.LintReport{Result: res, FailOn: cfg.EffectiveFailOn(), Source: fileSource(), ToolVersion: versionString(), Elapsed: time.Since(start)}
+	textOnStdout := false
+	for _, o := range opts.Outputs {
+		switch {
+		case o.Format == "sarif":
+			if rep.WorkDir, rep.SARIFRoot, err = sarifRoot(opts); err != nil {
+				return err
+			}
+			if n := len(rep.Result.Findings); n > printer.SARIFResultLimit {
+				fmt.Fprintf(io.ErrOut, "warning: %d results; GitHub code scanning keeps the first %d of a run: lint fewer files per run (one run per directory, each uploaded with its own category) or raise --fail-on\n", n, printer.SARIFResultLimit)
+			}
+		case o.Format == "text" && o.Path == "":
+			textOnStdout = true
 		}
 	}
+	err = writeOutputs(io, opts.Outputs, func(w goio.Writer, s *printer.Styles, o outputSpec) error {
+		switch o.Format {
+		case "json":
+			return printer.WriteLintJSON(w, rep)
+		case "sarif":
+			return printer.WriteLintSARIF(w, rep)
+		case "junit":
+			return printer.WriteLintJUnit(w, rep)
+		case "github":
+			return printer.WriteLintGitHub(w, rep)
+		default:
+			return printer.WriteLintText(w, s, rep)
+		}
+	})
 	if err != nil {
 		return err
+	}
+	for _, o := range opts.Outputs {
+		if o.Format == "github" {
+			if err := lintGitHubSummary(io, rep); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	if slices.ContainsFunc(opts.Outputs, func(o outputSpec) bool { return o.Format == "text" }) && (loadErr == nil || len(rep.Result.Findings) > 0) {
+		// A clean summary would be false when some input could not be
+		// read; the load errors that follow say why.
+		fmt.Fprintln(io.ErrOut, printer.LintSummary(rep))
+	}
+	if textOnStdout && len(loadFindings) > 0 {
+		// The text output already shows every load error.
+		return &silentError{code: exitError}
 	}
 	if loadErr != nil {
 		return loadErr

@@ -6,6 +6,7 @@ import (
 	goio "io"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -41,7 +42,9 @@ is an example. A routes file may name its ingressClass and controller; the
 flags give the defaults. For the Gateway API, a routes file (or one test) names
 the Gateway that answers (gateway: namespace/name), and a test may give the
 method, headers, the answering route and the status the Gateway answers with
-(examples/gateway-api-test.yaml). Without --controller the IngressClasses of the input
+(examples/gateway-api-test.yaml). For an Istio ingress gateway it names the
+Istio Gateway (istio: namespace/name), and route: is the answering
+VirtualService. Without --controller the IngressClasses of the input
 decide (as in simulate), else spec; every result names the profile used.
 
 Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
@@ -73,6 +76,7 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 }
 
 func testRun(cmd *cobra.Command, opts *testOptions) error {
+	start := time.Now()
 	stdin := 0
 	for _, n := range append(slices.Clone(opts.Files.Filenames), opts.RouteFiles...) {
 		if n == "-" {
@@ -136,7 +140,7 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	var err error
 	switch {
 	case opts.Output == "junit":
-		err = printer.RouteTestsJUnit(opts.IO.Out, suites)
+		err = printer.RouteTestsJUnit(opts.IO.Out, suites, time.Since(start))
 	case opts.IO.IsTTY():
 		err = printer.RouteTestsTable(opts.IO.Out, opts.IO.Styles(), suites)
 	default:

@@ -556,28 +556,7 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		d.Notes = append(d.Notes, "the route has no destination")
 		return
 	}
-	for _, dest := range route.Route {
-		w := dest.Weight
-		if len(route.Route) == 1 && w == 0 {
-			w = 100
-		}
-		ns, name := ServiceOf(dest.Destination.Host, vs.Namespace)
-		wb := simulate.WeightedBackend{Kind: "Service", Namespace: ns, Name: name, Weight: w}
-		if dest.Destination.Port != nil {
-			wb.Port = int32(dest.Destination.Port.Number)
-		} else if svc := p.set.Service(ns, name); svc != nil && len(svc.Spec.Ports) == 1 {
-			// Destination.port may be left out when the Service has one
-			// port.
-			wb.Port = svc.Spec.Ports[0].Port
-		}
-		if p.set.Service(ns, name) == nil {
-			wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
-		}
-		if dest.Destination.Subset != "" {
-			wb.Kind = "Service subset " + dest.Destination.Subset
-		}
-		d.Backends = append(d.Backends, wb)
-	}
+	d.Backends = append(d.Backends, p.destinations(route, vs)...)
 	if rw := route.Rewrite; rw != nil && rw.URI != "" {
 		// HTTPRewrite.uri: "rewrite the path (or the prefix) portion of
 		// the URI with this value. If the original URI was matched based
@@ -608,4 +587,33 @@ func ServiceOf(host, ns string) (string, string) {
 		return parts[1], parts[0]
 	}
 	return ns, host
+}
+
+// destinations returns the weighted destinations of route, their hosts
+// read in vs's namespace.
+func (p *Plane) destinations(route manifest.IstioHTTPRoute, vs *manifest.VirtualService) []simulate.WeightedBackend {
+	var out []simulate.WeightedBackend
+	for _, dest := range route.Route {
+		w := dest.Weight
+		if len(route.Route) == 1 && w == 0 {
+			w = 100
+		}
+		ns, name := ServiceOf(dest.Destination.Host, vs.Namespace)
+		wb := simulate.WeightedBackend{Kind: "Service", Namespace: ns, Name: name, Weight: w}
+		if dest.Destination.Port != nil {
+			wb.Port = int32(dest.Destination.Port.Number)
+		} else if svc := p.set.Service(ns, name); svc != nil && len(svc.Spec.Ports) == 1 {
+			// Destination.port may be left out when the Service has one
+			// port.
+			wb.Port = svc.Spec.Ports[0].Port
+		}
+		if p.set.Service(ns, name) == nil {
+			wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
+		}
+		if dest.Destination.Subset != "" {
+			wb.Kind = "Service subset " + dest.Destination.Subset
+		}
+		out = append(out, wb)
+	}
+	return out
 }

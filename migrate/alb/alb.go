@@ -1,0 +1,37 @@
+// Package alb translates what the AWS Load Balancer Controller does with
+// an Ingress into Gateway API: its path wildcards (paths.go). It
+// registers itself with migrate for the "alb" profile.
+package alb
+
+import (
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/migrate"
+)
+
+func init() { migrate.Register(provider{}) }
+
+// provider is the AWS Load Balancer Controller provider.
+type provider struct{}
+
+func (provider) Name() string { return "alb" }
+
+func (provider) New(tr *migrate.Translation) migrate.IngressTranslator {
+	return &translation{tr: tr}
+}
+
+// translation is the provider's state for one input.
+type translation struct {
+	tr *migrate.Translation
+}
+
+// Ingress reads one Ingress as the controller does.
+func (t *translation) Ingress(ing *manifest.Ingress) migrate.Reader {
+	return &reader{Base: migrate.Base{Tr: t.tr}, t: t, ing: ing}
+}
+
+// reader reads one Ingress.
+type reader struct {
+	migrate.Base
+	t   *translation
+	ing *manifest.Ingress
+}

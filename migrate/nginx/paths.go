@@ -1,0 +1,80 @@
+package nginx
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/ingresskit/ingresskit/migrate"
+	nginxsim "github.com/ingresskit/ingresskit/simulate/nginx"
+)
+
+// PathMatch reads a path as ingress-nginx does: ImplementationSpecific is
+// Prefix (SetDefaultNGINXPathType); on a regex host (use-regex or
+// rewrite-target on any Ingress of the host) every path is a
+// case-insensitive regex anchored at the start, which RegularExpression
+// "(?i)<path>.*" matches in full.
+//
+// Gateway API RegularExpression matches are implementation-specific
+// (HTTPPathMatch in apis/v1 httproute_types.go); the ones written here are
+// RE2 and match the whole path.
+func (nx *features) PathMatch(hr *migrate.HostRoute, p networkingv1.HTTPIngressPath, field string) (gwv1.HTTPPathMatch, bool) {
+	path := migrate.IngressPath(p)
+	if nx.t.regexHost(hr.Host) {
+		if _, err := regexp.Compile(path); err != nil {
+			nx.t.tr.Report(hr.Ingress, field+".path", migrate.Warning, fmt.Sprintf("%q is not a regular expression RE2 accepts (%v); nginx's PCRE may; the path is left out", path, err))
+			return gwv1.HTTPPathMatch{}, false
+		}
+		return migrate.Match(gwv1.PathMatchRegularExpression, "(?i)"+path+".*"), true
+	}
+	if migrate.PathType(p) == networkingv1.PathTypeExact {
+		return migrate.Match(gwv1.PathMatchExact, path), true
+	}
+	return migrate.Match(gwv1.PathMatchPathPrefix, path), true
+}
+
+// DefaultMatch is the catch-all of spec.defaultBackend: "/" as a prefix,
+// or as a regex on a regex host. ingress-nginx serves a defaultBackend
+// for the requests no server matches, as the catch-all route does, so
+// nothing is reported.
+func (nx *features) DefaultMatch(hr *migrate.HostRoute) (gwv1.HTTPPathMatch, string) {
+	if nx.t.regexHost(hr.Host) {
+		return migrate.Match(gwv1.PathMatchRegularExpression, "(?i)/.*"), ""
+	}
+	return migrate.Match(gwv1.PathMatchPathPrefix, "/"), ""
+}
+
+// regexHost reports whether ingress-nginx makes every location of host a
+// regex: use-regex or rewrite-target on any nginx Ingress of the host
+// (template.go enforceRegexModifier).
+func (t *translation) regexHost(host string) bool {
+	if t.regexHosts == nil {
+		t.regexHosts = map[string]bool{}
+		for _, ing := range t.tr.Set().Ingresses {
+			if t.tr.ProfileName(ing) != "nginx" {
+				continue
+			}
+			dropped := map[string]bool{}
+			for _, d := range nginxsim.DroppedAnnotations(ing) {
+				dropped[d.Name] = true
+			}
+			regex := false
+			if v, err := strconv.ParseBool(ing.Annotations[nginxsim.AnnotationPrefix+"use-regex"]); err == nil && v && !dropped["use-regex"] {
+				regex = true
+			}
+			if ing.Annotations[nginxsim.AnnotationPrefix+"rewrite-target"] != "" && !dropped["rewrite-target"] {
+				regex = true
+			}
+			if !regex {
+				continue
+			}
+			for _, r := range ing.Spec.Rules {
+				t.regexHosts[r.Host] = true
+			}
+		}
+	}
+	return t.regexHosts[host]
+}
