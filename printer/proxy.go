@@ -21,6 +21,9 @@ type ProxyBanner struct {
 	// Forwards are the port-forwards of --port-forward, sorted by
 	// Service.
 	Forwards []ProxyForward
+	// Notes are remarks on the table: hosts several data planes claim,
+	// listener ports mapped by default or left out.
+	Notes []string
 }
 
 // ProxyForward is one port-forward a proxy opened for a backend.
@@ -44,19 +47,30 @@ type ProxyForward struct {
 // that has none.
 func ProxyRoutes(w io.Writer, s *Styles, b ProxyBanner) error {
 	if len(b.Routes) == 0 {
-		_, err := fmt.Fprintln(w, "No routes found: every request will get 404.")
-		return err
+		if _, err := fmt.Fprintln(w, "No routes found: every request will get 404."); err != nil {
+			return err
+		}
+		return proxyNotes(w, s, b.Notes)
 	}
 	rows := make([][]string, 0, len(b.Routes))
 	var missing []string
 	seen := map[string]bool{}
+	planes := map[string]bool{}
+	routeKinds := false
+	for _, r := range b.Routes {
+		planes[r.DataPlane] = true
+		routeKinds = routeKinds || r.Kind != ""
+	}
 	for _, r := range b.Routes {
 		path, pt := r.Path, r.PathType
 		if path == "" {
 			path, pt = "(default backend)", "-"
 		}
 		up := r.Upstream
+		backend := r.Backend
 		switch {
+		case r.Redirect != "":
+			backend, up = r.Redirect, "-"
 		case b.Echo:
 			up = "echo"
 		case up == "" && strings.Contains(r.Backend, ":"):
@@ -68,13 +82,31 @@ func ProxyRoutes(w io.Writer, s *Styles, b ProxyBanner) error {
 		case up == "":
 			up = s.Warning("none (503)")
 		}
+		if r.Weight > 0 {
+			backend += " (weight " + strconv.Itoa(int(r.Weight)) + ")"
+		}
 		tls := "-"
 		if r.TLS {
 			tls = "yes"
 		}
-		rows = append(rows, []string{r.Ingress, r.Host, path, pt, r.Backend, up, tls})
+		name := r.Ingress
+		if r.Kind != "" {
+			name = r.Kind + " " + r.Object
+		}
+		row := []string{name, r.Host, path, pt, backend, up, tls}
+		if len(planes) > 1 {
+			row = append([]string{r.DataPlane}, row...)
+		}
+		rows = append(rows, row)
 	}
-	if err := Table(w, s, []string{"INGRESS", "HOST", "PATH", "PATHTYPE", "BACKEND", "UPSTREAM", "TLS"}, rows); err != nil {
+	header := []string{"INGRESS", "HOST", "PATH", "PATHTYPE", "BACKEND", "UPSTREAM", "TLS"}
+	if routeKinds {
+		header[0] = "ROUTE"
+	}
+	if len(planes) > 1 {
+		header = append([]string{"DATA PLANE"}, header...)
+	}
+	if err := Table(w, s, header, rows); err != nil {
 		return err
 	}
 	for _, m := range missing {
@@ -82,7 +114,38 @@ func ProxyRoutes(w io.Writer, s *Styles, b ProxyBanner) error {
 			return err
 		}
 	}
+	if err := proxyNotes(w, s, b.Notes); err != nil {
+		return err
+	}
 	return proxyForwards(w, s, b.Forwards)
+}
+
+// proxyNotes writes one "note:" line per remark.
+func proxyNotes(w io.Writer, s *Styles, notes []string) error {
+	for _, n := range notes {
+		if _, err := fmt.Fprintf(w, "%s %s\n", s.Warning("note:"), n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ProxyListenerPorts writes the ports a proxy serves for listener ports
+// other than 80 and 443, one line each.
+func ProxyListenerPorts(w io.Writer, s *Styles, bound []proxy.BoundPort) error {
+	for _, b := range bound {
+		if b.Listener == 80 && !b.TLS || b.Listener == 443 && b.TLS {
+			continue
+		}
+		scheme := "http"
+		if b.TLS {
+			scheme = "https"
+		}
+		if _, err := fmt.Fprintf(w, "Listener port %d on %s\n", b.Listener, s.Bold(scheme+"://"+b.Addr)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // proxyForwards writes the port-forwards table: one row per Service port

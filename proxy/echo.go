@@ -14,6 +14,9 @@ import (
 // the request that would have been sent upstream.
 type Echo struct {
 	Request EchoRequest `json:"request"`
+	// DataPlane names the data plane that answered ("ingress class
+	// nginx", "gateway infra/prod").
+	DataPlane string `json:"dataPlane,omitempty"`
 	// Matched is true when a rule matched; DefaultBackend when the
 	// request fell through to spec.defaultBackend.
 	Matched        bool `json:"matched"`
@@ -43,6 +46,58 @@ type Echo struct {
 	Notes   []string `json:"notes,omitempty"`
 	// Forward is the request line and headers the upstream would get.
 	Forward *EchoForward `json:"forward,omitempty"`
+
+	// The fields below describe the answers of Gateway API and Istio
+	// data planes.
+
+	// Kind and Object name the route that answered ("HTTPRoute",
+	// namespace/name); Listener the Gateway listener that took the
+	// request; Rule and Match index the route's rules and the rule's
+	// matches (Rule above).
+	Kind     string `json:"kind,omitempty"`
+	Object   string `json:"object,omitempty"`
+	Listener string `json:"listener,omitempty"`
+	Match    *int   `json:"match,omitempty"`
+	// Status is the status the data plane answers itself with (404,
+	// 500, a redirect's, an Istio directResponse's).
+	Status int `json:"status,omitempty"`
+	// Backends are the rule's backends with their weights; Picked
+	// indexes the one this request went to, by weight.
+	Backends []EchoWeighted `json:"backends,omitempty"`
+	Picked   *int           `json:"picked,omitempty"`
+	// ResponseHeaders are the changes made to the response's headers.
+	ResponseHeaders *EchoHeaderEdits `json:"responseHeaders,omitempty"`
+	// Mirrors are the backends that get a copy of the request.
+	Mirrors []EchoMirror `json:"mirrors,omitempty"`
+}
+
+// EchoWeighted is one backend of a rule that splits traffic.
+type EchoWeighted struct {
+	Backend string `json:"backend"`
+	Weight  int32  `json:"weight"`
+	// Problem says why the reference does not resolve: its share is
+	// answered 500.
+	Problem string `json:"problem,omitempty"`
+	// Upstream is where its requests go; Missing is set when it has
+	// none.
+	Upstream string `json:"upstream,omitempty"`
+	Missing  bool   `json:"missingUpstream,omitempty"`
+}
+
+// EchoHeaderEdits are header changes: Set and Add by name, Remove names.
+type EchoHeaderEdits struct {
+	Set    map[string]string `json:"set,omitempty"`
+	Add    map[string]string `json:"add,omitempty"`
+	Remove []string          `json:"remove,omitempty"`
+}
+
+// EchoMirror is a backend that receives a copy of the request.
+type EchoMirror struct {
+	Backend string  `json:"backend"`
+	Percent float64 `json:"percent"`
+	Problem string  `json:"problem,omitempty"`
+	// Note says when the copy is not sent.
+	Note string `json:"note,omitempty"`
 }
 
 // EchoRequest is the request as received.
@@ -70,6 +125,7 @@ type EchoForward struct {
 
 func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *forward, missing string, e *Entry) {
 	out := Echo{
+		DataPlane: d.DataPlane,
 		Request: EchoRequest{
 			Method: r.Method, Scheme: e.Scheme, Host: e.Host,
 			URI: r.URL.RequestURI(), Proto: r.Proto,
@@ -141,6 +197,11 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *f
 	if f != nil {
 		out.Upstream = f.target.String()
 	}
+	writeEchoJSON(w, out, status)
+}
+
+// writeEchoJSON writes out as the JSON body of an answer of status.
+func writeEchoJSON(w http.ResponseWriter, out Echo, status int) {
 	body, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		textPage(w, http.StatusInternalServerError, err.Error()+"\n")
@@ -151,4 +212,114 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *f
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// writeRouteEcho describes the answer of a Gateway API or Istio data
+// plane: the route, the backends with the one picked, and the request
+// that backend would get.
+func writeRouteEcho(w http.ResponseWriter, r *http.Request, t *table, d simulate.Decision, c routeChoice, f *forward, e *Entry) {
+	out := Echo{
+		DataPlane: d.DataPlane,
+		Request: EchoRequest{
+			Method: r.Method, Scheme: e.Scheme, Host: e.Host,
+			URI: r.URL.RequestURI(), Proto: r.Proto,
+		},
+		Matched:        d.Matched,
+		Kind:           d.Kind,
+		Object:         d.Object,
+		Listener:       d.Listener,
+		Host:           d.Host,
+		Path:           d.Path,
+		PathType:       string(d.PathType),
+		NormalizedPath: d.NormalizedPath,
+		Redirect:       d.Redirect,
+		Profile:        d.Profile,
+		Notes:          d.Notes,
+		Status:         d.Status,
+		Missing:        c.missing,
+	}
+	if d.Matched {
+		rule, match := d.Rule, d.MatchIndex
+		out.Rule, out.Match = &rule, &match
+		if d.Pos.File != "" {
+			out.Source = d.Pos.String()
+		}
+	}
+	for _, b := range d.Backends {
+		ref := backendRef{ns: b.Namespace, svc: b.Name, port: strconv.Itoa(int(b.Port))}
+		eb := EchoWeighted{Backend: ref.String(), Weight: b.Weight, Problem: b.Problem}
+		if b.Problem == "" {
+			if u, ok := t.upstreams.resolve(t.set, ref); ok {
+				eb.Upstream = u.URL.String()
+			} else {
+				eb.Missing = true
+			}
+		}
+		out.Backends = append(out.Backends, eb)
+	}
+	if c.picked >= 0 {
+		picked := c.picked
+		out.Picked = &picked
+		b := d.Backends[picked]
+		out.Backend = &EchoBackend{Service: b.Namespace + "/" + b.Name, Port: strconv.Itoa(int(b.Port))}
+	}
+	if e := d.ResponseHeaders; !e.Empty() {
+		out.ResponseHeaders = &EchoHeaderEdits{Set: flatHeader(e.Set), Add: flatHeader(e.Add), Remove: e.Remove}
+	}
+	for _, m := range d.Mirrors {
+		em := EchoMirror{Backend: backendRef{ns: m.Backend.Namespace, svc: m.Backend.Name, port: strconv.Itoa(int(m.Backend.Port))}.String(),
+			Percent: m.Percent, Problem: m.Backend.Problem}
+		if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
+			em.Note = "not sent: the proxy mirrors requests without a body only"
+		}
+		out.Mirrors = append(out.Mirrors, em)
+	}
+	status := http.StatusOK
+	switch {
+	case d.Redirect != "":
+		status = d.RedirectCode
+		w.Header().Set("Location", d.Redirect)
+	case d.Status != 0:
+		status = d.Status
+	case !d.Matched:
+		status = http.StatusNotFound
+	case c.picked < 0 || d.Backends[c.picked].Problem != "":
+		status = http.StatusInternalServerError
+		out.Status = status
+	}
+	if status == http.StatusOK {
+		uri := outboundPath(routePath(d, requestPath(r)))
+		if r.URL.RawQuery != "" {
+			uri += "?" + r.URL.RawQuery
+		}
+		h := outboundHeader(r)
+		if d.RewriteHost != "" {
+			h.Set("Host", d.RewriteHost)
+		}
+		if f != nil {
+			editHeader(h, f.header)
+		} else {
+			editHeader(h, requestHeaderEdits(&d, c.picked, r.Header))
+		}
+		if r.Header.Get("X-Request-ID") == "" {
+			h.Set("X-Request-ID", "(generated)")
+		}
+		out.Forward = &EchoForward{URI: uri, Header: flatHeader(h)}
+	}
+	if f != nil {
+		out.Upstream = f.target.String()
+	}
+	writeEchoJSON(w, out, status)
+}
+
+// flatHeader joins each header's values with ", "; nil for no headers.
+func flatHeader(h http.Header) map[string]string {
+	if len(h) == 0 {
+		return nil
+	}
+	flat := make(map[string]string, len(h))
+	for k, v := range h {
+		flat[k] = strings.Join(v, ", ")
+	}
+	return flat
 }

@@ -38,6 +38,8 @@ type fastServer struct {
 	// forwards is true when the loop forwards requests itself; else it
 	// only checks request framing and hands every connection over.
 	forwards bool
+	// key is the listener port the connections arrive for.
+	key portKey
 
 	closing atomic.Bool
 	mu      sync.Mutex
@@ -47,7 +49,7 @@ type fastServer struct {
 
 func newFastServer(p *Proxy, ln net.Listener, o ServeOptions, errLog *log.Logger) *fastServer {
 	return &fastServer{
-		p: p, ln: ln, o: o, errLog: errLog,
+		p: p, ln: ln, o: o, errLog: errLog, key: defaultPortKey(false),
 		handoff: &handoffListener{addr: ln.Addr(), ch: make(chan net.Conn), done: make(chan struct{})},
 		conns:   map[*fastConn]struct{}{},
 	}

@@ -56,7 +56,12 @@ func (fc *fastConn) forward() outcome {
 		req.Header = h.header()
 	}
 	// Only the engine decides where a request goes, as in ServeHTTP.
-	d := t.index.Lookup(req)
+	d, ingress := t.decide(req, fc.s.key)
+	if !ingress {
+		// Gateway API and Istio answers (weights, filters) are
+		// net/http's.
+		return outcomeHandOff
+	}
 	ri := t.route(&d)
 	if d.Redirect != "" || d.Status != 0 || d.Refused != "" || !d.Matched || encodedSeparator(d, path) || d.Backend.Service == nil || ri == nil || ri.upstream == nil ||
 		ri.upstream.URL.Scheme != "http" {

@@ -54,10 +54,18 @@ type Options struct {
 	// IngressClass selects the Ingresses to serve, as
 	// simulate.Options.IngressClass does; empty serves every Ingress.
 	IngressClass string
-	// Profile is the controller whose routing the engine reproduces;
-	// nil means the one the input's IngressClasses infer
-	// (simulate.InferProfile), else the Kubernetes specification.
+	// Profile is the controller whose routing the engine reproduces for
+	// the Ingresses, as simulate.IngressPlanes reads it: nil gives each
+	// class the profile of its controller (simulate.InferProfileName);
+	// else the classes of that controller are served, or, when none is,
+	// every Ingress under it.
 	Profile simulate.Profile
+	// Gateway, namespace/name, serves that Gateway API or Istio Gateway
+	// only; empty serves every data plane of the input.
+	Gateway string
+	// Seed seeds the choice among weighted backends (Gateway API
+	// backendRefs, Istio destinations); 0 seeds it at random.
+	Seed uint64
 	// Echo answers every request with a JSON description of the routing
 	// decision instead of forwarding it.
 	Echo bool
@@ -108,6 +116,8 @@ type Proxy struct {
 	noFast bool
 	// limiter holds the client connections of the last Serve.
 	limiter *connLimiter
+	// weights picks among weighted backends.
+	weights *weighted
 	// fastServed counts the requests the fast path answered, handedOff
 	// the connections it gave to net/http.
 	fastServed, handedOff atomic.Int64
@@ -115,17 +125,25 @@ type Proxy struct {
 
 // table is one immutable routing snapshot.
 type table struct {
-	set       *manifest.Set
-	index     *simulate.Index
+	set *manifest.Set
+	// planes are the data planes served, in simulate's order; ingress
+	// are those of them that serve Ingresses.
+	planes  []simulate.DataPlane
+	ingress []*simulate.IngressPlane
+	// byPort holds the planes of each port, in the same order.
+	byPort map[portKey][]simulate.DataPlane
+	// notes are the remarks of Notes.
+	notes     []string
 	upstreams upstreamMap
 	routes    map[routeKey]*routeInfo
 	// certs holds the Secrets' certificates by SNI host.
 	certs *certCache
 	// hosts are the hosts the rules name, "*.x" wildcards included.
 	hosts map[string]bool
-	// headerRouting is true when the profile may route on request
-	// headers (ingress-nginx canary-by-header, ALB conditions), so the
-	// fast path must hand the engine the headers.
+	// headerRouting is true when a data plane may route on request
+	// headers (ingress-nginx canary-by-header, ALB conditions, Gateway
+	// API and Istio header matches), so the fast path must hand the
+	// engine the headers.
 	headerRouting bool
 }
 
@@ -152,13 +170,16 @@ func New(opts Options) *Proxy {
 		h1 = newTransport(opts)
 		opts.Transport = h1
 	}
-	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued)}
+	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued), weights: newWeighted(opts.Seed)}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
 		Transport:    opts.Transport,
 		BufferPool:   bufferPool{},
 		ErrorHandler: p.upstreamError,
 		ModifyResponse: func(resp *http.Response) error {
+			if f, _ := resp.Request.Context().Value(ctxKey{}).(*forward); f != nil && f.response != nil {
+				editHeader(resp.Header, f.response)
+			}
 			if resp.Body == nil || resp.Body == http.NoBody || resp.StatusCode == http.StatusSwitchingProtocols {
 				// A 101's body is the upgraded connection, which
 				// ReverseProxy needs writable.
@@ -198,32 +219,46 @@ func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
 
 // build compiles set with the upstreams into a table, without serving it.
 func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error) {
-	prof := p.opts.Profile
-	if prof == nil {
-		// The input's IngressClasses decide, as simulate does without
-		// --controller; inferred again on every reload.
-		prof = simulate.InferProfile(set, nil)
-	}
-	ix, err := simulate.Compile(set, simulate.Options{IngressClass: p.opts.IngressClass, Profile: prof})
+	planes, ingress, err := buildPlanes(set, p.opts)
 	if err != nil {
 		return nil, err
 	}
-	t := &table{set: set, index: ix, upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{},
+	t := &table{set: set, planes: planes, ingress: ingress, byPort: map[portKey][]simulate.DataPlane{},
+		upstreams: newUpstreamMap(upstreams...), routes: map[routeKey]*routeInfo{},
 		certs: newCertCache(maxIssued), hosts: map[string]bool{}}
-	switch prof.Name() {
-	case "spec", "gce":
-		// Neither reads request headers (only simulate/nginx/canary.go
-		// and simulate/alb/alb.go use Request.Header).
-	default:
-		t.headerRouting = true
-	}
-	for _, r := range ix.Routes() {
-		if r.Host != "" {
-			t.hosts[strings.ToLower(r.Host)] = true
+	for _, dp := range planes {
+		keys, skipped := planePorts(dp)
+		for _, k := range keys {
+			t.byPort[k] = append(t.byPort[k], dp)
 		}
-		k := routeKey{r.Ingress, r.Rule, r.PathIndex}
-		t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
+		t.notes = append(t.notes, skipped...)
+		ip, ok := dp.(*simulate.IngressPlane)
+		if !ok {
+			// Gateway API and Istio routes match on headers.
+			t.headerRouting = true
+			for _, h := range t.planeHosts(dp) {
+				if h != "" && h != "*" {
+					t.hosts[h] = true
+				}
+			}
+			continue
+		}
+		switch ip.Index().Profile().Name() {
+		case "spec", "gce":
+			// Neither reads request headers (only simulate/nginx/canary.go
+			// and simulate/alb/alb.go use Request.Header).
+		default:
+			t.headerRouting = true
+		}
+		for _, r := range ip.Index().Routes() {
+			if r.Host != "" {
+				t.hosts[strings.ToLower(r.Host)] = true
+			}
+			k := routeKey{r.Ingress, r.Rule, r.PathIndex}
+			t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
+		}
 	}
+	t.notes = append(t.claims(), t.notes...)
 	return t, nil
 }
 
@@ -298,6 +333,13 @@ type forward struct {
 	body *bodyReader
 	// lw is the client's response writer.
 	lw *logWriter
+	// host, when not empty, replaces the Host header (a Gateway API
+	// URLRewrite hostname).
+	host string
+	// header and response change the request's and the response's
+	// headers (RequestHeaderModifier and ResponseHeaderModifier filters);
+	// nil changes nothing.
+	header, response *simulate.HeaderEdits
 }
 
 // flushOnError sends what the client was written so far when the
@@ -503,7 +545,12 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 	// Only the engine decides where a request goes, so the proxy and
 	// `ingresskit simulate` cannot disagree.
 	path := requestPath(r)
-	d := t.index.Lookup(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: path, Header: r.Header, URL: e.Path})
+	k := requestPort(r)
+	d, ingress := t.decide(simulate.Request{Scheme: e.Scheme, Host: r.Host, Path: path, Header: r.Header, URL: e.Path, Method: r.Method}, k)
+	if !ingress {
+		p.serveRoute(x, r, t, d, path)
+		return
+	}
 	var f *forward
 	var missing string
 	svc := d.Backend.Service
@@ -613,6 +660,10 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.URL.RawQuery = pr.In.URL.RawQuery
 	pr.Out.Host = pr.In.Host
 	setForwardHeaders(pr.Out.Header, pr.In)
+	if f.host != "" {
+		pr.Out.Host = f.host
+	}
+	editHeader(pr.Out.Header, f.header)
 }
 
 // setOutboundPath makes u's request-target path p, byte for byte when

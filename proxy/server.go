@@ -49,9 +49,37 @@ type ServeOptions struct {
 	// ShutdownTimeout bounds the wait for requests in flight once ctx is
 	// done; 0 means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// Ports are more ports to serve: the listener ports of Gateway API
+	// and Istio Gateways other than 80 (HTTPPort) and 443 (HTTPSPort).
+	Ports []ServePort
 	// Ready is called once every listener is bound, with the addresses
 	// ("" for a listener not served).
 	Ready func(http, https string)
+	// Bound, when set, is called with Ready, with the address of every
+	// port served, HTTPPort and HTTPSPort first.
+	Bound func([]BoundPort)
+}
+
+// ServePort is a local port serving one listener port of the data
+// planes.
+type ServePort struct {
+	// Listener is the listener port as the manifests write it
+	// (ListenerPort.Port).
+	Listener int32
+	// Port is the local port; 0 picks a free port.
+	Port int
+	// TLS serves HTTPS (HTTP/1.1 and h2) on the port.
+	TLS bool
+}
+
+// BoundPort is a port Serve listens on.
+type BoundPort struct {
+	// Listener and TLS are those of the ServePort (80 and 443 for
+	// HTTPPort and HTTPSPort).
+	Listener int32
+	TLS      bool
+	// Addr is the local address.
+	Addr string
 }
 
 // Serve listens and serves until ctx is done, then shuts down
@@ -124,40 +152,72 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		}
 	}
 	var httpAddr, httpsAddr string
-	if o.HTTPPort >= 0 {
-		raw, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPPort)))
+	var bound []BoundPort
+	listen := func(sp ServePort) error {
+		k := portKey{sp.Listener, sp.TLS}
+		raw, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(sp.Port)))
 		if err != nil {
-			return fmt.Errorf("listen for http: %w", err)
+			scheme := "http"
+			if sp.TLS {
+				scheme = "https"
+			}
+			if sp.Listener != 80 && sp.Listener != 443 {
+				return fmt.Errorf("listen for %s listener port %d: %w", scheme, sp.Listener, err)
+			}
+			return fmt.Errorf("listen for %s: %w", scheme, err)
 		}
 		ln := limitListener{raw, limiter}
-		s := served{srv: newServer(), ln: ln}
+		srv := newServer()
+		// Requests carry the listener port they came in for: the
+		// Gateway data planes pick a listener by it.
+		srv.BaseContext = func(net.Listener) context.Context {
+			return context.WithValue(context.Background(), portCtxKey{}, k)
+		}
+		bound = append(bound, BoundPort{Listener: sp.Listener, TLS: sp.TLS, Addr: ln.Addr().String()})
+		if sp.TLS {
+			// net/http adds h2 to NextProtos for ServeTLS, so clients
+			// that offer it through ALPN speak HTTP/2.
+			srv.TLSConfig = &tls.Config{GetCertificate: p.CertificateFor(sp.Listener), MinVersion: tls.VersionTLS12}
+			all = append(all, served{srv: srv, ln: ln, tls: true})
+			return nil
+		}
+		s := served{srv: srv, ln: ln}
 		// The fast loop reads every plain-HTTP connection: it serves
 		// the common requests itself when it can and checks every
 		// request head's framing before net/http reads it.
 		s.fast = newFastServer(p, ln, o, errLog)
 		s.fast.forwards = !p.opts.Echo && p.h1 != nil && !p.noFast
+		s.fast.key = k
 		all = append(all, s)
-		httpAddr = ln.Addr().String()
+		return nil
+	}
+	if o.HTTPPort >= 0 {
+		if err := listen(ServePort{Listener: 80, Port: o.HTTPPort}); err != nil {
+			return err
+		}
+		httpAddr = bound[len(bound)-1].Addr
 	}
 	if o.HTTPSPort >= 0 {
-		raw, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(o.HTTPSPort)))
-		if err != nil {
+		if err := listen(ServePort{Listener: 443, Port: o.HTTPSPort, TLS: true}); err != nil {
 			closeAll()
-			return fmt.Errorf("listen for https: %w", err)
+			return err
 		}
-		ln := limitListener{raw, limiter}
-		srv := newServer()
-		// net/http adds h2 to NextProtos for ServeTLS, so clients that
-		// offer it through ALPN speak HTTP/2.
-		srv.TLSConfig = &tls.Config{GetCertificate: p.GetCertificate, MinVersion: tls.VersionTLS12}
-		all = append(all, served{srv: srv, ln: ln, tls: true})
-		httpsAddr = ln.Addr().String()
+		httpsAddr = bound[len(bound)-1].Addr
+	}
+	for _, sp := range o.Ports {
+		if err := listen(sp); err != nil {
+			closeAll()
+			return err
+		}
 	}
 	if len(all) == 0 {
 		return errors.New("no listener: both the http and the https port are disabled")
 	}
 	if o.Ready != nil {
 		o.Ready(httpAddr, httpsAddr)
+	}
+	if o.Bound != nil {
+		o.Bound(bound)
 	}
 	errc := make(chan error, 2*len(all))
 	for _, s := range all {
@@ -211,4 +271,18 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		}
 	}
 	return first
+}
+
+// portCtxKey keys the port a request arrived on (a portKey) in its
+// context.
+type portCtxKey struct{}
+
+// requestPort returns the port r arrived on as the data planes know it:
+// the listener port Serve bound it for, else 80 for http and 443 for
+// https.
+func requestPort(r *http.Request) portKey {
+	if k, ok := r.Context().Value(portCtxKey{}).(portKey); ok {
+		return k
+	}
+	return defaultPortKey(r.TLS != nil)
 }

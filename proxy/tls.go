@@ -5,38 +5,64 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/gateway"
+	"github.com/ingresskit/ingresskit/simulate/istio"
 )
 
 // defaultServerName is the name certified for clients that send no SNI
 // (a request to https://127.0.0.1:8443/).
 const defaultServerName = "localhost"
 
-// GetCertificate picks the certificate for a TLS handshake (use it as
-// tls.Config.GetCertificate). The engine names the spec.tls entry that
-// covers the SNI host; its Secret's tls.crt and tls.key are served when
-// the manifests carry them and the certificate is valid for the host,
-// as ingress-nginx serves the Secret of the covering entry and its
-// default certificate otherwise (docs/user-guide/tls.md, "Default SSL
-// Certificate"). Everything else gets a certificate from
-// Options.Certificate.
+// GetCertificate picks the certificate for a TLS handshake on port 443
+// (use it as tls.Config.GetCertificate); CertificateFor picks it for
+// another listener port.
 func (p *Proxy) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	return p.certificate(hello, defaultPortKey(true))
+}
+
+// CertificateFor returns the tls.Config.GetCertificate of the HTTPS
+// listener port port.
+func (p *Proxy) CertificateFor(port int32) func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	k := portKey{port, true}
+	return func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) { return p.certificate(hello, k) }
+}
+
+// certificate picks the certificate for a handshake on port k. The data
+// plane that answers the SNI host names the Secret: for Ingress the
+// spec.tls entry the engine says covers the host, whose Secret's tls.crt
+// and tls.key are served when the manifests carry them and the
+// certificate is valid for the host, as ingress-nginx serves the Secret
+// of the covering entry and its default certificate otherwise
+// (docs/user-guide/tls.md, "Default SSL Certificate"); for a Gateway the
+// certificateRefs of the listener that takes the host
+// (GatewayTLSConfig.CertificateRefs in apis/v1 gateway_types.go); for an
+// Istio Gateway the credentialName of the server (ServerTLSSettings
+// credentialName, a Secret of the Gateway's namespace as lint's
+// istio-missing-credential reads it). Everything else gets a
+// certificate from Options.Certificate.
+func (p *Proxy) certificate(hello *tls.ClientHelloInfo, k portKey) (*tls.Certificate, error) {
 	host := strings.ToLower(strings.TrimSuffix(hello.ServerName, "."))
 	if host == "" {
 		host = defaultServerName
 	}
 	t := p.tab.Load()
 	if t != nil {
-		if c := t.certs.get(host); c != nil {
+		key := host
+		if k != defaultPortKey(true) {
+			key = host + ":" + strconv.Itoa(int(k.port))
+		}
+		if c := t.certs.get(key); c != nil {
 			return c, nil
 		}
-		if c, err := t.secretCertificate(host); err == nil && c != nil {
-			return t.certs.add(host, c), nil
+		if c, err := t.secretCertificate(host, k); err == nil && c != nil {
+			return t.certs.add(key, c), nil
 		} else if err != nil && p.opts.ErrorLog != nil {
 			p.opts.ErrorLog.Printf("tls %s: %v; serving a local certificate", host, err)
 		}
@@ -44,15 +70,62 @@ func (p *Proxy) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, er
 	return p.issuedCertificate(t, host)
 }
 
-// secretCertificate returns the covering entry's Secret as a
-// certificate, nil with no error when there is no such Secret data.
-func (t *table) secretCertificate(host string) (*tls.Certificate, error) {
-	d := t.index.Lookup(simulate.Request{Scheme: "https", Host: host, Path: "/"})
-	if d.TLS == nil || d.TLS.SecretName == "" {
-		return nil, nil
+// secretCertificate returns the certificate of the Secret the data plane
+// that takes host on port k names, nil with no error when there is no
+// such Secret data.
+func (t *table) secretCertificate(host string, k portKey) (*tls.Certificate, error) {
+	req := simulate.Request{Scheme: "https", Host: host, Path: "/"}
+	d, ingress := t.decide(req, k)
+	if ingress {
+		if d.TLS == nil || d.TLS.SecretName == "" {
+			return nil, nil
+		}
+		return t.loadSecret(d.TLS.Ingress.Namespace, d.TLS.SecretName, host)
 	}
-	ns := d.TLS.Ingress.Namespace
-	s := t.set.Secret(ns, d.TLS.SecretName)
+	for _, dp := range t.byPort[k] {
+		if dp.Name() != d.DataPlane {
+			continue
+		}
+		switch p := dp.(type) {
+		case *gateway.Plane:
+			gw := p.Gateway()
+			for _, l := range gw.Spec.Listeners {
+				if string(l.Name) != d.Listener || l.TLS == nil {
+					continue
+				}
+				var first error
+				for _, ref := range l.TLS.CertificateRefs {
+					if ref.Kind != nil && *ref.Kind != "Secret" || ref.Group != nil && *ref.Group != "" {
+						continue
+					}
+					ns := gw.Namespace
+					if ref.Namespace != nil {
+						ns = string(*ref.Namespace)
+					}
+					c, err := t.loadSecret(ns, string(ref.Name), host)
+					if c != nil {
+						return c, nil
+					}
+					if first == nil {
+						first = err
+					}
+				}
+				return nil, first
+			}
+		case *istio.Plane:
+			if s, ok := p.ServerFor(planeRequest(req, k)); ok && s.TLS != nil && s.TLS.CredentialName != "" {
+				return t.loadSecret(p.Gateway().Namespace, s.TLS.CredentialName, host)
+			}
+		}
+	}
+	return nil, nil
+}
+
+// loadSecret returns Secret ns/name of the manifests as a certificate
+// for host: nil with no error when the manifests lack it or its data, an
+// error when it does not parse or does not certify host.
+func (t *table) loadSecret(ns, name, host string) (*tls.Certificate, error) {
+	s := t.set.Secret(ns, name)
 	if s == nil {
 		return nil, nil
 	}

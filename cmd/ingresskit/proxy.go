@@ -8,6 +8,8 @@ import (
 	"log"
 	"net"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,8 +37,14 @@ type proxyOptions struct {
 	LogFormat     string
 	IngressClass  string
 	Controller    string
-	CA            caFlags
-	Watch         bool
+	// Gateway serves one Gateway API or Istio Gateway, namespace/name.
+	Gateway string
+	// Listen maps listener ports to local ports: <listenerPort>=<localPort>.
+	Listen []string
+	// Seed seeds the choice among weighted backends.
+	Seed  uint64
+	CA    caFlags
+	Watch bool
 	// PortForward forwards every backend without an upstream to a Ready
 	// Pod of its Service through the API server.
 	PortForward bool
@@ -51,22 +59,34 @@ type proxyOptions struct {
 
 	upstreams []proxy.Upstream
 	profile   simulate.Profile
+	listen    map[int32]int
 }
 
 func newProxyCmd(io *IO, runF func(*proxyOptions) error) *cobra.Command {
 	opts := &proxyOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "proxy [-f <file>...] [--port-forward] [--upstream <ns>/<service>:<port>=<host>:<port>]... [--echo]",
-		Short: "serve the Ingress rules locally as a reverse proxy",
-		Long: `Serve the routing of the Ingress manifests on this machine: every request is
-routed by the same engine as 'ingresskit simulate' and forwarded to the
+		Use:   "proxy [-f <file>...] [--port-forward] [--upstream <ns>/<service>:<port>=<host>:<port>]... [--gateway <namespace>/<name>] [--listen <listenerPort>=<localPort>]... [--echo]",
+		Short: "serve the Ingress, Gateway API and Istio routing locally as a reverse proxy",
+		Long: `Serve the routing of the manifests on this machine: every request is
+routed by the same data planes as 'ingresskit simulate' and forwarded to the
 upstream given for its backend Service, for example a running
 'kubectl port-forward'.
 
-HTTP is served on --http-port, and HTTPS (HTTP/1.1 and HTTP/2) on --https-port
-when an Ingress has a tls section or --https is given. A host whose TLS Secret
-is in the manifests gets that certificate; every other host gets one signed by
-the local CA (see 'ingresskit certgen'), made on first use.
+The Ingresses of each class are routed under their own controller's profile;
+each Gateway API Gateway and each Istio Gateway routes the requests of its
+listeners, with its filters, redirects, rewrites and weighted backends. When
+several data planes serve one host on one port, the first in simulate's order
+answers, and the route table says so. --gateway <namespace>/<name> serves one
+Gateway only, --ingress-class the Ingresses of one class only.
+
+HTTP is served on --http-port (listener port 80), and HTTPS (HTTP/1.1 and
+HTTP/2) on --https-port (listener port 443) when an Ingress has a tls section,
+a Gateway has an HTTPS listener on 443, or --https is given. Other listener
+ports are served on the local port of the same number, or where
+--listen <listenerPort>=<localPort> says. A host whose TLS Secret is in the
+manifests (spec.tls, a listener's certificateRefs, a server's credentialName)
+gets that certificate; every other host gets one signed by the local CA (see
+'ingresskit certgen'), made on first use.
 
 With --port-forward every backend without an upstream gets a port-forward
 of its own, as 'kubectl port-forward svc/<service>' would open: the
@@ -97,6 +117,12 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
   # Forward example.com/foo to a port-forward of service-foo
   kubectl port-forward svc/service-foo 9001:80 &
   ingresskit proxy -f examples/nginx-tls.yaml --upstream default/service-foo:80=127.0.0.1:9001
+
+  # Serve a Gateway's listeners: 80 on 8080, 443 on 8443
+  ingresskit proxy -f examples/gateway-api.yaml --gateway infra/prod --echo
+
+  # Serve an Istio Gateway with its HTTPS server on local port 9443
+  ingresskit proxy -f examples/istio-gateway.yaml --listen 443=9443 --echo
 
   # Every example at once, on other ports, access log as JSON
   ingresskit proxy -f examples/ --echo --http-port 9080 --https-port 9443 --log-format json
@@ -141,6 +167,24 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 					return usageErrorf("--%s %d is not 0-65535", port.name, port.v)
 				}
 			}
+			if opts.Gateway != "" {
+				if ns, name, ok := strings.Cut(opts.Gateway, "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+					return usageErrorf("invalid --gateway %q: want namespace/name", opts.Gateway)
+				}
+			}
+			for _, l := range opts.Listen {
+				if opts.listen == nil {
+					opts.listen = map[int32]int{}
+				}
+				lp, local, err := parseListen(l)
+				if err != nil {
+					return &usageError{err: err}
+				}
+				if prev, dup := opts.listen[lp]; dup && prev != local {
+					return usageErrorf("--listen %s: listener port %d is already mapped to %d", l, lp, prev)
+				}
+				opts.listen[lp] = local
+			}
 			if opts.Controller != "" {
 				p, err := simulate.ParseProfile(opts.Controller)
 				if err != nil {
@@ -174,7 +218,10 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 	f.StringVar(&opts.UpstreamsFile, "upstreams", "", "file of <ns>/<service>:<port>=<host>:<port> lines")
 	f.BoolVar(&opts.Echo, "echo", false, "answer every request with its routing decision as JSON instead of forwarding it")
 	enumFlag(cmd, &opts.LogFormat, "log-format", "", "text", printer.AccessLogFormats, "access log format")
-	f.StringVar(&opts.IngressClass, "ingress-class", "", "serve only the Ingresses of this IngressClass (default every Ingress)")
+	f.StringVar(&opts.IngressClass, "ingress-class", "", "serve only the Ingresses of this IngressClass (default every data plane)")
+	f.StringVar(&opts.Gateway, "gateway", "", "serve only the Gateway API or Istio Gateway namespace/name (default every data plane)")
+	f.StringArrayVar(&opts.Listen, "listen", nil, "serve a listener port on a local port: <listenerPort>=<localPort> (repeatable; default 80 on --http-port, 443 on --https-port, others on the same number)")
+	f.Uint64Var(&opts.Seed, "seed", 0, "seed the choice among weighted backends, for repeatable runs (0: random)")
 	controllerFlag(cmd, &opts.Controller, "controller semantics (default: inferred from the IngressClasses, else spec)")
 	opts.CA.addFlags(cmd, "issue host certificates with")
 	f.BoolVar(&opts.Watch, "watch", true, "reload when the manifests or the upstreams file change, or, with --port-forward and no -f, the cluster's Ingresses")
@@ -189,6 +236,8 @@ to stderr. Listens on 127.0.0.1 unless --address names another address.`,
 	// proxy's way to read the cluster.
 	_ = f.MarkHidden("cluster")
 	cmd.MarkFlagsMutuallyExclusive("echo", "port-forward")
+	cmd.MarkFlagsMutuallyExclusive("gateway", "ingress-class")
+	cmd.MarkFlagsMutuallyExclusive("gateway", "controller")
 	_ = cmd.MarkFlagFilename("upstreams")
 	return cmd
 }
@@ -229,6 +278,8 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	p := proxy.New(proxy.Options{
 		IngressClass:      opts.IngressClass,
 		Profile:           opts.profile,
+		Gateway:           opts.Gateway,
+		Seed:              opts.Seed,
 		Echo:              opts.Echo,
 		ReadTimeout:       opts.ReadTimeout,
 		ClientBodyTimeout: opts.ClientBodyTimeout,
@@ -281,9 +332,8 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	} else if err := p.Load(ctx, src); err != nil {
 		return err
 	}
-	httpsPort := -1
-	if opts.HTTPS || p.ServesTLS() {
-		httpsPort = opts.HTTPSPort
+	plan := proxy.PlanPorts(p.ListenerPorts(), opts.listen, opts.HTTPPort, opts.HTTPSPort, opts.HTTPS || p.ServesTLS())
+	if plan.HTTPSPort >= 0 || slices.ContainsFunc(plan.Ports, func(sp proxy.ServePort) bool { return sp.TLS }) {
 		ca, err := loadCA()
 		if err != nil {
 			return fmt.Errorf("local CA for https: %w", err)
@@ -292,7 +342,9 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 			fmt.Fprintf(io.ErrOut, "Created a local CA: %s. Trust it to use https without warnings (curl --cacert %s).\n", ca.CertPath, ca.CertPath)
 		}
 	}
-	if err := printer.ProxyRoutes(io.ErrOut, errStyles, printer.ProxyBanner{Routes: p.Routes(), Upstreams: p.Upstreams(), Echo: opts.Echo, Forwards: fw.banner()}); err != nil {
+	banner := printer.ProxyBanner{Routes: p.Routes(), Upstreams: p.Upstreams(), Echo: opts.Echo, Forwards: fw.banner(),
+		Notes: append(p.Notes(), plan.Notes...)}
+	if err := printer.ProxyRoutes(io.ErrOut, errStyles, banner); err != nil {
 		return err
 	}
 	started.Store(true)
@@ -327,12 +379,18 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	}
 	err := p.Serve(ctx, proxy.ServeOptions{
 		Address:   opts.Address,
-		HTTPPort:  opts.HTTPPort,
-		HTTPSPort: httpsPort,
+		HTTPPort:  plan.HTTPPort,
+		HTTPSPort: plan.HTTPSPort,
+		Ports:     plan.Ports,
 		Ready: func(httpAddr, httpsAddr string) {
 			logMu.Lock()
 			defer logMu.Unlock()
 			_ = printer.ProxyListening(io.ErrOut, errStyles, httpAddr, httpsAddr)
+		},
+		Bound: func(bound []proxy.BoundPort) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			_ = printer.ProxyListenerPorts(io.ErrOut, errStyles, bound)
 		},
 		ShutdownTimeout: 10 * time.Second,
 		IdleTimeout:     opts.IdleTimeout,
@@ -344,6 +402,23 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 		logMu.Unlock()
 	}
 	return err
+}
+
+// parseListen reads a --listen value, <listenerPort>=<localPort>.
+func parseListen(s string) (int32, int, error) {
+	lp, local, ok := strings.Cut(s, "=")
+	if !ok {
+		return 0, 0, fmt.Errorf("--listen %q: want <listenerPort>=<localPort>", s)
+	}
+	l, err := strconv.Atoi(lp)
+	if err != nil || l < 1 || l > 65535 {
+		return 0, 0, fmt.Errorf("--listen %q: listener port %q is not 1-65535", s, lp)
+	}
+	n, err := strconv.Atoi(local)
+	if err != nil || n < 0 || n > 65535 {
+		return 0, 0, fmt.Errorf("--listen %q: local port %q is not 0-65535", s, local)
+	}
+	return int32(l), n, nil
 }
 
 // lockedWriter serializes writes with the access log and reload
