@@ -93,10 +93,19 @@ func writeYAML(w io.Writer, v []RouteJSON) error {
 	return err
 }
 
+// RoutesTableOptions shape the routes tables.
+type RoutesTableOptions struct {
+	// Wide adds the columns of -o wide.
+	Wide bool
+	// NoHeaders leaves the header row out (--no-headers).
+	NoHeaders bool
+}
+
 // RoutesTable writes the routes as a table, with the profile of each
 // route's data plane; wide adds the API version and the source position
 // of each route.
-func RoutesTable(w io.Writer, s *Styles, routes []manifest.Route, wide bool) error {
+func RoutesTable(w io.Writer, s *Styles, routes []manifest.Route, opts RoutesTableOptions) error {
+	wide := opts.Wide
 	header := []string{"INGRESS", "CLASS", "PROFILE", "HOST", "PATH", "PATHTYPE", "BACKEND", "TLS"}
 	if wide {
 		header = append(header, "API VERSION", "SOURCE")
@@ -123,6 +132,9 @@ func RoutesTable(w io.Writer, s *Styles, routes []manifest.Route, wide bool) err
 			row = append(row, r.Ingress.Source.APIVersion, r.Pos.String())
 		}
 		rows = append(rows, row)
+	}
+	if opts.NoHeaders {
+		header = nil
 	}
 	return Table(w, s, header, rows)
 }

@@ -62,7 +62,8 @@ type AllRoutes struct {
 // IngressClass with its profile, the Gateway, or the Istio gateway) and
 // the computed status of Gateway API routes. wide adds the listeners, the
 // status message, the API version and the source.
-func RoutesMixedTable(w io.Writer, s *Styles, all AllRoutes, wide bool) error {
+func RoutesMixedTable(w io.Writer, s *Styles, all AllRoutes, opts RoutesTableOptions) error {
+	wide := opts.Wide
 	routes, rules := all.Ingress, all.Gateway
 	header := []string{"KIND", "NAME", "DATA PLANE", "HOST", "PATH", "PATHTYPE", "BACKEND", "TLS", "STATUS"}
 	if wide {
@@ -153,6 +154,9 @@ func RoutesMixedTable(w io.Writer, s *Styles, all AllRoutes, wide bool) error {
 			row = append(row, "-", "-", r.APIVersion, r.Pos.String())
 		}
 		rows = append(rows, row)
+	}
+	if opts.NoHeaders {
+		header = nil
 	}
 	return Table(w, s, header, rows)
 }

@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -86,4 +87,74 @@ func RouteTestsJUnit(w io.Writer, suites []RouteTestSuite, elapsed time.Duration
 		doc.Suites = append(doc.Suites, js)
 	}
 	return writeJUnit(w, doc)
+}
+
+// RouteTestsJSON is the document test -o json writes.
+type RouteTestsJSON struct {
+	// Files are the route-test files in the order given.
+	Files []RouteTestFileJSON `json:"files"`
+	// Summary counts the tests of every file.
+	Summary RouteTestSummaryJSON `json:"summary"`
+}
+
+// RouteTestFileJSON is the results of one route-test file.
+type RouteTestFileJSON struct {
+	File  string          `json:"file"`
+	Tests []RouteTestJSON `json:"tests"`
+}
+
+// RouteTestJSON is the result of one route test.
+type RouteTestJSON struct {
+	Name   string `json:"name"`
+	URL    string `json:"url"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Passed bool   `json:"passed"`
+	// Answer is what the engine answered, as the text output says it.
+	Answer string `json:"answer"`
+	// Failures say what differs; empty when the test passed.
+	Failures []string `json:"failures"`
+}
+
+// RouteTestSummaryJSON counts the tests.
+type RouteTestSummaryJSON struct {
+	Tests    int `json:"tests"`
+	Failures int `json:"failures"`
+	// Passed is true when every test passed.
+	Passed bool `json:"passed"`
+}
+
+// RouteTestsJSONDoc returns the document of WriteRouteTestsJSON.
+func RouteTestsJSONDoc(suites []RouteTestSuite) RouteTestsJSON {
+	doc := RouteTestsJSON{Files: []RouteTestFileJSON{}}
+	for _, suite := range suites {
+		f := RouteTestFileJSON{File: suite.File, Tests: []RouteTestJSON{}}
+		for _, r := range suite.Results {
+			failures := r.Failures
+			if failures == nil {
+				failures = []string{}
+			}
+			f.Tests = append(f.Tests, RouteTestJSON{Name: r.Test.Name, URL: r.Test.URL, File: r.Test.Pos.File,
+				Line: r.Test.Pos.Line, Column: r.Test.Pos.Col, Passed: r.Passed(),
+				Answer: simulate.DescribeBackend(r.Decision), Failures: failures})
+		}
+		n, failed := suite.Counts()
+		doc.Summary.Tests += n
+		doc.Summary.Failures += failed
+		doc.Files = append(doc.Files, f)
+	}
+	doc.Summary.Passed = doc.Summary.Failures == 0
+	return doc
+}
+
+// WriteRouteTestsJSON writes the results as one JSON document (test -o
+// json; docs/schema/test.json).
+func WriteRouteTestsJSON(w io.Writer, suites []RouteTestSuite) error {
+	b, err := json.MarshalIndent(RouteTestsJSONDoc(suites), "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
 }

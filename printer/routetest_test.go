@@ -66,3 +66,11 @@ func TestRouteTestsJUnit(t *testing.T) {
 	}
 	golden.Assert(t, buf.Bytes(), "testdata/routetest.junit.xml")
 }
+
+func TestRouteTestsJSON(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteRouteTestsJSON(&buf, routeSuites(t)); err != nil {
+		t.Fatal(err)
+	}
+	golden.Assert(t, buf.Bytes(), "testdata/routetest.json")
+}

@@ -10,7 +10,8 @@ import (
 )
 
 // Table writes rows under a header as aligned columns without borders, as
-// kubectl prints them; on a terminal the header is styled.
+// kubectl prints them; on a terminal the header is styled. A nil header
+// writes the rows alone (--no-headers).
 func Table(w io.Writer, s *Styles, header []string, rows [][]string) error {
 	h := make([]any, len(header))
 	for i, c := range header {
@@ -34,7 +35,9 @@ func Table(w io.Writer, s *Styles, header []string, rows [][]string) error {
 		tablewriter.WithPadding(tw.Padding{Left: "", Right: "   ", Overwrite: true}),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
-	t.Header(h...)
+	if header != nil {
+		t.Header(h...)
+	}
 	for _, r := range rows {
 		if err := t.Append(r); err != nil {
 			return err

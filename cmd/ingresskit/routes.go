@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,15 +17,56 @@ type routesOptions struct {
 	IO      *IO
 	Files   fileFlags
 	Cluster clusterFlags
-	Output  string
+	// Output is the format: json, name, table, wide, yaml, jsonpath or
+	// custom-columns.
+	Output string
+	// Template is the jsonpath template of -o jsonpath=<template>.
+	Template string
+	// Columns are the columns of -o custom-columns=<spec>.
+	Columns []printer.CustomColumn
+	// NoHeaders leaves the header row out of the tables.
+	NoHeaders bool
 }
 
-var routesFormats = []string{"json", "table", "wide", "yaml"}
+var routesFormats = []string{"json", "name", "table", "wide", "yaml"}
+
+// routesOutputValue is routes' -o: one of routesFormats, or kubectl's
+// jsonpath=<template> and custom-columns=<spec>
+// (kubectl pkg/cmd/get/get_flags.go lists the same formats), checked at
+// parse time.
+type routesOutputValue struct{ opts *routesOptions }
+
+func (v *routesOutputValue) String() string { return v.opts.Output }
+func (v *routesOutputValue) Type() string {
+	return strings.Join(routesFormats, "|") + "|jsonpath=<template>|custom-columns=<spec>"
+}
+
+func (v *routesOutputValue) Set(s string) error {
+	format, arg, hasArg := strings.Cut(s, "=")
+	switch {
+	case format == "jsonpath" && hasArg:
+		if err := printer.ParseJSONPath(arg); err != nil {
+			return err
+		}
+		v.opts.Template = arg
+	case format == "custom-columns" && hasArg:
+		cols, err := printer.ParseCustomColumns(arg)
+		if err != nil {
+			return err
+		}
+		v.opts.Columns = cols
+	case slices.Contains(routesFormats, s):
+	default:
+		return fmt.Errorf("invalid value %q: must be one of %s, jsonpath=<template> or custom-columns=<spec>", s, strings.Join(routesFormats, ", "))
+	}
+	v.opts.Output = format
+	return nil
+}
 
 func newRoutesCmd(io *IO, runF func(*routesOptions) error) *cobra.Command {
 	opts := &routesOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "routes [<path>... | -f <file>... | -A] [-o json|yaml|wide]",
+		Use:   "routes [<path>... | -f <file>... | -A] [-o json|yaml|wide|name|jsonpath=<template>|custom-columns=<spec>] [--no-headers]",
 		Short: "list the routes the Ingress, Gateway API and Istio manifests declare",
 		Long: `List every route the Ingresses declare: one row per path of every rule, and one
 per defaultBackend, with the IngressClass, the profile of its controller (the
@@ -48,7 +91,13 @@ defaultBackend rows come last.
 Without -f the Ingresses, Services, Secrets and IngressClasses are read from the
 current kubectl context (-n for a namespace, -A for all; docs/cluster.md); with
 -f and --cluster the Ingresses come from the files and what they reference from
-the cluster.`,
+the cluster.
+
+As with kubectl get: -o name lists each object that declares a route once
+(ingress.networking.k8s.io/<name>); -o jsonpath=<template> and
+-o custom-columns=<HEADER>:<field>,... run on the JSON array -o json prints,
+one element per route (docs/routes.md describes its members); --no-headers
+leaves the header row out of the tables.`,
 		Args: cobra.ArbitraryArgs,
 		Example: `  # List the routes of every example
   ingresskit routes -f examples/
@@ -60,9 +109,18 @@ the cluster.`,
   ingresskit routes -f examples/ -o wide
 
   # Routes of every namespace of the current cluster
-  ingresskit routes -A`,
+  ingresskit routes -A
+
+  # The hosts and paths only, as kubectl custom columns
+  ingresskit routes -f examples/nginx-tls.yaml -o custom-columns=HOST:.host,PATH:.path,SERVICE:.backend.service.name
+
+  # One line per route with a jsonpath template
+  ingresskit routes -f examples/nginx-tls.yaml -o jsonpath='{range [*]}{.host}{.path}{"\n"}{end}'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files.addPaths(args)
+			if opts.NoHeaders && opts.Output != "table" && opts.Output != "wide" && opts.Output != "custom-columns" {
+				return usageErrorf("--no-headers applies to the tables (-o table, wide or custom-columns), not -o %s", opts.Output)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -71,7 +129,12 @@ the cluster.`,
 	}
 	opts.Files.addFlags(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
-	enumFlag(cmd, &opts.Output, "output", "o", "table", routesFormats, "output format")
+	opts.Output = "table"
+	cmd.Flags().VarP(&routesOutputValue{opts: opts}, "output", "o", "output format")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return append(slices.Clone(routesFormats), "custom-columns=", "jsonpath="), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	})
+	cmd.Flags().BoolVar(&opts.NoHeaders, "no-headers", false, "leave the header row out of the tables")
 	return cmd
 }
 
@@ -92,7 +155,14 @@ func routesRun(cmd *cobra.Command, opts *routesOptions) error {
 	all.Istio = istio.Rules(applied)
 	mixed := len(all.Gateway)+len(all.Istio) > 0
 	var err error
+	tableOpts := printer.RoutesTableOptions{Wide: opts.Output == "wide", NoHeaders: opts.NoHeaders}
 	switch {
+	case opts.Output == "name":
+		err = printer.RoutesNames(opts.IO.Out, all)
+	case opts.Output == "jsonpath":
+		err = printer.RoutesJSONPath(opts.IO.Out, all, opts.Template)
+	case opts.Output == "custom-columns":
+		err = printer.RoutesCustomColumns(opts.IO.Out, all, opts.Columns, opts.NoHeaders)
 	case opts.Output == "json" && mixed:
 		err = printer.RoutesAllJSON(opts.IO.Out, all)
 	case opts.Output == "json":
@@ -106,9 +176,9 @@ func routesRun(cmd *cobra.Command, opts *routesOptions) error {
 			fmt.Fprintln(opts.IO.ErrOut, "No routes found.")
 		}
 	case mixed:
-		err = printer.RoutesMixedTable(opts.IO.Out, opts.IO.Styles(), all, opts.Output == "wide")
+		err = printer.RoutesMixedTable(opts.IO.Out, opts.IO.Styles(), all, tableOpts)
 	default:
-		err = printer.RoutesTable(opts.IO.Out, opts.IO.Styles(), all.Ingress, opts.Output == "wide")
+		err = printer.RoutesTable(opts.IO.Out, opts.IO.Styles(), all.Ingress, tableOpts)
 	}
 	if err != nil {
 		return err

@@ -25,17 +25,17 @@ type testOptions struct {
 	Controller   string
 }
 
-var testFormats = []string{"junit", "text"}
+var testFormats = []string{"json", "junit", "text"}
 
 func newTestCmd(io *IO, runF func(*testOptions) error) *cobra.Command {
 	opts := &testOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "test [-f <file>...] <routes-file>... [-o junit]",
+		Use:   "test [-f <file>...] <routes-file>... [-o junit|json]",
 		Short: "check that URLs route where route-test files expect",
 		Long: `Run route tests: each routes file lists URLs and the Service and port (or no
 match) they must reach. Every test runs through the same engine as simulate
 and prints PASS or FAIL with the position of the test; -o junit writes JUnit
-XML for CI systems.
+XML for CI systems, -o json one JSON document (docs/schema/test.json).
 
 The format of routes files is in docs/route-tests.md; examples/routes-test.yaml
 is an example. A routes file may name its ingressClass and controller; the
@@ -139,6 +139,8 @@ func testRun(cmd *cobra.Command, opts *testOptions) error {
 	}
 	var err error
 	switch {
+	case opts.Output == "json":
+		err = printer.WriteRouteTestsJSON(opts.IO.Out, suites)
 	case opts.Output == "junit":
 		err = printer.RouteTestsJUnit(opts.IO.Out, suites, time.Since(start))
 	case opts.IO.IsTTY():

@@ -31,7 +31,7 @@ func TestTestFlags(t *testing.T) {
 				Output: "junit", IngressClass: "nginx", Controller: "spec"},
 		},
 		{name: "no routes file", args: []string{"-f", "m.yaml"}, wantErr: "requires at least 1 arg"},
-		{name: "bad output", args: []string{"-f", "m.yaml", "-o", "tap", "r.yaml"}, wantErr: "must be one of junit, text"},
+		{name: "bad output", args: []string{"-f", "m.yaml", "-o", "tap", "r.yaml"}, wantErr: "must be one of json, junit, text"},
 		{name: "bad controller", args: []string{"-f", "m.yaml", "--controller", "traefik", "r.yaml"}, wantErr: "must be one of alb, gce, nginx, spec"},
 	}
 	for _, tt := range tests {
