@@ -46,7 +46,7 @@ func TestLayout(t *testing.T) {
 			t.Errorf("the engine core imports %s", p)
 		}
 	}
-	for _, dir := range []string{"spec", "nginx", "gce", "alb", "gateway", "istio"} {
+	for _, dir := range []string{"spec", "nginx", "gce", "alb", "istioingress", "gateway", "istio"} {
 		for _, p := range imports(t, filepath.Join("..", dir)) {
 			if strings.HasPrefix(p, module+"simulate/") && !strings.HasPrefix(p, module+"simulate/internal/") {
 				t.Errorf("simulate/%s imports %s", dir, p)
