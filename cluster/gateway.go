@@ -125,6 +125,7 @@ func (r *reader) gatewayObjects(ctx context.Context, ns string) ([]string, error
 	}
 	if v1("httproutes") {
 		items, err := list(ctx, r, HTTPRoutesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.HTTPRoute, string, error) {
+			lo.LabelSelector = r.opts.LabelSelector
 			l, err := api.HTTPRoutes(ns).List(ctx, lo)
 			if err != nil {
 				return nil, "", err
@@ -143,6 +144,7 @@ func (r *reader) gatewayObjects(ctx context.Context, ns string) ([]string, error
 	}
 	if v1("grpcroutes") {
 		items, err := list(ctx, r, GRPCRoutesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.GRPCRoute, string, error) {
+			lo.LabelSelector = r.opts.LabelSelector
 			l, err := api.GRPCRoutes(ns).List(ctx, lo)
 			if err != nil {
 				return nil, "", err
