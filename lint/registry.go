@@ -35,6 +35,7 @@ var rules = []*Rule{
 	istioDuplicateHost,
 	istioMissingCredential,
 	istioMissingDestination,
+	istioUndefinedSubset,
 	istioUnreachableRoute,
 	istioVirtualServiceUnbound,
 	listenerCertificateRef,

@@ -12,18 +12,22 @@ var istioMissingDestination = &Rule{
 	Severity: Error,
 	Default:  true,
 	Summary:  "A VirtualService route destination names a Service that is not in the input, or a port the Service does not have.",
-	Doc: `A route destination's ` + "`host`" + ` names a Service: a short name is a Service
-in the VirtualService's namespace, ` + "`name.namespace`" + ` and
-` + "`name.namespace.svc.cluster.local`" + ` name its namespace; ` + "`port.number`" + ` must be a
-port of that Service (Destination in
+	Doc: `A route destination's ` + "`host`" + ` names a Service the way istiod reads it: a short
+name (no dot) is a Service in the VirtualService's namespace, and
+` + "`name.namespace.svc.cluster.local`" + ` names its namespace; a host with a dot is taken
+as fully qualified, as is, so ` + "`name.namespace`" + ` and ` + "`name.namespace.svc`" + ` are external
+hosts, not Services (ResolveShortnameToFQDN in istio/istio
+pilot/pkg/model/config.go; Destination in
 https://istio.io/latest/docs/reference/config/networking/virtual-service/).
-Istio answers a request routed to a missing Service or port with 503. lint
-checks short names, ` + "`.svc`" + ` names, and ` + "`name.namespace`" + ` when some object of
-the input lives in that namespace; other hosts are taken for external names
-(ServiceEntry) and are not checked. Pass the Services too (` + "`-f app/ -R`" + `).
+` + "`port.number`" + ` must be a port of the Service. Istio answers a request routed to
+a missing Service or port with 503. lint checks short names and
+` + "`.svc.cluster.local`" + ` names, and reports ` + "`name.namespace`" + ` or ` + "`name.namespace.svc`" + `
+when some object of the input lives in that namespace; other hosts are
+taken for external names (ServiceEntry) and are not checked. Pass the
+Services too (` + "`-f app/ -R`" + `).
 
-**What to do:** add the Service's manifest to the input, or fix the host or
-the port.`,
+**What to do:** add the Service's manifest to the input, or fix the host
+(the short name, or ` + "`name.namespace.svc.cluster.local`" + `) or the port.`,
 	Check: checkIstioMissingDestination,
 }
 
@@ -40,9 +44,14 @@ func checkIstioMissingDestination(p *Pass) {
 		for i, route := range vs.Spec.HTTP {
 			for j, dest := range route.Route {
 				host := dest.Destination.Host
-				parts := strings.Split(host, ".")
-				ns, name := istio.ServiceOf(host, vs.Namespace)
-				if host == "" || (len(parts) == 2 && !namespaces[ns]) || (len(parts) > 2 && parts[2] != "svc") {
+				ns, name, ok := istio.DestinationService(host, vs.Namespace)
+				if !ok {
+					uns, uname, partial := istio.UnexpandedService(host)
+					if partial && namespaces[uns] {
+						p.ReportObject(o, fmt.Sprintf("spec.http[%d].route[%d].destination.host", i, j),
+							fmt.Sprintf("Istio expands only short names and takes %s as an external host, not Service %s/%s; write %s.%s.svc.%s or, in namespace %s, %s",
+								host, uns, uname, uname, uns, istio.DomainSuffix, uns, uname))
+					}
 					continue
 				}
 				field := fmt.Sprintf("spec.http[%d].route[%d].destination", i, j)

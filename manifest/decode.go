@@ -43,6 +43,13 @@ type nodeDecoder struct {
 	// generic turns the shortcuts for common types off, so that tests can
 	// compare them with the generic path.
 	generic bool
+	// ents is a stack of the entries of the mappings being decoded
+	// (entries): one buffer for the whole object instead of a slice per
+	// mapping.
+	ents []entry
+	// strs, when not nil, receives a copy of every string the decoded
+	// value keeps, so that it holds no memory of the input.
+	strs *strArena
 }
 
 // record notes the position of the field at d.path, whose last segment
@@ -237,10 +244,11 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 			return
 		}
 		fields := structFields(v.Type())
-		ents, ok := d.entries(n, limit)
+		ents, emark, ok := d.entries(n, limit)
 		if !ok {
 			return
 		}
+		defer d.release(emark)
 		for _, en := range ents {
 			f, ok := fields[en.key]
 			if !ok {
@@ -291,12 +299,17 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 			d.fail(n, "unsupported map key type %s", v.Type().Key())
 			return
 		}
-		ents, ok := d.entries(n, limit)
+		ents, emark, ok := d.entries(n, limit)
 		if !ok {
 			return
 		}
+		defer d.release(emark)
 		// The JSON decoding kubectl's output goes through fills a new
 		// map: a value written twice is one entry.
+		if v.Type() == stringMapType && !d.generic {
+			d.stringMap(ents, v, limit)
+			return
+		}
 		v.Set(reflect.MakeMapWithSize(v.Type(), len(ents)))
 		for _, en := range ents {
 			mark := d.enter(en.key)
@@ -305,11 +318,11 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 			d.decode(en.v, e, limit)
 			d.leave(rec)
 			d.path = d.path[:mark]
-			v.SetMapIndex(reflect.ValueOf(en.key).Convert(v.Type().Key()), e)
+			v.SetMapIndex(reflect.ValueOf(d.strs.clone(en.key)).Convert(v.Type().Key()), e)
 		}
 	case reflect.String:
-		if x, ok := d.scalar(n, "a string", tagStr); ok {
-			v.SetString(x.(string))
+		if s, ok := d.str(n); ok {
+			v.SetString(d.strs.clone(s))
 		}
 	case reflect.Bool:
 		if x, ok := d.scalar(n, "true or false", tagBool); ok {
@@ -390,7 +403,32 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, limit int) {
 	}
 }
 
-var intOrStringType = reflect.TypeOf(intstr.IntOrString{})
+var (
+	intOrStringType = reflect.TypeOf(intstr.IntOrString{})
+	stringMapType   = reflect.TypeOf(map[string]string(nil))
+)
+
+// stringMap fills a map[string]string (labels, annotations, a Secret's
+// stringData) from the entries of a mapping, as the Map case of decode
+// does for any map, without a reflect call per entry.
+func (d *nodeDecoder) stringMap(ents []entry, v reflect.Value, limit int) {
+	m := make(map[string]string, len(ents))
+	for _, en := range ents {
+		if d.err != nil {
+			return
+		}
+		mark := d.enter(en.key)
+		rec := d.record(en.k, en.key, -1)
+		var s string
+		if n, ok := d.visit(en.v, limit); ok && !isNull(n) {
+			s, _ = d.str(n)
+		}
+		d.leave(rec)
+		d.path = d.path[:mark]
+		m[d.strs.clone(en.key)] = d.strs.clone(s)
+	}
+	v.Set(reflect.ValueOf(m))
+}
 
 // intOrString decodes the two forms of an intstr.IntOrString that
 // manifests use, a string and a decimal integer, without the JSON round
@@ -414,7 +452,7 @@ func (d *nodeDecoder) intOrString(n *yaml.Node, out *intstr.IntOrString, limit i
 			return false
 		}
 		if _, ok := d.visit(n, limit); ok {
-			out.Type, out.StrVal = intstr.String, n.Value
+			out.Type, out.StrVal = intstr.String, d.strs.clone(n.Value)
 		}
 		return true
 	case tagInt:
@@ -451,6 +489,9 @@ func (d *nodeDecoder) scalar(n *yaml.Node, want string, tags ...string) (any, bo
 	}
 	for _, t := range tags {
 		if tag == t {
+			if tag == tagStr {
+				return n.Value, true
+			}
 			return v, true
 		}
 	}
@@ -460,6 +501,18 @@ func (d *nodeDecoder) scalar(n *yaml.Node, want string, tags ...string) (any, bo
 	}
 	d.fail(n, "expected %s, got %s%s", want, describe(n), hint)
 	return nil, false
+}
+
+// str is scalar for a string field: the one kind of value most fields
+// hold, returned without putting it in an interface.
+func (d *nodeDecoder) str(n *yaml.Node) (string, bool) {
+	if n.Kind == yaml.ScalarNode {
+		if tag, _, ok := resolveNode(n); ok && tag == tagStr {
+			return n.Value, true
+		}
+	}
+	_, ok := d.scalar(n, "a string", tagStr)
+	return "", ok
 }
 
 // integer returns a resolved int or float scalar as the integer the JSON
@@ -499,11 +552,19 @@ func isNull(n *yaml.Node) bool {
 }
 
 // entry is one key and value of a mapping, its key as the JSON object key
-// kubectl makes of it.
+// kubectl makes of it. direct marks a key written in the mapping itself,
+// not brought in by a merge key.
 type entry struct {
-	k, v *yaml.Node
-	key  string
+	k, v   *yaml.Node
+	key    string
+	direct bool
 }
+
+// smallMapping is the number of keys up to which a mapping's keys are
+// compared with each other one by one rather than through a Go map: most
+// mappings of a manifest have a handful of keys, and a map per mapping
+// was the decoder's largest allocation.
+const smallMapping = 16
 
 // entries returns the fields of mapping n as kubectl ends up with them:
 // go.yaml.in/yaml/v2 (decoder.mapping and decoder.merge in decode.go)
@@ -512,17 +573,23 @@ type entry struct {
 // that the first wins; a key assigned again replaces the earlier value.
 // Each key appears once, at its last assignment. A key written twice in
 // the same mapping is recorded as a duplicate.
-func (d *nodeDecoder) entries(n *yaml.Node, limit int) ([]entry, bool) {
-	var out []entry
-	if !d.assign(n, limit, &out, 0) {
-		return nil, false
+//
+// The entries live in d.ents, a stack shared by the mappings being
+// decoded; the caller passes the returned mark to release once it is done
+// with them.
+func (d *nodeDecoder) entries(n *yaml.Node, limit int) ([]entry, int, bool) {
+	mark := len(d.ents)
+	if !d.assign(n, limit, 0) {
+		d.ents = d.ents[:mark]
+		return nil, mark, false
+	}
+	out := d.ents[mark:]
+	if !repeats(out) {
+		return out, mark, true
 	}
 	last := make(map[string]int, len(out))
 	for i, e := range out {
 		last[e.key] = i
-	}
-	if len(last) == len(out) {
-		return out, true
 	}
 	kept := out[:0]
 	for i, e := range out {
@@ -530,17 +597,47 @@ func (d *nodeDecoder) entries(n *yaml.Node, limit int) ([]entry, bool) {
 			kept = append(kept, e)
 		}
 	}
-	return kept, true
+	d.ents = d.ents[:mark+len(kept)]
+	return kept, mark, true
 }
 
-// assign appends the assignments of mapping n to out; depth bounds merge
-// chains.
-func (d *nodeDecoder) assign(n *yaml.Node, limit int, out *[]entry, depth int) bool {
+// release drops the entries from mark on (see entries).
+func (d *nodeDecoder) release(mark int) {
+	clear(d.ents[mark:])
+	d.ents = d.ents[:mark]
+}
+
+// repeats reports whether a key appears twice among ents.
+func repeats(ents []entry) bool {
+	if len(ents) <= smallMapping {
+		for i := 1; i < len(ents); i++ {
+			for j := 0; j < i; j++ {
+				if ents[j].key == ents[i].key {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]struct{}, len(ents))
+	for _, e := range ents {
+		if _, ok := seen[e.key]; ok {
+			return true
+		}
+		seen[e.key] = struct{}{}
+	}
+	return false
+}
+
+// assign appends the assignments of mapping n to d.ents; depth bounds
+// merge chains.
+func (d *nodeDecoder) assign(n *yaml.Node, limit int, depth int) bool {
 	if depth > 100 {
 		d.failAt(n, "YAML merge keys nested too deeply")
 		return false
 	}
-	var seen map[string]*yaml.Node
+	base := len(d.ents)
+	var seen map[string]*yaml.Node // the direct keys, for a large mapping
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		for k.Kind == yaml.AliasNode && k.Alias != nil {
@@ -552,7 +649,7 @@ func (d *nodeDecoder) assign(n *yaml.Node, limit int, out *[]entry, depth int) b
 		}
 		tag, v, ok := resolveNode(k)
 		if ok && tag == tagMerge {
-			if !d.merge(val, limit, out, depth) {
+			if !d.merge(val, limit, depth) {
 				return false
 			}
 			continue
@@ -563,30 +660,41 @@ func (d *nodeDecoder) assign(n *yaml.Node, limit int, out *[]entry, depth int) b
 			return false
 		}
 		if depth == 0 {
-			if first, dup := seen[key]; dup {
-				d.duplicate(key, first, k)
+			var first *yaml.Node
+			if len(n.Content) <= 2*smallMapping {
+				for _, e := range d.ents[base:] {
+					if e.direct && e.key == key {
+						first = e.k
+						break
+					}
+				}
 			} else {
 				if seen == nil {
-					seen = make(map[string]*yaml.Node)
+					seen = make(map[string]*yaml.Node, len(n.Content)/2)
 				}
-				seen[key] = k
+				if first = seen[key]; first == nil {
+					seen[key] = k
+				}
+			}
+			if first != nil {
+				d.duplicate(key, first, k)
 			}
 		}
-		*out = append(*out, entry{k: k, v: val, key: key})
+		d.ents = append(d.ents, entry{k: k, v: val, key: key, direct: depth == 0})
 	}
 	return true
 }
 
 // merge assigns the mappings a merge key's value names: one mapping, or a
 // list of them, earlier ones taking precedence.
-func (d *nodeDecoder) merge(val *yaml.Node, limit int, out *[]entry, depth int) bool {
+func (d *nodeDecoder) merge(val *yaml.Node, limit int, depth int) bool {
 	val, ok := d.visit(val, limit)
 	if !ok {
 		return false
 	}
 	switch val.Kind {
 	case yaml.MappingNode:
-		return d.assign(val, limit, out, depth+1)
+		return d.assign(val, limit, depth+1)
 	case yaml.SequenceNode:
 		for i := len(val.Content) - 1; i >= 0; i-- {
 			m, ok := d.visit(val.Content[i], limit)
@@ -597,7 +705,7 @@ func (d *nodeDecoder) merge(val *yaml.Node, limit int, out *[]entry, depth int) 
 				d.fail(m, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(m))
 				return false
 			}
-			if !d.assign(m, limit, out, depth+1) {
+			if !d.assign(m, limit, depth+1) {
 				return false
 			}
 		}
@@ -609,7 +717,7 @@ func (d *nodeDecoder) merge(val *yaml.Node, limit int, out *[]entry, depth int) 
 
 // duplicate records a key written a second time in one mapping.
 func (d *nodeDecoder) duplicate(key string, first, again *yaml.Node) {
-	field := key
+	field := strings.Clone(key)
 	if len(d.path) > 0 {
 		field = string(d.path) + "." + key
 	}
@@ -668,10 +776,11 @@ func (d *nodeDecoder) toJSON(n *yaml.Node, limit int) ([]byte, error) {
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
-			ents, ok := d.entries(n, limit)
+			ents, emark, ok := d.entries(n, limit)
 			if !ok {
 				return fmt.Errorf("%s", d.err.Msg)
 			}
+			defer d.release(emark)
 			b.WriteByte('{')
 			for i, e := range ents {
 				if i > 0 {

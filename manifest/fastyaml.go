@@ -28,8 +28,8 @@ import (
 //
 // A fastParser is reused across documents by one goroutine, and so is the
 // memory of its nodes: a tree is valid only until the next call to parse.
-// The loader keeps no node, only values (which point into the input, not
-// into the nodes) and positions.
+// The loader keeps no node, only positions and copies of values (the
+// values point into the input, not into the nodes; see strArena).
 type fastParser struct {
 	src string // the document
 	bad bool   // the input is outside the subset

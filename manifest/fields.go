@@ -195,6 +195,9 @@ func (b *fieldBuilder) add(s string) int32 {
 	if b.ids == nil {
 		b.ids = make(map[string]int32)
 	}
+	// A name may be a key read from the input (an annotation's): a copy
+	// keeps the table from holding the input's memory.
+	s = strings.Clone(s)
 	id := int32(len(b.names))
 	b.names = append(b.names, s)
 	b.ids[s] = id

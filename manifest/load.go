@@ -41,10 +41,8 @@ const (
 	// 50,000 Ingresses with their Services is about 6 million nodes.
 	DefaultMaxTotalNodes = 1 << 26
 	// streamAbove is the file size from which a file is read document by
-	// document into buffers of their own, so that the documents that
-	// hold nothing the loader keeps (Deployments, ConfigMaps, ... in a
-	// chart's output) are freed once parsed instead of living as long as
-	// the objects that point into the file.
+	// document into buffers of their own, so that each document is freed
+	// once parsed instead of the whole file living until the load ends.
 	streamAbove = 4 << 20
 	// DefaultNamespace is what kubectl uses when neither the object nor
 	// the flags name one.
@@ -107,17 +105,17 @@ func Load(ctx context.Context, opts Options) (*Set, error) {
 // Parse reads one document stream held in memory; name is used in
 // positions.
 func Parse(name string, data []byte, opts Options) (*Set, error) {
-	// The loaded objects share the memory of the input (see input), so
-	// they get a copy the caller cannot change.
-	set, errs := parseInputs(context.Background(), []input{{name: name, data: bytes.Clone(data)}}, opts)
+	// The loaded objects keep copies of what they hold (strArena), so
+	// data is only read, and only during the call.
+	set, errs := parseInputs(context.Background(), []input{{name: name, data: data}}, opts)
 	if len(errs) > 0 {
 		return set, &LoadError{Errors: errs}
 	}
 	return set, nil
 }
 
-// input is one file or stream. Its data is never modified once read: the
-// strings of the loaded objects point into it (fastParser.parse). A
+// input is one file or stream. Its data is never modified once read; the
+// loaded objects keep copies of the strings they hold (strArena). A
 // streamed input (readStream) has no data but its documents, already
 // split, each in a buffer of its own.
 type input struct {
@@ -549,8 +547,11 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	}
 	parallelWith(ctx, len(chunks), opts.Workers, func(lw *loadWorker, i int) {
 		parseChunk(chunks[i], opts, lw, budget)
-		if inputs[chunks[i].file].streamed && !chunks[i].isDoc {
-			// Nothing points into a document that held no object.
+		if !chunks[i].unspent {
+			// The loaded objects keep copies of what they hold
+			// (strArena), so a document is not needed once parsed:
+			// a streamed one, in a buffer of its own, is freed
+			// now, the others with their file when the load ends.
 			chunks[i].data = nil
 		}
 	})
@@ -645,6 +646,10 @@ func yamlLineSkew(problem string) int {
 type loadWorker struct {
 	fast   fastParser
 	fields fieldBuilder
+	// ents is the decoder's stack of mapping entries (nodeDecoder.ents).
+	ents []entry
+	// strs holds the strings the loaded objects keep (strArena).
+	strs strArena
 }
 
 // nodeBudget counts the nodes the documents of one load expand to, across
@@ -707,7 +712,7 @@ func parseChunk(c *chunk, opts Options, w *loadWorker, budget *nodeBudget) {
 		// The fast parser makes no aliases, so the document expands to
 		// exactly the nodes it made (the document node aside), the size
 		// expandedSize would compute.
-		c.load(root.Content[0], w.fast.count-1, opts, &w.fields, budget)
+		c.load(root.Content[0], w.fast.count-1, opts, w, budget)
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(c.data))
@@ -724,15 +729,15 @@ func parseChunk(c *chunk, opts Options, w *loadWorker, budget *nodeBudget) {
 		if len(root.Content) == 0 {
 			continue
 		}
-		c.load(root.Content[0], -1, opts, &w.fields, budget)
+		c.load(root.Content[0], -1, opts, w, budget)
 	}
 }
 
 // load loads the objects of one document whose root is n. size is the
-// number of nodes n expands to, or -1 when it must be computed. fields
-// collects field positions; its memory is reused from object to object.
-func (c *chunk) load(n *yaml.Node, size int, opts Options, fields *fieldBuilder, budget *nodeBudget) {
-	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, fields: fields}
+// number of nodes n expands to, or -1 when it must be computed. w holds
+// what is reused from object to object.
+func (c *chunk) load(n *yaml.Node, size int, opts Options, w *loadWorker, budget *nodeBudget) {
+	l := &docLoader{file: c.name, line: c.line, doc: c.seq, opts: opts, set: c.set, w: w}
 	if size > l.limit() {
 		c.errs = append(c.errs, &InputError{Pos: l.pos(n), Msg: fmt.Sprintf(errBudget, l.limit())})
 		return

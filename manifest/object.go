@@ -34,9 +34,18 @@ type docLoader struct {
 	set     *objects
 	errs    []*InputError
 	objects int
-	// fields collects the field positions of the object being decoded;
-	// the index built from it is a copy, so its memory is reused.
-	fields *fieldBuilder
+	// w is the worker's: the field positions of the object being
+	// decoded (the index built from them is a copy, so their memory is
+	// reused), the decoder's scratch memory and the string arena.
+	w *loadWorker
+}
+
+// worker returns l.w, making one for a loader that has none.
+func (l *docLoader) worker() *loadWorker {
+	if l.w == nil {
+		l.w = &loadWorker{}
+	}
+	return l.w
 }
 
 func (l *docLoader) limit() int {
@@ -108,6 +117,9 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 		}
 		return
 	}
+	// Both outlive the input they were read from (Source.APIVersion, the
+	// Kind of a Gateway API object, Set.Skipped).
+	apiVersion, kind = l.worker().strs.clone(apiVersion), l.worker().strs.clone(kind)
 	src := Source{Pos: l.pos(n), APIVersion: apiVersion, Doc: l.doc}
 	if isGatewayAPI(apiVersion) {
 		l.gatewayObject(n, kind, apiVersion, src)
@@ -199,16 +211,15 @@ func (l *docLoader) namespace(ns string) string {
 // decode fills out from n; positions go into src when withFields is set,
 // else only the metadata's.
 func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) bool {
-	fields := l.fields
-	if fields == nil {
-		fields = &fieldBuilder{}
-	}
+	w := l.worker()
+	fields := &w.fields
 	fields.reset()
-	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: fields}
+	d := &nodeDecoder{file: l.file, line: l.line, budget: l.limit(), fields: fields, ents: w.ents[:0], strs: &w.strs}
 	if !withFields {
 		d.keep = metadataField
 	}
 	d.decode(n, reflect.ValueOf(out).Elem(), l.limit())
+	w.ents = d.ents[:0]
 	if d.err != nil {
 		l.errs = append(l.errs, d.err)
 		return false

@@ -36,7 +36,8 @@ var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE]
 // (go.yaml.in/yaml/v2 resolve.go) does for an untyped value: the tag, and
 // the value as a bool, int64, uint64, float64, string or nil. A timestamp
 // stays a string: yaml/v2 gives untyped values timestamps as strings
-// (decoder.scalar in decode.go).
+// (decoder.scalar in decode.go). The value of a string is left nil: it is
+// the text itself, and putting it in an interface would allocate.
 func resolve11(in string) (string, any) {
 	switch in {
 	case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
@@ -52,7 +53,7 @@ func resolve11(in string) (string, any) {
 	case "-.inf", "-.Inf", "-.INF":
 		return tagFloat, math.Inf(-1)
 	case "<<":
-		return tagMerge, in
+		return tagMerge, nil
 	}
 	switch c := in[0]; {
 	case c == '.':
@@ -61,7 +62,7 @@ func resolve11(in string) (string, any) {
 		}
 	case c == '+' || c == '-' || c >= '0' && c <= '9':
 		if isTimestamp11(in) {
-			return tagStr, in
+			return tagStr, nil
 		}
 		plain := strings.ReplaceAll(in, "_", "")
 		if i, err := strconv.ParseInt(plain, 0, 64); err == nil {
@@ -88,7 +89,7 @@ func resolve11(in string) (string, any) {
 			}
 		}
 	}
-	return tagStr, in
+	return tagStr, nil
 }
 
 // timestampFormats are yaml/v2's (allowedTimestampFormats in resolve.go).
@@ -122,18 +123,19 @@ const quotedStyles = yaml.SingleQuotedStyle | yaml.DoubleQuotedStyle | yaml.Lite
 // resolveNode resolves a scalar node as yaml/v2 would: plain untagged
 // scalars by YAML 1.1 rules, quoted and block scalars as strings, and
 // explicitly tagged ones by their tag. ok is false when the text does not
-// fit an explicit tag (!!int abc), which yaml/v2 rejects.
+// fit an explicit tag (!!int abc), which yaml/v2 rejects. For a string
+// (tagStr) v is nil: the string is n.Value.
 func resolveNode(n *yaml.Node) (tag string, v any, ok bool) {
 	if n.Style&(quotedStyles|yaml.TaggedStyle) == 0 {
 		tag, v = resolve11(n.Value)
 		return tag, v, true
 	}
 	if n.Style&yaml.TaggedStyle == 0 {
-		return tagStr, n.Value, true
+		return tagStr, nil, true
 	}
 	switch want := n.ShortTag(); want {
 	case tagStr, "!!binary", "!!timestamp":
-		return tagStr, n.Value, true
+		return tagStr, nil, true
 	case tagBool, tagInt, tagFloat, tagNull:
 		t, v := resolve11(n.Value)
 		switch {
@@ -148,7 +150,7 @@ func resolveNode(n *yaml.Node) (tag string, v any, ok bool) {
 		return want, nil, false
 	}
 	// Other tags (!foo) leave the text as it is.
-	return tagStr, n.Value, true
+	return tagStr, nil, true
 }
 
 // jsonNumber writes a float as encoding/json does: what the JSON decoding

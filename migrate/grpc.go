@@ -115,3 +115,53 @@ func grpcMatch(m gwv1.HTTPRouteMatch) (gm gwv1.GRPCRouteMatch, every, ok bool) {
 	}
 	return gm, false, true
 }
+
+// grpcClash reports an HTTPRoute that shares a listener and a hostname
+// with the GRPCRoute of hr: a Gateway accepts only one of the two, the
+// oldest, then the first by namespace/name (GRPCRouteSpec.Hostnames in
+// apis/v1 grpcroute_types.go).
+func (t *translator) grpcClash(hr *HostRoute, routes []Object) {
+	g := hr.Route
+	for _, o := range routes {
+		r, ok := o.Object.(*gwv1.HTTPRoute)
+		if !ok || r == g || t.grpcRoutes[r] != nil {
+			continue
+		}
+		if !sameListener(g, r) || !hostnamesMeet(g.Spec.Hostnames, r.Spec.Hostnames) {
+			continue
+		}
+		t.report(hr.Ingress, hr.GRPC, Warning, fmt.Sprintf("GRPCRoute %s/%s and HTTPRoute %s/%s share a hostname on one listener: a Gateway accepts only one of them (the oldest, then the first by namespace/name), so the other's requests go unrouted; give the gRPC service its own hostname", g.Namespace, g.Name, r.Namespace, r.Name))
+	}
+}
+
+// sameListener reports whether two routes attach to a listener in
+// common: the same Gateway, with the same sectionName or none on either.
+func sameListener(a, b *gwv1.HTTPRoute) bool {
+	for _, pa := range a.Spec.ParentRefs {
+		for _, pb := range b.Spec.ParentRefs {
+			if pa.Name != pb.Name || nsOf(pa.Namespace, a.Namespace) != nsOf(pb.Namespace, b.Namespace) {
+				continue
+			}
+			if pa.SectionName == nil || pb.SectionName == nil || *pa.SectionName == *pb.SectionName {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hostnamesMeet reports whether two hostname lists intersect; an empty
+// list is every hostname.
+func hostnamesMeet(a, b []gwv1.Hostname) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if x == y || hostCovers(string(x), string(y)) || hostCovers(string(y), string(x)) {
+				return true
+			}
+		}
+	}
+	return false
+}

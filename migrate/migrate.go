@@ -239,6 +239,7 @@ func (t *translator) run() {
 	}
 	for i, o := range routes {
 		if hr := t.grpcRoutes[o.Object]; hr != nil {
+			t.grpcClash(hr, routes)
 			routes[i].Object, routes[i].Kind = t.grpcRoute(hr), "GRPCRoute"
 		}
 	}

@@ -525,7 +525,11 @@ func DescribeBackends(bs []WeightedBackend) string {
 	}
 	parts := make([]string, len(bs))
 	for i, b := range bs {
-		s := b.Namespace + "/" + b.Name
+		s := b.Name
+		if b.Namespace != "" {
+			// an external host (an Istio ServiceEntry's) has none
+			s = b.Namespace + "/" + s
+		}
 		if b.Kind != "" && b.Kind != "Service" {
 			s = b.Kind + " " + s
 		}

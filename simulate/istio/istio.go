@@ -574,19 +574,41 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 	}
 }
 
-// ServiceOf reads a destination host: a short name is a Service of the
-// VirtualService's namespace, "name.namespace" and
-// "name.namespace.svc.cluster.local" name the namespace
-// (Destination.host).
-func ServiceOf(host, ns string) (string, string) {
-	parts := strings.Split(host, ".")
-	switch {
-	case len(parts) == 1:
-		return ns, host
-	case len(parts) >= 2 && (len(parts) == 2 || parts[2] == "svc"):
-		return parts[1], parts[0]
+// destination resolves one route destination: the Service its host
+// names (DestinationService) with the port, or the external host; a
+// subset no DestinationRule defines, a missing Service or a host that
+// looks like an unexpanded Service name is a problem.
+func (p *Plane) destination(dest manifest.IstioDestination, vs *manifest.VirtualService, weight int32) simulate.WeightedBackend {
+	wb := simulate.WeightedBackend{Kind: "Service", Weight: weight}
+	if dest.Port != nil {
+		wb.Port = int32(dest.Port.Number)
 	}
-	return ns, host
+	ns, name, ok := DestinationService(dest.Host, vs.Namespace)
+	switch {
+	case ok:
+		wb.Namespace, wb.Name = ns, name
+		svc := p.set.Service(ns, name)
+		switch {
+		case svc == nil:
+			wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
+		case dest.Port == nil && len(svc.Spec.Ports) == 1:
+			// Destination.port may be left out when the Service has
+			// one port.
+			wb.Port = svc.Spec.Ports[0].Port
+		}
+	default:
+		wb.Kind, wb.Name = "host", dest.Host
+		if uns, uname, partial := UnexpandedService(dest.Host); partial && p.set.Service(uns, uname) != nil {
+			wb.Problem = fmt.Sprintf("Istio takes %s as a fully qualified external host, not Service %s/%s: write %s.%s.svc.%s", dest.Host, uns, uname, uname, uns, DomainSuffix)
+		}
+	}
+	if dest.Subset != "" {
+		wb.Kind += " subset " + dest.Subset
+		if !SubsetDefined(p.set, vs.Namespace, dest.Host, dest.Subset) && wb.Problem == "" {
+			wb.Problem = fmt.Sprintf("no DestinationRule for host %s defines subset %s (IST0101)", dest.Host, dest.Subset)
+		}
+	}
+	return wb
 }
 
 // destinations returns the weighted destinations of route, their hosts
@@ -598,22 +620,7 @@ func (p *Plane) destinations(route manifest.IstioHTTPRoute, vs *manifest.Virtual
 		if len(route.Route) == 1 && w == 0 {
 			w = 100
 		}
-		ns, name := ServiceOf(dest.Destination.Host, vs.Namespace)
-		wb := simulate.WeightedBackend{Kind: "Service", Namespace: ns, Name: name, Weight: w}
-		if dest.Destination.Port != nil {
-			wb.Port = int32(dest.Destination.Port.Number)
-		} else if svc := p.set.Service(ns, name); svc != nil && len(svc.Spec.Ports) == 1 {
-			// Destination.port may be left out when the Service has one
-			// port.
-			wb.Port = svc.Spec.Ports[0].Port
-		}
-		if p.set.Service(ns, name) == nil {
-			wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
-		}
-		if dest.Destination.Subset != "" {
-			wb.Kind = "Service subset " + dest.Destination.Subset
-		}
-		out = append(out, wb)
+		out = append(out, p.destination(dest.Destination, vs, w))
 	}
 	return out
 }

@@ -1,0 +1,139 @@
+package istio
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ingresskit/ingresskit/internal/golden"
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+// fixtureExpectation is one "# expect: <url> [-H 'Name: value'] [-X METHOD] -> <answer>"
+// line of a fixture; the answer is the one answerOf gives.
+type fixtureExpectation struct {
+	line        int
+	url, method string
+	header      http.Header
+	want        string
+}
+
+func readFixtureExpectations(t *testing.T, data []byte) []fixtureExpectation {
+	t.Helper()
+	var out []fixtureExpectation
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "# expect: ")
+		if !ok {
+			continue
+		}
+		req, want, ok := strings.Cut(rest, " -> ")
+		if !ok {
+			t.Fatalf("line %d: expect line without ->", n)
+		}
+		e := fixtureExpectation{line: n, want: strings.TrimSpace(want), header: http.Header{}}
+		fields := strings.Split(req, " -")
+		e.url = strings.TrimSpace(fields[0])
+		for _, f := range fields[1:] {
+			switch {
+			case strings.HasPrefix(f, "H "):
+				name, value, ok := strings.Cut(strings.Trim(strings.TrimSpace(f[2:]), "'"), ":")
+				if !ok {
+					t.Fatalf("line %d: header %q is not Name: value", n, f)
+				}
+				e.header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+			case strings.HasPrefix(f, "X "):
+				e.method = strings.TrimSpace(f[2:])
+			default:
+				t.Fatalf("line %d: unknown option -%s", n, f)
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// answerOf is the one-line answer of an expect line: "redirect <code>
+// <location>", "status <code>", "not served", or the backends as
+// simulate.DescribeBackends writes them, with " rewrite <path>".
+func answerOf(d simulate.Decision) string {
+	switch {
+	case d.Redirect != "":
+		return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
+	case d.Status != 0:
+		return fmt.Sprintf("status %d", d.Status)
+	}
+	s := simulate.DescribeBackends(d.Backends)
+	if d.RewritePath != "" {
+		s += " rewrite " + d.RewritePath
+	}
+	return s
+}
+
+// TestFixtures runs every fixture of testdata through the data plane of
+// its one Gateway: each is transcribed from istio/istio's tests or
+// written from istio.io's reference (cited at its top) and states its
+// answers in expect lines; the full answers are kept as goldens.
+func TestFixtures(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		t.Run(base, func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set, err := manifest.Parse(filepath.Base(f), data, manifest.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			planes := Build(set)
+			if len(planes) != 1 {
+				t.Fatalf("%d Gateways, want 1", len(planes))
+			}
+			exps := readFixtureExpectations(t, data)
+			if len(exps) == 0 {
+				t.Fatal("fixture has no expect lines")
+			}
+			var b strings.Builder
+			for _, e := range exps {
+				req, err := simulate.ParseRequest(e.url, e.header)
+				if err != nil {
+					t.Fatalf("line %d: %v", e.line, err)
+				}
+				req.Method = e.method
+				got := "not served"
+				d := simulate.Decision{}
+				if planes[0].Serves(req) {
+					d = planes[0].Lookup(req)
+					got = answerOf(d)
+				}
+				if got != e.want {
+					t.Errorf("line %d: %s:\n got  %s\n want %s\n notes: %q", e.line, e.url, got, e.want, d.Notes)
+				}
+				fmt.Fprintf(&b, "%s\n  answer: %s\n", e.url, got)
+				if d.Object != "" {
+					fmt.Fprintf(&b, "  by: %s %s rule %d match %d\n", d.Kind, d.Object, d.Rule, d.MatchIndex)
+				}
+				for _, wb := range d.Backends {
+					if wb.Problem != "" {
+						fmt.Fprintf(&b, "  unresolved: %s\n", wb.Problem)
+					}
+				}
+				for _, n := range d.Notes {
+					fmt.Fprintf(&b, "  note: %s\n", n)
+				}
+			}
+			golden.Assert(t, []byte(b.String()), filepath.Join("testdata", base+".golden"))
+		})
+	}
+}
