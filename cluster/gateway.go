@@ -129,7 +129,9 @@ func (r *reader) gatewayKinds(ctx context.Context, ns string, routes bool) error
 	}
 	if routes && v1("httproutes") {
 		items, err := readKind(ctx, r, HTTPRoutesResource, ns, false,
-			func(ns string) lister[*gwv1.HTTPRouteList] { return selecting(api.HTTPRoutes(ns), r.opts.LabelSelector) },
+			func(ns string) lister[*gwv1.HTTPRouteList] {
+				return selecting(api.HTTPRoutes(ns), r.opts.LabelSelector)
+			},
 			func(l *gwv1.HTTPRouteList) []gwv1.HTTPRoute { return l.Items })
 		if err != nil {
 			return err
@@ -142,7 +144,9 @@ func (r *reader) gatewayKinds(ctx context.Context, ns string, routes bool) error
 	}
 	if routes && v1("grpcroutes") {
 		items, err := readKind(ctx, r, GRPCRoutesResource, ns, false,
-			func(ns string) lister[*gwv1.GRPCRouteList] { return selecting(api.GRPCRoutes(ns), r.opts.LabelSelector) },
+			func(ns string) lister[*gwv1.GRPCRouteList] {
+				return selecting(api.GRPCRoutes(ns), r.opts.LabelSelector)
+			},
 			func(l *gwv1.GRPCRouteList) []gwv1.GRPCRoute { return l.Items })
 		if err != nil {
 			return err
