@@ -27,7 +27,8 @@ type Entry struct {
 	// switch).
 	Duration time.Duration
 	// Ingress is namespace/name of the Ingress that routed the request,
-	// empty when none did.
+	// or, for a Gateway API or Istio answer, KIND/namespace/name of the
+	// route ("HTTPRoute/shop/shop"); empty when none did.
 	Ingress string
 	// Rule is the matched host and path, or "defaultBackend".
 	Rule string
