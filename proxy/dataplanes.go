@@ -276,8 +276,13 @@ func (p *Proxy) Notes() []string {
 	return append([]string(nil), t.notes...)
 }
 
+// maxClaimNotes bounds the hosts claimed by several data planes that the
+// notes name per port, as simulate bounds its conflict lists (issue 23).
+const maxClaimNotes = 10
+
 // claims returns, for each port with several data planes, the hosts
-// more than one of them serves, as notes naming the one that answers.
+// more than one of them serves, as notes naming the one that answers: at
+// most maxClaimNotes per port, then how many more.
 func (t *table) claims() []string {
 	keys := make([]portKey, 0, len(t.byPort))
 	for k := range t.byPort {
@@ -310,6 +315,7 @@ func (t *table) claims() []string {
 		if k.tls {
 			scheme = "https"
 		}
+		shown, more := 0, 0
 		for _, h := range hosts {
 			req := simulate.Request{Scheme: scheme, Host: hostForTLS(h), Path: "/"}
 			var by []string
@@ -322,10 +328,18 @@ func (t *table) claims() []string {
 					by = append(by, dp.Name())
 				}
 			}
-			if len(by) > 1 {
+			switch {
+			case len(by) < 2:
+			case shown == maxClaimNotes:
+				more++
+			default:
+				shown++
 				out = append(out, fmt.Sprintf("host %s on port %d (%s) is claimed by %s: %s answers, as it is simulate's first answer",
 					h, k.port, scheme, strings.Join(by, ", "), by[0]))
 			}
+		}
+		if more > 0 {
+			out = append(out, fmt.Sprintf("%d more hosts on port %d (%s) are claimed by several data planes; `ingresskit simulate` lists every answer for a URL", more, k.port, scheme))
 		}
 	}
 	return out
