@@ -132,6 +132,8 @@ type table struct {
 	ingress []*simulate.IngressPlane
 	// byPort holds the planes of each port, in the same order.
 	byPort map[portKey][]simulate.DataPlane
+	// http and https are byPort's planes of listener ports 80 and 443.
+	http, https []simulate.DataPlane
 	// notes are the remarks of Notes.
 	notes     []string
 	upstreams upstreamMap
@@ -258,6 +260,7 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 			t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
 		}
 	}
+	t.http, t.https = t.byPort[portKey{80, false}], t.byPort[portKey{443, true}]
 	t.notes = append(t.claims(), t.notes...)
 	return t, nil
 }
