@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -435,8 +436,13 @@ func TestIstioGateway(t *testing.T) {
 			}
 		})
 	}
-	t.Run("authority and headers", func(t *testing.T) {
+	t.Run("authority, headers and mirror", func(t *testing.T) {
+		before := len(two.requests())
 		resp := pp.get(t, plain, "mesh.example", "/api/x", http.Header{"X-Secret": {"s"}})
+		waitFor(t, "the mirrored request", func() bool { return len(two.requests()) > before })
+		if m := two.requests()[before]; m.URI != "/api/x" || m.Host != "mesh.example-shadow" {
+			t.Errorf("mirror got %s for host %s", m.URI, m.Host)
+		}
 		s := readSeen(t, resp)
 		got := []string{s.URI, s.Host, s.Header.Get("X-Env"), s.Header.Get("X-Secret"), resp.Header.Get("X-Served-By")}
 		if diff := cmp.Diff([]string{"/v1/x", "api.internal", "prod", "", "istio"}, got); diff != "" {
@@ -538,5 +544,28 @@ func TestClaimNotesBounded(t *testing.T) {
 		if notes[i] != want {
 			t.Errorf("note %d = %q, want %q", i, notes[i], want)
 		}
+	}
+}
+
+// TestServeListenError: a listener port whose local port is taken stops
+// Serve with a ListenError naming both ports.
+func TestServeListenError(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	port := taken.Addr().(*net.TCPAddr).Port
+	p := New(Options{})
+	if err := p.Update(loadSet(t, "testdata/planes/gateway.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	err = p.Serve(context.Background(), ServeOptions{HTTPSPort: -1, Ports: []ServePort{{Listener: 8080, Port: port}}})
+	var le *ListenError
+	if !errors.As(err, &le) || le.Listener != 8080 || le.Port != port {
+		t.Fatalf("got %v, want a ListenError for listener port 8080 on %d", err, port)
+	}
+	if want := fmt.Sprintf("listen for http listener port 8080 on local port %d: ", port); !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message %q, want it to start with %q", err, want)
 	}
 }
