@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -435,6 +436,19 @@ func TestIstioGateway(t *testing.T) {
 			}
 		})
 	}
+	t.Run("authority, headers and mirror", func(t *testing.T) {
+		before := len(two.requests())
+		resp := pp.get(t, plain, "mesh.example", "/api/x", http.Header{"X-Secret": {"s"}})
+		waitFor(t, "the mirrored request", func() bool { return len(two.requests()) > before })
+		if m := two.requests()[before]; m.URI != "/api/x" || m.Host != "mesh.example-shadow" {
+			t.Errorf("mirror got %s for host %s", m.URI, m.Host)
+		}
+		s := readSeen(t, resp)
+		got := []string{s.URI, s.Host, s.Header.Get("X-Env"), s.Header.Get("X-Secret"), resp.Header.Get("X-Served-By")}
+		if diff := cmp.Diff([]string{"/v1/x", "api.internal", "prod", "", "istio"}, got); diff != "" {
+			t.Errorf("URI, Host, X-Env, X-Secret upstream, X-Served-By (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("weights", func(t *testing.T) {
 		count := map[string]int{}
 		for range 100 {
@@ -496,5 +510,62 @@ func TestPlanPorts(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestClaimNotesBounded: 12 hosts claimed by two classes give 10 notes
+// per port and a count of the rest.
+func TestClaimNotesBounded(t *testing.T) {
+	var b strings.Builder
+	for _, class := range []string{"a", "b"} {
+		fmt.Fprintf(&b, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web-%s}\nspec:\n  ingressClassName: %s\n  rules:\n", class, class)
+		for i := range 12 {
+			fmt.Fprintf(&b, "  - host: h%02d.example\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}\n", i)
+		}
+		b.WriteString("---\n")
+	}
+	f := filepath.Join(t.TempDir(), "hosts.yaml")
+	if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := New(Options{})
+	if err := p.Update(loadSet(t, f)); err != nil {
+		t.Fatal(err)
+	}
+	notes := p.Notes()
+	if len(notes) != 22 {
+		t.Fatalf("%d notes, want 2 × (10 + 1):\n%s", len(notes), strings.Join(notes, "\n"))
+	}
+	for i, want := range map[int]string{
+		0:  "host h00.example on port 80 (http) is claimed by ingress class a, ingress class b: ingress class a answers, as it is simulate's first answer",
+		10: "2 more hosts on port 80 (http) are claimed by several data planes; `ingresskit simulate` lists every answer for a URL",
+		21: "2 more hosts on port 443 (https) are claimed by several data planes; `ingresskit simulate` lists every answer for a URL",
+	} {
+		if notes[i] != want {
+			t.Errorf("note %d = %q, want %q", i, notes[i], want)
+		}
+	}
+}
+
+// TestServeListenError: a listener port whose local port is taken stops
+// Serve with a ListenError naming both ports.
+func TestServeListenError(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	port := taken.Addr().(*net.TCPAddr).Port
+	p := New(Options{})
+	if err := p.Update(loadSet(t, "testdata/planes/gateway.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	err = p.Serve(context.Background(), ServeOptions{HTTPSPort: -1, Ports: []ServePort{{Listener: 8080, Port: port}}})
+	var le *ListenError
+	if !errors.As(err, &le) || le.Listener != 8080 || le.Port != port {
+		t.Fatalf("got %v, want a ListenError for listener port 8080 on %d", err, port)
+	}
+	if want := fmt.Sprintf("listen for http listener port 8080 on local port %d: ", port); !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message %q, want it to start with %q", err, want)
 	}
 }
