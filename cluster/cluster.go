@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,6 +28,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -60,6 +62,10 @@ type Clients struct {
 	// Gateway is the Gateway API client; nil reads no Gateway API
 	// objects. Which kinds are read is decided by Kube's discovery.
 	Gateway gwclient.Interface
+	// Dynamic reads the Istio networking objects (Istio publishes no
+	// client in a Kubernetes-ecosystem module this one uses); nil reads
+	// none. Which kinds and versions are read is decided by discovery.
+	Dynamic dynamic.Interface
 	// Config is the REST configuration the clients were made from; it is
 	// needed only for port-forwarding and may be nil otherwise.
 	Config *rest.Config
@@ -82,7 +88,11 @@ func NewClients(cfg *rest.Config) (*Clients, error) {
 	if err != nil {
 		return nil, &Error{Server: cfg.Host, Err: err}
 	}
-	return &Clients{Kube: kube, Metadata: md, Gateway: gw, Config: cfg, Server: cfg.Host}, nil
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, &Error{Server: cfg.Host, Err: err}
+	}
+	return &Clients{Kube: kube, Metadata: md, Gateway: gw, Dynamic: dyn, Config: cfg, Server: cfg.Host}, nil
 }
 
 // Options control what Read and Resolve read.
@@ -119,6 +129,10 @@ type Snapshot struct {
 	// (its CRDs are installed) and its objects were read. It is false
 	// when Clients.Gateway is nil.
 	GatewayAPI bool
+	// Istio reports whether the cluster serves Istio's networking API
+	// (networking.istio.io) and its objects were read. It is false when
+	// Clients.Dynamic is nil.
+	Istio bool
 	// ServerVersion is the API server's version as /version reports it
 	// (v1.37.1), or empty when it could not be read.
 	ServerVersion string
@@ -265,6 +279,19 @@ func Read(ctx context.Context, c *Clients, opts Options) (*Snapshot, error) {
 			}
 		}
 	}
+	if c.Dynamic != nil {
+		refs, err := r.istioObjects(ctx, opts.Namespace, true)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Namespace != "" {
+			for _, ns := range refs {
+				if ns != opts.Namespace && !slices.Contains(namespaces, ns) {
+					namespaces = append(namespaces, ns)
+				}
+			}
+		}
+	}
 	if err := r.referenced(ctx, namespaces); err != nil {
 		return nil, err
 	}
@@ -272,35 +299,84 @@ func Read(ctx context.Context, c *Clients, opts Options) (*Snapshot, error) {
 	return r.snap, nil
 }
 
-// Resolve reads from the cluster what the given Ingresses (usually loaded
-// from files) reference: the Services, Secrets and EndpointSlices of their
-// namespaces and the IngressClasses. The Snapshot's Set holds ingresses
-// unchanged plus the cluster's objects, so a Service that exists only in the
-// files is missing from it: the question "will this change work against
-// what is deployed?". opts.Namespace is ignored; the Ingresses' namespaces
-// are read.
-func Resolve(ctx context.Context, c *Clients, ingresses []*manifest.Ingress, opts Options) (*Snapshot, error) {
+// Resolve reads from the cluster what the objects of files (usually
+// loaded from files) reference: the Services, Secrets and EndpointSlices
+// of the namespaces of their Ingresses and routes and of those the routes
+// point into, the IngressClasses, and, when files hold Gateway API routes
+// or Gateways, the cluster's GatewayClasses, Gateways and ReferenceGrants
+// (a route attaches to a Gateway that is usually deployed, not in the
+// change), and when files hold VirtualServices, the cluster's Istio
+// Gateways. The Snapshot's Set holds the Ingresses, Gateway API and Istio
+// objects of files unchanged plus the cluster's objects; an object of
+// files replaces the cluster's of the same kind and namespace/name. A
+// Service that exists only in the files is missing from it: the question
+// "will this change work against what is deployed?". opts.Namespace is
+// ignored.
+func Resolve(ctx context.Context, c *Clients, files *manifest.Set, opts Options) (*Snapshot, error) {
 	r := &reader{c: c, opts: opts, snap: newSnapshot(opts)}
 	r.serverVersion()
-	r.snap.Set.Ingresses = append([]*manifest.Ingress(nil), ingresses...)
+	set := r.snap.Set
+	set.Ingresses = append([]*manifest.Ingress(nil), files.Ingresses...)
+	fg, fi := &files.GatewayObjects, &files.IstioObjects
 	seen := map[string]bool{}
-	var namespaces []string
-	for _, ing := range ingresses {
+	for _, ing := range files.Ingresses {
 		ns := ing.Namespace
 		if ns == "" {
 			ns = manifest.DefaultNamespace
 		}
-		if !seen[ns] {
-			seen[ns] = true
-			namespaces = append(namespaces, ns)
+		seen[ns] = true
+	}
+	if c.Gateway != nil && len(fg.Gateways)+len(fg.HTTPRoutes)+len(fg.GRPCRoutes) > 0 {
+		if err := r.gatewayKinds(ctx, "", false); err != nil {
+			return nil, err
 		}
 	}
-	sort.Strings(namespaces)
-	if err := r.referenced(ctx, namespaces); err != nil {
+	g := &set.GatewayObjects
+	g.GatewayClasses = replaced(g.GatewayClasses, fg.GatewayClasses, func(o *manifest.GatewayClass) string { return o.Name })
+	g.Gateways = replaced(g.Gateways, fg.Gateways, (*manifest.Gateway).Key)
+	g.ReferenceGrants = replaced(g.ReferenceGrants, fg.ReferenceGrants, (*manifest.ReferenceGrant).Key)
+	g.HTTPRoutes = append(g.HTTPRoutes, fg.HTTPRoutes...)
+	g.GRPCRoutes = append(g.GRPCRoutes, fg.GRPCRoutes...)
+	g.BackendTLSPolicies = append(g.BackendTLSPolicies, fg.BackendTLSPolicies...)
+	for _, ns := range referencedNamespaces(g) {
+		seen[ns] = true
+	}
+	if c.Dynamic != nil && len(fi.VirtualServices) > 0 {
+		if _, err := r.istioObjects(ctx, "", false); err != nil {
+			return nil, err
+		}
+	}
+	is := &set.IstioObjects
+	is.IstioGateways = replaced(is.IstioGateways, fi.IstioGateways, (*manifest.IstioGateway).Key)
+	is.VirtualServices = append(is.VirtualServices, fi.VirtualServices...)
+	is.DestinationRules = append(is.DestinationRules, fi.DestinationRules...)
+	for _, ns := range istioNamespaces(is) {
+		seen[ns] = true
+	}
+	if err := r.referenced(ctx, sortedKeys(seen)); err != nil {
 		return nil, err
 	}
 	r.snap.finish()
 	return r.snap, nil
+}
+
+// replaced returns the objects read from the cluster that files does not
+// redefine (by key), followed by those of files.
+func replaced[T any](cluster, files []T, key func(T) string) []T {
+	if len(files) == 0 {
+		return cluster
+	}
+	mine := make(map[string]bool, len(files))
+	for _, o := range files {
+		mine[key(o)] = true
+	}
+	out := make([]T, 0, len(cluster)+len(files))
+	for _, o := range cluster {
+		if !mine[key(o)] {
+			out = append(out, o)
+		}
+	}
+	return append(out, files...)
 }
 
 // serverVersion records the API server's version, which decides the
@@ -340,6 +416,9 @@ func (s *Snapshot) finish() {
 	sortByKey(set.GRPCRoutes, (*manifest.GRPCRoute).Key)
 	sortByKey(set.ReferenceGrants, (*manifest.ReferenceGrant).Key)
 	sortByKey(set.BackendTLSPolicies, (*manifest.BackendTLSPolicy).Key)
+	sortByKey(set.IstioGateways, (*manifest.IstioGateway).Key)
+	sortByKey(set.VirtualServices, (*manifest.VirtualService).Key)
+	sortByKey(set.DestinationRules, (*manifest.DestinationRule).Key)
 	sort.SliceStable(s.Warnings, func(i, j int) bool {
 		a, b := s.Warnings[i], s.Warnings[j]
 		if a.Resource != b.Resource {

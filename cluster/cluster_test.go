@@ -391,7 +391,7 @@ func TestPaginationNeverEnds(t *testing.T) {
 func TestResolve(t *testing.T) {
 	fc := newFakeCluster(t, load(t, "testdata/cluster.yaml"))
 	files := load(t, "testdata/change.yaml")
-	snap, err := Resolve(context.Background(), fc.clients(), files.Ingresses, Options{Namespace: "ignored"})
+	snap, err := Resolve(context.Background(), fc.clients(), files, Options{Namespace: "ignored"})
 	if err != nil {
 		t.Fatal(err)
 	}

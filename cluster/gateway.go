@@ -73,143 +73,150 @@ func (r *reader) gatewayServed() (map[string]schema.GroupVersionResource, error)
 // and Gateways reference (backendRefs, certificateRefs), so that their
 // Services and Secrets can be read too.
 func (r *reader) gatewayObjects(ctx context.Context, ns string) ([]string, error) {
-	served, err := r.gatewayServed()
-	if err != nil {
+	if err := r.gatewayKinds(ctx, ns, true); err != nil {
 		return nil, err
 	}
-	if len(served) == 0 {
-		r.snap.GatewayAPI = false
-		return nil, nil
+	return referencedNamespaces(&r.snap.Set.GatewayObjects), nil
+}
+
+// gatewayKinds reads the Gateway API kinds the cluster serves into the
+// snapshot's set: GatewayClasses, Gateways and ReferenceGrants, and with
+// routes set the HTTPRoutes, GRPCRoutes and BackendTLSPolicies of ns too.
+// It records in Snapshot.GatewayAPI whether the group is served.
+func (r *reader) gatewayKinds(ctx context.Context, ns string, routes bool) error {
+	served, err := r.gatewayServed()
+	if err != nil {
+		return err
 	}
-	r.snap.GatewayAPI = true
+	r.snap.GatewayAPI = len(served) > 0
+	if !r.snap.GatewayAPI {
+		return nil
+	}
 	g := &r.snap.Set.GatewayObjects
 	v1 := func(name string) bool {
 		return served[name] == gatewayV1.WithResource(name)
 	}
-	api := r.c.Gateway.GatewayV1()
+	api, beta := r.c.Gateway.GatewayV1(), r.c.Gateway.GatewayV1beta1()
+	src := func(ns, kind, name string) (metav1.TypeMeta, manifest.Source) {
+		return metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: kind},
+			manifest.Source{Pos: ObjectPos(ns, kind, name), APIVersion: manifest.GatewayV1}
+	}
 	if v1("gatewayclasses") {
-		items, err := list(ctx, r, GatewayClassesResource, "", func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.GatewayClass, string, error) {
-			l, err := api.GatewayClasses().List(ctx, lo)
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Continue, nil
-		})
+		items, err := readKind(ctx, r, GatewayClassesResource, "", false,
+			func(string) lister[*gwv1.GatewayClassList] { return api.GatewayClasses() },
+			func(l *gwv1.GatewayClassList) []gwv1.GatewayClass { return l.Items })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range items {
 			o := &manifest.GatewayClass{GatewayClass: items[i]}
-			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "GatewayClass"}
-			o.Source = manifest.Source{Pos: ObjectPos("", "GatewayClass", o.Name), APIVersion: manifest.GatewayV1}
+			o.TypeMeta, o.Source = src("", "GatewayClass", o.Name)
 			g.GatewayClasses = append(g.GatewayClasses, o)
 		}
 	}
 	if v1("gateways") {
-		items, err := listWide(ctx, r, GatewaysResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.Gateway, string, error) {
-			l, err := api.Gateways(ns).List(ctx, lo)
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Continue, nil
-		})
+		items, err := readKind(ctx, r, GatewaysResource, ns, true,
+			func(ns string) lister[*gwv1.GatewayList] { return api.Gateways(ns) },
+			func(l *gwv1.GatewayList) []gwv1.Gateway { return l.Items })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range items {
 			o := &manifest.Gateway{Gateway: items[i]}
-			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "Gateway"}
-			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "Gateway", o.Name), APIVersion: manifest.GatewayV1}
+			o.TypeMeta, o.Source = src(o.Namespace, "Gateway", o.Name)
 			g.Gateways = append(g.Gateways, o)
 		}
 	}
-	if v1("httproutes") {
-		items, err := list(ctx, r, HTTPRoutesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.HTTPRoute, string, error) {
-			l, err := api.HTTPRoutes(ns).List(ctx, lo)
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Continue, nil
-		})
+	if routes && v1("httproutes") {
+		items, err := readKind(ctx, r, HTTPRoutesResource, ns, false,
+			func(ns string) lister[*gwv1.HTTPRouteList] { return api.HTTPRoutes(ns) },
+			func(l *gwv1.HTTPRouteList) []gwv1.HTTPRoute { return l.Items })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range items {
 			o := &manifest.HTTPRoute{HTTPRoute: items[i]}
-			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "HTTPRoute"}
-			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "HTTPRoute", o.Name), APIVersion: manifest.GatewayV1}
+			o.TypeMeta, o.Source = src(o.Namespace, "HTTPRoute", o.Name)
 			g.HTTPRoutes = append(g.HTTPRoutes, o)
 		}
 	}
-	if v1("grpcroutes") {
-		items, err := list(ctx, r, GRPCRoutesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.GRPCRoute, string, error) {
-			l, err := api.GRPCRoutes(ns).List(ctx, lo)
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Continue, nil
-		})
+	if routes && v1("grpcroutes") {
+		items, err := readKind(ctx, r, GRPCRoutesResource, ns, false,
+			func(ns string) lister[*gwv1.GRPCRouteList] { return api.GRPCRoutes(ns) },
+			func(l *gwv1.GRPCRouteList) []gwv1.GRPCRoute { return l.Items })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range items {
 			o := &manifest.GRPCRoute{GRPCRoute: items[i]}
-			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "GRPCRoute"}
-			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "GRPCRoute", o.Name), APIVersion: manifest.GatewayV1}
+			o.TypeMeta, o.Source = src(o.Namespace, "GRPCRoute", o.Name)
 			g.GRPCRoutes = append(g.GRPCRoutes, o)
 		}
 	}
 	switch res, ok := served["referencegrants"]; {
 	case ok && res == ReferenceGrantsResource:
-		items, err := listWide(ctx, r, ReferenceGrantsResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.ReferenceGrant, string, error) {
-			l, err := api.ReferenceGrants(ns).List(ctx, lo)
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Continue, nil
-		})
+		items, err := readKind(ctx, r, ReferenceGrantsResource, ns, true,
+			func(ns string) lister[*gwv1.ReferenceGrantList] { return api.ReferenceGrants(ns) },
+			func(l *gwv1.ReferenceGrantList) []gwv1.ReferenceGrant { return l.Items })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		r.addGrants(items, manifest.GatewayV1)
 	case ok:
 		// v1beta1.ReferenceGrant has the v1 type's shape (apis/v1beta1
 		// referencegrant_types.go defines it from v1.ReferenceGrant).
-		items, err := listWide(ctx, r, ReferenceGrantsV1beta1Resource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1beta1.ReferenceGrant, string, error) {
-			l, err := r.c.Gateway.GatewayV1beta1().ReferenceGrants(ns).List(ctx, lo)
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Continue, nil
-		})
+		items, err := readKind(ctx, r, ReferenceGrantsV1beta1Resource, ns, true,
+			func(ns string) lister[*gwv1beta1.ReferenceGrantList] { return beta.ReferenceGrants(ns) },
+			func(l *gwv1beta1.ReferenceGrantList) []gwv1.ReferenceGrant {
+				conv := make([]gwv1.ReferenceGrant, len(l.Items))
+				for i := range l.Items {
+					conv[i] = gwv1.ReferenceGrant(l.Items[i])
+				}
+				return conv
+			})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		conv := make([]gwv1.ReferenceGrant, len(items))
-		for i := range items {
-			conv[i] = gwv1.ReferenceGrant(items[i])
-		}
-		r.addGrants(conv, manifest.GatewayV1beta1)
+		r.addGrants(items, manifest.GatewayV1beta1)
 	}
-	if v1("backendtlspolicies") {
-		items, err := list(ctx, r, BackendTLSPoliciesResource, ns, func(ctx context.Context, ns string, lo metav1.ListOptions) ([]gwv1.BackendTLSPolicy, string, error) {
-			l, err := api.BackendTLSPolicies(ns).List(ctx, lo)
-			if err != nil {
-				return nil, "", err
-			}
-			return l.Items, l.Continue, nil
-		})
+	if routes && v1("backendtlspolicies") {
+		items, err := readKind(ctx, r, BackendTLSPoliciesResource, ns, false,
+			func(ns string) lister[*gwv1.BackendTLSPolicyList] { return api.BackendTLSPolicies(ns) },
+			func(l *gwv1.BackendTLSPolicyList) []gwv1.BackendTLSPolicy { return l.Items })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range items {
 			o := &manifest.BackendTLSPolicy{BackendTLSPolicy: items[i]}
-			o.TypeMeta = metav1.TypeMeta{APIVersion: manifest.GatewayV1, Kind: "BackendTLSPolicy"}
-			o.Source = manifest.Source{Pos: ObjectPos(o.Namespace, "BackendTLSPolicy", o.Name), APIVersion: manifest.GatewayV1}
+			o.TypeMeta, o.Source = src(o.Namespace, "BackendTLSPolicy", o.Name)
 			g.BackendTLSPolicies = append(g.BackendTLSPolicies, o)
 		}
 	}
-	return referencedNamespaces(g), nil
+	return nil
+}
+
+// lister is the List method of a typed client of one resource.
+type lister[L any] interface {
+	List(context.Context, metav1.ListOptions) (L, error)
+}
+
+// readKind lists one resource through a typed client, page by page: in ns
+// (list), or with wide in every namespace when allowed (listWide). client
+// gives the resource's client for a namespace and items the objects of a
+// page.
+func readKind[L interface{ GetContinue() string }, T any](ctx context.Context, r *reader, res schema.GroupVersionResource, ns string, wide bool,
+	client func(ns string) lister[L], items func(L) []T) ([]T, error) {
+	fn := func(ctx context.Context, ns string, lo metav1.ListOptions) ([]T, string, error) {
+		l, err := client(ns).List(ctx, lo)
+		if err != nil {
+			return nil, "", err
+		}
+		return items(l), l.GetContinue(), nil
+	}
+	if wide {
+		return listWide(ctx, r, res, ns, fn)
+	}
+	return list(ctx, r, res, ns, fn)
 }
 
 func (r *reader) addGrants(items []gwv1.ReferenceGrant, apiVersion string) {
@@ -287,9 +294,14 @@ func referencedNamespaces(g *manifest.GatewayObjects) []string {
 			}
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for ns := range seen {
-		out = append(out, ns)
+	return sortedKeys(seen)
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

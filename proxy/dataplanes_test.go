@@ -249,6 +249,22 @@ func TestGatewayListenersAndFilters(t *testing.T) {
 			t.Errorf("got %d %q", resp.StatusCode, body)
 		}
 	})
+	t.Run("the share of an unresolved backend is 500", func(t *testing.T) {
+		count := map[int]int{}
+		for range 60 {
+			resp := pp.get(t, http80, "shop.example", "/half", nil)
+			count[resp.StatusCode]++
+			if resp.StatusCode == 500 {
+				body, _ := io.ReadAll(resp.Body)
+				if !strings.Contains(string(body), "backend shop/missing:80 does not resolve") {
+					t.Errorf("500 page %q", body)
+				}
+			}
+		}
+		if count[200] < 15 || count[500] < 15 || count[200]+count[500] != 60 {
+			t.Errorf("statuses %v, want about 30 of 200 and 30 of 500", count)
+		}
+	})
 	t.Run("other listener port", func(t *testing.T) {
 		resp := pp.get(t, alt, "anything.example", "/x", nil)
 		if up := resp.Header.Get("X-Upstream"); resp.StatusCode != 200 || up != "v2" {
@@ -300,6 +316,10 @@ func TestGatewayListenersAndFilters(t *testing.T) {
 			shop + "/full|shop/v1:8080|0|true|",
 			shop + "/gone|shop/missing:80|0|false|",
 			shop + "/gone|shop/missing:80|0|true|",
+			shop + "/half|shop/v1:8080|1|false|",
+			shop + "/half|shop/missing:80|1|false|",
+			shop + "/half|shop/v1:8080|1|true|",
+			shop + "/half|shop/missing:80|1|true|",
 			shop + "/old||0|false|redirect 301 scheme https host secure.example path /new",
 			shop + "/old||0|true|redirect 301 scheme https host secure.example path /new",
 			"gateway infra/gw|HTTPRoute shop/alt|*|/|shop/v2:8080|0|false|",
@@ -383,6 +403,11 @@ func TestIstioGateway(t *testing.T) {
 			resp := pp.get(t, tc.k, "mesh.example", tc.target, nil)
 			if resp.StatusCode != tc.status || resp.Header.Get("Location") != tc.location {
 				t.Fatalf("got %d Location %q, want %d %q", resp.StatusCode, resp.Header.Get("Location"), tc.status, tc.location)
+			}
+			if tc.status == 418 {
+				if body, _ := io.ReadAll(resp.Body); string(body) != "short and stout\n" {
+					t.Errorf("directResponse body %q", body)
+				}
 			}
 			if tc.uri != "" {
 				if s := readSeen(t, resp); s.URI != tc.uri {

@@ -160,6 +160,10 @@ func (p *Proxy) serveRoute(x *exchange, r *http.Request, t *table, d simulate.De
 	case d.Redirect != "":
 		e.Error = "redirect"
 		http.Redirect(w, r, d.Redirect, d.RedirectCode)
+	case d.Status != 0 && d.Body != "":
+		// An Istio directResponse with a body: sent as written.
+		e.Error = "answered by the data plane"
+		textPage(w, d.Status, d.Body)
 	case d.Status != 0:
 		e.Error = "answered by the data plane"
 		textPage(w, d.Status, statusText(d))

@@ -78,3 +78,20 @@ step curl -sS --path-as-is --resolve "example.com:$port:127.0.0.1" "http://examp
 kill -INT "$pid"; wait "$pid"
 printf '\n\033[1maccess log:\033[0m\n'
 cat "$tmp/access.log"
+
+# proxy on a Gateway: the Gateway API example's listeners served locally;
+# plain HTTP is redirected to https by the https-redirect route, and
+# /api/v1 is rewritten to /v1 for shop-api.
+"$bin" proxy -f examples/gateway-api.yaml --gateway infra/prod --echo --http-port 0 --https-port 0 --seed 1 \
+	>"$tmp/gw-access.log" 2>"$tmp/gw-proxy.err" &
+pid=$!
+for _ in $(seq 100); do grep -q '^Listening on' "$tmp/gw-proxy.err" && break; sleep 0.05; done
+printf '\n\033[1m$ %s\033[0m\n' "$bin proxy -f examples/gateway-api.yaml --gateway infra/prod --echo"
+cat "$tmp/gw-proxy.err"
+port=$(sed -n 's|^Listening on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p' "$tmp/gw-proxy.err")
+tport=$(sed -n 's|^Listening on .* and https://127\.0\.0\.1:\([0-9]*\) .*|\1|p' "$tmp/gw-proxy.err")
+step curl -sS -o /dev/null -w '%{http_code} %{redirect_url}\n' --resolve "shop.example.com:$port:127.0.0.1" "http://shop.example.com:$port/cart"
+step curl -sS --cacert "$INGRESSKIT_CA_DIR/ca.crt" --resolve "shop.example.com:$tport:127.0.0.1" "https://shop.example.com:$tport/api/v1/items"
+kill -INT "$pid"; wait "$pid"
+printf '\n\033[1maccess log:\033[0m\n'
+cat "$tmp/gw-access.log"

@@ -222,6 +222,10 @@ type Decision struct {
 	// proxying: nginx's 400 for a path above the root, or its built-in
 	// /healthz.
 	Status int
+	// Body is the body of an answer the data plane gives itself, when
+	// the configuration writes one (an Istio directResponse body); ""
+	// otherwise.
+	Body string
 	// Backends lists every backend of the winning rule with its weight.
 	Backends []WeightedBackend
 	// RewriteHost, when not empty, is the Host header the backend

@@ -99,7 +99,7 @@ func (f *clusterFlags) Load(ctx context.Context, io *IO) (*cluster.Snapshot, err
 	opts := cluster.Options{Namespace: namespace, SecretData: f.SecretData, EndpointSlices: f.EndpointSlices}
 	var snap *cluster.Snapshot
 	if f.Cluster {
-		snap, err = cluster.Resolve(ctx, clients, files.Ingresses, opts)
+		snap, err = cluster.Resolve(ctx, clients, files, opts)
 	} else {
 		snap, err = cluster.Read(ctx, clients, opts)
 	}
@@ -109,10 +109,12 @@ func (f *clusterFlags) Load(ctx context.Context, io *IO) (*cluster.Snapshot, err
 	for _, w := range snap.Warnings {
 		fmt.Fprintf(io.ErrOut, "warning: %s\n", w)
 	}
-	if !f.Cluster && !snap.GatewayAPI {
-		// A cluster without the Gateway API CRDs is common and not a
-		// problem: one quiet line says why no routes were read.
-		fmt.Fprintf(io.ErrOut, "note: the cluster does not serve the Gateway API (%s): reading Ingresses only\n", manifest.GatewayGroup)
+	if !f.Cluster {
+		// A cluster without the Gateway API or Istio CRDs is common and
+		// not a problem: one quiet line says what was not read.
+		if note := servedNote(snap); note != "" {
+			fmt.Fprintln(io.ErrOut, note)
+		}
 	}
 	return snap, loadErr
 }
@@ -175,4 +177,20 @@ func (f *clusterFlags) noCluster() error {
 		return errNoCluster
 	}
 	return nil
+}
+
+// servedNote is the line that says which of the Gateway API and Istio's
+// networking API the cluster does not serve, or "" when it serves both.
+func servedNote(snap *cluster.Snapshot) string {
+	gw := "the Gateway API (" + manifest.GatewayGroup + ")"
+	is := "Istio (" + manifest.IstioGroup + ")"
+	switch {
+	case !snap.GatewayAPI && !snap.Istio:
+		return "note: the cluster serves neither " + gw + " nor " + is + ": reading Ingresses only"
+	case !snap.GatewayAPI:
+		return "note: the cluster does not serve " + gw + ": reading Ingresses and Istio objects"
+	case !snap.Istio:
+		return "note: the cluster does not serve " + is + ": reading Ingresses and Gateway API objects"
+	}
+	return ""
 }

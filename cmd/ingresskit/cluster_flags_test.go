@@ -135,3 +135,22 @@ func TestClusterFlagsFilesOnly(t *testing.T) {
 // clusterFlagsOpt compares the clusterFlags of a command's options by their
 // settings, not by the bound kubeconfig flags and the back pointer to Files.
 var clusterFlagsOpt = cmp.Options{cmpopts.IgnoreUnexported(clusterFlags{}), cmpopts.IgnoreFields(clusterFlags{}, "Files")}
+
+// TestServedNote: a cluster without the Gateway API or Istio CRDs gets one
+// quiet line that says what was not read, and one serving both gets none.
+func TestServedNote(t *testing.T) {
+	tests := []struct {
+		gatewayAPI, istio bool
+		want              string
+	}{
+		{false, false, "note: the cluster serves neither the Gateway API (gateway.networking.k8s.io) nor Istio (networking.istio.io): reading Ingresses only"},
+		{false, true, "note: the cluster does not serve the Gateway API (gateway.networking.k8s.io): reading Ingresses and Istio objects"},
+		{true, false, "note: the cluster does not serve Istio (networking.istio.io): reading Ingresses and Gateway API objects"},
+		{true, true, ""},
+	}
+	for _, tt := range tests {
+		if got := servedNote(&cluster.Snapshot{GatewayAPI: tt.gatewayAPI, Istio: tt.istio}); got != tt.want {
+			t.Errorf("GatewayAPI %v, Istio %v: %q, want %q", tt.gatewayAPI, tt.istio, got, tt.want)
+		}
+	}
+}

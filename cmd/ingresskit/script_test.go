@@ -27,6 +27,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       golden.Updating(),
+		Cmds:                scriptCmds,
 		Condition: func(cond string) (bool, error) {
 			if cond == "field" {
 				_, err := os.Stat("../../../shared/examples")

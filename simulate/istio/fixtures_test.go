@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -120,7 +121,11 @@ func TestFixtures(t *testing.T) {
 				if got != e.want {
 					t.Errorf("line %d: %s:\n got  %s\n want %s\n notes: %q", e.line, e.url, got, e.want, d.Notes)
 				}
-				fmt.Fprintf(&b, "%s\n  answer: %s\n", e.url, got)
+				fmt.Fprintf(&b, "%s", e.url)
+				for _, k := range sortedKeys(e.header) {
+					fmt.Fprintf(&b, " -H '%s: %s'", k, e.header.Get(k))
+				}
+				fmt.Fprintf(&b, "\n  answer: %s\n", got)
 				if d.Object != "" {
 					fmt.Fprintf(&b, "  by: %s %s rule %d match %d\n", d.Kind, d.Object, d.Rule, d.MatchIndex)
 				}
@@ -136,4 +141,13 @@ func TestFixtures(t *testing.T) {
 			golden.Assert(t, []byte(b.String()), filepath.Join("testdata", base+".golden"))
 		})
 	}
+}
+
+func sortedKeys(h http.Header) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

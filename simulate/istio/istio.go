@@ -11,6 +11,7 @@
 package istio
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -548,6 +549,7 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		return
 	case route.DirectResponse != nil:
 		d.Status = int(route.DirectResponse.Status)
+		d.Body = directBody(route.DirectResponse.Body)
 		d.Notes = append(d.Notes, fmt.Sprintf("directResponse %d", d.Status))
 		return
 	}
@@ -623,4 +625,19 @@ func (p *Plane) destinations(route manifest.IstioHTTPRoute, vs *manifest.Virtual
 		out = append(out, p.destination(dest.Destination, vs, w))
 	}
 	return out
+}
+
+// directBody reads HTTPDirectResponse.body: a "string", or "bytes" in
+// base64 (istio.io VirtualService reference, HTTPBody); "" when it has
+// neither or the bytes do not decode.
+func directBody(body map[string]any) string {
+	if s, ok := body["string"].(string); ok {
+		return s
+	}
+	if b, ok := body["bytes"].(string); ok {
+		if raw, err := base64.StdEncoding.DecodeString(b); err == nil {
+			return string(raw)
+		}
+	}
+	return ""
 }

@@ -188,7 +188,7 @@ func TestSecretsMetadataOnly(t *testing.T) {
 func TestResolveMissingService(t *testing.T) {
 	c := start(t)
 	files := load(t, "testdata/change.yaml")
-	snap, err := cluster.Resolve(context.Background(), clients(t, c, Admin), files.Ingresses, cluster.Options{EndpointSlices: true})
+	snap, err := cluster.Resolve(context.Background(), clients(t, c, Admin), files, cluster.Options{EndpointSlices: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,8 +79,8 @@ func lines(s string) []string {
 }
 
 // gatewayNote is the one line a read of a cluster without the Gateway API
-// CRDs writes to stderr.
-const gatewayNote = "note: the cluster does not serve the Gateway API (gateway.networking.k8s.io): reading Ingresses only\n"
+// and Istio CRDs writes to stderr.
+const gatewayNote = "note: the cluster serves neither the Gateway API (gateway.networking.k8s.io) nor Istio (networking.istio.io): reading Ingresses only\n"
 
 // TestCmdRoutesAllNamespaces: `routes -A` lists the routes of every
 // namespace of the cluster. The shared cluster has no Gateway API CRDs, so
