@@ -92,7 +92,7 @@ func Compare(ctx context.Context, set *manifest.Set, opts CompareOptions) (findi
 			Field:    field,
 			Object:   o.String(),
 			Message: fmt.Sprintf("%s routes differently: %s %s, %s %s; check the %s behaviour before migrating",
-				d.Request.String(), from.Name(), describeOutcome(d.From), to.Name(), describeOutcome(d.To), from.Name()),
+				d.Request.String(), from.Name(), describeOutcome(d.From, d.FromOutcome), to.Name(), describeOutcome(d.To, d.ToOutcome), from.Name()),
 		}
 		if other := d.To; other.Ingress != nil && (other.Ingress != ing || other.Rule != at.Rule || other.PathIndex != at.PathIndex) {
 			fld := fmt.Sprintf("spec.rules[%d].http.paths[%d].path", other.Rule, other.PathIndex)
@@ -107,9 +107,9 @@ func Compare(ctx context.Context, set *manifest.Set, opts CompareOptions) (findi
 	return findings, suppressed, nil
 }
 
-// describeOutcome says where a decision sends a request, with the rule.
-func describeOutcome(d simulate.Decision) string {
-	out := simulate.Outcome(d)
+// describeOutcome says where a decision sends a request, with the rule;
+// out is its simulate.Outcome.
+func describeOutcome(d simulate.Decision, out string) string {
 	switch {
 	case d.Redirect != "":
 		return "answers " + out

@@ -61,9 +61,11 @@ func RenderDoc(r *Rule, bad, findings, good []byte) []byte {
 }
 
 // Unregistered returns the rules whose findings come from outside the
-// registry (the loader, Compare), in ID order. The report formats list
-// them when they ran, so they have pages too.
-func Unregistered() []*Rule { return []*Rule{CompareRule, LoadErrorRule} }
+// registry (the loader, Compare, the migration check), in ID order. The
+// report formats list them when they ran, so they have pages too.
+func Unregistered() []*Rule {
+	return []*Rule{CompareRule, LoadErrorRule, MigrationDifferenceRule, MigrationTranslationRule, MigrationUnverifiedRule}
+}
 
 // UnregisteredSource names the file, relative to the lint package, that
 // defines a rule outside the registry.
@@ -73,6 +75,8 @@ func UnregisteredSource(id string) string {
 		return "load_error.go"
 	case CompareID:
 		return "compare_rule.go"
+	case MigrationDifferenceID, MigrationTranslationID, MigrationUnverifiedID:
+		return "migration_rules.go"
 	}
 	return ""
 }

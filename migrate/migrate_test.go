@@ -49,7 +49,7 @@ func TestTranslate(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "=== verify: %d probes\n", v.Probes)
 			for _, d := range v.Differences {
-				fmt.Fprintf(&b, "%s %v\n  before: %s\n  after:  %s\n", d.Request.String(), d.Request.Header, d.BeforeOutcome, d.AfterOutcome)
+				fmt.Fprintf(&b, "%s %v\n  before: %s\n  after:  %s\n", d.Request.String(), d.Request.Header, d.FromOutcome, d.ToOutcome)
 			}
 			golden.Assert(t, []byte(b.String()), filepath.Join("testdata", name+".golden"))
 		})

@@ -230,6 +230,10 @@ func (t *translator) addPath(rd Reader, hr *HostRoute, p networkingv1.HTTPIngres
 	if !ok {
 		return
 	}
+	if why := pathMatchProblem(match); why != "" {
+		t.report(hr.Ingress, field+".path", Warning, fmt.Sprintf("%q cannot be a Gateway API %s value: it %s; the path is left out: rewrite it, or match it with a RegularExpression your implementation supports", *match.Value, *match.Type, why))
+		return
+	}
 	rule, ok := rd.Rule(hr, p, field, match)
 	if !ok {
 		return

@@ -3,9 +3,7 @@ package migrate
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/ingresskit/ingresskit/manifest"
@@ -13,18 +11,10 @@ import (
 	"github.com/ingresskit/ingresskit/simulate/gateway"
 )
 
-// Difference is one probe request answered differently before and after
-// the migration.
-type Difference struct {
-	// DataPlane names the Ingress class and the Gateway compared.
-	DataPlane string
-	// Request is the probe.
-	Request simulate.Request
-	// Before and After are the answers of the Ingress controller and of
-	// the Gateway; BeforeOutcome and AfterOutcome sum them up (Outcome).
-	Before, After               simulate.Decision
-	BeforeOutcome, AfterOutcome string
-}
+// Difference is one probe request answered differently before (From,
+// the Ingress controller) and after (To, the Gateway) the migration;
+// Pair names the Ingress class and the Gateway compared.
+type Difference = simulate.Difference
 
 // Verification is the result of Verify.
 type Verification struct {
@@ -34,7 +24,11 @@ type Verification struct {
 	Differences []Difference
 	// Unverified lists the behaviours outside the model, so that "no
 	// difference" never says more than was checked.
-	Unverified []string
+	Unverified []Unverified
+	// PairAt is the first Ingress of each data plane compared, by the
+	// Pair name of its Differences: where a difference that no Ingress
+	// path and no route answered is placed.
+	PairAt map[string]Place
 }
 
 // Verify routes probe requests through the Ingresses of before, each under
@@ -63,8 +57,9 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		fixed = &ref
 	}
 	t := &translator{set: before, opts: opts}
-	v := &Verification{}
-	skippedGRPC := false
+	var pairs []simulate.Pair
+	pairAt := map[string]Place{}
+	var skippedGRPC []Place
 	for _, c := range ingressClasses(t) {
 		gw := gatewayFor(gws, c, fixed)
 		if gw == nil {
@@ -81,35 +76,41 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		if err != nil {
 			return nil, err
 		}
-		plane := fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key())
+		name := fmt.Sprintf("%s -> gateway %s", c.label(), gw.Gateway().Key())
+		pairAt[name] = Place{Pos: c.ingresses[0].Source.Pos, Ingress: c.ingresses[0].Key()}
+		// A GRPCRoute answers gRPC requests alone: other requests to a
+		// host served only by gRPC backends are not compared.
 		grpcHosts := grpcOnlyHosts(c.ingresses)
+		var reqs []simulate.Request
 		for _, req := range probes(sub, after, gw.Gateway()) {
-			if grpcHosts[probeHost(req)] && !isGRPC(req) {
-				skippedGRPC = true
+			if h := probeHost(req); grpcHosts[h] && !isGRPC(req) {
+				if len(skippedGRPC) == 0 {
+					skippedGRPC = append(skippedGRPC, hostPlace(c.ingresses, h))
+				}
 				continue
 			}
-			v.Probes++
-			b := ix.Lookup(req)
-			a := simulate.Decision{URL: req.String(), Notes: []string{"no listener of the Gateway accepts this request"}}
-			if gw.Serves(req) {
-				a = gw.Lookup(req)
-			}
-			bo, ao := Outcome(before, b), Outcome(after, a)
-			if bo != ao {
-				v.Differences = append(v.Differences, Difference{DataPlane: plane, Request: req, Before: b, After: a, BeforeOutcome: bo, AfterOutcome: ao})
-			}
+			reqs = append(reqs, req)
 		}
+		pairs = append(pairs, simulate.Pair{
+			Name:      name,
+			Before:    simulate.IndexPlane(c.label(), ix),
+			After:     gw,
+			BeforeSet: before, AfterSet: after,
+			Probes: reqs,
+		})
 	}
+	res := simulate.Diff(pairs)
+	v := &Verification{Probes: res.Probes, Differences: res.Differences, PairAt: pairAt}
 	sort.SliceStable(v.Differences, func(i, j int) bool {
 		a, b := v.Differences[i], v.Differences[j]
-		if a.DataPlane != b.DataPlane {
-			return a.DataPlane < b.DataPlane
+		if a.Pair != b.Pair {
+			return a.Pair < b.Pair
 		}
 		return a.Request.String() < b.Request.String()
 	})
 	v.Unverified = unverified(before)
-	if skippedGRPC {
-		v.Unverified = append(v.Unverified, "requests other than gRPC to hosts served only by gRPC backends (a GRPCRoute answers gRPC requests alone)")
+	if len(skippedGRPC) > 0 {
+		v.Unverified = append(v.Unverified, Unverified{Behaviour: "requests other than gRPC to hosts served only by gRPC backends (a GRPCRoute answers gRPC requests alone)", At: skippedGRPC})
 	}
 	return v, nil
 }
@@ -180,159 +181,54 @@ func gatewayFor(gws []*gateway.Plane, c ingressClass, fixed *gatewayRef) *gatewa
 	return nil
 }
 
-// Outcome sums up where an answer sends a request, comparable between an
-// Ingress profile and a Gateway: "redirect <code> <location>", "status
-// <code>", "no route (404)", or the backends with their share of requests
-// ("ns/name:port" or "ns/name:port 90%, ns/name2:port 10%"), followed by
-// " rewrite <path>" and " host <host>" when the upstream request changes.
-// Named ports are resolved through the Services of set.
-func Outcome(set *manifest.Set, d simulate.Decision) string {
-	switch {
-	case d.Refused != "":
-		return "configuration refused"
-	case d.Redirect != "":
-		return fmt.Sprintf("redirect %d %s", d.RedirectCode, normalLocation(d.Redirect))
-	case !d.Matched && (d.Status == 0 || d.Status == http.StatusNotFound):
-		// An Ingress controller's default backend and a Gateway with no
-		// matching rule both answer 404.
-		return "no route (404)"
-	case d.Status != 0 && d.Status != http.StatusOK:
-		if d.Status == http.StatusInternalServerError && len(d.Backends) > 0 {
-			break // an unresolved Service: compared by the backends named
-		}
-		return fmt.Sprintf("status %d", d.Status)
-	}
-	var parts []string
-	if len(d.Backends) > 0 {
-		var total int32
-		for _, b := range d.Backends {
-			total += b.Weight
-		}
-		for _, b := range d.Backends {
-			if b.Weight == 0 {
-				continue
-			}
-			s := fmt.Sprintf("%s/%s:%d", b.Namespace, b.Name, b.Port)
-			if len(d.Backends) > 1 && total > 0 {
-				s += fmt.Sprintf(" %d%%", int(float64(b.Weight)*100/float64(total)+0.5))
-			}
-			parts = append(parts, s)
-		}
-		sort.Strings(parts)
-	} else {
-		ns := ""
-		if d.Ingress != nil {
-			ns = d.Ingress.Namespace
-		}
-		port := ""
-		if svc := d.Backend.Service; svc != nil {
-			port = fmt.Sprint(svc.Port.Number)
-			if svc.Port.Name != "" {
-				port = svc.Port.Name
-				if s := set.Service(ns, svc.Name); s != nil {
-					for _, p := range s.Spec.Ports {
-						if p.Name == svc.Port.Name {
-							port = fmt.Sprint(p.Port)
-						}
-					}
-				}
-			}
-			parts = append(parts, fmt.Sprintf("%s/%s:%s", ns, svc.Name, port))
-		} else {
-			parts = append(parts, manifest.BackendString(d.Backend))
-		}
-	}
-	s := strings.Join(parts, ", ")
-	if d.RewritePath != "" {
-		s += " rewrite " + d.RewritePath
-	}
-	return s
+// Unverified is a behaviour of the Ingresses outside the model.
+type Unverified struct {
+	// Behaviour says what was not verified and why.
+	Behaviour string
+	// At is where the behaviour is written, first occurrence first (the
+	// annotation, or the first Ingress for what concerns them all).
+	At []Place
 }
 
-// normalLocation normalizes a redirect's Location so that spellings of the
-// same URL compare equal: percent-encoded unreserved characters decoded
-// dot segments removed and an empty path written "/" (RFC 3986 section
-// 6.2.2), and runs of
-// slashes merged, as both nginx (merge_slashes on) and Gateway
-// implementations read the path when the client follows the redirect.
-func normalLocation(loc string) string {
-	u, err := url.Parse(loc)
-	if err != nil || u.Host == "" {
-		return loc
-	}
-	p := u.EscapedPath()
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c == '%' && i+2 < len(p) {
-			if v, err := strconv.ParseUint(p[i+1:i+3], 16, 8); err == nil && unreserved(byte(v)) {
-				b.WriteByte(byte(v))
-				i += 2
-				continue
-			}
-		}
-		if c == '/' && b.Len() > 0 && strings.HasSuffix(b.String(), "/") {
-			continue
-		}
-		b.WriteByte(c)
-	}
-	path := removeDots(b.String())
-	out := u.Scheme + "://" + u.Host + path
-	if u.RawQuery != "" {
-		out += "?" + u.RawQuery
-	}
-	return out
-}
-
-// removeDots applies RFC 3986 section 5.2.4 to a path.
-func removeDots(p string) string {
-	var out []string
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		switch s {
-		case ".":
-			if i == len(segs)-1 {
-				out = append(out, "")
-			}
-		case "..":
-			if len(out) > 1 {
-				out = out[:len(out)-1]
-			}
-			if i == len(segs)-1 {
-				out = append(out, "")
-			}
-		default:
-			out = append(out, s)
-		}
-	}
-	r := strings.Join(out, "/")
-	if !strings.HasPrefix(r, "/") {
-		r = "/" + r
-	}
-	return r
-}
-
-func unreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+// Place is a position in an Ingress.
+type Place struct {
+	Pos manifest.Pos
+	// Ingress is "namespace/name"; Field the API-server style path.
+	Ingress, Field string
 }
 
 // unverified lists what the model does not check for the Ingresses of set.
-func unverified(set *manifest.Set) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+func unverified(set *manifest.Set) []Unverified {
+	idx := map[string]int{}
+	var out []Unverified
+	add := func(s string, ing *manifest.Ingress, field string) {
+		i, ok := idx[s]
+		if !ok {
+			i = len(out)
+			idx[s] = i
+			out = append(out, Unverified{Behaviour: s})
+		}
+		if ing != nil {
+			pos := ing.Source.Pos
+			if field != "" {
+				pos = ing.Source.FieldPos(field)
+			}
+			out[i].At = append(out[i].At, Place{Pos: pos, Ingress: ing.Key(), Field: field})
 		}
 	}
-	add("response headers and bodies (only where the request is sent, redirected or refused is compared)")
+	var first *manifest.Ingress
+	if len(set.Ingresses) > 0 {
+		first = set.Ingresses[0]
+	}
+	add("response headers and bodies (only where the request is sent, redirected or refused is compared)", first, "")
 	for _, ing := range set.Ingresses {
-		for _, k := range unroutedAnnotations(ing) {
-			add(k + " (not routed by the model)")
+		keys := unroutedAnnotations(ing)
+		sort.Strings(keys)
+		for _, k := range keys {
+			add(k+" (not routed by the model)", ing, "metadata.annotations."+k)
 		}
 	}
-	sort.Strings(out[1:])
+	sort.SliceStable(out[1:], func(i, j int) bool { return out[1+i].Behaviour < out[1+j].Behaviour })
 	return out
 }
 
@@ -344,10 +240,7 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 	seen := map[string]bool{}
 	var out []simulate.Request
 	add := func(r simulate.Request) {
-		k := r.String()
-		for _, h := range sortedHeaderKeys(r.Header) {
-			k += "\n" + h + ": " + strings.Join(r.Header[h], ",")
-		}
+		k := simulate.RequestKey(r)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, r)
@@ -418,15 +311,6 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 	return out
 }
 
-func sortedHeaderKeys(h http.Header) []string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // variants are the path spellings a controller may read differently: dot
 // segments, a double slash, an encoded slash and a percent-encoded
 // letter.
@@ -467,4 +351,17 @@ func canaryHeaders(ing *manifest.Ingress) []http.Header {
 		out = append(out, http.Header{"Cookie": {c + "=always"}}, http.Header{"Cookie": {"a=b; " + c + "=always"}})
 	}
 	return out
+}
+
+// hostPlace is the first rule of ings for host, else the first Ingress.
+func hostPlace(ings []*manifest.Ingress, host string) Place {
+	for _, ing := range ings {
+		for i, r := range ing.Spec.Rules {
+			if strings.EqualFold(r.Host, host) {
+				f := fmt.Sprintf("spec.rules[%d].host", i)
+				return Place{Pos: ing.Source.FieldPos(f), Ingress: ing.Key(), Field: f}
+			}
+		}
+	}
+	return Place{Pos: ings[0].Source.Pos, Ingress: ings[0].Key()}
 }

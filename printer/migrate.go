@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ingresskit/ingresskit/lint"
 	"github.com/ingresskit/ingresskit/migrate"
 )
 
@@ -53,11 +54,11 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 		}
 		// One table per data plane: an Ingress class and its Gateway.
 		for i := 0; i < len(v.Differences); {
-			plane := v.Differences[i].DataPlane
+			plane := v.Differences[i].Pair
 			var rows [][]string
-			for ; i < len(v.Differences) && v.Differences[i].DataPlane == plane; i++ {
+			for ; i < len(v.Differences) && v.Differences[i].Pair == plane; i++ {
 				d := v.Differences[i]
-				rows = append(rows, []string{requestString(d.Request.String(), d.Request.Header), d.BeforeOutcome, d.AfterOutcome})
+				rows = append(rows, []string{requestString(d.Request.String(), d.Request.Header), d.FromOutcome, d.ToOutcome})
 			}
 			if _, err := fmt.Fprintf(w, "%s:\n", s.Bold(plane)); err != nil {
 				return err
@@ -68,8 +69,13 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 		}
 	}
 	if len(v.Unverified) > 0 {
-		if _, err := fmt.Fprintf(w, "Not verified:\n  %s\n", strings.Join(v.Unverified, "\n  ")); err != nil {
+		if _, err := fmt.Fprintf(w, "Not verified:\n"); err != nil {
 			return err
+		}
+		for _, u := range v.Unverified {
+			if _, err := fmt.Fprintf(w, "  %s\n", u.Behaviour); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -148,10 +154,12 @@ func WriteMigrationJSON(w io.Writer, rep MigrationReport) error {
 	if v := rep.Verification; v != nil {
 		doc.Probes = v.Probes
 		for _, d := range v.Differences {
-			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.DataPlane, URL: d.Request.String(), Headers: d.Request.Header,
-				Before: d.BeforeOutcome, After: d.AfterOutcome, BeforeNotes: d.Before.Notes, AfterNotes: d.After.Notes})
+			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.Pair, URL: d.Request.String(), Headers: d.Request.Header,
+				Before: d.FromOutcome, After: d.ToOutcome, BeforeNotes: d.From.Notes, AfterNotes: d.To.Notes})
 		}
-		doc.Unverified = append(doc.Unverified, v.Unverified...)
+		for _, u := range v.Unverified {
+			doc.Unverified = append(doc.Unverified, u.Behaviour)
+		}
 	}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -159,4 +167,98 @@ func WriteMigrationJSON(w io.Writer, rep MigrationReport) error {
 	}
 	_, err = w.Write(append(data, '\n'))
 	return err
+}
+
+// MigrationLintResult turns a migration report into lint findings, so
+// that the lint SARIF and JUnit writers print it: each translation
+// finding is a migration-translation finding at its annotation or path;
+// each probe answered differently a migration-difference error at the
+// Ingress path that answered it before (else at the route that answers
+// it after, else at the first Ingress of the data plane), with the other
+// side as a related position; each behaviour not verified a
+// migration-unverified note at its first occurrence.
+func MigrationLintResult(rep MigrationReport) *lint.Result {
+	res := &lint.Result{}
+	if r := rep.Result; r != nil {
+		res.Rules = append(res.Rules, lint.MigrationTranslationRule)
+		for _, f := range r.Findings {
+			sev := lint.Warning
+			if f.Severity == migrate.Info {
+				sev = lint.Info
+			}
+			res.Findings = append(res.Findings, lint.Finding{Rule: lint.MigrationTranslationID, Severity: sev, Pos: f.Pos,
+				Field: f.Field, Object: "Ingress " + f.Ingress, Message: f.Message})
+		}
+	}
+	if v := rep.Verification; v != nil {
+		res.Rules = append(res.Rules, lint.MigrationDifferenceRule, lint.MigrationUnverifiedRule)
+		for _, d := range v.Differences {
+			res.Findings = append(res.Findings, differenceFinding(v, d))
+		}
+		for _, u := range v.Unverified {
+			f := lint.Finding{Rule: lint.MigrationUnverifiedID, Severity: lint.Info, Message: "not verified: " + u.Behaviour}
+			if len(u.At) > 0 {
+				f.Pos, f.Field, f.Object = u.At[0].Pos, u.At[0].Field, "Ingress "+u.At[0].Ingress
+				if n := len(u.At) - 1; n > 0 {
+					f.Message += fmt.Sprintf(" (and %s)", pluralOf(n, "more place", "more places"))
+				}
+			}
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	sort.SliceStable(res.Rules, func(i, j int) bool { return res.Rules[i].ID < res.Rules[j].ID })
+	lint.SortFindings(res.Findings)
+	return res
+}
+
+// differenceFinding places one difference: see MigrationLintResult.
+func differenceFinding(v *migrate.Verification, d migrate.Difference) lint.Finding {
+	f := lint.Finding{Rule: lint.MigrationDifferenceID, Severity: lint.Error,
+		Message: fmt.Sprintf("%s is answered differently after the migration: before %s, after %s (%s)",
+			requestString(d.Request.String(), d.Request.Header), d.FromOutcome, d.ToOutcome, d.Pair)}
+	after := lint.Related{Pos: d.To.Pos, Message: "answers after the migration"}
+	if d.To.Object != "" {
+		after.Message += " (" + d.To.Kind + " " + d.To.Object + ")"
+	}
+	switch b := d.From; {
+	case b.Ingress != nil:
+		o := lint.IngressObject(b.Ingress)
+		f.Object, f.Pos = o.String(), b.Ingress.Source.Pos
+		switch {
+		case b.Rule >= 0 && b.PathIndex >= 0:
+			f.Field = fmt.Sprintf("spec.rules[%d].http.paths[%d].path", b.Rule, b.PathIndex)
+		case b.DefaultBackend:
+			f.Field = "spec.defaultBackend"
+		}
+		if f.Field != "" {
+			f.Pos = b.Ingress.Source.FieldPos(f.Field)
+		}
+		if after.Pos.Line > 0 && after.Pos != f.Pos {
+			f.Related = append(f.Related, after)
+		}
+	case d.To.Pos.Line > 0:
+		f.Pos, f.Object = d.To.Pos, d.To.Kind+" "+d.To.Object
+	default:
+		p := v.PairAt[d.Pair]
+		f.Pos, f.Object = p.Pos, "Ingress "+p.Ingress
+	}
+	return f
+}
+
+// MigrationSARIF holds what the SARIF output needs beyond the report.
+type MigrationSARIF struct {
+	ToolVersion, SARIFRoot, WorkDir string
+}
+
+// WriteMigrationSARIF writes the report as a SARIF 2.1.0 log through the
+// lint writer (MigrationLintResult).
+func WriteMigrationSARIF(w io.Writer, rep MigrationReport, o MigrationSARIF) error {
+	return WriteLintSARIF(w, LintReport{Result: MigrationLintResult(rep), FailOn: lint.Error, ToolVersion: o.ToolVersion, SARIFRoot: o.SARIFRoot, WorkDir: o.WorkDir})
+}
+
+// WriteMigrationJUnit writes the report as JUnit XML through the lint
+// writer: differences fail, translation findings and the behaviours not
+// verified are listed without failing.
+func WriteMigrationJUnit(w io.Writer, rep MigrationReport) error {
+	return WriteLintJUnit(w, LintReport{Result: MigrationLintResult(rep), FailOn: lint.Error})
 }

@@ -285,6 +285,25 @@ func TestGatewayListenersAndFilters(t *testing.T) {
 			t.Error(err)
 		}
 	})
+	t.Run("misdirected", func(t *testing.T) {
+		// A connection for secure.example (SNI) asking for a host of
+		// listener https-wild: 421; for a host no listener takes: 404.
+		for host, want := range map[string]int{"x.wild.example": 421, "nowhere.test": 404} {
+			c, err := tls.Dial("tcp", pp.addrs[https], &tls.Config{ServerName: "secure.example", RootCAs: roots})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", host)
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+			if resp.StatusCode != want {
+				t.Errorf("Host %s on a connection for secure.example: %d, want %d", host, resp.StatusCode, want)
+			}
+		}
+	})
 	t.Run("mirror", func(t *testing.T) {
 		before := len(v2.requests())
 		resp := pp.get(t, http80, "shop.example", "/full", nil)

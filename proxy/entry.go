@@ -27,11 +27,10 @@ type Entry struct {
 	// switch).
 	Duration time.Duration
 	// Ingress is namespace/name of the Ingress that routed the request,
-	// or, for a Gateway API or Istio answer, the kind and namespace/name
-	// of the route ("HTTPRoute shop/shop"); empty when none did.
+	// or, for a Gateway API or Istio answer, KIND/namespace/name of the
+	// route ("HTTPRoute/shop/shop"); empty when none did.
 	Ingress string
-	// Rule is the matched host and path, or "defaultBackend"; for an
-	// Istio route the host and the uri match ("test.com prefix /api").
+	// Rule is the matched host and path, or "defaultBackend".
 	Rule string
 	// Upstream is the HOST:PORT the request went to, empty when it was
 	// not forwarded.

@@ -127,13 +127,15 @@ func (p *Proxy) choose(t *table, d *simulate.Decision) routeChoice {
 func (p *Proxy) serveRoute(x *exchange, r *http.Request, t *table, d simulate.Decision, path string) {
 	w, e := http.ResponseWriter(&x.lw), &x.e
 	if d.Object != "" {
-		e.Ingress = d.Kind + " " + d.Object
-		// An Istio match reads "prefix /api"; a Gateway API one is a
-		// path.
-		e.Rule = d.Host + d.Path
-		if !strings.HasPrefix(d.Path, "/") {
-			e.Rule = strings.TrimSpace(d.Host + " " + d.Path)
+		// KIND/namespace/name and host+path, with no space: the text
+		// access log separates its fields with spaces.
+		e.Ingress = d.Kind + "/" + d.Object
+		path := d.Path
+		if _, p, ok := strings.Cut(path, " "); ok && !strings.HasPrefix(path, "/") {
+			// An Istio match reads "prefix /api".
+			path = p
 		}
+		e.Rule = d.Host + path
 	}
 	c := p.choose(t, &d)
 	var f *forward
@@ -150,6 +152,12 @@ func (p *Proxy) serveRoute(x *exchange, r *http.Request, t *table, d simulate.De
 	}
 	if p.opts.Echo {
 		writeRouteEcho(w, r, t, d, c, f, e)
+		return
+	}
+	if l := misdirected(t, r, d); l != "" {
+		e.Error = "misdirected request"
+		textPage(w, http.StatusMisdirectedRequest, fmt.Sprintf("421 Misdirected Request: the TLS connection is for listener %s (SNI %s), the Host header %s is for listener %s\n",
+			l, r.TLS.ServerName, hostOnly(r.Host), d.Listener))
 		return
 	}
 	if d.ResponseHeaders != nil {
@@ -328,4 +336,26 @@ func (p *Proxy) mirror(t *table, r *http.Request, d simulate.Decision) {
 			_ = resp.Body.Close()
 		}()
 	}
+}
+
+// misdirected returns the listener the TLS connection of r was made for
+// (by its SNI) when the Gateway takes r's Host on another listener, ""
+// otherwise. Listener.Hostname in apis/v1 gateway_types.go: when the
+// listener selected by SNI does not match the Host and another listener
+// does, "the Gateway SHOULD return a 421" (RFC 9110 section 15.5.20);
+// when no listener matches the Host, the data plane's 404 answers. Both
+// listeners are the data plane's own choice (Decision.Listener).
+func misdirected(t *table, r *http.Request, d simulate.Decision) string {
+	if r.TLS == nil || r.TLS.ServerName == "" || d.Listener == "" {
+		return ""
+	}
+	sni := strings.ToLower(strings.TrimSuffix(r.TLS.ServerName, "."))
+	if sni == hostOnly(r.Host) {
+		return ""
+	}
+	ds, _ := t.decide(simulate.Request{Scheme: "https", Host: sni, Path: "/"}, requestPort(r))
+	if ds.DataPlane != d.DataPlane || ds.Listener == "" || ds.Listener == d.Listener {
+		return ""
+	}
+	return ds.Listener
 }

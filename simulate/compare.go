@@ -2,7 +2,10 @@ package simulate
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ingresskit/ingresskit/manifest"
@@ -18,44 +21,237 @@ type CompareOptions struct {
 	Extra []Request
 }
 
-// Difference is one request routed differently by two profiles.
+// Difference is one request answered differently by two data planes.
 type Difference struct {
+	// Pair names the two data planes compared (Pair.Name).
+	Pair string
 	// Request is the probe.
 	Request Request
-	// From and To are the answers of the two profiles, in the order
-	// Compare was given them.
-	From, To Decision
+	// From and To are the answers of the two data planes, in the order
+	// of the Pair (Before, then After); FromOutcome and ToOutcome sum
+	// them up (Outcome).
+	From, To               Decision
+	FromOutcome, ToOutcome string
 }
 
-// Outcome sums up where a decision sends a request, for comparing
-// profiles: "redirect <code> <location>", "no match", or
-// "namespace/service:port", followed by " rewrite <path>" when the
-// upstream path changes.
-func Outcome(d Decision) string {
+// Pair is two data planes that should answer alike, with the requests
+// to ask them: the Ingresses of one set under two profiles
+// (`lint --compare`), or an Ingress class and the Gateway made from it
+// (`convert --verify`, `compare`).
+type Pair struct {
+	// Name identifies the pair in Differences.
+	Name string
+	// Before and After answer the probes.
+	Before, After DataPlane
+	// BeforeSet and AfterSet resolve named Service ports in the
+	// outcomes of each side; nil leaves them as written.
+	BeforeSet, AfterSet *manifest.Set
+	// Probes are the requests asked of both.
+	Probes []Request
+}
+
+// DiffResult is what Diff found.
+type DiffResult struct {
+	// Probes counts the requests asked of both sides of every pair,
+	// after removing repeats.
+	Probes int
+	// Differences lists each request answered differently, by pair in
+	// the order given and by probe order within a pair.
+	Differences []Difference
+}
+
+// Diff asks both data planes of every pair each of its probes, once per
+// distinct request (URL and headers), and returns every request whose
+// Outcome differs. It is the one comparison behind `lint --compare`,
+// `convert --to gateway-api --verify` and `compare`.
+func Diff(pairs []Pair) *DiffResult {
+	res := &DiffResult{}
+	for _, p := range pairs {
+		seen := make(map[string]bool, len(p.Probes))
+		for _, req := range p.Probes {
+			k := RequestKey(req)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			res.Probes++
+			a, b := p.Before.Lookup(req), p.After.Lookup(req)
+			ao, bo := Outcome(p.BeforeSet, a), Outcome(p.AfterSet, b)
+			if ao != bo {
+				res.Differences = append(res.Differences, Difference{Pair: p.Name, Request: req, From: a, To: b, FromOutcome: ao, ToOutcome: bo})
+			}
+		}
+	}
+	return res
+}
+
+// RequestKey identifies a request with its headers: two probes with the
+// same key are the same request.
+func RequestKey(r Request) string {
+	k := r.String()
+	if len(r.Header) == 0 {
+		return k
+	}
+	keys := make([]string, 0, len(r.Header))
+	for h := range r.Header {
+		keys = append(keys, h)
+	}
+	sort.Strings(keys)
+	for _, h := range keys {
+		k += "\n" + h + ": " + strings.Join(r.Header[h], ",")
+	}
+	return k
+}
+
+// IndexPlane is a data plane answering with ix: the Ingresses it
+// compiled, under its profile, as one controller.
+func IndexPlane(name string, ix *Index) *IngressPlane {
+	return &IngressPlane{name: name, profile: ix.Profile().Name(), ix: ix}
+}
+
+// Outcome sums up where an answer sends a request, comparable between
+// profiles and between an Ingress profile and a Gateway: "configuration
+// refused", "redirect <code> <location>" (the Location normalized),
+// "status <code>", "no route (404)", or the backends with their share of
+// requests ("ns/name:port" or "ns/name:port 90%, ns/name2:port 10%"),
+// followed by " rewrite <path>" when the upstream path changes. Named
+// ports are resolved through the Services of set when it is not nil.
+func Outcome(set *manifest.Set, d Decision) string {
 	switch {
 	case d.Refused != "":
 		return "configuration refused"
 	case d.Redirect != "":
-		return fmt.Sprintf("redirect %d %s", d.RedirectCode, d.Redirect)
-	case d.Status != 0:
+		return fmt.Sprintf("redirect %d %s", d.RedirectCode, normalLocation(d.Redirect))
+	case !d.Matched && (d.Status == 0 || d.Status == http.StatusNotFound):
+		// An Ingress controller's default backend and a Gateway with no
+		// matching rule both answer 404.
+		return "no route (404)"
+	case d.Status != 0 && d.Status != http.StatusOK:
+		if d.Status == http.StatusInternalServerError && len(d.Backends) > 0 {
+			break // an unresolved Service: compared by the backends named
+		}
 		return fmt.Sprintf("status %d", d.Status)
-	case !d.Matched:
-		return "no match"
 	}
-	ns := ""
-	if d.Ingress != nil {
-		ns = d.Ingress.Namespace + "/"
+	var parts []string
+	if len(d.Backends) > 0 {
+		var total int32
+		for _, b := range d.Backends {
+			total += b.Weight
+		}
+		for _, b := range d.Backends {
+			if b.Weight == 0 {
+				continue
+			}
+			s := fmt.Sprintf("%s/%s:%d", b.Namespace, b.Name, b.Port)
+			if len(d.Backends) > 1 && total > 0 {
+				s += fmt.Sprintf(" %d%%", int(float64(b.Weight)*100/float64(total)+0.5))
+			}
+			parts = append(parts, s)
+		}
+		sort.Strings(parts)
+	} else {
+		ns := ""
+		if d.Ingress != nil {
+			ns = d.Ingress.Namespace
+		}
+		if svc := d.Backend.Service; svc != nil {
+			port := fmt.Sprint(svc.Port.Number)
+			if svc.Port.Name != "" {
+				port = svc.Port.Name
+				if set != nil {
+					if s := set.Service(ns, svc.Name); s != nil {
+						for _, p := range s.Spec.Ports {
+							if p.Name == svc.Port.Name {
+								port = fmt.Sprint(p.Port)
+							}
+						}
+					}
+				}
+			}
+			parts = append(parts, fmt.Sprintf("%s/%s:%s", ns, svc.Name, port))
+		} else {
+			parts = append(parts, manifest.BackendString(d.Backend))
+		}
 	}
-	s := ns + manifest.BackendString(d.Backend)
+	s := strings.Join(parts, ", ")
 	if d.RewritePath != "" {
 		s += " rewrite " + d.RewritePath
 	}
 	return s
 }
 
+// normalLocation normalizes a redirect's Location so that spellings of the
+// same URL compare equal (RFC 3986 section 6.2.2): scheme and host in
+// lower case, percent-encoded unreserved characters decoded, dot segments
+// removed and an empty path written "/"; and runs of slashes merged, as
+// both nginx (merge_slashes on) and Gateway implementations read the path
+// when the client follows the redirect.
+func normalLocation(loc string) string {
+	u, err := url.Parse(loc)
+	if err != nil || u.Host == "" {
+		return loc
+	}
+	p := u.EscapedPath()
+	var b strings.Builder
+	last := byte(0)
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '%' && i+2 < len(p) {
+			if v, err := strconv.ParseUint(p[i+1:i+3], 16, 8); err == nil && unreservedByte(byte(v)) {
+				b.WriteByte(byte(v))
+				last = byte(v)
+				i += 2
+				continue
+			}
+		}
+		if c == '/' && last == '/' {
+			continue
+		}
+		b.WriteByte(c)
+		last = c
+	}
+	out := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + removeDotSegments(b.String())
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
+}
+
+// removeDotSegments applies RFC 3986 section 5.2.4 to a path.
+func removeDotSegments(p string) string {
+	var out []string
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		switch s {
+		case ".":
+			if i == len(segs)-1 {
+				out = append(out, "")
+			}
+		case "..":
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+			if i == len(segs)-1 {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, s)
+		}
+	}
+	r := strings.Join(out, "/")
+	if !strings.HasPrefix(r, "/") {
+		r = "/" + r
+	}
+	return r
+}
+
+func unreservedByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
 // Compare routes the probe requests of set under two profiles and returns
-// every request whose Outcome differs, in probe order. Both profiles are
-// bound to set first (Bind). It is the migration check of
+// every request whose Outcome differs, in probe order (Diff). Both
+// profiles are bound to set first (Bind). It is the migration check of
 // `ingresskit lint --controller nginx --compare spec`.
 func Compare(set *manifest.Set, from, to Profile, opts CompareOptions) ([]Difference, error) {
 	if set == nil {
@@ -76,19 +272,14 @@ func Compare(set *manifest.Set, from, to Profile, opts CompareOptions) ([]Differ
 		}
 	}
 	probes = append(probes, opts.Extra...)
-	seen := map[string]bool{}
-	var out []Difference
-	for _, req := range probes {
-		if seen[req.String()] {
-			continue
-		}
-		seen[req.String()] = true
-		a, b := ixFrom.Lookup(req), ixTo.Lookup(req)
-		if Outcome(a) != Outcome(b) {
-			out = append(out, Difference{Request: req, From: a, To: b})
-		}
-	}
-	return out, nil
+	res := Diff([]Pair{{
+		Name:      from.Name() + " -> " + to.Name(),
+		Before:    IndexPlane("ingress under "+from.Name(), ixFrom),
+		After:     IndexPlane("ingress under "+to.Name(), ixTo),
+		BeforeSet: set, AfterSet: set,
+		Probes: probes,
+	}})
+	return res.Differences, nil
 }
 
 // Probes returns the requests Compare sends for set: for every path of

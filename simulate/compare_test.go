@@ -47,10 +47,10 @@ func TestCompare(t *testing.T) {
 			var b strings.Builder
 			for _, d := range diffs {
 				got[d.Request.String()] = true
-				if Outcome(d.From) == Outcome(d.To) {
-					t.Errorf("%s reported with equal outcomes %s", d.Request, Outcome(d.From))
+				if d.FromOutcome == d.ToOutcome {
+					t.Errorf("%s reported with equal outcomes %s", d.Request, d.FromOutcome)
 				}
-				fmt.Fprintf(&b, "%s\n  %s: %s\n  %s: %s\n", d.Request, tt.from, Outcome(d.From), tt.to, Outcome(d.To))
+				fmt.Fprintf(&b, "%s\n  %s: %s\n  %s: %s\n", d.Request, tt.from, d.FromOutcome, tt.to, d.ToOutcome)
 			}
 			for _, u := range tt.mustDiffer {
 				if !got[u] {

@@ -15,14 +15,13 @@ type compareOptions struct {
 	Files      fileFlags
 	Output     string
 	Controller string
+	SARIFRoot  string
 }
-
-var compareFormats = []string{"json", "text"}
 
 func newCompareCmd(io *IO, runF func(*compareOptions) error) *cobra.Command {
 	opts := &compareOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "compare (<path>... | -f <file>...) [-o text|json] [--controller <name>]",
+		Use:   "compare (<path>... | -f <file>...) [-o text|json|sarif|junit] [--controller <name>]",
 		Short: "check that Gateway API routes answer every request as the Ingresses did",
 		Long: `Route probe requests through the Ingresses of the input, each under its
 controller's profile, and through its Gateway API objects, and list every
@@ -33,7 +32,9 @@ gateway-api --verify runs the same check on its own output.
 The probes come from both sides: every path with its boundaries, case and
 encoding variants, dot segments and double slashes, every host and an unknown
 one, http and https, and the headers and cookies of canaries. What the model
-does not route is listed as not verified.
+does not route is listed as not verified. -o sarif and -o junit report each
+difference as a migration-difference error at the Ingress path that answered
+it, as lint reports findings.
 
 Exit codes: 0 every probe answered the same, 1 some differ, 2 usage or
 unreadable input.`,
@@ -53,7 +54,8 @@ unreadable input.`,
 		},
 	}
 	opts.Files.addFlags(cmd)
-	enumFlag(cmd, &opts.Output, "output", "o", "text", compareFormats, "output format")
+	enumFlag(cmd, &opts.Output, "output", "o", "text", migrationReportFormats, "output format")
+	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", "with -o sarif: directory SARIF file URIs are relative to (default: the repository root, found from .git upward, else the working directory)")
 	controllerFlag(cmd, &opts.Controller, "read every Ingress as this controller does (default: from its IngressClass)")
 	return cmd
 }
@@ -77,13 +79,7 @@ func compareRun(cmd *cobra.Command, opts *compareOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := printer.MigrationReport{Verification: v}
-	if opts.Output == "json" {
-		err = printer.WriteMigrationJSON(opts.IO.Out, rep)
-	} else {
-		err = printer.WriteMigrationText(opts.IO.Out, opts.IO.Styles(), rep)
-	}
-	if err != nil {
+	if err := writeMigrationReport(opts.IO, printer.MigrationReport{Verification: v}, opts.Output, "", opts.SARIFRoot, false); err != nil {
 		return err
 	}
 	if len(v.Differences) > 0 {

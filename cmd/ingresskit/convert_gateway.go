@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,7 +25,17 @@ type gatewayConvertOptions struct {
 	OutDir       string
 	Verify       bool
 	Controller   string
+	// ReportFormat and ReportFile say how and where the report (the
+	// findings and the verification) is written: text on stderr by
+	// default.
+	ReportFormat string
+	ReportFile   string
+	SARIFRoot    string
 }
+
+// migrationReportFormats are the formats of the migration report, as for
+// lint.
+var migrationReportFormats = []string{"json", "junit", "sarif", "text"}
 
 const toGatewayAPI = "gateway-api"
 
@@ -35,12 +46,15 @@ func addGatewayConvertFlags(cmd *cobra.Command, opts *convertOptions) {
 	cmd.Flags().StringVar(&opts.GW.OutDir, "out-dir", "", "with --to gateway-api: write one file per source file into this directory (it must not hold those files yet)")
 	cmd.Flags().BoolVar(&opts.GW.Verify, "verify", false, "with --to gateway-api: route probe requests through the Ingresses and the result, and exit 1 when any is answered differently")
 	controllerFlag(cmd, &opts.GW.Controller, "with --to gateway-api: read every Ingress as this controller does (default: from its IngressClass)")
+	enumFlag(cmd, &opts.GW.ReportFormat, "report-format", "", "text", migrationReportFormats, "with --to gateway-api: format of the report of findings and differences")
+	cmd.Flags().StringVar(&opts.GW.ReportFile, "report-file", "", "with --to gateway-api: write the report to this file instead of stderr")
+	cmd.Flags().StringVar(&opts.GW.SARIFRoot, "sarif-root", "", "with --report-format sarif: directory SARIF file URIs are relative to (default: the repository root, found from .git upward)")
 }
 
 // validateGatewayConvert checks the flag combinations of --to.
 func validateGatewayConvert(cmd *cobra.Command, opts *convertOptions) error {
 	if opts.To == "" {
-		for _, f := range []string{"gateway-class", "gateway", "out-dir", "verify", "controller"} {
+		for _, f := range []string{"gateway-class", "gateway", "out-dir", "verify", "controller", "report-format", "report-file", "sarif-root"} {
 			if cmd.Flags().Changed(f) {
 				return usageErrorf("--%s goes with --to gateway-api", f)
 			}
@@ -110,7 +124,7 @@ func convertGatewayRun(ctx context.Context, opts *convertOptions) error {
 		}
 		rep.Verification = v
 	}
-	if err := printer.WriteMigrationText(opts.IO.ErrOut, opts.IO.ErrStyles(), rep); err != nil {
+	if err := writeMigrationReport(opts.IO, rep, opts.GW.ReportFormat, opts.GW.ReportFile, opts.GW.SARIFRoot, true); err != nil {
 		return err
 	}
 	if rep.Verification != nil && len(rep.Verification.Differences) > 0 {
@@ -146,6 +160,42 @@ func writeGatewayFiles(opts *convertOptions, res *migrate.Result) error {
 			return err
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "wrote %s\n", p)
+	}
+	return nil
+}
+
+// writeMigrationReport writes the report of convert --to gateway-api or
+// compare in format to file, or, when file is empty, to stderr (toErr:
+// convert, whose stdout holds the objects) or stdout (compare).
+func writeMigrationReport(io *IO, rep printer.MigrationReport, format, file, sarifRootFlag string, toErr bool) error {
+	w, styles := io.Out, io.Styles()
+	if toErr {
+		w, styles = io.ErrOut, io.ErrStyles()
+	}
+	var buf bytes.Buffer
+	if file != "" {
+		w, styles = &buf, printer.NewStyles(&buf, false)
+	}
+	var err error
+	switch format {
+	case "json":
+		err = printer.WriteMigrationJSON(w, rep)
+	case "sarif":
+		o := printer.MigrationSARIF{ToolVersion: versionString()}
+		if o.WorkDir, o.SARIFRoot, err = sarifRoot(&lintOptions{getwd: os.Getwd, SARIFRoot: sarifRootFlag}); err != nil {
+			return err
+		}
+		err = printer.WriteMigrationSARIF(w, rep, o)
+	case "junit":
+		err = printer.WriteMigrationJUnit(w, rep)
+	default:
+		err = printer.WriteMigrationText(w, styles, rep)
+	}
+	if err != nil || file == "" {
+		return err
+	}
+	if err := atomicfile.Write(file, buf.Bytes(), atomicfile.Options{Mode: 0o644}); err != nil {
+		return fmt.Errorf("--report-file: %w", err)
 	}
 	return nil
 }

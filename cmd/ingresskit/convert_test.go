@@ -22,17 +22,17 @@ func TestNewConvertCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: []string{"-f", "a.yaml"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "manifest", ClassAnnotation: "keep"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "manifest", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormat: "text"}},
 		},
 		{
 			name: "in place recursive move",
 			args: []string{"-R", "-f", "dir", "--in-place", "--ingress-class-annotation", "move"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"dir"}, Recursive: true}, InPlace: true, Output: "manifest", ClassAnnotation: "move"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"dir"}, Recursive: true}, InPlace: true, Output: "manifest", ClassAnnotation: "move", GW: gatewayConvertOptions{ReportFormat: "text"}},
 		},
 		{
 			name: "check with diff",
 			args: []string{"-f", "a.yaml", "-f", "b.json", "--check", "-o", "diff"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml", "b.json"}}, Check: true, Output: "diff", ClassAnnotation: "keep"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml", "b.json"}}, Check: true, Output: "diff", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormat: "text"}},
 		},
 		{name: "no input", args: nil, wantErr: "no input"},
 		{name: "in place and check", args: []string{"-f", "a", "--in-place", "--check"}, wantErr: "none of the others can be"},
@@ -44,12 +44,20 @@ func TestNewConvertCmd(t *testing.T) {
 		{name: "to with in-place", args: []string{"-f", "a", "--to", "gateway-api", "--in-place"}, wantErr: "has no --in-place"},
 		{name: "to with diff", args: []string{"-f", "a", "--to", "gateway-api", "-o", "diff"}, wantErr: "not a diff"},
 		{name: "gateway and class", args: []string{"-f", "a", "--to", "gateway-api", "--gateway", "a/b", "--gateway-class", "x"}, wantErr: "drop --gateway-class"},
+		{
+			name: "verify with a SARIF report",
+			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "--report-format", "sarif", "--report-file", "r.sarif"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a"}}, To: "gateway-api", Output: "manifest", ClassAnnotation: "keep",
+				GW: gatewayConvertOptions{Verify: true, ReportFormat: "sarif", ReportFile: "r.sarif"}},
+		},
+		{name: "bad report format", args: []string{"-f", "a", "--to", "gateway-api", "--report-format", "xml"}, wantErr: "must be one of json, junit, sarif, text"},
+		{name: "report without --to", args: []string{"-f", "a", "--report-file", "r"}, wantErr: "--report-file goes with --to gateway-api"},
 		{name: "bad target", args: []string{"-f", "a", "--to", "istio"}, wantErr: "must be one of gateway-api"},
 		{name: "bad annotation mode", args: []string{"-f", "a", "--ingress-class-annotation", "copy"}, wantErr: "must be one of keep, move"},
 		{
 			name: "positional paths",
 			args: []string{"a.yaml", "-f", "b.yaml", "dir"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"b.yaml", "a.yaml", "dir"}}, Output: "manifest", ClassAnnotation: "keep"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"b.yaml", "a.yaml", "dir"}}, Output: "manifest", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormat: "text"}},
 		},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
@@ -81,10 +82,19 @@ func redirectFilter(target string, code int) (gwv1.HTTPRouteFilter, bool) {
 		return gwv1.HTTPRouteFilter{}, false
 	}
 	scheme := u.Scheme
-	host := gwv1.PreciseHostname(u.Hostname())
+	// Host names are case-insensitive (RFC 3986 section 6.2.2.1); the
+	// field takes them in lower case.
+	hn := strings.ToLower(u.Hostname())
+	if !migrate.PreciseHostname(hn) {
+		return gwv1.HTTPRouteFilter{}, false
+	}
+	host := gwv1.PreciseHostname(hn)
 	rr := &gwv1.HTTPRequestRedirectFilter{Scheme: &scheme, Hostname: &host, StatusCode: &code}
 	if p := u.Port(); p != "" {
-		n, _ := strconv.Atoi(p)
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return gwv1.HTTPRouteFilter{}, false
+		}
 		pn := gwv1.PortNumber(n)
 		rr.Port = &pn
 	}

@@ -38,8 +38,12 @@ func (nx *features) rewrite(hr *migrate.HostRoute, rule *gwv1.HTTPRouteRule, p n
 		if rw == nil {
 			rw = &gwv1.HTTPURLRewriteFilter{}
 		}
-		h := gwv1.PreciseHostname(vhost)
-		rw.Hostname = &h
+		if lv := strings.ToLower(vhost); migrate.PreciseHostname(lv) {
+			h := gwv1.PreciseHostname(lv)
+			rw.Hostname = &h
+		} else {
+			nx.t.tr.Report(ing, field("upstream-vhost"), migrate.Warning, fmt.Sprintf("upstream-vhost %q is not a host name URLRewrite takes (lower-case DNS labels); the Host header is forwarded unchanged", vhost))
+		}
 	}
 	if rw != nil && (rw.Path != nil || rw.Hostname != nil) {
 		rule.Filters = append(rule.Filters, gwv1.HTTPRouteFilter{Type: gwv1.HTTPRouteFilterURLRewrite, URLRewrite: rw})
