@@ -15,6 +15,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	_ "github.com/ingresskit/ingresskit/simulate/profiles" // every profile registers itself
 )
 
 // answer is what routing decides for one request, without pointers into
@@ -150,6 +151,9 @@ func checkRouting(t testing.TB, name string, in, out []byte, r *rand.Rand) {
 		t.Fatalf("output does not load: %v", err)
 	}
 	reqs := requestsFor(before, r)
+	if len(simulate.ProfileNames()) < 2 {
+		t.Fatalf("profiles registered: %v; the test must link simulate/profiles", simulate.ProfileNames())
+	}
 	for _, profile := range simulate.ProfileNames() {
 		p, _ := simulate.ProfileByName(profile)
 		for _, class := range classesOf(before) {

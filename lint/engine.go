@@ -13,6 +13,10 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
 	"github.com/ingresskit/ingresskit/simulate/gateway"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
+
+	// Every Ingress profile and data plane registers itself with simulate.
+	_ "github.com/ingresskit/ingresskit/simulate/profiles"
 )
 
 // IgnoreAnnotation suppresses the named rules (comma-separated IDs) on the
@@ -192,7 +196,7 @@ type shared struct {
 	compiled   []groupRoutes
 
 	canaryOnce sync.Once
-	canaries   []*simulate.NginxCanaryPath
+	canaries   []*nginx.CanaryPath
 
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // Canary annotations of ingress-nginx
@@ -33,7 +33,7 @@ func (p *Pass) isNginxCanary(ing *manifest.Ingress) bool {
 
 // nginxCanaries returns what ingress-nginx makes of every canary path, for
 // each routing group (class) it serves, computed once per run.
-func (s *shared) nginxCanaries() []*simulate.NginxCanaryPath {
+func (s *shared) nginxCanaries() []*nginx.CanaryPath {
 	s.canaryOnce.Do(func() {
 		groups := map[string][]*manifest.Ingress{}
 		var keys []string
@@ -56,7 +56,7 @@ func (s *shared) nginxCanaries() []*simulate.NginxCanaryPath {
 				continue
 			}
 			sub := s.set.WithIngresses(groups[k])
-			s.canaries = append(s.canaries, simulate.NginxCanaries(sub.Applied())...)
+			s.canaries = append(s.canaries, nginx.Canaries(sub.Applied())...)
 		}
 	})
 	return s.canaries
@@ -64,7 +64,7 @@ func (s *shared) nginxCanaries() []*simulate.NginxCanaryPath {
 
 // canaryPlace describes a canary path for messages: "host example.com
 // path / (Prefix)".
-func canaryPlace(c *simulate.NginxCanaryPath) string {
+func canaryPlace(c *nginx.CanaryPath) string {
 	return hostLabel(c.Host) + " path " + orSlash(c.Path) + " (" + string(c.PathType) + ")"
 }
 

@@ -53,7 +53,7 @@ func (s *shared) mergeKey(ing *manifest.Ingress) string {
 // when given, else the profile of the controller its IngressClass names,
 // so that what counts as a conflict is what that data plane does with
 // the rules (ingress-nginx merges canaries into their primary and keeps
-// a defaultBackend to the Ingress's own hosts; see simulate.Nginx). A
+// a defaultBackend to the Ingress's own hosts; see nginx.Profile). A
 // controller no profile models gets the specification's semantics (nil).
 // Every Ingress of a routing group has the same controller (mergeKey).
 func (s *shared) profileOf(ing *manifest.Ingress) simulate.Profile {

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/alb"
 )
 
 var albActionAnnotation = &Rule{
@@ -29,7 +29,7 @@ backend, fix its JSON, or set the backend's port to ` + "`name: use-annotation`"
 	Check: checkALBActionAnnotation,
 }
 
-const albActionsPrefix = simulate.ALBAnnotationPrefix + "actions."
+const albActionsPrefix = alb.AnnotationPrefix + "actions."
 
 func checkALBActionAnnotation(p *Pass) {
 	for _, ing := range p.Set.Ingresses {
@@ -43,14 +43,14 @@ func checkALBActionAnnotation(p *Pass) {
 			}
 			field := b.field() + ".service"
 			_, hasAction := ing.Annotations[albActionsPrefix+s.Name]
-			if s.Port.Name != simulate.ALBUseAnnotation {
+			if s.Port.Name != alb.UseAnnotation {
 				if hasAction {
 					p.Report(ing, servicePortField(b), fmt.Sprintf("annotation %s%s exists but this backend's port is not use-annotation, so the ALB forwards to a Service named %q; set port name: use-annotation", albActionsPrefix, s.Name, s.Name),
 						Related{Pos: ing.Source.FieldPos("metadata.annotations." + albActionsPrefix + s.Name), Message: "the action"})
 				}
 				continue
 			}
-			if _, err := simulate.ALBAction(ing, s.Name); err != nil {
+			if _, err := alb.Action(ing, s.Name); err != nil {
 				p.Report(ing, "metadata.annotations."+albActionsPrefix+s.Name, err.Error()+"; the controller fails to build the IngressGroup",
 					Related{Pos: ing.Source.FieldPos(field + ".name"), Message: "the backend using it"})
 				continue

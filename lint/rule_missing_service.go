@@ -7,7 +7,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/alb"
 )
 
 var missingService = &Rule{
@@ -68,5 +68,5 @@ func checkMissingService(p *Pass) {
 // (kubernetes-sigs/aws-load-balancer-controller
 // docs/guide/ingress/annotations.md, actions).
 func (p *Pass) albAction(ing *manifest.Ingress, s *networkingv1.IngressServiceBackend) bool {
-	return s.Port.Name == simulate.ALBUseAnnotation && p.controllerOf(ing) == controllerALB
+	return s.Port.Name == alb.UseAnnotation && p.controllerOf(ing) == controllerALB
 }

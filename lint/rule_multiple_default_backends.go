@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/spec"
 )
 
 var multipleDefaultBackends = &Rule{
@@ -91,7 +91,7 @@ func checkMultipleDefaultBackends(p *Pass) {
 func reportCatchAlls(p *Pass, ings []*manifest.Ingress) {
 	prof := p.shared.profileOf(ings[0])
 	if prof == nil {
-		prof = simulate.Spec{}
+		prof = spec.Profile{}
 	}
 	sorted := append([]*manifest.Ingress(nil), ings...)
 	sort.SliceStable(sorted, func(i, j int) bool { return prof.Less(sorted[i], sorted[j]) })

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 var nginxDuplicateLocation = &Rule{
@@ -31,16 +31,16 @@ change to any Ingress takes effect until the duplicate is gone.
 }
 
 func checkNginxDuplicateLocation(p *Pass) {
-	nginx := &manifest.Set{IngressClasses: p.Set.IngressClasses}
+	nginxSet := &manifest.Set{IngressClasses: p.Set.IngressClasses}
 	for _, ing := range p.Set.Ingresses {
 		if p.controllerOf(ing) == controllerNginx {
-			nginx.Ingresses = append(nginx.Ingresses, ing)
+			nginxSet.Ingresses = append(nginxSet.Ingresses, ing)
 		}
 	}
-	if len(nginx.Ingresses) == 0 {
+	if len(nginxSet.Ingresses) == 0 {
 		return
 	}
-	for _, d := range simulate.NginxDuplicateLocations(nginx) {
+	for _, d := range nginx.DuplicateLocations(nginxSet) {
 		host := "rules without a host"
 		if d.Host != "" {
 			host = "host " + d.Host

@@ -3,7 +3,7 @@ package lint
 import (
 	"fmt"
 
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 var nginxInvalidAnnotation = &Rule{
@@ -35,8 +35,8 @@ func checkNginxInvalidAnnotation(p *Pass) {
 		if p.controllerOf(ing) != controllerNginx {
 			continue
 		}
-		for _, d := range simulate.NginxDroppedAnnotations(ing) {
-			name := simulate.NginxAnnotationPrefix + d.Name
+		for _, d := range nginx.DroppedAnnotations(ing) {
+			name := nginx.AnnotationPrefix + d.Name
 			p.Report(ing, "metadata.annotations."+name, fmt.Sprintf("%s: value %q %s", name, d.Value, d.Why))
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 var nginxRegexHost = &Rule{
@@ -41,17 +41,17 @@ them and write their paths as anchored expressions).`,
 }
 
 func checkNginxRegexHost(p *Pass) {
-	nginx := &manifest.Set{IngressClasses: p.Set.IngressClasses}
+	nginxSet := &manifest.Set{IngressClasses: p.Set.IngressClasses}
 	for _, ing := range p.Set.Ingresses {
 		if p.controllerOf(ing) == controllerNginx {
-			nginx.Ingresses = append(nginx.Ingresses, ing)
+			nginxSet.Ingresses = append(nginxSet.Ingresses, ing)
 		}
 	}
-	if len(nginx.Ingresses) == 0 {
+	if len(nginxSet.Ingresses) == 0 {
 		return
 	}
-	hosts := simulate.NginxRegexHosts(nginx)
-	for _, ing := range nginx.Ingresses {
+	hosts := nginx.RegexHosts(nginxSet)
+	for _, ing := range nginxSet.Ingresses {
 		for ri, r := range ing.Spec.Rules {
 			causes := hosts[strings.ToLower(r.Host)]
 			if len(causes) == 0 || r.HTTP == nil {

@@ -5,7 +5,7 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 var nginxStrictPathType = &Rule{
@@ -36,7 +36,7 @@ func checkNginxStrictPathType(p *Pass) {
 			if b.path == nil || b.path.PathType == nil || *b.path.PathType == networkingv1.PathTypeImplementationSpecific {
 				continue
 			}
-			if simulate.NginxValidPath(b.path.Path) {
+			if nginx.ValidPath(b.path.Path) {
 				continue
 			}
 			p.Report(ing, b.pathField()+".path", fmt.Sprintf("ingress-nginx's strict path validation rejects path %q with pathType %s, and with it the whole Ingress; use pathType ImplementationSpecific for regex paths", b.path.Path, *b.path.PathType))

@@ -18,6 +18,9 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+
+	// Every Ingress profile and data plane registers itself with simulate.
+	_ "github.com/ingresskit/ingresskit/simulate/profiles"
 )
 
 // Options configures Translate. The zero value makes one Gateway per

@@ -9,6 +9,7 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
 	"github.com/ingresskit/ingresskit/simulate/gateway"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // Difference is one probe request answered differently before (From,
@@ -335,7 +336,7 @@ func variants(path string) []string {
 
 // canaryHeaders are the headers that steer an ingress-nginx canary.
 func canaryHeaders(ing *manifest.Ingress) []http.Header {
-	a := func(n string) string { return ing.Annotations[simulate.NginxAnnotationPrefix+n] }
+	a := func(n string) string { return ing.Annotations[nginx.AnnotationPrefix+n] }
 	if a("canary") != "true" {
 		return nil
 	}

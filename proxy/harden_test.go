@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // rawProxy serves testdata/routes.yaml with default/users:80 on a raw
@@ -164,7 +164,7 @@ func TestRequestTargetForms(t *testing.T) {
 // Regression test for issue 19 (3): with the nginx profile the upstream
 // gets the path exactly as the client sent it, never decoded once more.
 func TestNginxForwardsClientBytes(t *testing.T) {
-	for name, r := range pathProxies(t, Options{Profile: simulate.Nginx{}}) {
+	for name, r := range pathProxies(t, Options{Profile: nginx.Profile{}}) {
 		for _, path := range []string{
 			"/users/%252e%252e/admin", "/users/%00", "/users/x%0Ay", "/users/%25", "/users/a%3Fb", "/users/a/%2e%2e/x", "/users/a{b",
 		} {

@@ -25,6 +25,9 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+
+	// Every Ingress profile and data plane registers itself with simulate.
+	_ "github.com/ingresskit/ingresskit/simulate/profiles"
 )
 
 // Defaults for Options, taken from ingress-nginx's configuration defaults
@@ -242,8 +245,8 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 		}
 		switch ip.Index().Profile().Name() {
 		case "spec", "gce":
-			// Neither reads request headers (simulate: only
-			// nginx_canary.go and alb.go use Request.Header).
+			// Neither reads request headers (only simulate/nginx/canary.go
+			// and simulate/alb/alb.go use Request.Header).
 		default:
 			t.headerRouting = true
 		}

@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // benchCorpus generates n Ingresses with 1-10 paths each: most on one of
@@ -72,7 +73,7 @@ func BenchmarkCompile(b *testing.B) {
 			b.ReportAllocs()
 			start := cpuTime(b)
 			for b.Loop() {
-				if _, err := Compile(set, Options{}); err != nil {
+				if _, err := simulate.Compile(set, simulate.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -86,13 +87,13 @@ func BenchmarkCompile(b *testing.B) {
 // the rules without a host). The cost must not grow with the number of
 // Ingresses.
 func BenchmarkLookup(b *testing.B) {
-	reqs := []Request{
+	reqs := []simulate.Request{
 		{Scheme: "http", Host: "host-7.example.com", Path: "/svc-3/v1/users/42?page=2", URL: "u"},
 		{Scheme: "https", Host: "api.zone-11.example.com", Path: "/svc-12/v0", URL: "u"},
 		{Scheme: "http", Host: "unknown.test:8080", Path: "/svc-1/x/../v2/", URL: "u"},
 	}
 	for _, n := range []int{100, 1000, 10000} {
-		ix, err := Compile(benchCorpus(n), Options{})
+		ix, err := simulate.Compile(benchCorpus(n), simulate.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/ingresskit/ingresskit/internal/golden"
+	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // TestCompare runs the migration check over fixtures whose behaviour
@@ -30,16 +32,16 @@ func TestCompare(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			set, _ := loadControllerSet(t, "testdata/controllers/"+tt.fixture+".yaml")
-			from, err := ParseProfile(tt.from)
+			set, _ := simtest.LoadSet(t, "testdata/controllers/"+tt.fixture+".yaml")
+			from, err := simulate.ParseProfile(tt.from)
 			if err != nil {
 				t.Fatal(err)
 			}
-			to, err := ParseProfile(tt.to)
+			to, err := simulate.ParseProfile(tt.to)
 			if err != nil {
 				t.Fatal(err)
 			}
-			diffs, err := Compare(set, from, to, CompareOptions{})
+			diffs, err := simulate.Compare(set, from, to, simulate.CompareOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,22 +67,22 @@ func TestCompare(t *testing.T) {
 // TestCompareSameProfile reports nothing when a profile is compared with
 // itself.
 func TestCompareSameProfile(t *testing.T) {
-	set, _ := loadControllerSet(t, "testdata/controllers/nginx-canary.yaml")
-	p, _ := ParseProfile("nginx")
-	diffs, err := Compare(set, p, p, CompareOptions{})
+	set, _ := simtest.LoadSet(t, "testdata/controllers/nginx-canary.yaml")
+	p, _ := simulate.ParseProfile("nginx")
+	diffs, err := simulate.Compare(set, p, p, simulate.CompareOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(diffs) != 0 {
 		t.Errorf("nginx against nginx: %d differences, first %s", len(diffs), diffs[0].Request)
 	}
-	if _, err := Compare(nil, p, p, CompareOptions{}); err == nil {
+	if _, err := simulate.Compare(nil, p, p, simulate.CompareOptions{}); err == nil {
 		t.Error("Compare(nil set) did not fail")
 	}
 }
 
 func TestProbePaths(t *testing.T) {
-	got := probePaths("/foo/bar/(.+)")
+	got := simulate.ProbePaths("/foo/bar/(.+)")
 	want := []string{"/foo/bar/(.+)", "/foo/bar", "/foo/bar/", "/foo/bar/probe", "/foo/barprobe", "/FOO/BAR/", "/foo/bar/abc/x.css"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("probePaths = %q, want %q", got, want)

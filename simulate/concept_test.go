@@ -1,10 +1,11 @@
-package simulate
+package simulate_test
 
 import (
 	"os"
 	"testing"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // load reads a fixture through the manifest loader.
@@ -35,7 +36,7 @@ func only(t testing.TB, set *manifest.Set, name string) *manifest.Set {
 
 // answer summarizes a decision as the service that answers: "" for no
 // match, the service name otherwise.
-func answer(d Decision) string {
+func answer(d simulate.Decision) string {
 	if !d.Matched {
 		return ""
 	}
@@ -97,11 +98,11 @@ func TestConceptExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.row+" "+tt.request, func(t *testing.T) {
-			ix, err := Compile(only(t, set, tt.row), Options{})
+			ix, err := simulate.Compile(only(t, set, tt.row), simulate.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := ix.Lookup(Request{Scheme: "http", Host: "example.test", Path: tt.request})
+			d := ix.Lookup(simulate.Request{Scheme: "http", Host: "example.test", Path: tt.request})
 			if got := answer(d); got != tt.want {
 				t.Errorf("%s %s: answered by %q, want %q", tt.row, tt.request, got, tt.want)
 			}

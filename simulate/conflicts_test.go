@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // TestBoundConflicts pins issue 23: an answer lists the conflicts that
@@ -24,7 +25,7 @@ func TestBoundConflicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := Compile(set, Options{})
+	ix, err := simulate.Compile(set, simulate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestBoundConflicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
-			req, err := ParseRequest(tt.url, nil)
+			req, err := simulate.ParseRequest(tt.url, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -130,7 +130,7 @@ func Answer(planes []DataPlane, req Request, explain bool) []Decision {
 	host := CanonicalHost(req.Host)
 	return []Decision{{
 		URL: req.String(), Rule: -1, PathIndex: -1, RequestHost: host,
-		NormalizedPath: NormalizePath(requestPath(req.Path)),
+		NormalizedPath: NormalizePath(RequestPath(req.Path)),
 		Notes:          []string{fmt.Sprintf("no data plane serves host %s: none of the %d in the input has a rule for it", host, len(planes))},
 	}}
 }

@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"bufio"
@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/spec"
 )
 
 // expectLine is one "# expect:" comment of an example manifest:
@@ -55,7 +58,7 @@ func readExpectations(t *testing.T, path string) []expectLine {
 }
 
 // describe formats a decision the way expectations are written.
-func describe(d Decision) string {
+func describe(d simulate.Decision) string {
 	if !d.Matched {
 		return "no match"
 	}
@@ -99,20 +102,20 @@ func TestExampleExpectations(t *testing.T) {
 		for _, e := range exps {
 			name := fmt.Sprintf("%s:%d", filepath.Base(file), e.line)
 			t.Run(name, func(t *testing.T) {
-				var p Profile = Spec{}
+				var p simulate.Profile = spec.Profile{}
 				if e.profile != "" {
 					var ok bool
-					if p, ok = ProfileByName(e.profile); !ok {
+					if p, ok = simulate.ProfileByName(e.profile); !ok {
 						t.Logf("%s:%d: no %q profile is registered; expectation %s -> %s not checked",
 							file, e.line, e.profile, e.url, e.want)
 						return
 					}
 				}
-				ix, err := Compile(set, Options{Profile: p})
+				ix, err := simulate.Compile(set, simulate.Options{Profile: p})
 				if err != nil {
 					t.Fatal(err)
 				}
-				req, err := ParseRequest(e.url, nil)
+				req, err := simulate.ParseRequest(e.url, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,17 +1,17 @@
-package simulate
+package simulate_test
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
+	"github.com/ingresskit/ingresskit/simulate/spec"
 )
 
 // testProfile exercises the Profile hooks the spec profile leaves
@@ -19,7 +19,7 @@ import (
 // "*" matches every path that starts with the rest), no fall-through,
 // and an Ingress order other than oldest first.
 type testProfile struct {
-	Spec
+	spec.Profile
 	noFallThrough bool
 }
 
@@ -29,77 +29,13 @@ func (testProfile) Less(a, b *manifest.Ingress) bool {
 	return a.Key() > b.Key()
 }
 
-func (p testProfile) PathMatch(ing *manifest.Ingress, rule int, hp networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+func (p testProfile) PathMatch(ing *manifest.Ingress, rule int, hp networkingv1.HTTPIngressPath) (simulate.PathMatch, bool, string) {
 	if (hp.PathType == nil || *hp.PathType == networkingv1.PathTypeImplementationSpecific) && strings.HasSuffix(hp.Path, "*") {
 		stem := strings.TrimSuffix(hp.Path, "*")
-		return PathMatch{Kind: MatchCustom, Path: hp.Path, Length: len(stem),
+		return simulate.PathMatch{Kind: simulate.MatchCustom, Path: hp.Path, Length: len(stem),
 			Match: func(path string) bool { return strings.HasPrefix(path, stem) }, Note: "glob"}, true, ""
 	}
-	return p.Spec.PathMatch(ing, rule, hp)
-}
-
-var (
-	fuzzHosts = []string{"", "a.test", "A.Test", "*.test", "b.a.test", "*.a.test", "test", "*", "a*.test", "c.test"}
-	fuzzPaths = []string{"/", "/a", "/a/", "/a/b", "/ab", "/a/b/", "/b", "", "a", "/a//b", "/a/./b",
-		"/a/..", "/%61", "/A", "/a*", "/*", "/a/b*", "/a/%2f"}
-	fuzzTypes = []*networkingv1.PathType{nil, ptr(networkingv1.PathTypeExact), ptr(networkingv1.PathTypePrefix),
-		ptr(networkingv1.PathTypeImplementationSpecific)}
-)
-
-func ptr[T any](v T) *T { return &v }
-
-// fuzzIngresses decodes a rule set from data: up to four Ingresses with
-// up to three rules of up to three paths, drawn from small pools so that
-// hosts and paths collide often.
-func fuzzIngresses(data []byte) []*manifest.Ingress {
-	i := 0
-	next := func(n int) int {
-		if i >= len(data) {
-			return 0
-		}
-		b := data[i]
-		i++
-		return int(b) % n
-	}
-	backend := func() networkingv1.IngressBackend {
-		return networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-			Name: fmt.Sprintf("svc-%d", next(3)), Port: networkingv1.ServiceBackendPort{Number: 80}}}
-	}
-	var ings []*manifest.Ingress
-	count := next(4) + 1
-	for n := 0; n < count; n++ {
-		ing := &manifest.Ingress{}
-		ing.Name = fmt.Sprintf("ing%d", n)
-		ing.Namespace = []string{"default", "other"}[next(2)]
-		if ts := next(4); ts > 0 {
-			ing.CreationTimestamp = metav1.NewTime(time.Date(2024, 1, ts, 0, 0, 0, 0, time.UTC))
-		}
-		if next(5) == 0 {
-			b := backend()
-			ing.Spec.DefaultBackend = &b
-		}
-		for t := next(3); t > 0; t-- {
-			var tls networkingv1.IngressTLS
-			for h := next(3); h > 0; h-- {
-				tls.Hosts = append(tls.Hosts, fuzzHosts[next(len(fuzzHosts))])
-			}
-			tls.SecretName = fmt.Sprintf("tls-%d", next(3))
-			ing.Spec.TLS = append(ing.Spec.TLS, tls)
-		}
-		for r := next(3) + 1; r > 0; r-- {
-			rule := networkingv1.IngressRule{Host: fuzzHosts[next(len(fuzzHosts))]}
-			if next(7) != 0 {
-				rule.HTTP = &networkingv1.HTTPIngressRuleValue{}
-				for p := next(3) + 1; p > 0; p-- {
-					rule.HTTP.Paths = append(rule.HTTP.Paths, networkingv1.HTTPIngressPath{
-						Path: fuzzPaths[next(len(fuzzPaths))], PathType: fuzzTypes[next(len(fuzzTypes))], Backend: backend()})
-				}
-			}
-			ing.Spec.Rules = append(ing.Spec.Rules, rule)
-		}
-		ings = append(ings, ing)
-	}
-	return ings
+	return p.Profile.PathMatch(ing, rule, hp)
 }
 
 // FuzzLookup checks that the index agrees with refLookup, the linear
@@ -123,19 +59,19 @@ func FuzzLookup(f *testing.F) {
 	// TLS entries without hosts and with a wildcard
 	f.Add([]byte{1, 0, 1, 1, 0, 2, 0, 1, 1, 1, 3, 1, 1, 1, 1, 0, 2, 0, 0, 2, 0, 1, 1, 1, 2, 1}, "b.test", "/", true, uint8(0))
 	f.Fuzz(func(t *testing.T, rules []byte, host, path string, https bool, profile uint8) {
-		ings := fuzzIngresses(rules)
-		var p Profile = Spec{}
+		ings := simtest.FuzzIngresses(rules)
+		var p simulate.Profile = spec.Profile{}
 		switch profile % 3 {
 		case 1:
 			p = testProfile{}
 		case 2:
 			p = testProfile{noFallThrough: true}
 		}
-		ix, err := Compile(&manifest.Set{Ingresses: ings}, Options{Profile: p})
+		ix, err := simulate.Compile(&manifest.Set{Ingresses: ings}, simulate.Options{Profile: p})
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := Request{Scheme: "http", Host: host, Path: path}
+		req := simulate.Request{Scheme: "http", Host: host, Path: path}
 		if https {
 			req.Scheme = "https"
 		}
@@ -155,7 +91,7 @@ func FuzzLookup(f *testing.F) {
 		e := ix.Explain(req)
 		won := 0
 		for _, c := range e.Candidates {
-			if c.Reason == ReasonWon {
+			if c.Reason == simulate.ReasonWon {
 				won++
 			}
 		}
@@ -163,7 +99,7 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("explain: %d winners for a decision with matched=%v", won, d.Matched)
 		}
 		e.Candidates = nil
-		if diff := cmp.Diff(d, e, cmp.Comparer(func(a, b PathMatch) bool {
+		if diff := cmp.Diff(d, e, cmp.Comparer(func(a, b simulate.PathMatch) bool {
 			return a.Kind == b.Kind && a.Path == b.Path && a.Length == b.Length
 		}), cmp.Comparer(func(a, b *manifest.Ingress) bool { return a == b })); diff != "" {
 			t.Fatalf("explain answers differently from lookup:\n%s", diff)
@@ -183,11 +119,11 @@ func FuzzNormalizePath(f *testing.F) {
 	f.Add("/%zz/%4")            // broken escapes stay as they are
 	f.Add("/..")                // above the root
 	f.Fuzz(func(t *testing.T, in string) {
-		out := NormalizePath(in)
+		out := simulate.NormalizePath(in)
 		if !strings.HasPrefix(out, "/") {
 			t.Fatalf("NormalizePath(%q) = %q: not absolute", in, out)
 		}
-		if again := NormalizePath(out); again != out {
+		if again := simulate.NormalizePath(out); again != out {
 			t.Fatalf("NormalizePath(%q) = %q, but NormalizePath(%q) = %q", in, out, out, again)
 		}
 		if strings.Contains(out, "//") {
@@ -199,7 +135,7 @@ func FuzzNormalizePath(f *testing.F) {
 			}
 		}
 		for i := 0; i+2 < len(out); i++ {
-			if out[i] == '%' && isHex(out[i+1]) && isHex(out[i+2]) && isUnreserved(unhex(out[i+1])<<4|unhex(out[i+2])) {
+			if out[i] == '%' && simulate.IsHex(out[i+1]) && simulate.IsHex(out[i+2]) && simulate.IsUnreserved(simulate.Unhex(out[i+1])<<4|simulate.Unhex(out[i+2])) {
 				t.Fatalf("NormalizePath(%q) = %q: escaped unreserved character", in, out)
 			}
 		}
@@ -216,7 +152,7 @@ func FuzzParseRouteTests(f *testing.F) {
 	f.Add("kind: RouteTests\ntests: {}\n")                              // tests is not a list
 	f.Add("tests:\n- url: http://a/\n  matched: false\n  service: s\n") // contradiction
 	f.Fuzz(func(t *testing.T, data string) {
-		rt, err := ParseRouteTests("r.yaml", []byte(data))
+		rt, err := simulate.ParseRouteTests("r.yaml", []byte(data))
 		if err == nil {
 			if len(rt.Tests) == 0 {
 				t.Fatal("no error and no tests")

@@ -142,7 +142,7 @@ func IngressPlanes(set *manifest.Set, opts Options) ([]*IngressPlane, error) {
 	for i, c := range classes {
 		p, ok := ProfileByName(inferred[i])
 		if !ok {
-			p = Spec{}
+			p = DefaultProfile()
 		}
 		if opts.Profile != nil {
 			p = opts.Profile
@@ -176,7 +176,7 @@ func (ix *Index) ServesHost(host string) bool {
 }
 
 // EmptyIngressPlane returns a data plane with no Ingress, answering every
-// request "no match" under p (Spec when nil): the answer for an input
+// request "no match" under p (DefaultProfile when nil): the answer for an input
 // that holds nothing to route.
 func EmptyIngressPlane(p Profile) *IngressPlane {
 	ix, _ := Compile(&manifest.Set{}, Options{Profile: p})

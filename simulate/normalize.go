@@ -42,8 +42,8 @@ func normalizeOnce(path string) string {
 	}
 	for i := 0; i < len(path); i++ {
 		c := path[i]
-		if c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
-			v := unhex(path[i+1])<<4 | unhex(path[i+2])
+		if c == '%' && i+2 < len(path) && IsHex(path[i+1]) && IsHex(path[i+2]) {
+			v := Unhex(path[i+1])<<4 | Unhex(path[i+2])
 			if isUnreserved(v) {
 				b.WriteByte(v)
 			} else {
@@ -122,11 +122,13 @@ func isClean(path string) bool {
 	return true
 }
 
-func isHex(c byte) bool {
+// IsHex reports whether c is a hexadecimal digit.
+func IsHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-func unhex(c byte) byte {
+// Unhex returns the value of the hexadecimal digit c.
+func Unhex(c byte) byte {
 	switch {
 	case '0' <= c && c <= '9':
 		return c - '0'

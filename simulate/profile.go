@@ -12,15 +12,21 @@ import (
 // defaultBackend and TLS selection) is shared by every profile; a profile
 // decides only the points below.
 //
-// A new controller profile lives in its own file (simulate/nginx.go, ...)
-// and usually embeds Spec so that it overrides only what differs:
+// A new controller profile lives in its own package under simulate/
+// (simulate/nginx, simulate/gce, ...), which imports the engine and
+// manifest but no other profile, and registers itself from init:
 //
-//	type nginx struct{ Spec }
-//	func (nginx) Name() string { return "nginx" }
-//	func (nginx) FallThrough() bool { return false }
+//	func init() {
+//		simulate.RegisterProfile(simulate.ProfileRegistration{
+//			Profile:     Traefik{},
+//			Controllers: []string{"traefik.io/ingress-controller"},
+//			Classes:     []string{"traefik"},
+//		})
+//	}
 //
-// and registers it with one line in simulate/profiles.go, so that
-// --controller and "# expect(name):" lines of the examples find it.
+// so that --controller, IngressClass inference and the "# expect(name):"
+// lines of the examples find it; simulate/profiles imports the package so
+// that every command links it.
 //
 // A controller that ranks rules by their order rather than by path length
 // (a load balancer's rule priorities) can return MatchCustom for every
@@ -64,6 +70,13 @@ type Profile interface {
 	// backend chosen by header or cookie, ALB listener-rule order, GCE
 	// wildcard re-routing. It must leave the request untouched.
 	Decorate(d *Decision, req Request)
+}
+
+// Undecorated is implemented by a profile whose Decorate does nothing,
+// such as the specification's: the engine then skips the call, and the
+// copy of the Decision it costs on every lookup.
+type Undecorated interface {
+	Undecorated() bool
 }
 
 // MatchKind is how a compiled path compares with a request path.
@@ -111,4 +124,65 @@ type PathMatch struct {
 	// Note explains a controller-specific interpretation in --explain
 	// output, e.g. "ImplementationSpecific treated as Prefix".
 	Note string
+}
+
+// PathTypeOf returns the pathType of p, ImplementationSpecific when it
+// has none (only possible in input converted from an older API version,
+// whose default it was).
+func PathTypeOf(p networkingv1.HTTPIngressPath) networkingv1.PathType {
+	if p.PathType == nil {
+		return networkingv1.PathTypeImplementationSpecific
+	}
+	return *p.PathType
+}
+
+// PathIndexOf finds the index of p among the paths of ing's rule (the
+// first equal one).
+func PathIndexOf(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) int {
+	if rule < 0 || rule >= len(ing.Spec.Rules) || ing.Spec.Rules[rule].HTTP == nil {
+		return -1
+	}
+	for i, q := range ing.Spec.Rules[rule].HTTP.Paths {
+		if q.Path == p.Path && PathTypeOf(q) == PathTypeOf(p) && SameBackend(q.Backend, p.Backend) {
+			return i
+		}
+	}
+	return -1
+}
+
+// SetMatch replaces the winning path's compiled match when a profile
+// re-routes in Decorate, and with it the note the engine added for the
+// old one.
+func SetMatch(d *Decision, m PathMatch) {
+	if old := d.Match.Note; old != "" {
+		for i, n := range d.Notes {
+			if n == old {
+				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
+				break
+			}
+		}
+	}
+	d.Match = m
+	if m.Note != "" {
+		d.Notes = append(d.Notes, m.Note)
+	}
+}
+
+// OldestFirst orders Ingresses by creationTimestamp, oldest first; an
+// Ingress without a timestamp counts as newest (it has not been created
+// yet); ties are broken by namespace, then name.
+func OldestFirst(a, b *manifest.Ingress) bool {
+	at, bt := a.CreationTimestamp, b.CreationTimestamp
+	switch {
+	case at.IsZero() && !bt.IsZero():
+		return false
+	case !at.IsZero() && bt.IsZero():
+		return true
+	case !at.Equal(&bt):
+		return at.Before(&bt)
+	}
+	if a.Namespace != b.Namespace {
+		return a.Namespace < b.Namespace
+	}
+	return a.Name < b.Name
 }

@@ -18,64 +18,36 @@ func ParseProfile(name string) (Profile, error) {
 	return nil, fmt.Errorf("unknown controller %q: use one of %s", name, strings.Join(ProfileNames(), ", "))
 }
 
-// Controller names, as IngressClass spec.controller spells them.
-const (
-	// ControllerNginx is ingress-nginx (kubernetes/ingress-nginx
-	// docs/user-guide/k8s-122-migration.md, IngressClass example).
-	ControllerNginx = "k8s.io/ingress-nginx"
-	// ControllerALB is the AWS Load Balancer Controller
-	// (kubernetes-sigs/aws-load-balancer-controller
-	// docs/guide/ingress/ingress_class.md).
-	ControllerALB = "ingress.k8s.aws/alb"
-	// ControllerGCE names ingress-gce in IngressClass objects
-	// (examples/ingressclasses.yaml); ingress-gce itself selects
-	// Ingresses by the class names "gce", "gce-internal" and
-	// "gce-regional-external" (kubernetes/ingress-gce
-	// pkg/annotations/ingress.go).
-	ControllerGCE = "k8s.io/ingress-gce"
-)
-
 // ProfileNameForController returns the profile name for an IngressClass
-// spec.controller value, or "" when no profile models that controller.
+// spec.controller value (compared case-insensitively), or "" when no
+// registered profile models that controller.
 func ProfileNameForController(controller string) string {
-	switch strings.ToLower(controller) {
-	case ControllerNginx:
-		return "nginx"
-	case ControllerALB:
-		return "alb"
-	case ControllerGCE, "k8s.io/gce", "networking.gke.io/ingress-gce":
-		return "gce"
-	}
-	return ""
+	profilesMu.RLock()
+	defer profilesMu.RUnlock()
+	return byController[strings.ToLower(controller)]
 }
 
 // profileNameForClass guesses the profile from a class name alone, for
-// inputs without IngressClass objects: "nginx", "alb" and "gce" (and
-// "gce-internal", GKE's internal load balancer class) are the names each
-// controller's documentation uses.
+// inputs without IngressClass objects, from the class names each profile
+// registered (ProfileRegistration.Classes).
 func profileNameForClass(class string) string {
-	switch strings.ToLower(class) {
-	case "nginx":
-		return "nginx"
-	case "alb":
-		return "alb"
-	case "gce", "gce-internal", "gce-regional-external":
-		return "gce"
-	}
-	return ""
+	profilesMu.RLock()
+	defer profilesMu.RUnlock()
+	return byClass[strings.ToLower(class)]
 }
 
 // InferProfileName returns the profile name the class of ing selects: the
 // controller of the IngressClass it names (or of the default IngressClass
-// when it names none), else a guess from the class name; "spec" when
-// neither says. With ing nil it looks at every Ingress in set and returns
-// the name they agree on, or "spec".
+// when it names none), else a guess from the class name; the default
+// profile's name ("spec") when neither says. With ing nil it looks at
+// every Ingress in set and returns the name they agree on, or the
+// default's.
 func InferProfileName(set *manifest.Set, ing *manifest.Ingress) string {
 	if ing == nil {
 		if names := InferProfileNames(set); len(names) == 1 {
 			return names[0]
 		}
-		return "spec"
+		return DefaultProfile().Name()
 	}
 	class := ing.Class()
 	var ic *manifest.IngressClass
@@ -95,7 +67,7 @@ func InferProfileName(set *manifest.Set, ing *manifest.Ingress) string {
 	if n := profileNameForClass(class); n != "" {
 		return n
 	}
-	return "spec"
+	return DefaultProfile().Name()
 }
 
 // InferProfileNames returns the profile names the Ingresses of set infer
@@ -120,7 +92,7 @@ func InferProfileNames(set *manifest.Set) []string {
 func InferProfile(set *manifest.Set, ing *manifest.Ingress) Profile {
 	p, ok := ProfileByName(InferProfileName(set, ing))
 	if !ok {
-		p = Spec{}
+		p = DefaultProfile()
 	}
 	return Bind(p, set)
 }

@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"os"
@@ -9,15 +9,16 @@ import (
 )
 
 // TestControllersDoc checks docs/controllers.md: every row of the table
-// of differences cites a source and names fixtures or tests that exist,
-// and every fixture it names states its answers in expect lines.
+// of differences cites a source, names fixtures or tests that exist and
+// the Go files that implement it, and every fixture it names states its
+// answers in expect lines.
 func TestControllersDoc(t *testing.T) {
 	data, err := os.ReadFile("../docs/controllers.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var tests []byte
-	for _, glob := range []string{"*_test.go", "../lint/*_test.go"} {
+	for _, glob := range []string{"*_test.go", "*/*_test.go", "../lint/*_test.go"} {
 		files, _ := filepath.Glob(glob)
 		for _, f := range files {
 			b, err := os.ReadFile(f)
@@ -28,6 +29,7 @@ func TestControllersDoc(t *testing.T) {
 		}
 	}
 	token := regexp.MustCompile("`([A-Za-z0-9_.-]+)`")
+	goFile := regexp.MustCompile("`([A-Za-z0-9_./-]+)`")
 	rows := 0
 	inTable := false
 	for n, line := range strings.Split(string(data), "\n") {
@@ -43,9 +45,22 @@ func TestControllersDoc(t *testing.T) {
 			continue
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
-		if len(cells) != 7 {
-			t.Errorf("docs/controllers.md:%d: %d cells, want 7", n+1, len(cells))
+		if len(cells) != 8 {
+			t.Errorf("docs/controllers.md:%d: %d cells, want 8", n+1, len(cells))
 			continue
+		}
+		files := goFile.FindAllStringSubmatch(cells[7], -1)
+		if len(files) == 0 {
+			t.Errorf("docs/controllers.md:%d: row %q names no implementing file", n+1, strings.TrimSpace(cells[0]))
+		}
+		for _, m := range files {
+			if !strings.HasSuffix(m[1], ".go") || strings.HasSuffix(m[1], "_test.go") {
+				t.Errorf("docs/controllers.md:%d: %s is not a Go source file", n+1, m[1])
+				continue
+			}
+			if _, err := os.Stat(filepath.Join("..", m[1])); err != nil {
+				t.Errorf("docs/controllers.md:%d: %v", n+1, err)
+			}
 		}
 		rows++
 		if strings.TrimSpace(cells[5]) == "" {

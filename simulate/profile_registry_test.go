@@ -1,11 +1,8 @@
-package simulate
+package simulate_test
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,55 +11,12 @@ import (
 
 	"github.com/ingresskit/ingresskit/internal/golden"
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
-// controllerExpectation is one "# expect(<profile>): <url> [-H 'Name: value'] -> <answer>"
-// line of a fixture.
-type controllerExpectation struct {
-	line    int
-	url     string
-	header  http.Header
-	want    string
-	profile string
-}
-
-// readExpectations returns the expect lines of a fixture for every
-// profile.
-func readControllerExpectations(t *testing.T, data []byte) []controllerExpectation {
-	t.Helper()
-	var out []controllerExpectation
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		rest, ok := strings.CutPrefix(line, "# expect(")
-		if !ok {
-			continue
-		}
-		profile, spec, ok := strings.Cut(rest, "): ")
-		if !ok {
-			t.Fatalf("line %d: malformed expect line %q", n, line)
-		}
-		req, want, ok := strings.Cut(spec, " -> ")
-		if !ok {
-			t.Fatalf("line %d: expect line without ->: %q", n, line)
-		}
-		e := controllerExpectation{line: n, want: strings.TrimSpace(want), profile: profile, header: http.Header{}}
-		fields := strings.Split(req, " -H ")
-		e.url = strings.TrimSpace(fields[0])
-		for _, h := range fields[1:] {
-			name, value, ok := strings.Cut(strings.Trim(strings.TrimSpace(h), "'"), ":")
-			if !ok {
-				t.Fatalf("line %d: header %q is not Name: value", n, h)
-			}
-			e.header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 // controllerSummary is the one-line answer an expect line states.
-func controllerSummary(d Decision) string {
+func controllerSummary(d simulate.Decision) string {
 	switch {
 	case d.Refused != "":
 		return "configuration refused"
@@ -85,11 +39,11 @@ func controllerSummary(d Decision) string {
 }
 
 // controllerExplain renders a decision for a golden file.
-func controllerExplain(e controllerExpectation, d Decision) string {
+func controllerExplain(e simtest.Expectation, d simulate.Decision) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s", e.url)
-	for _, k := range sortedHeaderKeys(e.header) {
-		fmt.Fprintf(&b, " -H '%s: %s'", k, e.header.Get(k))
+	fmt.Fprintf(&b, "%s", e.URL)
+	for _, k := range sortedHeaderKeys(e.Header) {
+		fmt.Fprintf(&b, " -H '%s: %s'", k, e.Header.Get(k))
 	}
 	fmt.Fprintf(&b, "\n  profile: %s\n  answer: %s\n", d.Profile, controllerSummary(d))
 	if d.Ingress != nil {
@@ -131,54 +85,41 @@ func sortedHeaderKeys(h http.Header) []string {
 	return ks
 }
 
-func loadControllerSet(t *testing.T, path string) (*manifest.Set, []byte) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := manifest.Parse(filepath.Base(path), data, manifest.Options{})
-	if err != nil {
-		t.Fatalf("load %s: %v", path, err)
-	}
-	return set, data
-}
-
 // checkControllerExpectations compiles set under each profile named by an expect
 // line and compares every answer; it returns the golden text per profile.
-func checkControllerExpectations(t *testing.T, set *manifest.Set, exps []controllerExpectation) map[string]string {
+func checkControllerExpectations(t *testing.T, set *manifest.Set, exps []simtest.Expectation) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, name := range ProfileNames() {
-		var mine []controllerExpectation
+	for _, name := range simulate.ProfileNames() {
+		var mine []simtest.Expectation
 		for _, e := range exps {
-			if e.profile == name {
+			if e.Profile == name {
 				mine = append(mine, e)
 			}
 		}
 		if len(mine) == 0 {
 			continue
 		}
-		p, err := ParseProfile(name)
+		p, err := simulate.ParseProfile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ix, err := Compile(set, Options{Profile: Bind(p, set)})
+		ix, err := simulate.Compile(set, simulate.Options{Profile: simulate.Bind(p, set)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var b strings.Builder
 		for _, e := range mine {
-			req, err := ParseRequest(e.url, e.header)
+			req, err := simulate.ParseRequest(e.URL, e.Header)
 			if err != nil {
-				t.Fatalf("line %d: %v", e.line, err)
+				t.Fatalf("line %d: %v", e.Line, err)
 			}
 			d := ix.Lookup(req)
-			if got := controllerSummary(d); got != e.want {
-				t.Errorf("line %d: %s under %s:\n got  %s\n want %s\n%s", e.line, e.url, name, got, e.want, controllerExplain(e, d))
+			if got := controllerSummary(d); got != e.Want {
+				t.Errorf("line %d: %s under %s:\n got  %s\n want %s\n%s", e.Line, e.URL, name, got, e.Want, controllerExplain(e, d))
 			}
 			if d.Profile != name {
-				t.Errorf("line %d: Decision.Profile = %q, want %q", e.line, d.Profile, name)
+				t.Errorf("line %d: Decision.Profile = %q, want %q", e.Line, d.Profile, name)
 			}
 			b.WriteString(controllerExplain(e, d))
 		}
@@ -199,8 +140,8 @@ func TestControllerFixtures(t *testing.T) {
 	for _, f := range files {
 		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(base, func(t *testing.T) {
-			set, data := loadControllerSet(t, f)
-			exps := readControllerExpectations(t, data)
+			set, data := simtest.LoadSet(t, f)
+			exps := simtest.ReadExpectations(t, data)
 			if len(exps) == 0 {
 				t.Fatal("fixture has no expect lines")
 			}
@@ -215,11 +156,11 @@ func TestControllerFixtures(t *testing.T) {
 // example sends /users/1 to users-node-svc under the gce profile (its
 // "# expect(gce):" lines).
 func TestGCEExample(t *testing.T) {
-	set, data := loadControllerSet(t, "../examples/gce-v1beta1.yaml")
-	exps := readControllerExpectations(t, data)
+	set, data := simtest.LoadSet(t, "../examples/gce-v1beta1.yaml")
+	exps := simtest.ReadExpectations(t, data)
 	n := 0
 	for _, e := range exps {
-		if e.profile == "gce" {
+		if e.Profile == "gce" {
 			n++
 		}
 	}
@@ -230,11 +171,11 @@ func TestGCEExample(t *testing.T) {
 }
 
 func TestParseProfile(t *testing.T) {
-	if diff := cmp.Diff([]string{"alb", "gce", "nginx", "spec"}, ProfileNames()); diff != "" {
+	if diff := cmp.Diff([]string{"alb", "gce", "nginx", "spec"}, simulate.ProfileNames()); diff != "" {
 		t.Errorf("ProfileNames (-want +got):\n%s", diff)
 	}
-	for _, name := range ProfileNames() {
-		p, err := ParseProfile(strings.ToUpper(name))
+	for _, name := range simulate.ProfileNames() {
+		p, err := simulate.ParseProfile(strings.ToUpper(name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -242,17 +183,17 @@ func TestParseProfile(t *testing.T) {
 			t.Errorf("ParseProfile(%q).Name() = %q", name, p.Name())
 		}
 	}
-	_, err := ParseProfile("traefik")
+	_, err := simulate.ParseProfile("traefik")
 	if err == nil || !strings.Contains(err.Error(), "alb, gce, nginx, spec") {
 		t.Errorf("ParseProfile(traefik) error = %v, want the list of names", err)
 	}
 }
 
 func TestInferProfile(t *testing.T) {
-	set, _ := loadControllerSet(t, "testdata/controllers/registry-classes.yaml")
+	set, _ := simtest.LoadSet(t, "testdata/controllers/registry-classes.yaml")
 	got := map[string]string{}
 	for _, ing := range set.Ingresses {
-		got[ing.Name] = InferProfile(set, ing).Name()
+		got[ing.Name] = simulate.InferProfile(set, ing).Name()
 	}
 	want := map[string]string{
 		"by-class-nginx":     "nginx", // IngressClass nginx, controller k8s.io/ingress-nginx
@@ -264,7 +205,7 @@ func TestInferProfile(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("InferProfile (-want +got):\n%s", diff)
 	}
-	if n := InferProfileName(set, nil); n != "spec" {
+	if n := simulate.InferProfileName(set, nil); n != "spec" {
 		t.Errorf("InferProfileName(set, nil) with mixed controllers = %q, want spec", n)
 	}
 }

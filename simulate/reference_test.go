@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"net"
@@ -8,6 +8,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // refAnswer is what the reference implementation decides.
@@ -34,7 +35,7 @@ type refAnswer struct {
 //   - without fall-through only the most specific host that has rules is
 //     considered;
 //   - custom paths are those of testProfile (see fuzz_test.go).
-func refLookup(ings []*manifest.Ingress, p Profile, req Request) refAnswer {
+func refLookup(ings []*manifest.Ingress, p simulate.Profile, req simulate.Request) refAnswer {
 	host := refHost(req.Host)
 	path := req.Path
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
@@ -141,7 +142,7 @@ func refHostClass(h string) (int, bool) {
 
 // refPathMatch decides whether one rule path matches; length and kind
 // rank it.
-func refPathMatch(p Profile, hp networkingv1.HTTPIngressPath, path string) (length, kind int, ok bool) {
+func refPathMatch(p simulate.Profile, hp networkingv1.HTTPIngressPath, path string) (length, kind int, ok bool) {
 	pt := networkingv1.PathTypeImplementationSpecific
 	if hp.PathType != nil {
 		pt = *hp.PathType

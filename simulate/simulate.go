@@ -6,7 +6,11 @@
 //
 // The semantics are those of the Kubernetes specification
 // (networking.k8s.io/v1) by default; a Profile supplies what a controller
-// decides differently (see profile.go and spec.go).
+// decides differently (see profile.go). Each profile is a package of its
+// own (simulate/spec, simulate/nginx, simulate/gce, simulate/alb) that
+// registers itself (RegisterProfile), as the other kinds of data plane
+// do (RegisterBuilder); the engine names none of them. Programs link them
+// all by importing simulate/profiles for its side effects.
 //
 // Lookups never loop over all rules: the index maps a host to its rules,
 // and the paths of a host to their routes, so the cost of a lookup does
@@ -30,7 +34,7 @@ import (
 )
 
 // Options configures Compile. The zero value selects every Ingress and
-// the Spec profile.
+// the default profile (DefaultProfile, the specification's).
 type Options struct {
 	// IngressClass selects the Ingresses of one class: those whose
 	// spec.ingressClassName (or, without it, the deprecated
@@ -39,7 +43,7 @@ type Options struct {
 	// ingressclass.kubernetes.io/is-default-class has this name. ""
 	// selects every Ingress.
 	IngressClass string
-	// Profile gives the controller's semantics; nil means Spec.
+	// Profile gives the controller's semantics; nil means DefaultProfile.
 	Profile Profile
 }
 
@@ -316,7 +320,7 @@ type group struct {
 // Index is the compiled routing table. It is safe for concurrent use.
 type Index struct {
 	profile  Profile
-	decorate bool // false for Spec, whose Decorate does nothing
+	decorate bool // false for an Undecorated profile
 	exact    map[string]*group
 	wildcard map[string]*group // by the suffix after "*."
 	any      *group
@@ -343,16 +347,16 @@ func Compile(set *manifest.Set, opts Options) (*Index, error) {
 	set = set.Applied()
 	p := opts.Profile
 	if p == nil {
-		p = Spec{}
+		p = DefaultProfile()
 	}
 	// A controller decides on the whole input, not one Ingress at a time
 	// (ingress-nginx's host-wide use-regex and canaries, ALB IngressGroups,
 	// GCE wildcards): the profile sees every Ingress of set.
 	p = Bind(p, set)
-	_, plain := p.(Spec)
+	plain, _ := p.(Undecorated)
 	ix := &Index{
 		profile:  p,
-		decorate: !plain,
+		decorate: plain == nil || !plain.Undecorated(),
 		exact:    map[string]*group{},
 		wildcard: map[string]*group{},
 		tlsExact: map[string][]TLS{},
@@ -731,9 +735,9 @@ func CanonicalHost(host string) string {
 	return strings.ToLower(host)
 }
 
-// requestPath strips the query string and fragment and ensures a leading
-// "/".
-func requestPath(p string) string {
+// RequestPath strips the query string and fragment of a request target
+// and ensures a leading "/".
+func RequestPath(p string) string {
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -741,6 +745,17 @@ func requestPath(p string) string {
 		p = "/" + p
 	}
 	return p
+}
+
+// RawQuery returns the query string of a request target, without "?".
+func RawQuery(target string) string {
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	if i := strings.IndexByte(target, '?'); i >= 0 {
+		return target[i+1:]
+	}
+	return ""
 }
 
 // Lookup answers one request. Candidates stays nil; Explain fills it.
@@ -753,7 +768,7 @@ func (ix *Index) Lookup(req Request) Decision {
 // (hostDefault when none was).
 func (ix *Index) lookup(req Request) (Decision, hostKind) {
 	host := CanonicalHost(req.Host)
-	path := ix.profile.NormalizePath(requestPath(req.Path))
+	path := ix.profile.NormalizePath(RequestPath(req.Path))
 	d := Decision{
 		URL:            req.String(),
 		Rule:           -1,

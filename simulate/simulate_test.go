@@ -1,4 +1,4 @@
-package simulate
+package simulate_test
 
 import (
 	"net/http"
@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+	_ "github.com/ingresskit/ingresskit/simulate/profiles"
 )
 
 func TestLookup(t *testing.T) {
@@ -45,11 +47,11 @@ func TestLookup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ix, err := Compile(set, Options{IngressClass: tt.class})
+			ix, err := simulate.Compile(set, simulate.Options{IngressClass: tt.class})
 			if err != nil {
 				t.Fatal(err)
 			}
-			req, err := ParseRequest(tt.url, tt.header)
+			req, err := simulate.ParseRequest(tt.url, tt.header)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,11 +73,11 @@ func TestLookup(t *testing.T) {
 }
 
 func TestConflict(t *testing.T) {
-	ix, err := Compile(load(t, "testdata/routing.yaml"), Options{})
+	ix, err := simulate.Compile(load(t, "testdata/routing.yaml"), simulate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := ix.Lookup(Request{Scheme: "http", Host: "www.example.com", Path: "/shop"})
+	d := ix.Lookup(simulate.Request{Scheme: "http", Host: "www.example.com", Path: "/shop"})
 	var got []string
 	for _, c := range d.Conflict {
 		got = append(got, c.Ingress.Key()+" "+c.Backend.Service.Name)
@@ -103,7 +105,7 @@ func TestConflict(t *testing.T) {
 }
 
 func TestRoutesOrder(t *testing.T) {
-	ix, err := Compile(load(t, "testdata/routing.yaml"), Options{})
+	ix, err := simulate.Compile(load(t, "testdata/routing.yaml"), simulate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,11 +140,11 @@ func TestRouteMatchesRoutes(t *testing.T) {
 		"../lint/testdata/rules/shadowed-path/bad.yaml", "../lint/testdata/rules/invalid-path/bad.yaml"} {
 		for _, profile := range []string{"spec", "nginx", "gce", "alb"} {
 			t.Run(file+" "+profile, func(t *testing.T) {
-				p, err := ParseProfile(profile)
+				p, err := simulate.ParseProfile(profile)
 				if err != nil {
 					t.Fatal(err)
 				}
-				ix, err := Compile(load(t, file), Options{Profile: p})
+				ix, err := simulate.Compile(load(t, file), simulate.Options{Profile: p})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -152,7 +154,7 @@ func TestRouteMatchesRoutes(t *testing.T) {
 				}
 				for i := range want {
 					same := cmp.Comparer(func(a, b *manifest.Ingress) bool { return a == b })
-					if diff := cmp.Diff(want[i], ix.Route(i), same, cmpopts.IgnoreFields(PathMatch{}, "Match")); diff != "" {
+					if diff := cmp.Diff(want[i], ix.Route(i), same, cmpopts.IgnoreFields(simulate.PathMatch{}, "Match")); diff != "" {
 						t.Errorf("Route(%d) (-Routes +Route):\n%s", i, diff)
 					}
 				}
@@ -162,11 +164,11 @@ func TestRouteMatchesRoutes(t *testing.T) {
 }
 
 func TestExplainReasons(t *testing.T) {
-	ix, err := Compile(load(t, "testdata/routing.yaml"), Options{IngressClass: "public"})
+	ix, err := simulate.Compile(load(t, "testdata/routing.yaml"), simulate.Options{IngressClass: "public"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := ix.Explain(Request{Scheme: "http", Host: "www.example.com", Path: "/shop/x"})
+	d := ix.Explain(simulate.Request{Scheme: "http", Host: "www.example.com", Path: "/shop/x"})
 	var got []string
 	for _, c := range d.Candidates {
 		got = append(got, string(c.Reason)+" "+c.Ingress.Name+" "+c.Host+" "+c.Path)
@@ -207,7 +209,7 @@ func TestNormalizePath(t *testing.T) {
 		{"/.hidden", "/.hidden"},
 	}
 	for _, tt := range tests {
-		if got := NormalizePath(tt.in); got != tt.want {
+		if got := simulate.NormalizePath(tt.in); got != tt.want {
 			t.Errorf("NormalizePath(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -217,19 +219,19 @@ func TestParseRequest(t *testing.T) {
 	tests := []struct {
 		in      string
 		header  http.Header
-		want    Request
+		want    simulate.Request
 		wantErr string
 	}{
-		{in: "http://a.test/x?q=1", want: Request{Scheme: "http", Host: "a.test", Path: "/x?q=1", URL: "http://a.test/x?q=1"}},
-		{in: "a.test", want: Request{Scheme: "http", Host: "a.test", Path: "/", URL: "a.test"}},
-		{in: "HTTPS://a.test:8443/%2e%2e/", want: Request{Scheme: "https", Host: "a.test:8443", Path: "/%2e%2e/", URL: "HTTPS://a.test:8443/%2e%2e/"}},
-		{in: "http://1.2.3.4/", header: http.Header{"Host": {"b.test"}}, want: Request{Scheme: "http", Host: "b.test", Path: "/", URL: "http://1.2.3.4/", Header: http.Header{"Host": {"b.test"}}}},
+		{in: "http://a.test/x?q=1", want: simulate.Request{Scheme: "http", Host: "a.test", Path: "/x?q=1", URL: "http://a.test/x?q=1"}},
+		{in: "a.test", want: simulate.Request{Scheme: "http", Host: "a.test", Path: "/", URL: "a.test"}},
+		{in: "HTTPS://a.test:8443/%2e%2e/", want: simulate.Request{Scheme: "https", Host: "a.test:8443", Path: "/%2e%2e/", URL: "HTTPS://a.test:8443/%2e%2e/"}},
+		{in: "http://1.2.3.4/", header: http.Header{"Host": {"b.test"}}, want: simulate.Request{Scheme: "http", Host: "b.test", Path: "/", URL: "http://1.2.3.4/", Header: http.Header{"Host": {"b.test"}}}},
 		{in: "ftp://a.test/", wantErr: `URL "ftp://a.test/": scheme must be http or https`},
 		{in: "http:///x", wantErr: `URL "http:///x" has no host; give one in the URL or with a Host header`},
 		{in: " ", wantErr: "empty URL"},
 	}
 	for _, tt := range tests {
-		got, err := ParseRequest(tt.in, tt.header)
+		got, err := simulate.ParseRequest(tt.in, tt.header)
 		if tt.wantErr != "" {
 			if err == nil || err.Error() != tt.wantErr {
 				t.Errorf("ParseRequest(%q) error %v, want %q", tt.in, err, tt.wantErr)
@@ -247,7 +249,7 @@ func TestParseRequest(t *testing.T) {
 }
 
 func TestCompileNilSet(t *testing.T) {
-	if _, err := Compile(nil, Options{}); err == nil {
+	if _, err := simulate.Compile(nil, simulate.Options{}); err == nil {
 		t.Error("Compile(nil) returned no error")
 	}
 }
@@ -267,7 +269,7 @@ func sorted(s []string) []string {
 // TestConcurrentLookup runs lookups from several goroutines; with -race it
 // checks that an Index is safe for concurrent use.
 func TestConcurrentLookup(t *testing.T) {
-	ix, err := Compile(load(t, "testdata/routing.yaml"), Options{})
+	ix, err := simulate.Compile(load(t, "testdata/routing.yaml"), simulate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +278,7 @@ func TestConcurrentLookup(t *testing.T) {
 		go func() {
 			var last string
 			for i := 0; i < 200; i++ {
-				last = describe(ix.Explain(Request{Scheme: "https", Host: "www.example.com", Path: "/shop/cart/../x"}))
+				last = describe(ix.Explain(simulate.Request{Scheme: "https", Host: "www.example.com", Path: "/shop/cart/../x"}))
 			}
 			done <- last
 		}()
@@ -306,15 +308,15 @@ func TestCompileBindsProfile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.profile+" "+tt.url, func(t *testing.T) {
-			p, err := ParseProfile(tt.profile)
+			p, err := simulate.ParseProfile(tt.profile)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ix, err := Compile(set, Options{Profile: p})
+			ix, err := simulate.Compile(set, simulate.Options{Profile: p})
 			if err != nil {
 				t.Fatal(err)
 			}
-			req, err := ParseRequest(tt.url, nil)
+			req, err := simulate.ParseRequest(tt.url, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,9 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	// Every Ingress profile and data plane registers itself with simulate.
+	_ "github.com/ingresskit/ingresskit/simulate/profiles"
 )
 
 // pluginName is the name under which kubectl finds the binary as a plugin.

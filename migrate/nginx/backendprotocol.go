@@ -12,6 +12,7 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/migrate"
 	"github.com/ingresskit/ingresskit/simulate"
+	nginxsim "github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // backendProtocol reads backend-protocol (annotations/backendprotocol:
@@ -114,7 +115,7 @@ func (nx *features) backendTLS(b networkingv1.IngressBackend, fld string) {
 // the paths of an Ingress whose backends speak gRPC: each path, and a
 // method below a path that names only a service.
 func (provider) Probes(ing *manifest.Ingress) []simulate.Request {
-	bp := strings.ToUpper(ing.Annotations[simulate.NginxAnnotationPrefix+"backend-protocol"])
+	bp := strings.ToUpper(ing.Annotations[nginxsim.AnnotationPrefix+"backend-protocol"])
 	if bp != "GRPC" && bp != "GRPCS" {
 		return nil
 	}
@@ -147,7 +148,7 @@ func (provider) Probes(ing *manifest.Ingress) []simulate.Request {
 
 // GRPC reports whether the Ingress's backends speak gRPC.
 func (provider) GRPC(ing *manifest.Ingress) bool {
-	bp := strings.ToUpper(ing.Annotations[simulate.NginxAnnotationPrefix+"backend-protocol"])
+	bp := strings.ToUpper(ing.Annotations[nginxsim.AnnotationPrefix+"backend-protocol"])
 	return bp == "GRPC" || bp == "GRPCS"
 }
 

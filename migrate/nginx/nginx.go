@@ -17,7 +17,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/migrate"
-	"github.com/ingresskit/ingresskit/simulate"
+	nginxsim "github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 func init() { migrate.Register(provider{}) }
@@ -38,7 +38,7 @@ func (provider) New(tr *migrate.Translation) migrate.IngressTranslator {
 func (provider) UnroutedAnnotations(ing *manifest.Ingress) []string {
 	var out []string
 	for k := range ing.Annotations {
-		name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
+		name := strings.TrimPrefix(k, nginxsim.AnnotationPrefix)
 		if name == k {
 			continue
 		}
@@ -94,7 +94,7 @@ func (t *translation) Finish() []*manifest.Ingress {
 
 // features are the ingress-nginx annotations of one Ingress that the
 // translation reads. Values the controller drops
-// (simulate.NginxDroppedAnnotations, from its validators) are read as
+// (simulate/nginx DroppedAnnotations, from its validators) are read as
 // absent, as the controller reads them.
 type features struct {
 	migrate.Base
@@ -157,28 +157,28 @@ var advice = map[string]string{
 
 // field is the API-server path of an ingress-nginx annotation.
 func field(name string) string {
-	return "metadata.annotations." + simulate.NginxAnnotationPrefix + name
+	return "metadata.annotations." + nginxsim.AnnotationPrefix + name
 }
 
 func (t *translation) features(ing *manifest.Ingress) *features {
 	tr := t.tr
 	nx := &features{Base: migrate.Base{Tr: tr}, t: t, ing: ing, ann: map[string]string{}}
 	dropped := map[string]string{}
-	for _, d := range simulate.NginxDroppedAnnotations(ing) {
+	for _, d := range nginxsim.DroppedAnnotations(ing) {
 		dropped[d.Name] = d.Why
 		if d.IgnoresIngress {
-			nx.ignored = simulate.NginxAnnotationPrefix + d.Name + ": " + d.Why
+			nx.ignored = nginxsim.AnnotationPrefix + d.Name + ": " + d.Why
 		}
 	}
 	var names []string
 	for k := range ing.Annotations {
-		if strings.HasPrefix(k, simulate.NginxAnnotationPrefix) {
+		if strings.HasPrefix(k, nginxsim.AnnotationPrefix) {
 			names = append(names, k)
 		}
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		name := strings.TrimPrefix(k, simulate.NginxAnnotationPrefix)
+		name := strings.TrimPrefix(k, nginxsim.AnnotationPrefix)
 		if why, ok := dropped[name]; ok {
 			tr.Report(ing, field(name), migrate.Info, fmt.Sprintf("ingress-nginx drops this value (%s), so it is not translated either", why))
 			continue

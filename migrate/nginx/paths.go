@@ -9,7 +9,7 @@ import (
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/migrate"
-	"github.com/ingresskit/ingresskit/simulate"
+	nginxsim "github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // PathMatch reads a path as ingress-nginx does: ImplementationSpecific is
@@ -58,14 +58,14 @@ func (t *translation) regexHost(host string) bool {
 				continue
 			}
 			dropped := map[string]bool{}
-			for _, d := range simulate.NginxDroppedAnnotations(ing) {
+			for _, d := range nginxsim.DroppedAnnotations(ing) {
 				dropped[d.Name] = true
 			}
 			regex := false
-			if v, err := strconv.ParseBool(ing.Annotations[simulate.NginxAnnotationPrefix+"use-regex"]); err == nil && v && !dropped["use-regex"] {
+			if v, err := strconv.ParseBool(ing.Annotations[nginxsim.AnnotationPrefix+"use-regex"]); err == nil && v && !dropped["use-regex"] {
 				regex = true
 			}
-			if ing.Annotations[simulate.NginxAnnotationPrefix+"rewrite-target"] != "" && !dropped["rewrite-target"] {
+			if ing.Annotations[nginxsim.AnnotationPrefix+"rewrite-target"] != "" && !dropped["rewrite-target"] {
 				regex = true
 			}
 			if !regex {

@@ -12,6 +12,7 @@ import (
 	"github.com/ingresskit/ingresskit/internal/golden"
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/spec"
 )
 
 // expectation is one "# expect(<profile>): <url> -> <answer>" line of a
@@ -86,7 +87,7 @@ func TestFixtures(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
-	profiles := map[string]simulate.Profile{Name: Profile{}, "spec": simulate.Spec{}}
+	profiles := map[string]simulate.Profile{Name: Profile{}, "spec": spec.Profile{}}
 	for _, f := range files {
 		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(base, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"fmt"
@@ -12,10 +12,10 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// NginxAnnotationPrefix is the prefix of ingress-nginx annotations, the
+// AnnotationPrefix is the prefix of ingress-nginx annotations, the
 // default of its --annotations-prefix flag (kubernetes/ingress-nginx
 // docs/user-guide/nginx-configuration/annotations.md).
-const NginxAnnotationPrefix = "nginx.ingress.kubernetes.io/"
+const AnnotationPrefix = "nginx.ingress.kubernetes.io/"
 
 // nginxAnn holds the annotations of one Ingress that change routing under
 // ingress-nginx, parsed as its annotation parsers do: a value that does
@@ -48,15 +48,15 @@ type nginxAnn struct {
 	// canary: annotations/canary.
 	canary nginxCanaryConfig
 	// dropped lists the annotations whose values the controller drops.
-	dropped []NginxDroppedAnnotation
+	dropped []DroppedAnnotation
 	// ignored, when not empty, says why the controller ignores the
 	// whole Ingress because of an annotation value.
 	ignored string
 }
 
-// NginxDroppedAnnotation is an annotation whose value ingress-nginx does
+// DroppedAnnotation is an annotation whose value ingress-nginx does
 // not use.
-type NginxDroppedAnnotation struct {
+type DroppedAnnotation struct {
 	// Name is the annotation's name without the prefix.
 	Name string
 	// Value is the value as written.
@@ -146,14 +146,14 @@ type nginxReader struct {
 
 // raw returns the value of an annotation and whether it is set.
 func (r nginxReader) raw(name string) (string, bool) {
-	v, ok := r.ing.Annotations[NginxAnnotationPrefix+name]
+	v, ok := r.ing.Annotations[AnnotationPrefix+name]
 	return v, ok
 }
 
 func (r nginxReader) drop(name, value, why string, ignores bool) {
-	r.a.dropped = append(r.a.dropped, NginxDroppedAnnotation{Name: name, Value: value, Why: why, IgnoresIngress: ignores})
+	r.a.dropped = append(r.a.dropped, DroppedAnnotation{Name: name, Value: value, Why: why, IgnoresIngress: ignores})
 	if ignores && r.a.ignored == "" {
-		r.a.ignored = fmt.Sprintf("annotation %s%s: %s", NginxAnnotationPrefix, name, why)
+		r.a.ignored = fmt.Sprintf("annotation %s%s: %s", AnnotationPrefix, name, why)
 	}
 }
 
@@ -224,13 +224,13 @@ func (r nginxReader) string(name string, v nginxValidator, strict bool) string {
 // nginxString returns the value of an annotation as the string parser
 // reads it, without validation.
 func nginxString(ing *manifest.Ingress, name string) string {
-	return strings.TrimSpace(ing.Annotations[NginxAnnotationPrefix+name])
+	return strings.TrimSpace(ing.Annotations[AnnotationPrefix+name])
 }
 
 // nginxBool parses like strconv.ParseBool; a missing or bad value gives
 // def. It reads without validation, for quick checks.
 func nginxBool(ing *manifest.Ingress, name string, def bool) bool {
-	v, ok := ing.Annotations[NginxAnnotationPrefix+name]
+	v, ok := ing.Annotations[AnnotationPrefix+name]
 	if !ok {
 		return def
 	}
@@ -312,15 +312,15 @@ func parseNginxAnn(ing *manifest.Ingress) *nginxAnn {
 		cookie:        r.string("canary-by-cookie", nginxBasicValue, false),
 	}
 	if !a.canary.enabled && (a.canary.weight > 0 || a.canary.header != "" || a.canary.headerValue != "" || a.canary.cookie != "" || a.canary.headerPattern != "") {
-		r.drop("canary", ing.Annotations[NginxAnnotationPrefix+"canary"], `is not "true" while canary-* annotations are set: the controller drops them`, false)
+		r.drop("canary", ing.Annotations[AnnotationPrefix+"canary"], `is not "true" while canary-* annotations are set: the controller drops them`, false)
 		a.canary = nginxCanaryConfig{weightTotal: 100}
 	}
 	return a
 }
 
-// NginxDroppedAnnotations returns, for ing, the annotations whose values
+// DroppedAnnotations returns, for ing, the annotations whose values
 // ingress-nginx drops or for which it ignores the whole Ingress, in the
 // order the controller's parsers read them.
-func NginxDroppedAnnotations(ing *manifest.Ingress) []NginxDroppedAnnotation {
+func DroppedAnnotations(ing *manifest.Ingress) []DroppedAnnotation {
 	return parseNginxAnn(ing).dropped
 }

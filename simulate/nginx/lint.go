@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"sort"
@@ -7,17 +7,17 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// NginxValidPath reports whether ingress-nginx's strict path validation
+// ValidPath reports whether ingress-nginx's strict path validation
 // accepts path for pathType Exact or Prefix (nginxValidPath): letters,
 // digits, ".", "_", "-" and "/", starting with "/".
-func NginxValidPath(path string) bool { return path == "" || nginxValidPath.MatchString(path) }
+func ValidPath(path string) bool { return path == "" || nginxValidPath.MatchString(path) }
 
-// NginxRegexHosts returns, for every host that ingress-nginx would turn
+// RegexHosts returns, for every host that ingress-nginx would turn
 // into a regex host, the Ingresses whose use-regex or rewrite-target
 // cause it, in the controller's order. The key is the lower-cased rule
 // host, "" for rules without a host. Ingresses the admission webhook
 // rejects and canary Ingresses take no part.
-func NginxRegexHosts(set *manifest.Set) map[string][]*manifest.Ingress {
+func RegexHosts(set *manifest.Set) map[string][]*manifest.Ingress {
 	out := map[string][]*manifest.Ingress{}
 	// Only a location's rewrite-target or use-regex makes a host regex
 	// (finishServer, after template.go enforceRegexModifier), and every
@@ -53,10 +53,10 @@ func NginxRegexHosts(set *manifest.Set) map[string][]*manifest.Ingress {
 	return out
 }
 
-// NginxDuplicateLocation is a location line ingress-nginx writes twice
+// DuplicateLocation is a location line ingress-nginx writes twice
 // into one server, which nginx refuses ("duplicate location"): the
 // reload fails and the controller keeps its previous configuration.
-type NginxDuplicateLocation struct {
+type DuplicateLocation struct {
 	// Host is the server's host, "" for the catch-all server.
 	Host string
 	// Location is the location's argument as nginx.tmpl writes it, e.g.
@@ -71,17 +71,17 @@ type NginxDuplicateLocation struct {
 	FirstRule, FirstPath int
 }
 
-// NginxDuplicateLocations returns the locations ingress-nginx would
+// DuplicateLocations returns the locations ingress-nginx would
 // write twice for set, by server host, then in location order.
 // Ingresses the controller ignores and canaries take no part.
-func NginxDuplicateLocations(set *manifest.Set) []NginxDuplicateLocation {
+func DuplicateLocations(set *manifest.Set) []DuplicateLocation {
 	st := newNginxState(set)
-	var out []NginxDuplicateLocation
+	var out []DuplicateLocation
 	for _, d := range st.refusedLocs {
 		if d.first.ing == nil || d.second.ing == nil || d.first.rule < 0 || d.second.rule < 0 {
 			continue
 		}
-		out = append(out, NginxDuplicateLocation{
+		out = append(out, DuplicateLocation{
 			Host: strings.ToLower(d.second.ing.Spec.Rules[d.second.rule].Host), Location: d.first.directive(false),
 			Ingress: d.second.ing, Rule: d.second.rule, Path: d.second.index,
 			First: d.first.ing, FirstRule: d.first.rule, FirstPath: d.first.index,

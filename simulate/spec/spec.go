@@ -1,4 +1,7 @@
-package simulate
+// Package spec is the engine's profile of the Kubernetes specification
+// itself, the default profile. It registers itself with package simulate
+// from init.
+package spec
 
 import (
 	"strings"
@@ -6,11 +9,19 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
-// Spec is the profile of the Kubernetes specification itself
-// (networking.k8s.io/v1), used when Options.Profile is nil. Controller
-// profiles embed it and override what their controller does differently.
+// The specification's profile is the default: the one used without
+// --controller when no IngressClass or class name selects another.
+func init() {
+	simulate.RegisterProfile(simulate.ProfileRegistration{Profile: Profile{}, Default: true})
+}
+
+// Profile is the profile of the Kubernetes specification itself
+// (networking.k8s.io/v1), the default profile (simulate.DefaultProfile):
+// used when simulate.Options.Profile is nil. A test profile may embed it
+// to override only some points.
 //
 // Sources: the Ingress concept page (kubernetes.io/docs/concepts/
 // services-networking/ingress/, "Path types", "Examples", "Multiple
@@ -18,16 +29,19 @@ import (
 // and IngressRule (k8s.io/api/networking/v1/types.go), and the API
 // server's validation (kubernetes/kubernetes
 // pkg/apis/networking/validation/validation.go, validateIngressPath).
-type Spec struct{}
+type Profile struct{}
 
-var _ Profile = Spec{}
+var (
+	_ simulate.Profile     = Profile{}
+	_ simulate.Undecorated = Profile{}
+)
 
 // Name returns "spec".
-func (Spec) Name() string { return "spec" }
+func (Profile) Name() string { return "spec" }
 
 // NormalizePath applies NormalizePath: percent-decoding of unreserved
 // characters, duplicate slashes merged, "." and ".." segments removed.
-func (Spec) NormalizePath(path string) string { return NormalizePath(path) }
+func (Profile) NormalizePath(path string) string { return simulate.NormalizePath(path) }
 
 // PathMatch compiles Exact and Prefix paths as the API reference defines
 // them and treats ImplementationSpecific as Prefix: the specification
@@ -45,7 +59,7 @@ func (Spec) NormalizePath(path string) string { return NormalizePath(path) }
 // input the loader converted from an older API version) counts as
 // ImplementationSpecific, the default of extensions/v1beta1 and
 // networking.k8s.io/v1beta1.
-func (Spec) PathMatch(_ *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+func (Profile) PathMatch(_ *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath) (simulate.PathMatch, bool, string) {
 	pt := networkingv1.PathTypeImplementationSpecific
 	if p.PathType != nil {
 		pt = *p.PathType
@@ -54,22 +68,22 @@ func (Spec) PathMatch(_ *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath
 	switch pt {
 	case networkingv1.PathTypeExact, networkingv1.PathTypePrefix:
 		if reason := invalidSpecPath(path); reason != "" {
-			return PathMatch{}, false, reason
+			return simulate.PathMatch{}, false, reason
 		}
 		if pt == networkingv1.PathTypeExact {
-			return PathMatch{Kind: MatchExact, Path: path}, true, ""
+			return simulate.PathMatch{Kind: simulate.MatchExact, Path: path}, true, ""
 		}
-		return PathMatch{Kind: MatchPrefix, Path: path}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchPrefix, Path: path}, true, ""
 	case networkingv1.PathTypeImplementationSpecific:
 		if path == "" {
 			path = "/"
 		}
 		if reason := invalidSpecPath(path); reason != "" {
-			return PathMatch{}, false, reason + " to be read as Prefix, as the spec profile reads ImplementationSpecific"
+			return simulate.PathMatch{}, false, reason + " to be read as Prefix, as the spec profile reads ImplementationSpecific"
 		}
-		return PathMatch{Kind: MatchPrefix, Path: path, Note: "ImplementationSpecific treated as Prefix (spec profile)"}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchPrefix, Path: path, Note: "ImplementationSpecific treated as Prefix (spec profile)"}, true, ""
 	default:
-		return PathMatch{}, false, "unsupported pathType " + string(pt)
+		return simulate.PathMatch{}, false, "unsupported pathType " + string(pt)
 	}
 }
 
@@ -101,33 +115,17 @@ func invalidSpecPath(path string) string {
 // Controller evaluates rules this way (each rule is a listener rule
 // with its own host and path conditions); ingress-nginx and GCE do not,
 // and their profiles say so.
-func (Spec) FallThrough() bool { return true }
+func (Profile) FallThrough() bool { return true }
 
 // Less orders by creationTimestamp, oldest first, then by namespace/name,
 // as ingress-nginx resolves rules that several Ingresses declare
 // (kubernetes/ingress-nginx internal/ingress/controller/store sorts
 // Ingresses by creation timestamp before building servers; later
 // duplicates of a location are dropped).
-func (Spec) Less(a, b *manifest.Ingress) bool { return OldestFirst(a, b) }
+func (Profile) Less(a, b *manifest.Ingress) bool { return simulate.OldestFirst(a, b) }
 
 // Decorate adds nothing: the specification has no redirects or rewrites.
-func (Spec) Decorate(*Decision, Request) {}
+func (Profile) Decorate(*simulate.Decision, simulate.Request) {}
 
-// OldestFirst orders Ingresses by creationTimestamp, oldest first; an
-// Ingress without a timestamp counts as newest (it has not been created
-// yet); ties are broken by namespace, then name.
-func OldestFirst(a, b *manifest.Ingress) bool {
-	at, bt := a.CreationTimestamp, b.CreationTimestamp
-	switch {
-	case at.IsZero() && !bt.IsZero():
-		return false
-	case !at.IsZero() && bt.IsZero():
-		return true
-	case !at.Equal(&bt):
-		return at.Before(&bt)
-	}
-	if a.Namespace != b.Namespace {
-		return a.Namespace < b.Namespace
-	}
-	return a.Name < b.Name
-}
+// Undecorated is true: Decorate does nothing, and the engine skips it.
+func (Profile) Undecorated() bool { return true }

@@ -1,4 +1,7 @@
-package simulate
+// Package gce is the engine's profile of ingress-gce, the GKE Ingress
+// controller: the Google Cloud URL map an Ingress becomes. It registers
+// itself with package simulate from init.
+package gce
 
 import (
 	"fmt"
@@ -8,9 +11,27 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
-// GCE is the profile of ingress-gce, the GKE Ingress controller
+// Controller names ingress-gce in IngressClass objects
+// (examples/ingressclasses.yaml); "k8s.io/gce" and
+// "networking.gke.io/ingress-gce" are read as it too.
+const Controller = "k8s.io/ingress-gce"
+
+// The profile answers for those controllers and for the class names
+// ingress-gce itself selects Ingresses by: "gce", "gce-internal" (GKE's
+// internal load balancer) and "gce-regional-external"
+// (kubernetes/ingress-gce pkg/annotations/ingress.go).
+func init() {
+	simulate.RegisterProfile(simulate.ProfileRegistration{
+		Profile:     Profile{},
+		Controllers: []string{Controller, "k8s.io/gce", "networking.gke.io/ingress-gce"},
+		Classes:     []string{"gce", "gce-internal", "gce-regional-external"},
+	})
+}
+
+// Profile is the profile of ingress-gce, the GKE Ingress controller
 // (kubernetes/ingress-gce). Each Ingress becomes a Google Cloud URL map:
 // one host rule and path matcher per rule host, one path rule per path
 // (pkg/controller/translator/translator.go, validateAndGetPaths;
@@ -35,7 +56,7 @@ import (
 //     ([a-z0-9-.]*)", Compute API HostRule.hosts), so it serves
 //     "a.b.example.com" too; Decorate answers those hosts once the
 //     profile is bound.
-type GCE struct {
+type Profile struct {
 	// wild holds the rules with a wildcard host, by Ingress order.
 	wild []gceWildRule
 }
@@ -48,16 +69,16 @@ type gceWildRule struct {
 }
 
 var (
-	_ Profile = GCE{}
-	_ Binder  = GCE{}
+	_ simulate.Profile = Profile{}
+	_ simulate.Binder  = Profile{}
 )
 
 // Bind returns the profile for set: it remembers the wildcard rules, for
 // hosts with more than one label before the wildcard's suffix.
-func (GCE) Bind(set *manifest.Set) Profile {
-	var g GCE
+func (Profile) Bind(set *manifest.Set) simulate.Profile {
+	var g Profile
 	ings := append([]*manifest.Ingress(nil), set.Ingresses...)
-	sort.SliceStable(ings, func(i, j int) bool { return OldestFirst(ings[i], ings[j]) })
+	sort.SliceStable(ings, func(i, j int) bool { return simulate.OldestFirst(ings[i], ings[j]) })
 	for _, ing := range ings {
 		for ri, r := range ing.Spec.Rules {
 			if strings.HasPrefix(r.Host, "*.") && r.HTTP != nil {
@@ -69,26 +90,26 @@ func (GCE) Bind(set *manifest.Set) Profile {
 }
 
 // Name returns "gce".
-func (GCE) Name() string { return "gce" }
+func (Profile) Name() string { return "gce" }
 
 // NormalizePath normalizes as the spec profile does.
-func (GCE) NormalizePath(path string) string { return NormalizePath(path) }
+func (Profile) NormalizePath(path string) string { return simulate.NormalizePath(path) }
 
 // FallThrough is false: a host rule's path matcher answers unmatched
 // paths with its default service.
-func (GCE) FallThrough() bool { return false }
+func (Profile) FallThrough() bool { return false }
 
 // Less orders oldest first. Each Ingress is its own load balancer with
 // its own address under GCE, so the order only matters when several
 // Ingresses are simulated as one.
-func (GCE) Less(a, b *manifest.Ingress) bool { return OldestFirst(a, b) }
+func (Profile) Less(a, b *manifest.Ingress) bool { return simulate.OldestFirst(a, b) }
 
 // gcePaths returns the URL-map paths ingress-gce writes for a path, or
 // why the path is refused (translator.go validateAndGetPaths and
 // validateExactPathType, validateAndModifyPrefixPathType; the "*" rule of
 // the Compute API PathRule.paths).
 func gcePaths(p networkingv1.HTTPIngressPath) ([]string, string) {
-	switch pathTypeOf(p) {
+	switch simulate.PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
 		if p.Path == "" {
 			return nil, "an Exact path must not be empty"
@@ -121,34 +142,34 @@ func gcePaths(p networkingv1.HTTPIngressPath) ([]string, string) {
 		}
 		return []string{path}, ""
 	}
-	return nil, "unsupported pathType " + string(pathTypeOf(p))
+	return nil, "unsupported pathType " + string(simulate.PathTypeOf(p))
 }
 
 // PathMatch compiles a path into its URL-map path rules.
-func (GCE) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+func (Profile) PathMatch(ing *manifest.Ingress, rule int, p networkingv1.HTTPIngressPath) (simulate.PathMatch, bool, string) {
 	if p.Backend.Service == nil {
-		return PathMatch{}, false, "ingress-gce accepts only Service backends"
+		return simulate.PathMatch{}, false, "ingress-gce accepts only Service backends"
 	}
 	paths, why := gcePaths(p)
 	if why != "" {
-		return PathMatch{}, false, why
+		return simulate.PathMatch{}, false, why
 	}
-	if reason := gceOverridden(ing, rule, pathIndexOf(ing, rule, p), paths); reason != "" {
-		return PathMatch{}, false, reason
+	if reason := gceOverridden(ing, rule, simulate.PathIndexOf(ing, rule, p), paths); reason != "" {
+		return simulate.PathMatch{}, false, reason
 	}
-	switch pathTypeOf(p) {
+	switch simulate.PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
-		return PathMatch{Kind: MatchExact, Path: p.Path, Note: "URL map path " + p.Path}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchExact, Path: p.Path, Note: "URL map path " + p.Path}, true, ""
 	case networkingv1.PathTypePrefix:
-		return PathMatch{Kind: MatchPrefix, Path: p.Path, Note: "URL map paths " + strings.Join(paths, " and ")}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchPrefix, Path: p.Path, Note: "URL map paths " + strings.Join(paths, " and ")}, true, ""
 	}
 	path := paths[0]
 	base, glob := strings.CutSuffix(path, "*")
 	if !glob {
-		return PathMatch{Kind: MatchExact, Path: path, Note: fmt.Sprintf("GCE: ImplementationSpecific %s has no /* and matches exactly", path)}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchExact, Path: path, Note: fmt.Sprintf("GCE: ImplementationSpecific %s has no /* and matches exactly", path)}, true, ""
 	}
-	return PathMatch{
-		Kind: MatchCustom,
+	return simulate.PathMatch{
+		Kind: simulate.MatchCustom,
 		Path: path,
 		// "/users/*" ranks as the prefix "/users" would.
 		Length: len(base) - 1,
@@ -183,7 +204,7 @@ func gceOverridden(ing *manifest.Ingress, rule, index int, paths []string) strin
 
 // Decorate answers hosts that only a wildcard host rule matches across
 // several labels, and says what answers when nothing matched.
-func (g GCE) Decorate(d *Decision, _ Request) {
+func (g Profile) Decorate(d *simulate.Decision, _ simulate.Request) {
 	if d.Host == "" || !d.Matched || d.DefaultBackend {
 		g.wildcard(d)
 	}
@@ -198,7 +219,7 @@ func (g GCE) Decorate(d *Decision, _ Request) {
 // suffix through that rule, when the engine (one label, as the Ingress
 // specification has it) found no host rule of its own. The longest
 // suffix wins; its path matcher's default answers unmatched paths.
-func (g GCE) wildcard(d *Decision) {
+func (g Profile) wildcard(d *simulate.Decision) {
 	host := d.RequestHost
 	var best *gceWildRule
 	for i := range g.wild {
@@ -215,16 +236,16 @@ func (g GCE) wildcard(d *Decision) {
 		return
 	}
 	r := best.ing.Spec.Rules[best.rule]
-	var win *PathMatch
+	var win *simulate.PathMatch
 	winIdx := -1
 	for pi, p := range r.HTTP.Paths {
 		m, ok, _ := g.PathMatch(best.ing, best.rule, p)
 		if !ok {
 			continue
 		}
-		if m.Kind != MatchCustom {
+		if m.Kind != simulate.MatchCustom {
 			m.Length = len(strings.TrimSuffix(m.Path, "/"))
-			if m.Kind == MatchExact {
+			if m.Kind == simulate.MatchExact {
 				m.Length = len(m.Path)
 			}
 		}
@@ -240,7 +261,7 @@ func (g GCE) wildcard(d *Decision) {
 	if win == nil {
 		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
 		d.Host, d.Path, d.PathType, d.Backend, d.Conflict = "", "", "", networkingv1.IngressBackend{}, nil
-		setMatch(d, PathMatch{})
+		simulate.SetMatch(d, simulate.PathMatch{})
 		d.DefaultBackend = false
 		if b := best.ing.Spec.DefaultBackend; b != nil {
 			d.Matched, d.DefaultBackend, d.Ingress, d.Backend = true, true, best.ing, *b
@@ -251,19 +272,19 @@ func (g GCE) wildcard(d *Decision) {
 	p := r.HTTP.Paths[winIdx]
 	d.Matched, d.DefaultBackend = true, false
 	d.Ingress, d.Rule, d.PathIndex = best.ing, best.rule, winIdx
-	d.Host, d.Path, d.PathType = r.Host, p.Path, pathTypeOf(p)
+	d.Host, d.Path, d.PathType = r.Host, p.Path, simulate.PathTypeOf(p)
 	d.Backend, d.Conflict = p.Backend, nil
-	setMatch(d, *win)
+	simulate.SetMatch(d, *win)
 	d.Notes = append(d.Notes, note)
 }
 
 // pathMatches reports whether a compiled path matches a normalized path,
 // as the engine compares them.
-func pathMatches(m PathMatch, path string) bool {
+func pathMatches(m simulate.PathMatch, path string) bool {
 	switch m.Kind {
-	case MatchExact:
+	case simulate.MatchExact:
 		return path == m.Path
-	case MatchPrefix:
+	case simulate.MatchPrefix:
 		key := strings.TrimSuffix(m.Path, "/")
 		return strings.HasPrefix(path, key) && (len(path) == len(key) || path[len(key)] == '/')
 	}

@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // TestNginxNormalizePath checks nginx's URI normalization (nginx docs,
@@ -112,10 +113,10 @@ spec:
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _ := ParseRequest("http://h3.example/p1003/x", nil)
+	req, _ := simulate.ParseRequest("http://h3.example/p1003/x", nil)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		ix, err := Compile(set, Options{Profile: Bind(Nginx{}, set)})
+		ix, err := simulate.Compile(set, simulate.Options{Profile: simulate.Bind(Profile{}, set)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -171,9 +172,9 @@ spec:
 			for _, srv := range newNginxState(set).servers {
 				full = full || srv.regex
 			}
-			hosts := NginxRegexHosts(set)
+			hosts := RegexHosts(set)
 			if full != tt.regex || (len(hosts) > 0) != tt.regex {
-				t.Errorf("regex host in the full configuration = %v, from NginxRegexHosts = %v, want %v", full, hosts, tt.regex)
+				t.Errorf("regex host in the full configuration = %v, from RegexHosts = %v, want %v", full, hosts, tt.regex)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"bufio"
@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // The differential test against a real nginx (issue 17): the nginx
@@ -231,7 +233,7 @@ func (n *realNginx) get(host, target string) (string, error) {
 
 // profileLocation is what the rendered configuration answers according
 // to the profile's decision for an http request.
-func profileLocation(st *nginxState, d Decision) (string, bool) {
+func profileLocation(st *nginxState, d simulate.Decision) (string, bool) {
 	switch {
 	case d.Status == http.StatusBadRequest:
 		return "status 400", true
@@ -305,7 +307,7 @@ func nginxProbes(set *manifest.Set) (hosts, targets []string) {
 
 // checkAgainstNginx compares the profile with a real nginx on every host
 // and target, plus the extra requests.
-func checkAgainstNginx(t *testing.T, bin string, set *manifest.Set, extra []Request) {
+func checkAgainstNginx(t *testing.T, bin string, set *manifest.Set, extra []simulate.Request) {
 	t.Helper()
 	st := newNginxState(set)
 	out, ok := nginxTest(t, bin, st)
@@ -318,22 +320,22 @@ func checkAgainstNginx(t *testing.T, bin string, set *manifest.Set, extra []Requ
 	if !ok {
 		t.Fatalf("nginx -t refuses the configuration the profile accepts:\n%s\n%s", out, renderNginxConf(st, "/tmp", 1))
 	}
-	ix, err := Compile(set, Options{Profile: Nginx{}})
+	ix, err := simulate.Compile(set, simulate.Options{Profile: Profile{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := startNginx(t, bin, st)
 	hosts, targets := nginxProbes(set)
-	var reqs []Request
+	var reqs []simulate.Request
 	for _, h := range hosts {
 		for _, p := range targets {
-			reqs = append(reqs, Request{Scheme: "http", Host: h, Path: p})
+			reqs = append(reqs, simulate.Request{Scheme: "http", Host: h, Path: p})
 		}
 	}
 	reqs = append(reqs, extra...)
 	failures := 0
 	for _, req := range reqs {
-		if _, ok := st.wwwRedirects[CanonicalHost(req.Host)]; ok {
+		if _, ok := st.wwwRedirects[simulate.CanonicalHost(req.Host)]; ok {
 			continue // the redirect server's answer is Lua's, not rendered
 		}
 		d := ix.Lookup(req)
@@ -349,7 +351,7 @@ func checkAgainstNginx(t *testing.T, bin string, set *manifest.Set, extra []Requ
 		if !strings.HasPrefix(got, "redirect ") && !strings.HasPrefix(got, "status ") {
 			// the profile's own reading of nginx's location search
 			// (locate) must agree too
-			if l := st.locate(st.server(CanonicalHost(req.Host)), d.NormalizedPath); l == nil || nginxLocID(l) != got {
+			if l := st.locate(st.server(simulate.CanonicalHost(req.Host)), d.NormalizedPath); l == nil || nginxLocID(l) != got {
 				id := "none"
 				if l != nil {
 					id = nginxLocID(l)
@@ -371,23 +373,23 @@ func checkAgainstNginx(t *testing.T, bin string, set *manifest.Set, extra []Requ
 }
 
 // TestNginxAgainstRealNginx runs every nginx fixture of
-// testdata/controllers and every entry of the FuzzLookup corpus through
+// simulate/testdata/controllers and every entry of the FuzzLookup corpus through
 // a real nginx (issue 17).
 func TestNginxAgainstRealNginx(t *testing.T) {
 	bin := nginxBinary(t)
-	files, err := filepath.Glob("testdata/controllers/nginx-*.yaml")
+	files, err := filepath.Glob("../testdata/controllers/nginx-*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no nginx fixtures: %v", err)
 	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
-			set, data := loadControllerSet(t, f)
-			var extra []Request
-			for _, e := range readControllerExpectations(t, data) {
-				if e.profile != "nginx" || len(e.header) > 0 {
+			set, data := simtest.LoadSet(t, f)
+			var extra []simulate.Request
+			for _, e := range simtest.ReadExpectations(t, data) {
+				if e.Profile != "nginx" || len(e.Header) > 0 {
 					continue
 				}
-				req, err := ParseRequest(e.url, nil)
+				req, err := simulate.ParseRequest(e.URL, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -396,7 +398,7 @@ func TestNginxAgainstRealNginx(t *testing.T) {
 			checkAgainstNginx(t, bin, set, extra)
 		})
 	}
-	corpus, err := filepath.Glob("testdata/fuzz/FuzzLookup/*")
+	corpus, err := filepath.Glob("../testdata/fuzz/FuzzLookup/*")
 	if err != nil || len(corpus) == 0 {
 		t.Fatalf("no FuzzLookup corpus: %v", err)
 	}
@@ -411,17 +413,17 @@ func TestNginxAgainstRealNginx(t *testing.T) {
 				name += "-use-regex"
 			}
 			t.Run(name, func(t *testing.T) {
-				ings := fuzzIngresses(rules)
+				ings := simtest.FuzzIngresses(rules)
 				if regex {
 					// the first Ingress makes its hosts regex hosts
-					ings[0].Annotations = map[string]string{NginxAnnotationPrefix + "use-regex": "true"}
+					ings[0].Annotations = map[string]string{AnnotationPrefix + "use-regex": "true"}
 				}
 				for _, ing := range ings {
 					ing.Spec.IngressClassName = nil
 				}
-				var extra []Request
+				var extra []simulate.Request
 				if strings.HasPrefix(path, "/") && !strings.ContainsAny(path, " \t\r\n#") && validHostHeader(host) {
-					extra = append(extra, Request{Scheme: "http", Host: host, Path: path})
+					extra = append(extra, simulate.Request{Scheme: "http", Host: host, Path: path})
 				}
 				checkAgainstNginx(t, bin, &manifest.Set{Ingresses: ings}, extra)
 			})

@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // nginxDefault returns what the root location of a server serves when no
@@ -34,7 +35,7 @@ func (st *nginxState) nginxDefault(srv *nginxServer) *manifest.Ingress {
 // applyDefault sets an unmatched decision to what nginx serves: the
 // engine's spec.defaultBackend choice spans all Ingresses, nginx's does
 // not.
-func (st *nginxState) applyDefault(d *Decision, srv *nginxServer) {
+func (st *nginxState) applyDefault(d *simulate.Decision, srv *nginxServer) {
 	ing := st.nginxDefault(srv)
 	if ing == nil {
 		if d.Matched {

@@ -1,4 +1,4 @@
-package simulate
+package alb
 
 import (
 	"encoding/json"
@@ -12,14 +12,14 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// ALBAnnotationPrefix is the prefix of AWS Load Balancer Controller
+// AnnotationPrefix is the prefix of AWS Load Balancer Controller
 // annotations (kubernetes-sigs/aws-load-balancer-controller
 // docs/guide/ingress/annotations.md).
-const ALBAnnotationPrefix = "alb.ingress.kubernetes.io/"
+const AnnotationPrefix = "alb.ingress.kubernetes.io/"
 
-// ALBUseAnnotation is the servicePort that sends a path to the action
+// UseAnnotation is the servicePort that sends a path to the action
 // annotation named by its serviceName (annotations.md, "actions").
-const ALBUseAnnotation = "use-annotation"
+const UseAnnotation = "use-annotation"
 
 // albAction is an actions.<name> annotation (pkg/ingress/config_types.go,
 // Action); only what routing needs is kept.
@@ -82,34 +82,34 @@ type albCondition struct {
 	} `json:"sourceIpConfig"`
 }
 
-// ALBAction returns the actions.<name> annotation of ing decoded, or an
+// Action returns the actions.<name> annotation of ing decoded, or an
 // error saying what is wrong with it; (nil, nil) when it is absent.
-func ALBAction(ing *manifest.Ingress, name string) (*albAction, error) {
-	raw, ok := ing.Annotations[ALBAnnotationPrefix+"actions."+name]
+func Action(ing *manifest.Ingress, name string) (*albAction, error) {
+	raw, ok := ing.Annotations[AnnotationPrefix+"actions."+name]
 	if !ok {
 		return nil, nil
 	}
 	var a albAction
 	if err := json.Unmarshal([]byte(raw), &a); err != nil {
-		return nil, fmt.Errorf("annotation %sactions.%s: %w", ALBAnnotationPrefix, name, err)
+		return nil, fmt.Errorf("annotation %sactions.%s: %w", AnnotationPrefix, name, err)
 	}
 	switch a.Type {
 	case "fixed-response", "redirect", "forward":
 	default:
-		return nil, fmt.Errorf("annotation %sactions.%s: unknown action type %q (want fixed-response, forward or redirect)", ALBAnnotationPrefix, name, a.Type)
+		return nil, fmt.Errorf("annotation %sactions.%s: unknown action type %q (want fixed-response, forward or redirect)", AnnotationPrefix, name, a.Type)
 	}
 	return &a, nil
 }
 
 // albConditions returns the conditions.<name> annotation of ing decoded.
 func albConditions(ing *manifest.Ingress, name string) ([]albCondition, error) {
-	raw, ok := ing.Annotations[ALBAnnotationPrefix+"conditions."+name]
+	raw, ok := ing.Annotations[AnnotationPrefix+"conditions."+name]
 	if !ok {
 		return nil, nil
 	}
 	var cs []albCondition
 	if err := json.Unmarshal([]byte(raw), &cs); err != nil {
-		return nil, fmt.Errorf("annotation %sconditions.%s: %w", ALBAnnotationPrefix, name, err)
+		return nil, fmt.Errorf("annotation %sconditions.%s: %w", AnnotationPrefix, name, err)
 	}
 	return cs, nil
 }
@@ -209,8 +209,8 @@ func (a *albAction) redirectLocation(r albRequest, port string) (string, int) {
 	path := get(rc.Path, "/#{path}")
 	rport := get(rc.Port, "#{port}")
 	query := get(rc.Query, "#{query}")
-	rawQuery := r.query.Encode()
-	repl := strings.NewReplacer("#{protocol}", r.scheme, "#{host}", r.host, "#{path}", strings.TrimPrefix(r.path, "/"), "#{port}", port, "#{query}", rawQuery)
+	RawQuery := r.query.Encode()
+	repl := strings.NewReplacer("#{protocol}", r.scheme, "#{host}", r.host, "#{path}", strings.TrimPrefix(r.path, "/"), "#{port}", port, "#{query}", RawQuery)
 	proto, host, path, rport, query = repl.Replace(proto), repl.Replace(host), repl.Replace(path), repl.Replace(rport), repl.Replace(query)
 	loc := proto + "://" + host
 	if !(proto == "https" && rport == "443" || proto == "http" && rport == "80") {

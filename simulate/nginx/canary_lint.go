@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"sort"
@@ -7,15 +7,16 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
-// NginxCanaryPath is what ingress-nginx makes of one Service backend of a
+// CanaryPath is what ingress-nginx makes of one Service backend of a
 // canary Ingress (nginx.ingress.kubernetes.io/canary: "true"), as
 // internal/ingress/controller/controller.go mergeAlternativeBackends
 // merges it: the backend becomes an alternative of the upstream that
 // serves a location of the same host, path and pathType, or, when no
 // such location exists, it is deleted and never serves.
-type NginxCanaryPath struct {
+type CanaryPath struct {
 	// Ingress is the canary Ingress.
 	Ingress *manifest.Ingress
 	// Rule and PathIndex index Ingress.Spec.Rules and its HTTP.Paths.
@@ -41,15 +42,15 @@ type NginxCanaryPath struct {
 	// primary's upstream already holds as its alternative: balancer.lua
 	// (route_to_alternative_balancer) uses only the first alternative
 	// backend, so this one never receives traffic.
-	First *NginxCanaryPath
+	First *CanaryPath
 }
 
-// NginxCanaries returns every Service backend of the canary Ingresses of
+// Canaries returns every Service backend of the canary Ingresses of
 // set, in the controller's order (canary Ingresses oldest first, then
 // their rules and paths). set should hold the Ingresses of one
 // ingress-nginx class. Ingresses the admission webhook rejects take no
 // part.
-func NginxCanaries(set *manifest.Set) []*NginxCanaryPath {
+func Canaries(set *manifest.Set) []*CanaryPath {
 	if set == nil {
 		return nil
 	}
@@ -64,10 +65,10 @@ func NginxCanaries(set *manifest.Set) []*NginxCanaryPath {
 	}
 	st := newNginxState(set)
 	sort.SliceStable(canaries, func(i, j int) bool { return nginxLess(canaries[i], canaries[j]) })
-	var out []*NginxCanaryPath
+	var out []*CanaryPath
 	// first maps a primary upstream to the first canary path merged into
 	// it, as st.canaries does.
-	first := map[string]*NginxCanaryPath{}
+	first := map[string]*CanaryPath{}
 	for _, ing := range canaries {
 		for ri, r := range ing.Spec.Rules {
 			if r.HTTP == nil {
@@ -78,7 +79,7 @@ func NginxCanaries(set *manifest.Set) []*NginxCanaryPath {
 				if p.Backend.Service == nil {
 					continue // the controller skips non-Service backends
 				}
-				c := &NginxCanaryPath{Ingress: ing, Rule: ri, PathIndex: pi, Host: r.Host, Path: p.Path, PathType: pathTypeOf(p), PrimaryRule: -1, PrimaryPathIndex: -1}
+				c := &CanaryPath{Ingress: ing, Rule: ri, PathIndex: pi, Host: r.Host, Path: p.Path, PathType: simulate.PathTypeOf(p), PrimaryRule: -1, PrimaryPathIndex: -1}
 				out = append(out, c)
 				if srv == nil {
 					continue
@@ -117,7 +118,7 @@ func sameWrittenPath(loc *nginxLoc, p networkingv1.HTTPIngressPath) bool {
 		return false
 	}
 	w := loc.ing.Spec.Rules[loc.rule].HTTP.Paths[loc.index]
-	return orRoot(w.Path) == orRoot(p.Path) && pathTypeOf(w) == pathTypeOf(p)
+	return orRoot(w.Path) == orRoot(p.Path) && simulate.PathTypeOf(w) == simulate.PathTypeOf(p)
 }
 
 func orRoot(path string) string {

@@ -1,4 +1,8 @@
-package simulate
+// Package alb is the engine's profile of the AWS Load Balancer Controller:
+// the listener rules of an ALB (alb.go) and the actions and conditions
+// annotations (actions.go). It registers itself with package simulate
+// from init.
+package alb
 
 import (
 	"fmt"
@@ -14,9 +18,25 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
-// ALB is the profile of the AWS Load Balancer Controller
+// Controller is the AWS Load Balancer Controller's IngressClass
+// spec.controller (kubernetes-sigs/aws-load-balancer-controller
+// docs/guide/ingress/ingress_class.md).
+const Controller = "ingress.k8s.aws/alb"
+
+// The profile answers for Controller, and for the class name "alb"
+// the controller's documentation uses.
+func init() {
+	simulate.RegisterProfile(simulate.ProfileRegistration{
+		Profile:     Profile{},
+		Controllers: []string{Controller},
+		Classes:     []string{"alb"},
+	})
+}
+
+// Profile is the profile of the AWS Load Balancer Controller
 // (kubernetes-sigs/aws-load-balancer-controller). Every path of every
 // Ingress of an IngressGroup becomes one listener rule of one ALB, and
 // the ALB evaluates the rules in priority order, first match wins
@@ -44,22 +64,22 @@ import (
 // Decorate replays the listener rules with the whole request (headers and
 // query string included) and sets the routing fields of the Decision to
 // the rule that wins on the ALB.
-type ALB struct {
+type Profile struct {
 	st *albState
 }
 
 var (
-	_ Profile = ALB{}
-	_ Binder  = ALB{}
+	_ simulate.Profile = Profile{}
+	_ simulate.Binder  = Profile{}
 )
 
 // Name returns "alb".
-func (ALB) Name() string { return "alb" }
+func (Profile) Name() string { return "alb" }
 
 // Bind returns the profile for set.
-func (ALB) Bind(set *manifest.Set) Profile { return ALB{st: newALBState(set)} }
+func (Profile) Bind(set *manifest.Set) simulate.Profile { return Profile{st: newALBState(set)} }
 
-func (a ALB) state(ing *manifest.Ingress) *albState {
+func (a Profile) state(ing *manifest.Ingress) *albState {
 	if a.st != nil {
 		return a.st
 	}
@@ -71,14 +91,14 @@ func (a ALB) state(ing *manifest.Ingress) *albState {
 }
 
 // NormalizePath normalizes as the spec profile does.
-func (ALB) NormalizePath(path string) string { return NormalizePath(path) }
+func (Profile) NormalizePath(path string) string { return simulate.NormalizePath(path) }
 
 // FallThrough is true: listener rules are tried in priority order
 // whatever their host.
-func (ALB) FallThrough() bool { return true }
+func (Profile) FallThrough() bool { return true }
 
 // Less orders by group.order, then namespace/name.
-func (ALB) Less(a, b *manifest.Ingress) bool {
+func (Profile) Less(a, b *manifest.Ingress) bool {
 	oa, ob := albOrder(a), albOrder(b)
 	if oa != ob {
 		return oa < ob
@@ -88,7 +108,7 @@ func (ALB) Less(a, b *manifest.Ingress) bool {
 
 // albOrder is the group.order annotation, 0 when absent or bad.
 func albOrder(ing *manifest.Ingress) int {
-	n, err := strconv.Atoi(strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"group.order"]))
+	n, err := strconv.Atoi(strings.TrimSpace(ing.Annotations[AnnotationPrefix+"group.order"]))
 	if err != nil {
 		return 0
 	}
@@ -98,7 +118,7 @@ func albOrder(ing *manifest.Ingress) int {
 // albGroupName is the group of ing: group.name, or the implicit group
 // namespace/name.
 func albGroupName(ing *manifest.Ingress) string {
-	if g := strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"group.name"]); g != "" {
+	if g := strings.TrimSpace(ing.Annotations[AnnotationPrefix+"group.name"]); g != "" {
 		return g
 	}
 	return ing.Key()
@@ -108,7 +128,7 @@ func albGroupName(ing *manifest.Ingress) string {
 // controller writes for a path (buildPathPatterns), or why it refuses
 // it.
 func albPathPatterns(ing *manifest.Ingress, p networkingv1.HTTPIngressPath) (values []string, regex []string, why string) {
-	switch pathTypeOf(p) {
+	switch simulate.PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
 		if strings.ContainsAny(p.Path, "*?") {
 			return nil, nil, "an Exact path must not contain the ALB wildcards * or ?"
@@ -124,7 +144,7 @@ func albPathPatterns(ing *manifest.Ingress, p networkingv1.HTTPIngressPath) (val
 		t := strings.TrimSuffix(p.Path, "/")
 		return []string{t, t + "/*"}, nil, ""
 	}
-	if strings.EqualFold(strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"use-regex-path-match"]), "true") {
+	if strings.EqualFold(strings.TrimSpace(ing.Annotations[AnnotationPrefix+"use-regex-path-match"]), "true") {
 		// The leading "/" required by the API is stripped
 		// (buildPathPatternsForImplementationSpecificPathType).
 		return nil, []string{strings.TrimPrefix(p.Path, "/")}, ""
@@ -133,34 +153,34 @@ func albPathPatterns(ing *manifest.Ingress, p networkingv1.HTTPIngressPath) (val
 }
 
 // PathMatch compiles a path into its ALB path patterns.
-func (ALB) PathMatch(ing *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath) (PathMatch, bool, string) {
+func (Profile) PathMatch(ing *manifest.Ingress, _ int, p networkingv1.HTTPIngressPath) (simulate.PathMatch, bool, string) {
 	values, regex, why := albPathPatterns(ing, p)
 	if why != "" {
-		return PathMatch{}, false, why + "; the controller fails to build the Ingress's group"
+		return simulate.PathMatch{}, false, why + "; the controller fails to build the Ingress's group"
 	}
 	if p.Path == "" {
 		values = []string{"/*"}
 	}
-	switch pathTypeOf(p) {
+	switch simulate.PathTypeOf(p) {
 	case networkingv1.PathTypeExact:
-		return PathMatch{Kind: MatchExact, Path: p.Path, Note: "ALB path pattern " + p.Path}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchExact, Path: p.Path, Note: "ALB path pattern " + p.Path}, true, ""
 	case networkingv1.PathTypePrefix:
-		return PathMatch{Kind: MatchPrefix, Path: p.Path, Note: "ALB path patterns " + strings.Join(values, " and ")}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchPrefix, Path: p.Path, Note: "ALB path patterns " + strings.Join(values, " and ")}, true, ""
 	}
 	if len(regex) > 0 {
 		re, err := regexp.Compile(regex[0])
 		if err != nil {
-			return PathMatch{}, false, fmt.Sprintf("regex %q: %v", regex[0], err)
+			return simulate.PathMatch{}, false, fmt.Sprintf("regex %q: %v", regex[0], err)
 		}
-		return PathMatch{Kind: MatchCustom, Path: p.Path, Length: 0, Match: re.MatchString,
+		return simulate.PathMatch{Kind: simulate.MatchCustom, Path: p.Path, Length: 0, Match: re.MatchString,
 			Note: "ALB path regex " + regex[0]}, true, ""
 	}
 	pat := values[0]
 	if !strings.ContainsAny(pat, "*?") {
-		return PathMatch{Kind: MatchExact, Path: pat, Note: "ALB path pattern " + pat + " (no wildcard: matches exactly)"}, true, ""
+		return simulate.PathMatch{Kind: simulate.MatchExact, Path: pat, Note: "ALB path pattern " + pat + " (no wildcard: matches exactly)"}, true, ""
 	}
 	lit := pat[:strings.IndexAny(pat, "*?")]
-	return PathMatch{Kind: MatchCustom, Path: pat, Length: len(lit),
+	return simulate.PathMatch{Kind: simulate.MatchCustom, Path: pat, Length: len(lit),
 		Match: func(s string) bool { return albGlob(pat, s, false) },
 		Note:  "ALB path pattern " + pat + " (* any characters, ? one character)"}, true, ""
 }
@@ -270,14 +290,14 @@ func newALBState(set *manifest.Set) *albState {
 	}
 	sort.SliceStable(st.groups, func(i, j int) bool { return st.groups[i].name < st.groups[j].name })
 	for _, g := range st.groups {
-		sort.SliceStable(g.members, func(i, j int) bool { return ALB{}.Less(g.members[i], g.members[j]) })
+		sort.SliceStable(g.members, func(i, j int) bool { return Profile{}.Less(g.members[i], g.members[j]) })
 		for _, ing := range g.members {
 			if g.def == nil && ing.Spec.DefaultBackend != nil {
 				g.def = ing
 			}
 			// ssl-redirect is exclusive across the group: once set it
 			// applies to every Ingress of the group.
-			if v := strings.TrimSpace(ing.Annotations[ALBAnnotationPrefix+"ssl-redirect"]); v != "" && g.sslRedirect == "" {
+			if v := strings.TrimSpace(ing.Annotations[AnnotationPrefix+"ssl-redirect"]); v != "" && g.sslRedirect == "" {
 				g.sslRedirect = v
 			}
 			g.rules = append(g.rules, albRules(ing)...)
@@ -298,7 +318,7 @@ func albRules(ing *manifest.Ingress) []*albRule {
 			idx[i] = i
 		}
 		rank := func(i int) int {
-			switch pathTypeOf(r.HTTP.Paths[i]) {
+			switch simulate.PathTypeOf(r.HTTP.Paths[i]) {
 			case networkingv1.PathTypeExact:
 				return 0
 			case networkingv1.PathTypePrefix:
@@ -418,7 +438,7 @@ func (r *albRule) matches(req albRequest, notes *[]string) bool {
 
 // Decorate replays the listener rules of the ALB the request reaches and
 // applies the winning rule's action.
-func (a ALB) Decorate(d *Decision, req Request) {
+func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	st := a.state(d.Ingress)
 	if len(st.groups) == 0 {
 		return
@@ -434,7 +454,7 @@ func (a ALB) Decorate(d *Decision, req Request) {
 	if _, p, err := net.SplitHostPort(req.Host); err == nil {
 		port = p
 	}
-	q, _ := url.ParseQuery(rawQuery(req.Path))
+	q, _ := url.ParseQuery(simulate.RawQuery(req.Path))
 	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
 
 	var notes []string
@@ -466,7 +486,7 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		d.Matched, d.Ingress, d.Rule, d.PathIndex = false, nil, -1, -1
 		d.Host, d.Path, d.PathType = "", "", ""
 		d.Backend = networkingv1.IngressBackend{}
-		setMatch(d, PathMatch{})
+		simulate.SetMatch(d, simulate.PathMatch{})
 		d.Conflict = nil
 		d.DefaultBackend = false
 		if group.def != nil {
@@ -485,30 +505,30 @@ func (a ALB) Decorate(d *Decision, req Request) {
 		} else {
 			notes = append(notes, "the listener rule matches through its conditions annotation or ALB wildcards, which host and path precedence alone do not see")
 		}
-		pt := pathTypeOf(win.path)
+		pt := simulate.PathTypeOf(win.path)
 		m, _, _ := a.PathMatch(win.ing, win.rule, win.path)
 		d.Matched, d.DefaultBackend = true, false
 		d.Ingress, d.Rule, d.PathIndex = win.ing, win.rule, win.index
 		d.Host, d.Path, d.PathType = win.ing.Spec.Rules[win.rule].Host, win.path.Path, pt
 		d.Backend = win.path.Backend
-		setMatch(d, m)
+		simulate.SetMatch(d, m)
 		d.Conflict = nil
 	}
-	if svc := win.path.Backend.Service; svc != nil && svc.Port.Name == ALBUseAnnotation {
+	if svc := win.path.Backend.Service; svc != nil && svc.Port.Name == UseAnnotation {
 		notes = append(notes, a.applyAction(d, win, r, port)...)
 	}
 	d.Notes = append(d.Notes, notes...)
 }
 
 // applyAction applies an actions.<name> annotation to d.
-func (ALB) applyAction(d *Decision, win *albRule, r albRequest, port string) []string {
+func (Profile) applyAction(d *simulate.Decision, win *albRule, r albRequest, port string) []string {
 	name := win.path.Backend.Service.Name
-	act, err := ALBAction(win.ing, name)
+	act, err := Action(win.ing, name)
 	switch {
 	case err != nil:
 		return []string{err.Error() + "; the controller fails to build the group"}
 	case act == nil:
-		return []string{fmt.Sprintf("servicePort use-annotation but no %sactions.%s annotation: the controller fails to build the group", ALBAnnotationPrefix, name)}
+		return []string{fmt.Sprintf("servicePort use-annotation but no %sactions.%s annotation: the controller fails to build the group", AnnotationPrefix, name)}
 	}
 	switch act.Type {
 	case "redirect":
@@ -622,21 +642,3 @@ func albAnyRegex(patterns []string, s string) bool {
 }
 
 func httpCanonical(name string) string { return http.CanonicalHeaderKey(name) }
-
-// setMatch replaces the winning path's compiled match when a profile
-// re-routes in Decorate, and with it the note the engine added for the
-// old one.
-func setMatch(d *Decision, m PathMatch) {
-	if old := d.Match.Note; old != "" {
-		for i, n := range d.Notes {
-			if n == old {
-				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
-				break
-			}
-		}
-	}
-	d.Match = m
-	if m.Note != "" {
-		d.Notes = append(d.Notes, m.Note)
-	}
-}

@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // nginxLoc is one nginx location block as ingress-nginx writes it.
@@ -150,17 +151,10 @@ func upstreamKey(ns string, b networkingv1.IngressBackend) string {
 // locations (internal/k8s/main.go SetDefaultNGINXPathType, called from
 // store.go on every Ingress it stores).
 func nginxPathType(p networkingv1.HTTPIngressPath) networkingv1.PathType {
-	if pt := pathTypeOf(p); pt != networkingv1.PathTypeImplementationSpecific {
+	if pt := simulate.PathTypeOf(p); pt != networkingv1.PathTypeImplementationSpecific {
 		return pt
 	}
 	return networkingv1.PathTypePrefix
-}
-
-func pathTypeOf(p networkingv1.HTTPIngressPath) networkingv1.PathType {
-	if p.PathType == nil {
-		return networkingv1.PathTypeImplementationSpecific
-	}
-	return *p.PathType
 }
 
 // nginxValidPath is the strict path validation of ingress-nginx
@@ -179,11 +173,11 @@ func nginxStrictReject(ing *manifest.Ingress) string {
 			continue
 		}
 		for _, p := range r.HTTP.Paths {
-			if p.Path == "" || pathTypeOf(p) == networkingv1.PathTypeImplementationSpecific {
+			if p.Path == "" || simulate.PathTypeOf(p) == networkingv1.PathTypeImplementationSpecific {
 				continue
 			}
 			if !nginxValidPath.MatchString(p.Path) {
-				return "path " + strconv.Quote(p.Path) + " cannot be used with pathType " + string(pathTypeOf(p)) +
+				return "path " + strconv.Quote(p.Path) + " cannot be used with pathType " + string(simulate.PathTypeOf(p)) +
 					": ingress-nginx's strict path validation (strict-validate-path-type) rejects the whole Ingress; use ImplementationSpecific for regex paths"
 			}
 		}
@@ -402,7 +396,7 @@ func (l *nginxLoc) writtenType() networkingv1.PathType {
 	if l.ing == nil || l.rule < 0 {
 		return l.pathType
 	}
-	return pathTypeOf(l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index])
+	return simulate.PathTypeOf(l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index])
 }
 
 // source names the rule path a location serves.

@@ -1,9 +1,11 @@
-package simulate
+package nginx
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // rewrite applies rewrite-target as the location does:
@@ -15,7 +17,7 @@ import (
 // target are its capture groups. Without "?" in the target nginx appends
 // the request's arguments; a target ending in "?" drops them (nginx docs,
 // ngx_http_rewrite_module "rewrite").
-func (Nginx) rewrite(d *Decision, loc *nginxLoc, query string) {
+func (Profile) rewrite(d *simulate.Decision, loc *nginxLoc, query string) {
 	re, err := regexp.Compile("(?i)" + loc.path)
 	if err != nil {
 		d.Notes = append(d.Notes, fmt.Sprintf("rewrite-target: regex %q is not valid RE2, which ingresskit evaluates instead of nginx's PCRE: %v", loc.path, err))

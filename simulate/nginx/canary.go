@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // chooseCanary applies the canary rules of the first canary merged into
@@ -18,7 +19,7 @@ import (
 // canary-by-cookie ("always", "never"), then canary-weight out of
 // canary-weight-total (100 unless set higher). A random weight cannot be
 // decided offline: the primary is kept and the weights are shown.
-func (st *nginxState) chooseCanary(d *Decision, req Request) {
+func (st *nginxState) chooseCanary(d *simulate.Decision, req simulate.Request) {
 	if d.Ingress == nil || d.Backend.Service == nil {
 		return
 	}
@@ -32,7 +33,7 @@ func (st *nginxState) chooseCanary(d *Decision, req Request) {
 		// Both backends answer, by weight: shown as the split, as a
 		// Gateway API answer shows its weighted backendRefs.
 		total := c.cfg.weightTotalOr100()
-		d.Backends = []WeightedBackend{
+		d.Backends = []simulate.WeightedBackend{
 			weightedIngressBackend(d.Ingress.Namespace, d.Backend, int32(total-c.cfg.weight)),
 			weightedIngressBackend(c.ing.Namespace, c.backend, int32(c.cfg.weight)),
 		}
@@ -54,8 +55,8 @@ func (cfg nginxCanaryConfig) weightTotalOr100() int {
 }
 
 // weightedIngressBackend is an Ingress backend with its share of requests.
-func weightedIngressBackend(ns string, b networkingv1.IngressBackend, weight int32) WeightedBackend {
-	wb := WeightedBackend{Kind: "Service", Namespace: ns, Weight: weight}
+func weightedIngressBackend(ns string, b networkingv1.IngressBackend, weight int32) simulate.WeightedBackend {
+	wb := simulate.WeightedBackend{Kind: "Service", Namespace: ns, Weight: weight}
 	if b.Service != nil {
 		wb.Name, wb.Port = b.Service.Name, b.Service.Port.Number
 	}

@@ -1,4 +1,4 @@
-package simulate
+package nginx
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/ingresskit/ingresskit/simulate"
 )
 
 // nginxHTTPRedirectCode is the status of the HTTPS redirect, the
@@ -24,15 +26,15 @@ const nginxNoTLSRedirectLocations = "/.well-known/acme-challenge"
 // phase), permanent and temporal redirects and rewrite-target (location
 // rewrite phase), the HTTPS redirect (rewrite_by_lua, lua_ingress.lua),
 // then the canary choice (balancer.lua).
-func (n Nginx) Decorate(d *Decision, req Request) {
+func (n Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	st := n.state(d.Ingress)
 	if st.refused != "" {
-		*d = Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile,
+		*d = simulate.Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile,
 			Rule: -1, PathIndex: -1, Refused: st.refused}
 		return
 	}
 	path := d.NormalizedPath
-	query := rawQuery(req.Path)
+	query := simulate.RawQuery(req.Path)
 	scheme := strings.ToLower(req.Scheme)
 	if scheme == "" {
 		scheme = "http"
@@ -40,7 +42,7 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 	// ngx_http_parse_complex_uri: a ".." segment above the root, written
 	// plainly or escaped, makes the request invalid, and nginx answers
 	// 400 before it looks for a server's location.
-	if nginxAboveRoot(requestPath(req.Path)) {
+	if nginxAboveRoot(simulate.RequestPath(req.Path)) {
 		n.answer(d, http.StatusBadRequest, "the path goes above the root (\"..\"): nginx answers 400 Bad Request")
 		return
 	}
@@ -53,7 +55,7 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 		if scheme == "https" {
 			port = "443"
 		}
-		*d = Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile, Rule: -1, PathIndex: -1}
+		*d = simulate.Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile, Rule: -1, PathIndex: -1}
 		d.Redirect = scheme + "://" + to + ":" + port + strings.TrimSuffix(requestURI(req.Path), "/")
 		d.RedirectCode = nginxHTTPRedirectCode
 		d.Notes = append(d.Notes, fmt.Sprintf("from-to-www-redirect of %s: the redirect server %s answers %d", to, d.RequestHost, nginxHTTPRedirectCode))
@@ -113,7 +115,7 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 	if loc != nil && !srv.regex && loc.pathType != networkingv1.PathTypeExact && loc.path == path+"/" && !srv.hasPath(path) {
 		d.Redirect = path + "/"
 		if !loc.ann.relativeRedirects {
-			d.Redirect = scheme + "://" + CanonicalHost(req.Host) + d.Redirect
+			d.Redirect = scheme + "://" + simulate.CanonicalHost(req.Host) + d.Redirect
 		}
 		if query != "" {
 			d.Redirect += "?" + query
@@ -146,7 +148,7 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 		if !served.ann.preserveTrailingSlash {
 			uri = strings.TrimSuffix(uri, "/")
 		}
-		d.Redirect = "https://" + CanonicalHost(req.Host) + uri
+		d.Redirect = "https://" + simulate.CanonicalHost(req.Host) + uri
 		d.RedirectCode = nginxHTTPRedirectCode
 		why := "ssl-redirect (on by default) and the host has a TLS certificate"
 		if served.ann.forceSSLRedirect {
@@ -172,10 +174,10 @@ func (n Nginx) Decorate(d *Decision, req Request) {
 
 // routeAlias sets d to the location nginx picks in srv, the server of a
 // server-alias name.
-func (st *nginxState) routeAlias(d *Decision, srv *nginxServer) {
+func (st *nginxState) routeAlias(d *simulate.Decision, srv *nginxServer) {
 	l := st.locate(srv, d.NormalizedPath)
 	d.Matched, d.DefaultBackend, d.Ingress, d.Rule, d.PathIndex = false, false, nil, -1, -1
-	d.Backend, d.Conflict, d.Match = networkingv1.IngressBackend{}, nil, PathMatch{}
+	d.Backend, d.Conflict, d.Match = networkingv1.IngressBackend{}, nil, simulate.PathMatch{}
 	note := fmt.Sprintf("%s is a server-alias of %s", d.RequestHost, srv.host)
 	if l == nil || l.isDef || l.builtin != "" {
 		d.Notes = append(d.Notes, note)
@@ -183,13 +185,13 @@ func (st *nginxState) routeAlias(d *Decision, srv *nginxServer) {
 	}
 	p := l.ing.Spec.Rules[l.rule].HTTP.Paths[l.index]
 	d.Matched, d.Ingress, d.Rule, d.PathIndex = true, l.ing, l.rule, l.index
-	d.Host, d.Path, d.PathType, d.Backend = l.ing.Spec.Rules[l.rule].Host, p.Path, pathTypeOf(p), p.Backend
+	d.Host, d.Path, d.PathType, d.Backend = l.ing.Spec.Rules[l.rule].Host, p.Path, simulate.PathTypeOf(p), p.Backend
 	d.Notes = append(d.Notes, note+fmt.Sprintf(": nginx picks its location %s", l.directive(srv.regex)))
 }
 
 // answer makes d the controller's own answer with status.
-func (Nginx) answer(d *Decision, status int, note string) {
-	*d = Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile,
+func (Profile) answer(d *simulate.Decision, status int, note string) {
+	*d = simulate.Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile,
 		Rule: -1, PathIndex: -1, Status: status, Notes: []string{note}}
 }
 
@@ -286,22 +288,11 @@ func nginxDecode(path string) string {
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		c := path[i]
-		if c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
-			c = unhex(path[i+1])<<4 | unhex(path[i+2])
+		if c == '%' && i+2 < len(path) && simulate.IsHex(path[i+1]) && simulate.IsHex(path[i+2]) {
+			c = simulate.Unhex(path[i+1])<<4 | simulate.Unhex(path[i+2])
 			i += 2
 		}
 		b.WriteByte(c)
 	}
 	return b.String()
-}
-
-// rawQuery returns the query string of a request target, without "?".
-func rawQuery(target string) string {
-	if i := strings.IndexByte(target, '#'); i >= 0 {
-		target = target[:i]
-	}
-	if i := strings.IndexByte(target, '?'); i >= 0 {
-		return target[i+1:]
-	}
-	return ""
 }

@@ -1,0 +1,7 @@
+package simulate
+
+// Unexported helpers the external tests of the package check.
+var (
+	ProbePaths   = probePaths
+	IsUnreserved = isUnreserved
+)

@@ -1,0 +1,77 @@
+package profiles
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ingresskit/ingresskit/simulate"
+)
+
+const module = "github.com/ingresskit/ingresskit/"
+
+// imports returns the packages the non-test Go files of dir import.
+func imports(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("%s: no Go files: %v", dir, err)
+	}
+	var out []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, im := range file.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestLayout checks the shape of house style §1 "Profiles and data
+// planes": the engine core imports no profile or data plane package, and
+// a profile imports the core and manifest but never another profile.
+func TestLayout(t *testing.T) {
+	for _, p := range imports(t, "..") {
+		if strings.HasPrefix(p, module+"simulate/") {
+			t.Errorf("the engine core imports %s", p)
+		}
+	}
+	for _, dir := range []string{"spec", "nginx", "gce", "alb", "istioingress", "gateway", "istio"} {
+		for _, p := range imports(t, filepath.Join("..", dir)) {
+			if strings.HasPrefix(p, module+"simulate/") && !strings.HasPrefix(p, module+"simulate/internal/") {
+				t.Errorf("simulate/%s imports %s", dir, p)
+			}
+		}
+	}
+}
+
+// TestRegistered checks that importing this package registers every
+// profile, a default, and every kind of data plane.
+func TestRegistered(t *testing.T) {
+	if got, want := strings.Join(simulate.ProfileNames(), " "), "alb gce nginx spec"; got != want {
+		t.Errorf("profiles %q, want %q", got, want)
+	}
+	if got := simulate.DefaultProfile().Name(); got != "spec" {
+		t.Errorf("default profile %q, want spec", got)
+	}
+	if got, want := strings.Join(simulate.BuilderKinds(), " "), "gateway ingress istio"; got != want {
+		t.Errorf("data plane kinds %q, want %q", got, want)
+	}
+	for controller, want := range map[string]string{
+		"k8s.io/ingress-nginx": "nginx", "ingress.k8s.aws/alb": "alb", "k8s.io/ingress-gce": "gce", "example.com/other": "",
+	} {
+		if got := simulate.ProfileNameForController(controller); got != want {
+			t.Errorf("controller %s -> %q, want %q", controller, got, want)
+		}
+	}
+}
