@@ -110,6 +110,11 @@ type Options struct {
 	// PageSize is the number of objects per list request; zero means
 	// DefaultPageSize.
 	PageSize int64
+	// LabelSelector (kubectl's -l, such as app=shop,tier!=db) is sent
+	// with the list calls of the objects that declare routes: Ingresses,
+	// HTTPRoutes and GRPCRoutes. The objects they refer to are read
+	// whatever their labels, so their references resolve.
+	LabelSelector string
 }
 
 // Snapshot is what was read from a cluster.
@@ -493,6 +498,7 @@ func (r *reader) referenced(ctx context.Context, namespaces []string) error {
 
 func (r *reader) ingresses(ctx context.Context, ns string) ([]*manifest.Ingress, error) {
 	items, err := paginate(ctx, r.pageSize(), func(ctx context.Context, lo metav1.ListOptions) ([]networkingv1.Ingress, string, error) {
+		lo.LabelSelector = r.opts.LabelSelector
 		l, err := r.c.Kube.NetworkingV1().Ingresses(ns).List(ctx, lo)
 		if err != nil {
 			return nil, "", err

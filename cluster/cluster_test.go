@@ -133,6 +133,20 @@ func TestRead(t *testing.T) {
 			},
 		},
 		{
+			// The selector picks Ingresses; what they refer to is read
+			// whatever its labels (issue 20).
+			name: "label selector",
+			opts: Options{LabelSelector: "app=shop"},
+			want: []string{
+				"web/Ingress/shop networking.k8s.io/v1",
+				"api/Service/api",
+				"web/Service/shop",
+				`web/Secret/shop-env type="" data=0`,
+				`web/Secret/shop-tls type="kubernetes.io/tls" data=0`,
+				"IngressClass/nginx",
+			},
+		},
+		{
 			name: "secret data",
 			opts: Options{Namespace: "web", SecretData: true},
 			want: []string{
@@ -160,6 +174,21 @@ func TestRead(t *testing.T) {
 			for _, r := range allResources {
 				if !snap.Complete(r) {
 					t.Errorf("%s not complete", r.Resource)
+				}
+			}
+			// The selector goes to the server with the Ingress list.
+			for _, a := range fc.kube.Actions() {
+				l, ok := a.(k8stesting.ListAction)
+				if !ok {
+					continue
+				}
+				got := l.GetListRestrictions().Labels.String()
+				want := ""
+				if a.GetResource().Resource == "ingresses" {
+					want = tt.opts.LabelSelector
+				}
+				if got != want {
+					t.Errorf("list %s with selector %q, want %q", a.GetResource().Resource, got, want)
 				}
 			}
 			// Without SecretData no request may read Secret data.

@@ -129,7 +129,9 @@ func (r *reader) gatewayKinds(ctx context.Context, ns string, routes bool) error
 	}
 	if routes && v1("httproutes") {
 		items, err := readKind(ctx, r, HTTPRoutesResource, ns, false,
-			func(ns string) lister[*gwv1.HTTPRouteList] { return api.HTTPRoutes(ns) },
+			func(ns string) lister[*gwv1.HTTPRouteList] {
+				return selecting(api.HTTPRoutes(ns), r.opts.LabelSelector)
+			},
 			func(l *gwv1.HTTPRouteList) []gwv1.HTTPRoute { return l.Items })
 		if err != nil {
 			return err
@@ -142,7 +144,9 @@ func (r *reader) gatewayKinds(ctx context.Context, ns string, routes bool) error
 	}
 	if routes && v1("grpcroutes") {
 		items, err := readKind(ctx, r, GRPCRoutesResource, ns, false,
-			func(ns string) lister[*gwv1.GRPCRouteList] { return api.GRPCRoutes(ns) },
+			func(ns string) lister[*gwv1.GRPCRouteList] {
+				return selecting(api.GRPCRoutes(ns), r.opts.LabelSelector)
+			},
 			func(l *gwv1.GRPCRouteList) []gwv1.GRPCRoute { return l.Items })
 		if err != nil {
 			return err
@@ -198,6 +202,23 @@ func (r *reader) gatewayKinds(ctx context.Context, ns string, routes bool) error
 // lister is the List method of a typed client of one resource.
 type lister[L any] interface {
 	List(context.Context, metav1.ListOptions) (L, error)
+}
+
+// selectLister sends a label selector (Options.LabelSelector) with every
+// list call of l.
+type selectLister[L any] struct {
+	l        lister[L]
+	selector string
+}
+
+func (s selectLister[L]) List(ctx context.Context, lo metav1.ListOptions) (L, error) {
+	lo.LabelSelector = s.selector
+	return s.l.List(ctx, lo)
+}
+
+// selecting returns l with the label selector sent on each list call.
+func selecting[L any](l lister[L], selector string) lister[L] {
+	return selectLister[L]{l: l, selector: selector}
 }
 
 // readKind lists one resource through a typed client, page by page: in ns

@@ -250,3 +250,36 @@ func TestReadGatewayAPIForbidden(t *testing.T) {
 		t.Errorf("GRPCRoutes = %d, want 1", len(snap.Set.GRPCRoutes))
 	}
 }
+
+// TestReadGatewayAPISelector checks that -l goes to the server with the
+// route lists only: Gateways and grants are read whatever their labels
+// (issue 20).
+func TestReadGatewayAPISelector(t *testing.T) {
+	_, gc, c := newGatewayCluster(t, gatewayDiscovery())
+	snap, err := Read(context.Background(), c, Options{LabelSelector: "app=none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := snap.Set.GatewayObjects
+	if len(g.HTTPRoutes)+len(g.GRPCRoutes) != 0 || len(g.Gateways) != 1 {
+		t.Errorf("%d HTTPRoutes, %d GRPCRoutes, %d Gateways; want 0, 0 and 1", len(g.HTTPRoutes), len(g.GRPCRoutes), len(g.Gateways))
+	}
+	lists := 0
+	for _, a := range gc.Actions() {
+		l, ok := a.(k8stesting.ListAction)
+		if !ok {
+			continue
+		}
+		lists++
+		got, want := l.GetListRestrictions().Labels.String(), ""
+		if r := a.GetResource().Resource; r == "httproutes" || r == "grpcroutes" {
+			want = "app=none"
+		}
+		if got != want {
+			t.Errorf("list %s with selector %q, want %q", a.GetResource().Resource, got, want)
+		}
+	}
+	if lists == 0 {
+		t.Error("no list calls recorded")
+	}
+}

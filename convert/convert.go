@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/ingresskit/ingresskit/manifest"
 )
@@ -44,6 +45,11 @@ type Options struct {
 	// IngressClassAnnotation is KeepClassAnnotation (also the empty value)
 	// or MoveClassAnnotation.
 	IngressClassAnnotation ClassAnnotation
+	// Selector, when set and not empty, limits the conversion to the
+	// Ingresses whose labels match it (kubectl's -l); the other documents
+	// are left as they are. IngressClasses, which declare no routes, are
+	// converted whatever their labels.
+	Selector labels.Selector
 }
 
 // Bytes converts the manifests in data, read from the file name (used in
@@ -79,6 +85,10 @@ func convertAll(name string, data []byte, opts Options) (result, error) {
 	var buf bytes.Buffer
 	var errs []*manifest.InputError
 	for i, chunk := range chunks {
+		if unselected(name, chunk, opts.Selector) {
+			buf.Write(chunk)
+			continue
+		}
 		c := &chunkConv{file: name, line: starts[i], opts: opts}
 		res, err := c.convert(chunk)
 		errs = append(errs, c.errs...)
@@ -106,6 +116,20 @@ func convertAll(name string, data []byte, opts Options) (result, error) {
 		r.out = buf.Bytes()
 	}
 	return r, nil
+}
+
+// unselected reports whether the chunk holds Ingresses and none of them
+// matches sel, so that it is kept as written. The whole file has already
+// loaded, so the chunk parses.
+func unselected(name string, chunk []byte, sel labels.Selector) bool {
+	if sel == nil || sel.Empty() {
+		return false
+	}
+	set, err := manifest.Parse(name, chunk, manifest.Options{})
+	if err != nil || len(set.Ingresses) == 0 {
+		return false
+	}
+	return len(set.Select(sel).Ingresses) == 0
 }
 
 // chunkConv converts the documents of one chunk.

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/ingresskit/ingresskit/internal/golden"
 	"github.com/ingresskit/ingresskit/manifest"
@@ -249,5 +250,50 @@ func checkConverted(t testing.TB, name string, in, out []byte, opts Options) {
 		if !work && !bytes.Equal(inDocs[i], outDocs[i]) {
 			t.Errorf("document %d has nothing to convert but changed:\n%s", i, cmp.Diff(string(inDocs[i]), string(outDocs[i])))
 		}
+	}
+}
+
+// TestSelector converts only the Ingresses a label selector picks (-l,
+// issue 20); the others keep their bytes.
+func TestSelector(t *testing.T) {
+	in := `apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: web
+  labels: {app: shop}
+spec:
+  backend: {serviceName: web, servicePort: 80}
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: blog
+spec:
+  backend: {serviceName: blog, servicePort: 80}
+`
+	sel, err := labels.Parse("app=shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, changed, err := Bytes("in.yaml", []byte(in), Options{Selector: sel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !changed {
+		t.Fatal("nothing changed")
+	}
+	web, blog, ok := strings.Cut(string(out), "---\n")
+	if !ok {
+		t.Fatalf("output lost its separator:\n%s", out)
+	}
+	if !strings.Contains(web, "apiVersion: networking.k8s.io/v1\n") {
+		t.Errorf("the selected Ingress was not converted:\n%s", web)
+	}
+	if want := in[strings.Index(in, "---\n")+4:]; blog != want {
+		t.Errorf("the other Ingress changed:\n%s", blog)
+	}
+	none, _ := labels.Parse("app=none")
+	if _, changed, err := Bytes("in.yaml", []byte(in), Options{Selector: none}); err != nil || changed {
+		t.Errorf("a selector matching nothing changed the file (err %v)", err)
 	}
 }

@@ -21,6 +21,20 @@ var forwardedRoutes = []proxy.Route{
 	{Ingress: "shop/web", Host: "shop.example", Path: "/cart", PathType: "Prefix", Backend: "shop/cart:80", Upstream: "127.0.0.1:41002"},
 }
 
+// planeRoutes are routes of several data planes: an Ingress class, a
+// Gateway with a weighted split and a redirect.
+var planeRoutes = []proxy.Route{
+	{DataPlane: "ingress class nginx", Ingress: "default/web", Host: "example.com", Path: "/", PathType: "Prefix", Backend: "default/web:80", Upstream: "127.0.0.1:9001"},
+	{DataPlane: "gateway infra/prod", Kind: "HTTPRoute", Object: "shop/shop", Host: "shop.example.com", Path: "/", PathType: "PathPrefix", Backend: "shop/v1:8080", Weight: 90, TLS: true},
+	{DataPlane: "gateway infra/prod", Kind: "HTTPRoute", Object: "shop/shop", Host: "shop.example.com", Path: "/", PathType: "PathPrefix", Backend: "shop/v2:8080", Weight: 10, Upstream: "127.0.0.1:9002", TLS: true},
+	{DataPlane: "gateway infra/prod", Kind: "HTTPRoute", Object: "infra/https-redirect", Host: "*", Path: "/", PathType: "PathPrefix", Redirect: "redirect 301 scheme https"},
+}
+
+var planeNotes = []string{
+	"host example.com on port 80 (http) is claimed by ingress class nginx, gateway infra/prod: ingress class nginx answers, as it is simulate's first answer",
+	"listener port 9000 (https, gateway infra/prod) is served on local port 9000, the same number (--listen 9000=<port> maps it elsewhere)",
+}
+
 var forwards = []ProxyForward{
 	{Service: "shop/cart:80", Local: "127.0.0.1:41002",
 		Error: "port-forward to shop/cart:80 is connecting: service shop/cart has no Running and Ready Pod"},
@@ -38,6 +52,7 @@ func TestProxyRoutes(t *testing.T) {
 		{"forward tty", ProxyBanner{Routes: proxyRoutes}, true, "testdata/proxy_routes.tty.txt"},
 		{"echo", ProxyBanner{Routes: proxyRoutes, Echo: true}, false, "testdata/proxy_routes.echo.txt"},
 		{"empty", ProxyBanner{}, false, "testdata/proxy_routes.empty.txt"},
+		{"data planes", ProxyBanner{Routes: planeRoutes, Notes: planeNotes}, false, "testdata/proxy_routes.planes.txt"},
 		{"port-forward", ProxyBanner{Routes: forwardedRoutes, Forwards: forwards}, false, "testdata/proxy_routes.forward.txt"},
 		{"port-forward tty", ProxyBanner{Routes: forwardedRoutes, Forwards: forwards}, true, "testdata/proxy_routes.forward.tty.txt"},
 	}
@@ -49,6 +64,12 @@ func TestProxyRoutes(t *testing.T) {
 			}
 			if err := ProxyListening(&buf, NewStyles(&buf, tt.color), "127.0.0.1:8080", "127.0.0.1:8443"); err != nil {
 				t.Fatal(err)
+			}
+			if tt.banner.Notes != nil {
+				bound := []proxy.BoundPort{{Listener: 80, Addr: "127.0.0.1:8080"}, {Listener: 443, TLS: true, Addr: "127.0.0.1:8443"}, {Listener: 9000, TLS: true, Addr: "127.0.0.1:9000"}}
+				if err := ProxyListenerPorts(&buf, NewStyles(&buf, tt.color), bound); err != nil {
+					t.Fatal(err)
+				}
 			}
 			golden.Assert(t, buf.Bytes(), tt.golden)
 		})

@@ -92,11 +92,17 @@ func (f *clusterFlags) Load(ctx context.Context, io *IO) (*cluster.Snapshot, err
 			return nil, loadErr
 		}
 	}
+	sel, err := f.Files.selector()
+	if err != nil {
+		return nil, err
+	}
 	clients, namespace, err := f.clients()
 	if err != nil {
 		return nil, err
 	}
-	opts := cluster.Options{Namespace: namespace, SecretData: f.SecretData, EndpointSlices: f.EndpointSlices}
+	// The selector goes to the server with the list calls, as kubectl -l
+	// does; with --cluster it already picked the Ingresses of the files.
+	opts := cluster.Options{Namespace: namespace, SecretData: f.SecretData, EndpointSlices: f.EndpointSlices, LabelSelector: sel.String()}
 	var snap *cluster.Snapshot
 	if f.Cluster {
 		snap, err = cluster.Resolve(ctx, clients, files, opts)

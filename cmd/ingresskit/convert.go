@@ -110,6 +110,7 @@ through both and exits 1 when any is answered differently.`,
 		},
 	}
 	opts.Files.addFlags(cmd)
+	opts.Files.addSelectorFlag(cmd)
 	// Conversion writes no namespace, so -n has nothing to do.
 	_ = cmd.Flags().MarkHidden("namespace")
 	cmd.Flags().BoolVar(&opts.InPlace, "in-place", false, "write the converted manifests back into their files")
@@ -135,6 +136,10 @@ type convertInput struct {
 }
 
 func convertRun(opts *convertOptions) error {
+	sel, err := opts.Files.selector()
+	if err != nil {
+		return err
+	}
 	names, err := convertPaths(opts)
 	if err != nil {
 		return err
@@ -157,7 +162,7 @@ func convertRun(opts *convertOptions) error {
 			errs = append(errs, &manifest.InputError{Pos: manifest.Pos{File: in.name}, Msg: pathMessage(err)})
 			continue
 		}
-		in.out, in.changed, err = convert.Bytes(in.name, in.data, convert.Options{IngressClassAnnotation: convert.ClassAnnotation(opts.ClassAnnotation)})
+		in.out, in.changed, err = convert.Bytes(in.name, in.data, convert.Options{IngressClassAnnotation: convert.ClassAnnotation(opts.ClassAnnotation), Selector: sel})
 		var le *manifest.LoadError
 		switch {
 		case errors.As(err, &le):

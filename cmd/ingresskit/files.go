@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/ingresskit/ingresskit/manifest"
 )
@@ -15,6 +16,26 @@ type fileFlags struct {
 	Filenames []string
 	Recursive bool
 	Namespace string
+	// Selector is -l: a label selector the objects that declare routes
+	// must match (manifest.Set.Select); empty selects everything.
+	Selector string
+}
+
+// addSelectorFlag adds -l/--selector, kubectl's label selector
+// (app=shop,tier!=db, tier in (web,api), !canary), for the commands that
+// read routes.
+func (f *fileFlags) addSelectorFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.Selector, "selector", "l", "", "label selector (app=shop,tier!=db or set-based) the Ingresses and routes must match; the objects they refer to are read whatever their labels")
+}
+
+// selector parses -l with k8s.io/apimachinery's label parser, the one
+// kubectl uses; a bad selector is a usage error.
+func (f *fileFlags) selector() (labels.Selector, error) {
+	sel, err := labels.Parse(f.Selector)
+	if err != nil {
+		return nil, usageErrorf("-l %q: %v", f.Selector, err)
+	}
+	return sel, nil
 }
 
 func (f *fileFlags) addFlags(cmd *cobra.Command) {
@@ -36,7 +57,11 @@ func (f *fileFlags) load(ctx context.Context, io *IO) (*manifest.Set, error) {
 	if len(f.Filenames) == 0 {
 		return nil, usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
 	}
-	return manifest.Load(ctx, manifest.Options{
+	sel, err := f.selector()
+	if err != nil {
+		return nil, err
+	}
+	set, err := manifest.Load(ctx, manifest.Options{
 		Paths:     f.Filenames,
 		Recursive: f.Recursive,
 		Stdin:     io.In,
@@ -45,4 +70,8 @@ func (f *fileFlags) load(ctx context.Context, io *IO) (*manifest.Set, error) {
 			fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", pos.File, msg)
 		},
 	})
+	if set != nil {
+		set = set.Select(sel)
+	}
+	return set, err
 }

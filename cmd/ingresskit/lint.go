@@ -153,6 +153,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 		},
 	}
 	opts.Files.addFlags(cmd)
+	opts.Files.addSelectorFlag(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().BoolVar(&opts.Cluster.SecretData, "check-certs", false, "read the data of the cluster's Secrets to check their certificates (with files, certificates are always checked)")
 	outputsFlag(cmd, &opts.Outputs, "text", lintFormats, "output format, repeatable; format=<file> writes that format to a file")

@@ -128,6 +128,7 @@ leaves the header row out of the tables.`,
 		},
 	}
 	opts.Files.addFlags(cmd)
+	opts.Files.addSelectorFlag(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	opts.Output = "table"
 	cmd.Flags().VarP(&routesOutputValue{opts: opts}, "output", "o", "output format")
