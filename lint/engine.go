@@ -198,6 +198,11 @@ type shared struct {
 	canaryOnce sync.Once
 	canaries   []*nginx.CanaryPath
 
+	// nginxModels are the ingress-nginx models made in this run
+	// (nginxModel).
+	nginxMu     sync.Mutex
+	nginxModels []nginxModelOf
+
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
 
