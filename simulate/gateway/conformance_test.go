@@ -40,6 +40,7 @@ type confCase struct {
 	gateway gatewayRef
 	exp     map[string]any // the literal, evaluated
 	tls     bool           // sent over TLS (https)
+	grpc    bool           // a grpc.ExpectedResponse, sent as a gRPC call
 }
 
 // gatewayRef is a kubernetes.NewGatewayRef: a Gateway and optionally the
@@ -60,6 +61,10 @@ type confTest struct {
 	// skipped lists the expectations that cannot be read statically, with
 	// the reason.
 	skipped []string
+	// weights is the test's expectedWeights: the share of requests each
+	// backend must get (weight.TestWeightedDistribution), nil when the
+	// test checks no split.
+	weights map[string]any
 }
 
 // moduleDir returns the conformance module's directory, downloading it
@@ -104,6 +109,8 @@ func (e *evaluator) eval(x ast.Expr) (v any, err error) {
 			return strconv.Unquote(x.Value)
 		case token.INT:
 			return strconv.Atoi(x.Value)
+		case token.FLOAT:
+			return strconv.ParseFloat(x.Value, 64)
 		}
 	case *ast.Ident:
 		switch x.Name {
@@ -125,6 +132,11 @@ func (e *evaluator) eval(x ast.Expr) (v any, err error) {
 		if pkg, ok := x.X.(*ast.Ident); ok {
 			if v, ok := e.consts[pkg.Name+"."+x.Sel.Name]; ok {
 				return v, nil
+			}
+			if pkg.Name == "codes" {
+				// A gRPC status code (google.golang.org/grpc/codes)
+				// evaluates to its name.
+				return x.Sel.Name, nil
 			}
 		}
 		return nil, unknown{"value " + e.src(x)}
@@ -261,6 +273,10 @@ func (e *evaluator) constsOf(file *ast.File, prefix string) {
 	}
 }
 
+// grpcService is the path prefix of the echo service's methods,
+// "/<package>.<service>/", read from the suite.
+var grpcService string
+
 // readSuite reads every conformance test that sends requests and
 // compares the answers (http.ExpectedResponse).
 func readSuite(t *testing.T, dir string) []*confTest {
@@ -278,6 +294,15 @@ func readSuite(t *testing.T, dir string) []*confTest {
 	consts := parseFile(filepath.Join(dir, "utils/suite/consts.go"))
 	e.constsOf(consts, "confsuite.")
 	e.constsOf(consts, "suite.")
+	// The gRPC echo service the GRPCRoute tests call
+	// (getFullyQualifiedMethod in utils/grpc/grpc.go).
+	e.constsOf(parseFile(filepath.Join(dir, "utils/grpc/grpc.go")), "grpcutil.")
+	pkg, _ := e.consts["grpcutil.echoServerPackage"].(string)
+	svc, _ := e.consts["grpcutil.echoServerService"].(string)
+	if pkg == "" || svc == "" {
+		t.Fatal("utils/grpc/grpc.go: the echo server's package and service constants are not found")
+	}
+	grpcService = "/" + pkg + "." + svc + "/"
 	files, err := filepath.Glob(filepath.Join(dir, "tests", "*.go"))
 	if err != nil {
 		t.Fatal(err)
@@ -398,6 +423,7 @@ func readCases(e *evaluator, ct *confTest, body *ast.BlockStmt) {
 		node *ast.CompositeLit
 		val  map[string]any
 		err  error
+		grpc bool
 	}
 	var lits []lit
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -463,17 +489,25 @@ func readCases(e *evaluator, ct *confTest, body *ast.BlockStmt) {
 				}
 			}
 		case *ast.CompositeLit:
+			// http.ExpectedResponse (utils/http) and grpc.ExpectedResponse
+			// (utils/grpc) literals, alone or in a slice.
 			if sel, ok := n.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "ExpectedResponse" {
-				if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "http" {
+				pkg := expectationPkg(sel)
+				if pkg == "" {
 					return true
 				}
 				v, err := e.eval(n)
 				m, _ := v.(map[string]any)
-				lits = append(lits, lit{n, m, err})
+				lits = append(lits, lit{n, m, err, pkg == "grpc"})
 				return false
 			}
 			if arr, ok := n.Type.(*ast.ArrayType); ok && isType(arr.Elt, "ExpectedResponse") {
-				if sel, ok := arr.Elt.(*ast.SelectorExpr); !ok || sel.X.(*ast.Ident).Name != "http" {
+				sel, ok := arr.Elt.(*ast.SelectorExpr)
+				pkg := ""
+				if ok {
+					pkg = expectationPkg(sel)
+				}
+				if pkg == "" {
 					return true
 				}
 				for _, el := range n.Elts {
@@ -483,7 +517,7 @@ func readCases(e *evaluator, ct *confTest, body *ast.BlockStmt) {
 					}
 					v, err := e.eval(cl)
 					m, _ := v.(map[string]any)
-					lits = append(lits, lit{cl, m, err})
+					lits = append(lits, lit{cl, m, err, pkg == "grpc"})
 				}
 				return false
 			}
@@ -525,8 +559,20 @@ func readCases(e *evaluator, ct *confTest, body *ast.BlockStmt) {
 			ct.skipped = append(ct.skipped, where+": the Gateway it is sent to is not known statically")
 			continue
 		}
-		ct.cases = append(ct.cases, confCase{pos: where, gateway: ref, exp: l.val, tls: tls})
+		ct.cases = append(ct.cases, confCase{pos: where, gateway: ref, exp: l.val, tls: tls, grpc: l.grpc})
 	}
+	if w, ok := e.locals["expectedWeights"].(map[string]any); ok {
+		ct.weights = w
+	}
+}
+
+// expectationPkg is "http" or "grpc" when sel names the ExpectedResponse
+// of utils/http or utils/grpc, else "".
+func expectationPkg(sel *ast.SelectorExpr) string {
+	if x, ok := sel.X.(*ast.Ident); ok && (x.Name == "http" || x.Name == "grpc") {
+		return x.Name
+	}
+	return ""
 }
 
 // gatewayRefIn finds kubernetes.NewGatewayRef(nn, listeners...) in x.
@@ -583,8 +629,7 @@ var leftOut = map[string]string{
 	"ListenerSetHTTPRouting":                          "ListenerSet (gateway.networking.x-k8s.io, experimental) is not read",
 	"TLSRouteHostnameIntersection":                    "TLSRoute is not routed (TLS passthrough by SNI is not HTTP routing)",
 	"HTTPRouteHostnameIntersection":                   "creates some of its HTTPRoutes in Go code, not in its manifests",
-	"HTTPRouteWeight":                                 "checks the split by sending many requests and counting; the engine answers every backend with its weight instead (tested by the example)",
-	"HTTPRouteRequestHeaderModifierBackendWeights":    "checks the split by sending many requests and counting",
+	"HTTPRouteRequestHeaderModifierBackendWeights":    "checks the split by sending many requests and counting, with no expected weights to compare",
 	"HTTPRouteTimeoutRequest":                         "expects a 504 from a backend that is slower than the timeout; backend latency is not simulated",
 	"HTTPRouteTimeoutBackendRequest":                  "expects a 504 from a backend that is slower than the timeout; backend latency is not simulated",
 	"HTTPRouteBackendProtocolH2C":                     "checks the protocol spoken to the backend, not routing",
@@ -640,6 +685,20 @@ func TestConformance(t *testing.T) {
 					passed++
 				}
 			}
+			if ct.weights != nil {
+				// The split is one more expectation, checked on the
+				// request of the test's first case.
+				cases++
+				if len(ct.cases) == 0 {
+					failed++
+					t.Errorf("%s: expectedWeights without a request to send", ct.file)
+				} else if err := checkWeights(planes, ct.cases[0], ct.weights); err != nil {
+					failed++
+					t.Errorf("%s %s: %v", ct.file, ct.cases[0].pos, err)
+				} else {
+					passed++
+				}
+			}
 		})
 	}
 	if cases < 200 {
@@ -672,6 +731,9 @@ func check(planes []*Plane, c confCase) error {
 	}
 	if p == nil {
 		return fmt.Errorf("Gateway %s/%s is not in the manifests", c.gateway.namespace, c.gateway.name)
+	}
+	if c.grpc {
+		return checkGRPC(p, c)
 	}
 	req := sub(c.exp, "Request")
 	// The address's port is that of the Gateway's first listener, or of
@@ -715,6 +777,130 @@ func check(planes []*Plane, c confCase) error {
 	sreq := simulate.Request{Scheme: scheme, Host: host, Path: path, Header: header, Method: str(req, "Method")}
 	d := p.Lookup(sreq)
 	return compare(c.exp, sreq, d)
+}
+
+// listenerPort is the port of the Gateway address the suite sends to:
+// that of the Gateway's first listener, or of the listener named in
+// NewGatewayRef (WaitForGatewayAddress in utils/kubernetes/helpers.go).
+func listenerPort(p *Plane, ref gatewayRef) int32 {
+	port := int32(0)
+	if len(p.gw.Spec.Listeners) > 0 {
+		port = int32(p.gw.Spec.Listeners[0].Port)
+	}
+	for _, l := range p.gw.Spec.Listeners {
+		if len(ref.listeners) > 0 && string(l.Name) == ref.listeners[0] {
+			port = int32(l.Port)
+		}
+	}
+	return port
+}
+
+// checkGRPC answers one grpc.ExpectedResponse: a unary call of the echo
+// service's Echo, EchoTwo or EchoThree method (getMethodName in
+// utils/grpc/grpc.go), with the request metadata as headers and its
+// Authority as the host, and compares as
+// MakeRequestAndExpectEventuallyConsistentResponse does: the status code
+// (OK unless Response.Code says otherwise) and, for OK, the backend.
+func checkGRPC(p *Plane, c confCase) error {
+	method := "EchoThree"
+	switch {
+	case c.exp["EchoRequest"] != nil:
+		method = "Echo"
+	case c.exp["EchoTwoRequest"] != nil:
+		method = "EchoTwo"
+	}
+	md := sub(c.exp, "RequestMetadata")
+	host := str(md, "Authority")
+	if host == "" {
+		host = gatewayAddr
+	}
+	host += ":" + strconv.Itoa(int(listenerPort(p, c.gateway)))
+	// gRPC over HTTP/2 is a POST of Content-Type application/grpc to
+	// /<package>.<service>/<method> (grpc/grpc doc/PROTOCOL-HTTP2.md).
+	header := nethttp.Header{"Content-Type": {"application/grpc"}}
+	for k, v := range sub(md, "Metadata") {
+		header[nethttp.CanonicalHeaderKey(k)] = []string{v.(string)}
+	}
+	req := simulate.Request{Scheme: "http", Host: host, Path: grpcService + method, Header: header, Method: nethttp.MethodPost}
+	d := p.Lookup(req)
+	want := str(sub(c.exp, "Response"), "Code")
+	if want == "" {
+		want = "OK"
+	}
+	// A call no rule matches is answered 404, which gRPC clients read
+	// as Unimplemented (grpc/grpc doc/http-grpc-status-mapping.md).
+	got := "OK"
+	switch {
+	case d.Status == nethttp.StatusNotFound || !d.Matched:
+		got = "Unimplemented"
+	case d.Status >= 500:
+		got = "Unavailable"
+	case d.Status != 0 && d.Status != nethttp.StatusOK:
+		got = "status " + strconv.Itoa(d.Status)
+	}
+	if got != want {
+		return fmt.Errorf("%s %s: code %s, want %s (%s)", req, req.Header, got, want, explainDecision(d))
+	}
+	if b := str(c.exp, "Backend"); b != "" && got == "OK" {
+		ns := str(c.exp, "Namespace")
+		for _, wb := range d.Backends {
+			if wb.Name == b && (ns == "" || wb.Namespace == ns) && wb.Problem == "" && wb.Weight > 0 {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s %s: backends %s, want %s/%s", req, req.Header, backendList(d), ns, b)
+	}
+	return nil
+}
+
+// checkWeights compares the share of each backend of the rule that
+// answers c with the test's expectedWeights (weight.TestWeightedDistribution
+// counts the pods that answer; the engine answers with the weights).
+func checkWeights(planes []*Plane, c confCase, weights map[string]any) error {
+	var p *Plane
+	for _, pl := range planes {
+		if pl.gw.Namespace == c.gateway.namespace && pl.gw.Name == c.gateway.name {
+			p = pl
+		}
+	}
+	if p == nil {
+		return fmt.Errorf("Gateway %s/%s is not in the manifests", c.gateway.namespace, c.gateway.name)
+	}
+	var req simulate.Request
+	if c.grpc {
+		req = simulate.Request{Scheme: "http", Host: gatewayAddr + ":" + strconv.Itoa(int(listenerPort(p, c.gateway))),
+			Path: grpcService + "Echo", Header: nethttp.Header{"Content-Type": {"application/grpc"}}, Method: nethttp.MethodPost}
+	} else {
+		path := str(sub(c.exp, "Request"), "Path")
+		if path == "" {
+			path = "/"
+		}
+		req = simulate.Request{Scheme: "http", Host: gatewayAddr + ":" + strconv.Itoa(int(listenerPort(p, c.gateway))), Path: path}
+	}
+	d := p.Lookup(req)
+	total := 0
+	for _, b := range d.Backends {
+		total += int(b.Weight)
+	}
+	if total == 0 {
+		return fmt.Errorf("%s: no backend with a weight (%s)", req, explainDecision(d))
+	}
+	got := map[string]float64{}
+	for _, b := range d.Backends {
+		got[b.Name] += float64(b.Weight) / float64(total)
+	}
+	for name, w := range weights {
+		want, _ := w.(float64)
+		if diff := got[name] - want; diff > 1e-9 || diff < -1e-9 {
+			return fmt.Errorf("%s: backend %s gets %.2f of the requests, want %.2f (backends %s)", req, name, got[name], want, backendList(d))
+		}
+	}
+	for name, g := range got {
+		if _, ok := weights[name]; !ok && g > 0 {
+			return fmt.Errorf("%s: backend %s gets %.2f of the requests, want none", req, name, g)
+		}
+	}
+	return nil
 }
 
 // compare checks decision d against expectation exp, as
