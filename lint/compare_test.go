@@ -39,7 +39,7 @@ func TestCompare(t *testing.T) {
 
 func TestCompareErrors(t *testing.T) {
 	set := load(t, "testdata/compare/nginx-path-priority.yaml")
-	if _, _, err := Compare(context.Background(), set, CompareOptions{Controller: "nginx", Against: "traefik"}); err == nil || !strings.Contains(err.Error(), "alb, gce, nginx, spec") {
+	if _, _, err := Compare(context.Background(), set, CompareOptions{Controller: "nginx", Against: "traefik"}); err == nil || !strings.Contains(err.Error(), "alb, gce, istio, nginx, spec") {
 		t.Errorf("unknown profile: err = %v", err)
 	}
 	if _, _, err := Compare(context.Background(), nil, CompareOptions{Against: "spec"}); err == nil {

@@ -189,7 +189,31 @@ func planeRequest(req simulate.Request, k portKey) simulate.Request {
 // answers 404. ingress is true when the answer is an Ingress data
 // plane's, or no plane's on a port only Ingress planes serve.
 func (t *table) decide(req simulate.Request, k portKey) (d simulate.Decision, ingress bool) {
-	planes := t.byPort[k]
+	ingress = t.decideInto(&d, req, k)
+	return d, ingress
+}
+
+// decideInto is decide writing the answer into d, which spares the
+// fast path a copy of the decision per request.
+func (t *table) decideInto(d *simulate.Decision, req simulate.Request, k portKey) (ingress bool) {
+	var planes []simulate.DataPlane
+	switch k {
+	case portKey{80, false}:
+		planes = t.http
+	case portKey{443, true}:
+		planes = t.https
+	default:
+		planes = t.byPort[k]
+	}
+	if len(planes) == 1 {
+		if ip, ok := planes[0].(*simulate.IngressPlane); ok {
+			// The common case, kept as cheap as the index itself: the
+			// fast path asks it for every request.
+			*d = ip.Index().Lookup(req)
+			d.DataPlane = ip.Name()
+			return true
+		}
+	}
 	var greq simulate.Request
 	ask := func(dp simulate.DataPlane) (simulate.Request, bool) {
 		if _, ok := dp.(*simulate.IngressPlane); ok {
@@ -203,31 +227,32 @@ func (t *table) decide(req simulate.Request, k portKey) (d simulate.Decision, in
 	switch len(planes) {
 	case 0:
 		host := simulate.CanonicalHost(req.Host)
-		return simulate.Decision{URL: req.String(), Rule: -1, PathIndex: -1, MatchIndex: -1, RequestHost: host,
+		*d = simulate.Decision{URL: req.String(), Rule: -1, PathIndex: -1, MatchIndex: -1, RequestHost: host,
 			NormalizedPath: simulate.NormalizePath(pathOnly(req.Path)), Status: 404,
-			Notes: []string{fmt.Sprintf("no data plane serves port %d", k.port)}}, false
+			Notes: []string{fmt.Sprintf("no data plane serves port %d", k.port)}}
+		return false
 	case 1:
 		r, ing := ask(planes[0])
-		d = planes[0].Lookup(r)
+		*d = planes[0].Lookup(r)
 		d.DataPlane = planes[0].Name()
-		return d, ing
+		return ing
 	}
 	all := true
 	for _, dp := range planes {
 		r, ing := ask(dp)
 		all = all && ing
 		if dp.Serves(r) {
-			d = dp.Lookup(r)
+			*d = dp.Lookup(r)
 			d.DataPlane = dp.Name()
-			return d, ing
+			return ing
 		}
 	}
 	r, _ := ask(planes[len(planes)-1])
-	d = simulate.Answer(planes, r, false)[0]
+	*d = simulate.Answer(planes, r, false)[0]
 	if !all && d.Status == 0 && !d.Matched {
 		d.Status = 404
 	}
-	return d, all
+	return all
 }
 
 // pathOnly is the path of a request-target without query or fragment.
@@ -276,8 +301,13 @@ func (p *Proxy) Notes() []string {
 	return append([]string(nil), t.notes...)
 }
 
+// maxClaimNotes bounds the hosts claimed by several data planes that the
+// notes name per port, as simulate bounds its conflict lists (issue 23).
+const maxClaimNotes = 10
+
 // claims returns, for each port with several data planes, the hosts
-// more than one of them serves, as notes naming the one that answers.
+// more than one of them serves, as notes naming the one that answers: at
+// most maxClaimNotes per port, then how many more.
 func (t *table) claims() []string {
 	keys := make([]portKey, 0, len(t.byPort))
 	for k := range t.byPort {
@@ -310,6 +340,7 @@ func (t *table) claims() []string {
 		if k.tls {
 			scheme = "https"
 		}
+		shown, more := 0, 0
 		for _, h := range hosts {
 			req := simulate.Request{Scheme: scheme, Host: hostForTLS(h), Path: "/"}
 			var by []string
@@ -322,10 +353,18 @@ func (t *table) claims() []string {
 					by = append(by, dp.Name())
 				}
 			}
-			if len(by) > 1 {
+			switch {
+			case len(by) < 2:
+			case shown == maxClaimNotes:
+				more++
+			default:
+				shown++
 				out = append(out, fmt.Sprintf("host %s on port %d (%s) is claimed by %s: %s answers, as it is simulate's first answer",
 					h, k.port, scheme, strings.Join(by, ", "), by[0]))
 			}
+		}
+		if more > 0 {
+			out = append(out, fmt.Sprintf("%d more hosts on port %d (%s) are claimed by several data planes; `ingresskit simulate` lists every answer for a URL", more, k.port, scheme))
 		}
 	}
 	return out

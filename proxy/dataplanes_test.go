@@ -498,3 +498,37 @@ func TestPlanPorts(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimNotesBounded: 12 hosts claimed by two classes give 10 notes
+// per port and a count of the rest.
+func TestClaimNotesBounded(t *testing.T) {
+	var b strings.Builder
+	for _, class := range []string{"a", "b"} {
+		fmt.Fprintf(&b, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web-%s}\nspec:\n  ingressClassName: %s\n  rules:\n", class, class)
+		for i := range 12 {
+			fmt.Fprintf(&b, "  - host: h%02d.example\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}\n", i)
+		}
+		b.WriteString("---\n")
+	}
+	f := filepath.Join(t.TempDir(), "hosts.yaml")
+	if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := New(Options{})
+	if err := p.Update(loadSet(t, f)); err != nil {
+		t.Fatal(err)
+	}
+	notes := p.Notes()
+	if len(notes) != 22 {
+		t.Fatalf("%d notes, want 2 × (10 + 1):\n%s", len(notes), strings.Join(notes, "\n"))
+	}
+	for i, want := range map[int]string{
+		0:  "host h00.example on port 80 (http) is claimed by ingress class a, ingress class b: ingress class a answers, as it is simulate's first answer",
+		10: "2 more hosts on port 80 (http) are claimed by several data planes; `ingresskit simulate` lists every answer for a URL",
+		21: "2 more hosts on port 443 (https) are claimed by several data planes; `ingresskit simulate` lists every answer for a URL",
+	} {
+		if notes[i] != want {
+			t.Errorf("note %d = %q, want %q", i, notes[i], want)
+		}
+	}
+}

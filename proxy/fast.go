@@ -443,7 +443,9 @@ func (fc *fastConn) handOff() bool {
 		// The fast path's send deadline was for its own responses.
 		_ = fc.c.SetWriteDeadline(time.Time{})
 	}
-	bc := &bufferedConn{Conn: fc.c, buf: rest}
+	// net/http reads the later requests; framingConn checks their
+	// framing as badFraming did the first's.
+	bc := newFramingConn(&bufferedConn{Conn: fc.c, buf: rest}, fc.s.o.MaxHeaderBytes+4096, nil)
 	fc.s.p.handedOff.Add(1)
 	select {
 	case fc.s.handoff.ch <- bc:

@@ -56,8 +56,8 @@ func (fc *fastConn) forward() outcome {
 		req.Header = h.header()
 	}
 	// Only the engine decides where a request goes, as in ServeHTTP.
-	d, ingress := t.decide(req, fc.s.key)
-	if !ingress {
+	var d simulate.Decision
+	if !t.decideInto(&d, req, fc.s.key) {
 		// Gateway API and Istio answers (weights, filters) are
 		// net/http's.
 		return outcomeHandOff

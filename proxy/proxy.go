@@ -132,6 +132,8 @@ type table struct {
 	ingress []*simulate.IngressPlane
 	// byPort holds the planes of each port, in the same order.
 	byPort map[portKey][]simulate.DataPlane
+	// http and https are byPort's planes of listener ports 80 and 443.
+	http, https []simulate.DataPlane
 	// notes are the remarks of Notes.
 	notes     []string
 	upstreams upstreamMap
@@ -258,6 +260,7 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 			t.routes[k] = t.describe(k, r.Host, r.Path, r.DefaultBackend, r.Backend)
 		}
 	}
+	t.http, t.https = t.byPort[portKey{80, false}], t.byPort[portKey{443, true}]
 	t.notes = append(t.claims(), t.notes...)
 	return t, nil
 }
@@ -465,6 +468,7 @@ func requestPath(r *http.Request) string {
 // describes it.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	restoreTLS(r)
 	x := &exchange{}
 	e, lw := &x.e, &x.lw
 	*e = Entry{
@@ -507,17 +511,22 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			panic(v)
 		}
 	}()
-	if r.ProtoMajor == 1 && (len(r.TransferEncoding) > 0 || r.ProtoMinor == 0 && r.ContentLength != 0) {
+	if r.ProtoMajor == 1 && (len(r.TransferEncoding) > 0 || r.ProtoMinor == 0 && r.ContentLength != 0) && !framingChecked(r) {
 		// net/http drops Content-Length when Transfer-Encoding is
 		// present and ignores Transfer-Encoding in HTTP/1.0
 		// (net/http/transfer.go), so the handler cannot tell a request
-		// framed two ways from a clean one. The fast loop refuses those
-		// it reads (fastConn.badFraming); for those net/http read
-		// itself, the connection closes after the answer, as RFC 9112
-		// section 6.3 requires of a request with both.
+		// framed two ways from a clean one. Serve checks every request
+		// head before net/http reads it (fastConn.badFraming,
+		// framingConn); on a server of someone else's, the connection
+		// closes after the answer, as RFC 9112 section 6.3 requires of
+		// a request with both.
 		w.Header().Set("Connection", "close")
 	}
-	if why := refuse(r); why != "" {
+	why := framingRefusal(r)
+	if why == "" {
+		why = refuse(r)
+	}
+	if why != "" {
 		e.Error = why
 		if r.Method == http.MethodTrace {
 			textPage(&x.lw, http.StatusMethodNotAllowed, why+"\n")

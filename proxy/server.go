@@ -123,6 +123,8 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 			IdleTimeout:       o.IdleTimeout,
 			MaxHeaderBytes:    o.MaxHeaderBytes,
 			ErrorLog:          errLog,
+			// Requests know the framingConn they came on (framing.go).
+			ConnContext: framingContext,
 			ConnState: func(c net.Conn, st http.ConnState) {
 				lc := limited(c)
 				if lc == nil {
@@ -141,6 +143,9 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		srv *http.Server
 		ln  net.Listener
 		tls bool
+		// tlsa, on an HTTPS listener, does the handshakes and hands
+		// net/http the connections.
+		tlsa *tlsAcceptor
 		// fast, when set, reads the connections of ln first and hands
 		// net/http the ones it does not serve.
 		fast *fastServer
@@ -175,10 +180,12 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		}
 		bound = append(bound, BoundPort{Listener: sp.Listener, TLS: sp.TLS, Addr: ln.Addr().String()})
 		if sp.TLS {
-			// net/http adds h2 to NextProtos for ServeTLS, so clients
-			// that offer it through ALPN speak HTTP/2.
-			srv.TLSConfig = &tls.Config{GetCertificate: p.CertificateFor(sp.Listener), MinVersion: tls.VersionTLS12}
-			all = append(all, served{srv: srv, ln: ln, tls: true})
+			// Clients that offer h2 through ALPN speak HTTP/2, as with
+			// net/http's ServeTLS; net/http serves h2 for Serve when
+			// TLSConfig names it (server.go shouldConfigureHTTP2ForServe).
+			srv.TLSConfig = &tls.Config{GetCertificate: p.CertificateFor(sp.Listener), MinVersion: tls.VersionTLS12,
+				NextProtos: []string{"h2", "http/1.1"}}
+			all = append(all, served{srv: srv, ln: ln, tls: true, tlsa: newTLSAcceptor(ln, srv.TLSConfig, o, errLog)})
 			return nil
 		}
 		s := served{srv: srv, ln: ln}
@@ -224,11 +231,14 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		if s.fast != nil {
 			go func() { errc <- s.fast.serve() }()
 		}
+		if s.tlsa != nil {
+			go func() { errc <- s.tlsa.serve() }()
+		}
 		go func() {
 			var err error
 			switch {
-			case s.tls:
-				err = s.srv.ServeTLS(s.ln, "", "")
+			case s.tlsa != nil:
+				err = s.srv.Serve(s.tlsa.handoff)
 			case s.fast != nil:
 				err = s.srv.Serve(s.fast.handoff)
 			default:
@@ -258,6 +268,9 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 				// The fast loop may still hand connections over until
 				// its own requests are done.
 				errs[i] = s.fast.shutdown(sctx)
+			}
+			if s.tlsa != nil {
+				s.tlsa.close()
 			}
 			if err := s.srv.Shutdown(sctx); errs[i] == nil {
 				errs[i] = err

@@ -171,7 +171,7 @@ func TestGCEExample(t *testing.T) {
 }
 
 func TestParseProfile(t *testing.T) {
-	if diff := cmp.Diff([]string{"alb", "gce", "nginx", "spec"}, simulate.ProfileNames()); diff != "" {
+	if diff := cmp.Diff([]string{"alb", "gce", "istio", "nginx", "spec"}, simulate.ProfileNames()); diff != "" {
 		t.Errorf("ProfileNames (-want +got):\n%s", diff)
 	}
 	for _, name := range simulate.ProfileNames() {
@@ -184,7 +184,7 @@ func TestParseProfile(t *testing.T) {
 		}
 	}
 	_, err := simulate.ParseProfile("traefik")
-	if err == nil || !strings.Contains(err.Error(), "alb, gce, nginx, spec") {
+	if err == nil || !strings.Contains(err.Error(), "alb, gce, istio, nginx, spec") {
 		t.Errorf("ParseProfile(traefik) error = %v, want the list of names", err)
 	}
 }

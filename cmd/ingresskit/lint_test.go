@@ -54,8 +54,8 @@ func TestLintFlags(t *testing.T) {
 		{"controller alone", []string{"-f", "a.yaml", "--controller", "alb"},
 			lintOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Outputs: []outputSpec{{Format: "text"}}, Controller: "alb"}, ""},
 		{"compare needs controller", []string{"-f", "a.yaml", "--compare", "spec"}, lintOptions{}, "--compare needs --controller"},
-		{"bad controller", []string{"-f", "a.yaml", "--controller", "istio"}, lintOptions{}, "must be one of alb, gce, nginx, spec"},
-		{"bad compare", []string{"-f", "a.yaml", "--controller", "nginx", "--compare", "istio"}, lintOptions{}, "must be one of alb, gce, nginx, spec"},
+		{"bad controller", []string{"-f", "a.yaml", "--controller", "traefik"}, lintOptions{}, "must be one of alb, gce, istio, nginx, spec"},
+		{"bad compare", []string{"-f", "a.yaml", "--controller", "nginx", "--compare", "traefik"}, lintOptions{}, "must be one of alb, gce, istio, nginx, spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

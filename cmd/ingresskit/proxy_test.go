@@ -81,7 +81,7 @@ func TestProxyFlags(t *testing.T) {
 		{name: "bad upstream", args: []string{"-f", "x.yaml", "--upstream", "users:80=127.0.0.1:9001"}, err: "has no namespace"},
 		{name: "host name address", args: []string{"-f", "x.yaml", "--address", "example.com"}, err: "not an IP address"},
 		{name: "port out of range", args: []string{"-f", "x.yaml", "--http-port", "70000"}, err: "not 0-65535"},
-		{name: "unknown controller", args: []string{"-f", "x.yaml", "--controller", "nope"}, err: "must be one of alb, gce, nginx, spec"},
+		{name: "unknown controller", args: []string{"-f", "x.yaml", "--controller", "nope"}, err: "must be one of alb, gce, istio, nginx, spec"},
 		{name: "ca cert without key", args: []string{"-f", "x.yaml", "--ca-cert", "ca.crt"}, err: "ca-key"},
 		{name: "bad log format", args: []string{"-f", "x.yaml", "--log-format", "xml"}, err: "must be one of json, text"},
 	}

@@ -31,7 +31,7 @@ func TestSimulateFlags(t *testing.T) {
 		{name: "no url", args: []string{"-f", "a.yaml"}, wantErr: "no URL"},
 		{name: "bad header", args: []string{"-f", "a.yaml", "-H", "Host", "http://x/"}, wantErr: `invalid --header "Host"`},
 		{name: "bad output", args: []string{"-f", "a.yaml", "-o", "xml", "http://x/"}, wantErr: "must be one of json, text"},
-		{name: "bad controller", args: []string{"-f", "a.yaml", "--controller", "x", "http://x/"}, wantErr: `must be one of alb, gce, nginx, spec`},
+		{name: "bad controller", args: []string{"-f", "a.yaml", "--controller", "x", "http://x/"}, wantErr: `must be one of alb, gce, istio, nginx, spec`},
 		{name: "bad cookie", args: []string{"-f", "a.yaml", "--cookie", "novalue", "http://x/"}, wantErr: `invalid --cookie "novalue"`},
 		{name: "stdin twice", args: []string{"-f", "-", "-"}, wantErr: "standard input cannot hold both"},
 	}

@@ -32,7 +32,7 @@ func TestTestFlags(t *testing.T) {
 		},
 		{name: "no routes file", args: []string{"-f", "m.yaml"}, wantErr: "requires at least 1 arg"},
 		{name: "bad output", args: []string{"-f", "m.yaml", "-o", "tap", "r.yaml"}, wantErr: "must be one of json, junit, text"},
-		{name: "bad controller", args: []string{"-f", "m.yaml", "--controller", "traefik", "r.yaml"}, wantErr: "must be one of alb, gce, nginx, spec"},
+		{name: "bad controller", args: []string{"-f", "m.yaml", "--controller", "traefik", "r.yaml"}, wantErr: "must be one of alb, gce, istio, nginx, spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

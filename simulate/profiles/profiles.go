@@ -17,6 +17,7 @@ import (
 	// Ingress profiles.
 	_ "github.com/ingresskit/ingresskit/simulate/alb"
 	_ "github.com/ingresskit/ingresskit/simulate/gce"
+	_ "github.com/ingresskit/ingresskit/simulate/istioingress"
 	_ "github.com/ingresskit/ingresskit/simulate/nginx"
 	_ "github.com/ingresskit/ingresskit/simulate/spec"
 

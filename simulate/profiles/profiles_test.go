@@ -58,7 +58,7 @@ func TestLayout(t *testing.T) {
 // TestRegistered checks that importing this package registers every
 // profile, a default, and every kind of data plane.
 func TestRegistered(t *testing.T) {
-	if got, want := strings.Join(simulate.ProfileNames(), " "), "alb gce nginx spec"; got != want {
+	if got, want := strings.Join(simulate.ProfileNames(), " "), "alb gce istio nginx spec"; got != want {
 		t.Errorf("profiles %q, want %q", got, want)
 	}
 	if got := simulate.DefaultProfile().Name(); got != "spec" {
@@ -68,7 +68,7 @@ func TestRegistered(t *testing.T) {
 		t.Errorf("data plane kinds %q, want %q", got, want)
 	}
 	for controller, want := range map[string]string{
-		"k8s.io/ingress-nginx": "nginx", "ingress.k8s.aws/alb": "alb", "k8s.io/ingress-gce": "gce", "example.com/other": "",
+		"k8s.io/ingress-nginx": "nginx", "ingress.k8s.aws/alb": "alb", "k8s.io/ingress-gce": "gce", "istio.io/ingress-controller": "istio", "example.com/other": "",
 	} {
 		if got := simulate.ProfileNameForController(controller); got != want {
 			t.Errorf("controller %s -> %q, want %q", controller, got, want)
