@@ -435,6 +435,14 @@ func TestIstioGateway(t *testing.T) {
 			}
 		})
 	}
+	t.Run("authority and headers", func(t *testing.T) {
+		resp := pp.get(t, plain, "mesh.example", "/api/x", http.Header{"X-Secret": {"s"}})
+		s := readSeen(t, resp)
+		got := []string{s.URI, s.Host, s.Header.Get("X-Env"), s.Header.Get("X-Secret"), resp.Header.Get("X-Served-By")}
+		if diff := cmp.Diff([]string{"/v1/x", "api.internal", "prod", "", "istio"}, got); diff != "" {
+			t.Errorf("URI, Host, X-Env, X-Secret upstream, X-Served-By (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("weights", func(t *testing.T) {
 		count := map[string]int{}
 		for range 100 {

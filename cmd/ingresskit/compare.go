@@ -11,9 +11,11 @@ import (
 )
 
 type compareOptions struct {
-	IO         *IO
-	Files      fileFlags
-	Output     string
+	IO    *IO
+	Files fileFlags
+	// Outputs are the -o formats, at most one on standard output and the
+	// others to files.
+	Outputs    []outputSpec
 	Controller string
 	SARIFRoot  string
 }
@@ -21,7 +23,7 @@ type compareOptions struct {
 func newCompareCmd(io *IO, runF func(*compareOptions) error) *cobra.Command {
 	opts := &compareOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "compare (<path>... | -f <file>...) [-o text|json|sarif|junit] [--controller <name>]",
+		Use:   "compare (<path>... | -f <file>...) [-o text|json|sarif|junit[=<file>]]... [--controller <name>]",
 		Short: "check that Gateway API routes answer every request as the Ingresses did",
 		Long: `Route probe requests through the Ingresses of the input, each under its
 controller's profile, and through its Gateway API objects, and list every
@@ -47,6 +49,9 @@ unreadable input.`,
 			if len(opts.Files.Filenames) == 0 {
 				return usageErrorf("no input: give the Ingresses and the Gateway API objects with -f")
 			}
+			if err := checkOutputs(opts.Outputs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -54,7 +59,7 @@ unreadable input.`,
 		},
 	}
 	opts.Files.addFlags(cmd)
-	enumFlag(cmd, &opts.Output, "output", "o", "text", migrationReportFormats, "output format")
+	outputsFlag(cmd, &opts.Outputs, "text", migrationReportFormats, "output format, repeatable; format=<file> writes that format to a file")
 	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", "with -o sarif: directory SARIF file URIs are relative to (default: the repository root, found from .git upward, else the working directory)")
 	controllerFlag(cmd, &opts.Controller, "read every Ingress as this controller does (default: from its IngressClass)")
 	return cmd
@@ -79,7 +84,7 @@ func compareRun(cmd *cobra.Command, opts *compareOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeMigrationReport(opts.IO, printer.MigrationReport{Verification: v}, opts.Output, "", opts.SARIFRoot, false); err != nil {
+	if err := writeMigrationReport(opts.IO, printer.MigrationReport{Verification: v}, opts.Outputs, "", opts.SARIFRoot, false); err != nil {
 		return err
 	}
 	if len(v.Differences) > 0 {

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	goio "io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -25,12 +27,13 @@ type gatewayConvertOptions struct {
 	OutDir       string
 	Verify       bool
 	Controller   string
-	// ReportFormat and ReportFile say how and where the report (the
-	// findings and the verification) is written: text on stderr by
-	// default.
-	ReportFormat string
-	ReportFile   string
-	SARIFRoot    string
+	// ReportFormats and ReportFile say how and where the reports (the
+	// findings and the verification) are written: text on stderr by
+	// default; a format=<file> report goes to its file, the one without
+	// a file to ReportFile or stderr.
+	ReportFormats []outputSpec
+	ReportFile    string
+	SARIFRoot     string
 }
 
 // migrationReportFormats are the formats of the migration report, as for
@@ -46,7 +49,7 @@ func addGatewayConvertFlags(cmd *cobra.Command, opts *convertOptions) {
 	cmd.Flags().StringVar(&opts.GW.OutDir, "out-dir", "", "with --to gateway-api: write one file per source file into this directory (it must not hold those files yet)")
 	cmd.Flags().BoolVar(&opts.GW.Verify, "verify", false, "with --to gateway-api: route probe requests through the Ingresses and the result, and exit 1 when any is answered differently")
 	controllerFlag(cmd, &opts.GW.Controller, "with --to gateway-api: read every Ingress as this controller does (default: from its IngressClass)")
-	enumFlag(cmd, &opts.GW.ReportFormat, "report-format", "", "text", migrationReportFormats, "with --to gateway-api: format of the report of findings and differences")
+	namedOutputsFlag(cmd, &opts.GW.ReportFormats, "report-format", "", "text", migrationReportFormats, "with --to gateway-api: format of the report of findings and differences; repeatable, format=<file> writes that format to a file")
 	cmd.Flags().StringVar(&opts.GW.ReportFile, "report-file", "", "with --to gateway-api: write the report to this file instead of stderr")
 	cmd.Flags().StringVar(&opts.GW.SARIFRoot, "sarif-root", "", "with --report-format sarif: directory SARIF file URIs are relative to (default: the repository root, found from .git upward)")
 }
@@ -63,6 +66,9 @@ func validateGatewayConvert(cmd *cobra.Command, opts *convertOptions) error {
 			return usageErrorf("-o json goes with --to gateway-api; convert prints manifests or a diff")
 		}
 		return nil
+	}
+	if err := checkNamedOutputs(opts.GW.ReportFormats, "--report-format", "stderr or --report-file"); err != nil {
+		return err
 	}
 	switch {
 	case opts.InPlace || opts.Check:
@@ -124,7 +130,7 @@ func convertGatewayRun(ctx context.Context, opts *convertOptions) error {
 		}
 		rep.Verification = v
 	}
-	if err := writeMigrationReport(opts.IO, rep, opts.GW.ReportFormat, opts.GW.ReportFile, opts.GW.SARIFRoot, true); err != nil {
+	if err := writeMigrationReport(opts.IO, rep, opts.GW.ReportFormats, opts.GW.ReportFile, opts.GW.SARIFRoot, true); err != nil {
 		return err
 	}
 	if rep.Verification != nil && len(rep.Verification.Differences) > 0 {
@@ -164,10 +170,11 @@ func writeGatewayFiles(opts *convertOptions, res *migrate.Result) error {
 	return nil
 }
 
-// writeMigrationReport writes the report of convert --to gateway-api or
-// compare in format to file, or, when file is empty, to stderr (toErr:
-// convert, whose stdout holds the objects) or stdout (compare).
-func writeMigrationReport(io *IO, rep printer.MigrationReport, format, file, sarifRootFlag string, toErr bool) error {
+// writeMigrationReport writes the reports of convert --to gateway-api or
+// compare, one per format in outs: those with a file into it, atomically
+// (writeOutputsTo); the one without to file when given, else to stderr
+// (toErr: convert, whose stdout holds the objects) or stdout (compare).
+func writeMigrationReport(io *IO, rep printer.MigrationReport, outs []outputSpec, file, sarifRootFlag string, toErr bool) error {
 	w, styles := io.Out, io.Styles()
 	if toErr {
 		w, styles = io.ErrOut, io.ErrStyles()
@@ -176,26 +183,33 @@ func writeMigrationReport(io *IO, rep printer.MigrationReport, format, file, sar
 	if file != "" {
 		w, styles = &buf, printer.NewStyles(&buf, false)
 	}
-	var err error
-	switch format {
-	case "json":
-		err = printer.WriteMigrationJSON(w, rep)
-	case "sarif":
-		o := printer.MigrationSARIF{ToolVersion: versionString()}
-		if o.WorkDir, o.SARIFRoot, err = sarifRoot(&lintOptions{getwd: os.Getwd, SARIFRoot: sarifRootFlag}); err != nil {
-			return err
-		}
-		err = printer.WriteMigrationSARIF(w, rep, o)
-	case "junit":
-		err = printer.WriteMigrationJUnit(w, rep)
-	default:
-		err = printer.WriteMigrationText(w, styles, rep)
-	}
-	if err != nil || file == "" {
+	err := writeOutputsTo(io, w, styles, outs, func(w goio.Writer, s *printer.Styles, o outputSpec) error {
+		return renderMigrationReport(w, s, rep, o.Format, sarifRootFlag)
+	})
+	if err != nil || file == "" || !slices.ContainsFunc(outs, func(o outputSpec) bool { return o.Path == "" }) {
 		return err
 	}
 	if err := atomicfile.Write(file, buf.Bytes(), atomicfile.Options{Mode: 0o644}); err != nil {
 		return fmt.Errorf("--report-file: %w", err)
 	}
 	return nil
+}
+
+// renderMigrationReport writes the report in one format.
+func renderMigrationReport(w goio.Writer, styles *printer.Styles, rep printer.MigrationReport, format, sarifRootFlag string) error {
+	switch format {
+	case "json":
+		return printer.WriteMigrationJSON(w, rep)
+	case "sarif":
+		o := printer.MigrationSARIF{ToolVersion: versionString()}
+		var err error
+		if o.WorkDir, o.SARIFRoot, err = sarifRoot(&lintOptions{getwd: os.Getwd, SARIFRoot: sarifRootFlag}); err != nil {
+			return err
+		}
+		return printer.WriteMigrationSARIF(w, rep, o)
+	case "junit":
+		return printer.WriteMigrationJUnit(w, rep)
+	default:
+		return printer.WriteMigrationText(w, styles, rep)
+	}
 }

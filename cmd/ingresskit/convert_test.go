@@ -22,17 +22,17 @@ func TestNewConvertCmd(t *testing.T) {
 		{
 			name: "defaults",
 			args: []string{"-f", "a.yaml"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "manifest", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormat: "text"}},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml"}}, Output: "manifest", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormats: []outputSpec{{Format: "text"}}}},
 		},
 		{
 			name: "in place recursive move",
 			args: []string{"-R", "-f", "dir", "--in-place", "--ingress-class-annotation", "move"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"dir"}, Recursive: true}, InPlace: true, Output: "manifest", ClassAnnotation: "move", GW: gatewayConvertOptions{ReportFormat: "text"}},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"dir"}, Recursive: true}, InPlace: true, Output: "manifest", ClassAnnotation: "move", GW: gatewayConvertOptions{ReportFormats: []outputSpec{{Format: "text"}}}},
 		},
 		{
 			name: "check with diff",
 			args: []string{"-f", "a.yaml", "-f", "b.json", "--check", "-o", "diff"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml", "b.json"}}, Check: true, Output: "diff", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormat: "text"}},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a.yaml", "b.json"}}, Check: true, Output: "diff", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormats: []outputSpec{{Format: "text"}}}},
 		},
 		{name: "no input", args: nil, wantErr: "no input"},
 		{name: "in place and check", args: []string{"-f", "a", "--in-place", "--check"}, wantErr: "none of the others can be"},
@@ -48,8 +48,16 @@ func TestNewConvertCmd(t *testing.T) {
 			name: "verify with a SARIF report",
 			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "--report-format", "sarif", "--report-file", "r.sarif"},
 			want: convertOptions{Files: fileFlags{Filenames: []string{"a"}}, To: "gateway-api", Output: "manifest", ClassAnnotation: "keep",
-				GW: gatewayConvertOptions{Verify: true, ReportFormat: "sarif", ReportFile: "r.sarif"}},
+				GW: gatewayConvertOptions{Verify: true, ReportFormats: []outputSpec{{Format: "sarif"}}, ReportFile: "r.sarif"}},
 		},
+		{
+			name: "several reports",
+			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "--report-format", "text", "--report-format", "sarif=r.sarif", "--report-format", "junit=r.xml"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a"}}, To: "gateway-api", Output: "manifest", ClassAnnotation: "keep",
+				GW: gatewayConvertOptions{Verify: true, ReportFormats: []outputSpec{{Format: "text"}, {Format: "sarif", Path: "r.sarif"}, {Format: "junit", Path: "r.xml"}}}},
+		},
+		{name: "two reports on stderr", args: []string{"-f", "a", "--to", "gateway-api", "--report-format", "text", "--report-format", "json"},
+			wantErr: "--report-format text --report-format json: only one format can go to stderr or --report-file"},
 		{name: "bad report format", args: []string{"-f", "a", "--to", "gateway-api", "--report-format", "xml"}, wantErr: "must be one of json, junit, sarif, text"},
 		{name: "report without --to", args: []string{"-f", "a", "--report-file", "r"}, wantErr: "--report-file goes with --to gateway-api"},
 		{name: "bad target", args: []string{"-f", "a", "--to", "istio"}, wantErr: "must be one of gateway-api"},
@@ -57,7 +65,7 @@ func TestNewConvertCmd(t *testing.T) {
 		{
 			name: "positional paths",
 			args: []string{"a.yaml", "-f", "b.yaml", "dir"},
-			want: convertOptions{Files: fileFlags{Filenames: []string{"b.yaml", "a.yaml", "dir"}}, Output: "manifest", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormat: "text"}},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"b.yaml", "a.yaml", "dir"}}, Output: "manifest", ClassAnnotation: "keep", GW: gatewayConvertOptions{ReportFormats: []outputSpec{{Format: "text"}}}},
 		},
 	}
 	for _, tt := range tests {

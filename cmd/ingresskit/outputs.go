@@ -69,11 +69,17 @@ func (v *outputsValue) Set(s string) error {
 // outputsFlag binds the repeatable -o/--output flag; def is the format
 // written to standard output when -o is not given.
 func outputsFlag(cmd *cobra.Command, target *[]outputSpec, def string, allowed []string, usage string) {
+	namedOutputsFlag(cmd, target, "output", "o", def, allowed, usage)
+}
+
+// namedOutputsFlag binds a repeatable format[=file] flag of another name
+// (convert's --report-format).
+func namedOutputsFlag(cmd *cobra.Command, target *[]outputSpec, name, short, def string, allowed []string, usage string) {
 	sorted := slices.Clone(allowed)
 	slices.Sort(sorted)
 	*target = []outputSpec{{Format: def}}
-	cmd.Flags().VarP(&outputsValue{target: target, allowed: sorted}, "output", "o", usage)
-	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	cmd.Flags().VarP(&outputsValue{target: target, allowed: sorted}, name, short, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return sorted, cobra.ShellCompDirectiveNoFileComp
 	})
 }
@@ -81,6 +87,12 @@ func outputsFlag(cmd *cobra.Command, target *[]outputSpec, def string, allowed [
 // checkOutputs rejects combinations no run can write: two formats on
 // standard output, or one file named twice.
 func checkOutputs(outs []outputSpec) error {
+	return checkNamedOutputs(outs, "-o", "standard output")
+}
+
+// checkNamedOutputs is checkOutputs for the flag named flag, whose
+// outputs without a file go to where.
+func checkNamedOutputs(outs []outputSpec, flag, where string) error {
 	var stdout []string
 	files := map[string]string{}
 	for _, o := range outs {
@@ -90,12 +102,13 @@ func checkOutputs(outs []outputSpec) error {
 		}
 		key := filepath.Clean(o.Path)
 		if prev, ok := files[key]; ok {
-			return usageErrorf("-o %s and -o %s=%s write the same file: give each format its own file", prev, o.Format, o.Path)
+			return usageErrorf("%s %s and %s %s=%s write the same file: give each format its own file", flag, prev, flag, o.Format, o.Path)
 		}
 		files[key] = o.String()
 	}
 	if len(stdout) > 1 {
-		return usageErrorf("-o %s: only one format can go to standard output; send the others to files, as in -o %s -o %s=<file>", strings.Join(stdout, " -o "), stdout[0], stdout[1])
+		return usageErrorf("%s %s: only one format can go to %s; send the others to files, as in %s %s %s %s=<file>",
+			flag, strings.Join(stdout, " "+flag+" "), where, flag, stdout[0], flag, stdout[1])
 	}
 	return nil
 }
@@ -107,10 +120,16 @@ func checkOutputs(outs []outputSpec) error {
 // render writes one format to w with styles s: io.Styles() for stdout,
 // none for files, which are never styled.
 func writeOutputs(io *IO, outs []outputSpec, render func(w goio.Writer, s *printer.Styles, o outputSpec) error) error {
+	return writeOutputsTo(io, io.Out, io.Styles(), outs, render)
+}
+
+// writeOutputsTo is writeOutputs with the output that has no file written
+// to w with styles s instead of stdout.
+func writeOutputsTo(io *IO, w goio.Writer, s *printer.Styles, outs []outputSpec, render func(w goio.Writer, s *printer.Styles, o outputSpec) error) error {
 	var files []atomicfile.File
 	for _, o := range outs {
 		if o.Path == "" {
-			if err := render(io.Out, io.Styles(), o); err != nil {
+			if err := render(w, s, o); err != nil {
 				return err
 			}
 			continue

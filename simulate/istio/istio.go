@@ -559,6 +559,22 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		return
 	}
 	d.Backends = append(d.Backends, p.destinations(route, vs)...)
+	if rw := route.Rewrite; rw != nil && rw.Authority != "" {
+		// HTTPRewrite.authority: "rewrite the Authority/Host header
+		// with this value".
+		d.RewriteHost = rw.Authority
+	}
+	if h := route.Headers; h != nil {
+		// HTTPRoute.headers: "header manipulation rules" for the
+		// request sent to the destination and the response returned
+		// (Headers.request, Headers.response: set, add, remove).
+		if e := headerOps(h.Request); !e.Empty() {
+			d.RequestHeaders = e.Apply(r.header)
+		}
+		if e := headerOps(h.Response); !e.Empty() {
+			d.ResponseHeaders = e
+		}
+	}
 	if rw := route.Rewrite; rw != nil && rw.URI != "" {
 		// HTTPRewrite.uri: "rewrite the path (or the prefix) portion of
 		// the URI with this value. If the original URI was matched based
@@ -640,4 +656,28 @@ func directBody(body map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// headerOps converts Headers.HeaderOperations; nil for none.
+func headerOps(ops *manifest.IstioHeaderOps) *simulate.HeaderEdits {
+	if ops == nil {
+		return nil
+	}
+	e := &simulate.HeaderEdits{}
+	for k, v := range ops.Set {
+		if e.Set == nil {
+			e.Set = http.Header{}
+		}
+		e.Set.Set(k, v)
+	}
+	for k, v := range ops.Add {
+		if e.Add == nil {
+			e.Add = http.Header{}
+		}
+		e.Add.Add(k, v)
+	}
+	for _, k := range ops.Remove {
+		e.Remove = append(e.Remove, http.CanonicalHeaderKey(k))
+	}
+	return e
 }
