@@ -435,8 +435,13 @@ func TestIstioGateway(t *testing.T) {
 			}
 		})
 	}
-	t.Run("authority and headers", func(t *testing.T) {
+	t.Run("authority, headers and mirror", func(t *testing.T) {
+		before := len(two.requests())
 		resp := pp.get(t, plain, "mesh.example", "/api/x", http.Header{"X-Secret": {"s"}})
+		waitFor(t, "the mirrored request", func() bool { return len(two.requests()) > before })
+		if m := two.requests()[before]; m.URI != "/api/x" || m.Host != "mesh.example-shadow" {
+			t.Errorf("mirror got %s for host %s", m.URI, m.Host)
+		}
 		s := readSeen(t, resp)
 		got := []string{s.URI, s.Host, s.Header.Get("X-Env"), s.Header.Get("X-Secret"), resp.Header.Get("X-Served-By")}
 		if diff := cmp.Diff([]string{"/v1/x", "api.internal", "prod", "", "istio"}, got); diff != "" {

@@ -135,7 +135,7 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 		if err == nil {
 			err = fc.readResponseHead(pc, h1.responseHeaderTimeout, sent)
 		}
-		if time.Since(start) > clientCheckAfter && peerGone(fc.c) {
+		if errors.Is(err, errClientGone) || time.Since(start) > clientCheckAfter && peerGone(fc.c) {
 			// The client went away while the upstream answered (a
 			// slow head): nginx logs 499 then, as ServeHTTP does
 			// (upstreamError). The answer is not read: the upstream
@@ -180,6 +180,14 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 // clientCheckAfter is how slow an upstream answer must be for the fast
 // path to check whether the client is still there before relaying it.
 const clientCheckAfter = 50 * time.Millisecond
+
+// clientPoll is how often the fast path checks, while an upstream has
+// not sent its whole response head, whether the client is still there.
+const clientPoll = 500 * time.Millisecond
+
+// errClientGone says the client closed its connection while the
+// upstream's answer was awaited.
+var errClientGone = errors.New("client closed the connection")
 
 // writeUpstreamHead writes the request as ReverseProxy with rewrite and
 // h1Transport send it (Request.Write): request line with the engine's
@@ -384,15 +392,35 @@ var errUpstreamHead = errors.New("malformed HTTP response")
 // skipping interim 1xx answers as h1Transport does; the wait for it is
 // bounded by timeout from now.
 func (fc *fastConn) readResponseHead(pc *h1Conn, timeout time.Duration, now time.Time) error {
+	// The head is awaited in slices of clientPoll: after each, a client
+	// that went away ends the wait and the upstream exchange, as nginx
+	// stops waiting for an upstream when the client closes
+	// (src/http/ngx_http_upstream.c
+	// ngx_http_upstream_check_broken_connection, proxy_ignore_client_abort
+	// off).
+	wait := clientPoll
 	if timeout > 0 {
-		pc.armReadDeadline(now, timeout)
+		wait = min(wait, timeout)
 	}
+	pc.armReadDeadline(now, wait)
 	for {
 		head, err := peekHead(pc.br)
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				return headerTimeoutError{}
+				waited := time.Since(now)
+				if timeout > 0 && waited >= timeout {
+					return headerTimeoutError{}
+				}
+				if peerGone(fc.c) {
+					return errClientGone
+				}
+				next := clientPoll
+				if timeout > 0 {
+					next = min(next, timeout-waited)
+				}
+				pc.setReadDeadline(time.Now().Add(next))
+				continue
 			}
 			return err
 		}
@@ -412,7 +440,7 @@ func (fc *fastConn) readResponseHead(pc *h1Conn, timeout time.Duration, now time
 		// sets its own before reading), saving a timer update per
 		// request.
 		r := &fc.resp
-		if timeout > 0 && !(r.bodyless || !r.chunked && r.length >= 0 && int64(pc.br.Buffered()) >= r.length) {
+		if !(r.bodyless || !r.chunked && r.length >= 0 && int64(pc.br.Buffered()) >= r.length) {
 			pc.setReadDeadline(time.Time{})
 		}
 		return nil

@@ -535,3 +535,43 @@ func TestClientGoneSlowUpstream(t *testing.T) {
 		}
 	}
 }
+
+// Regression test for issue 19 (6): a client that goes away while the
+// upstream has sent only part of its response head ends the exchange:
+// the proxy closes the upstream connection within a poll (clientPoll)
+// instead of waiting the response header timeout, and logs 499, on the
+// fast path as on net/http's.
+func TestClientGoneUpstreamHead(t *testing.T) {
+	for _, path := range []string{"fast", "net/http"} {
+		closed := make(chan time.Time, 1)
+		answer := func(c net.Conn, req *http.Request) {
+			// Half a head, then nothing: the upstream waits for the
+			// proxy to go.
+			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Slow: 1\r\n")
+			_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			_, _ = c.Read(make([]byte, 1))
+			closed <- time.Now()
+		}
+		r := rawProxy(t, path == "net/http", answer)
+		c, err := net.Dial("tcp", r.http)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.WriteString(c, "GET /users/slow HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		time.Sleep(100 * time.Millisecond)
+		gone := time.Now()
+		c.Close()
+		select {
+		case at := <-closed:
+			if d := at.Sub(gone); d > 2*clientPoll+time.Second {
+				t.Errorf("%s: upstream connection closed %v after the client went", path, d)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the upstream connection is still open 5s after the client went", path)
+		}
+		log := r.logAfter(t, 1)
+		if e := log[0]; e.Status != 499 {
+			t.Errorf("%s: access log %+v, want 499", path, e)
+		}
+	}
+}

@@ -58,7 +58,10 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
   ingresskit test -f examples/ examples/routes-test.yaml
 
   # JUnit XML for CI
-  ingresskit test -f examples/ examples/routes-test.yaml -o junit > routes-junit.xml`,
+  ingresskit test -f examples/ examples/routes-test.yaml -o junit > routes-junit.xml
+
+  # One JSON document with every result (docs/schema/test.json)
+  ingresskit test -f examples/ examples/routes-test.yaml -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RouteFiles = args
 			if runF != nil {

@@ -559,6 +559,13 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		return
 	}
 	d.Backends = append(d.Backends, p.destinations(route, vs)...)
+	if route.Mirror != nil {
+		// HTTPRoute.mirror: "mirror HTTP traffic to another destination
+		// in addition to forwarding the requests to the intended
+		// destination"; without mirrorPercentage "all the traffic
+		// (100%) will be mirrored".
+		d.Mirrors = append(d.Mirrors, simulate.Mirror{Backend: p.destination(*route.Mirror, vs, 0), Percent: 100})
+	}
 	if rw := route.Rewrite; rw != nil && rw.Authority != "" {
 		// HTTPRewrite.authority: "rewrite the Authority/Host header
 		// with this value".
