@@ -197,6 +197,13 @@ func (t *translator) backendRef(ing *manifest.Ingress, b networkingv1.IngressBac
 		t.report(ing, field+".resource", Warning, "a resource backend has no Gateway API equivalent (backendRefs name Services or implementation-specific kinds); the path is left out")
 		return gwv1.HTTPBackendRef{}, false
 	}
+	if b.Service.Name == "" {
+		// backendRefs[].name has MinLength 1 (BackendObjectReference in
+		// apis/v1 object_reference_types.go); the API server refuses the
+		// Ingress too (ValidateIngressSpec: service.name required).
+		t.report(ing, field+".service.name", Warning, "the backend names no Service; the path is left out: name the Service")
+		return gwv1.HTTPBackendRef{}, false
+	}
 	port := b.Service.Port.Number
 	if b.Service.Port.Name != "" {
 		svc := t.set.Service(ing.Namespace, b.Service.Name)
