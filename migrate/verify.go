@@ -26,6 +26,11 @@ type Verification struct {
 	// Unverified lists the behaviours outside the model, so that "no
 	// difference" never says more than was checked.
 	Unverified []Unverified
+	// EquivalentHosts counts the hosts not probed because another host
+	// of their Ingress class has the same rules but for names, so that
+	// the translation and both data planes answer them alike: each
+	// request to them is the probed host's request (hostClasses).
+	EquivalentHosts int
 	// PairAt is the first Ingress of each data plane compared, by the
 	// Pair name of its Differences: where a difference that no Ingress
 	// path and no route answered is placed.
@@ -61,6 +66,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 	var pairs []simulate.Pair
 	pairAt := map[string]Place{}
 	var skippedGRPC []Place
+	equivalent := 0
 	for _, c := range ingressClasses(t) {
 		gw := gatewayFor(gws, c, fixed)
 		if gw == nil {
@@ -82,9 +88,15 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		// A GRPCRoute answers gRPC requests alone: other requests to a
 		// host served only by gRPC backends are not compared.
 		grpcHosts := grpcOnlyHosts(c.ingresses)
+		same := hostClasses(c.ingresses, before, gw.Gateway().Namespace)
+		equivalent += len(same)
 		var reqs []simulate.Request
-		for _, req := range probes(sub, after, gw.Gateway()) {
-			if h := probeHost(req); grpcHosts[h] && !isGRPC(req) {
+		for _, req := range probes(sub, probedIngresses(c.ingresses, same), after, gw.Gateway()) {
+			h := probeHost(req)
+			if _, ok := same[h]; ok {
+				continue
+			}
+			if grpcHosts[h] && !isGRPC(req) {
 				if len(skippedGRPC) == 0 {
 					skippedGRPC = append(skippedGRPC, hostPlace(c.ingresses, h))
 				}
@@ -101,7 +113,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		})
 	}
 	res := simulate.Diff(pairs)
-	v := &Verification{Probes: res.Probes, Differences: res.Differences, PairAt: pairAt}
+	v := &Verification{Probes: res.Probes, Differences: res.Differences, PairAt: pairAt, EquivalentHosts: equivalent}
 	sort.SliceStable(v.Differences, func(i, j int) bool {
 		a, b := v.Differences[i], v.Differences[j]
 		if a.Pair != b.Pair {
@@ -237,16 +249,13 @@ func unverified(set *manifest.Set) []Unverified {
 // Ingresses (simulate.Probes), the spelling variants of their rule paths,
 // an unknown host, the canaries' headers, and the hostnames of the routes
 // attached to gw.
-func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Request {
-	seen := map[string]bool{}
+//
+// The probes come from the Ingresses of probed only, the Ingresses of
+// before that have a host to probe (probedIngresses); rule paths from all.
+func probes(before *manifest.Set, probed []*manifest.Ingress, after *manifest.Set, gw *manifest.Gateway) []simulate.Request {
+	// Repeats are left in: simulate.Diff asks each distinct request once.
 	var out []simulate.Request
-	add := func(r simulate.Request) {
-		k := simulate.RequestKey(r)
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, r)
-		}
-	}
+	add := func(r simulate.Request) { out = append(out, r) }
 	rulePaths := map[string]bool{}
 	for _, ing := range before.Ingresses {
 		for _, r := range ing.Spec.Rules {
@@ -257,7 +266,7 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 			}
 		}
 	}
-	for _, r := range simulate.Probes(before) {
+	for _, r := range simulate.Probes(before.WithIngresses(probed)) {
 		add(r)
 		if !rulePaths[r.Path] {
 			continue
@@ -267,7 +276,7 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 		}
 	}
 	add(simulate.Request{Scheme: "http", Host: "unknown.ingresskit.invalid", Path: "/"})
-	for _, ing := range before.Ingresses {
+	for _, ing := range probed {
 		for _, h := range canaryHeaders(ing) {
 			for _, r := range ing.Spec.Rules {
 				if r.HTTP == nil || r.Host == "" || strings.HasPrefix(r.Host, "*") {
@@ -286,7 +295,7 @@ func probes(before, after *manifest.Set, gw *manifest.Gateway) []simulate.Reques
 			}
 		}
 	}
-	for _, ing := range before.Ingresses {
+	for _, ing := range probed {
 		for _, r := range providerProbes(ing) {
 			add(r)
 		}
@@ -365,4 +374,26 @@ func hostPlace(ings []*manifest.Ingress, host string) Place {
 		}
 	}
 	return Place{Pos: ings[0].Source.Pos, Ingress: ings[0].Key()}
+}
+
+// probedIngresses drops the Ingresses all of whose rules are for hosts
+// answered through another (hostClasses): they have no probe of their
+// own. An Ingress with a rule without a host, or a defaultBackend, stays.
+func probedIngresses(ings []*manifest.Ingress, same map[string]string) []*manifest.Ingress {
+	if len(same) == 0 {
+		return ings
+	}
+	out := make([]*manifest.Ingress, 0, len(ings))
+	for _, ing := range ings {
+		keep := ing.Spec.DefaultBackend != nil || len(ing.Spec.Rules) == 0
+		for _, r := range ing.Spec.Rules {
+			if _, ok := same[strings.ToLower(r.Host)]; !ok {
+				keep = true
+			}
+		}
+		if keep {
+			out = append(out, ing)
+		}
+	}
+	return out
 }

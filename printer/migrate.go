@@ -68,6 +68,11 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 			}
 		}
 	}
+	if v.EquivalentHosts > 0 {
+		if _, err := fmt.Fprintf(w, "%s with the same rules as a probed host (but for names) answered through it.\n", pluralOf(v.EquivalentHosts, "host", "hosts")); err != nil {
+			return err
+		}
+	}
 	if len(v.Unverified) > 0 {
 		if _, err := fmt.Fprintf(w, "Not verified:\n"); err != nil {
 			return err
@@ -103,11 +108,14 @@ func requestString(url string, h http.Header) string {
 
 // MigrationJSON is the document `-o json` of compare writes.
 type MigrationJSON struct {
-	Findings    []MigrationFindingJSON    `json:"findings"`
-	Summary     *MigrationSummaryJSON     `json:"summary,omitempty"`
-	Probes      int                       `json:"probes"`
-	Differences []MigrationDifferenceJSON `json:"differences"`
-	Unverified  []string                  `json:"unverified"`
+	Findings []MigrationFindingJSON `json:"findings"`
+	Summary  *MigrationSummaryJSON  `json:"summary,omitempty"`
+	Probes   int                    `json:"probes"`
+	// EquivalentHosts counts the hosts answered through a probed host
+	// with the same rules (migrate.Verification.EquivalentHosts).
+	EquivalentHosts int                       `json:"equivalentHosts,omitempty"`
+	Differences     []MigrationDifferenceJSON `json:"differences"`
+	Unverified      []string                  `json:"unverified"`
 }
 
 // MigrationFindingJSON is one translation finding.
@@ -152,7 +160,7 @@ func WriteMigrationJSON(w io.Writer, rep MigrationReport) error {
 		doc.Summary = &MigrationSummaryJSON{Complete: r.Complete, Partial: r.Partial, Untranslated: r.Untranslated}
 	}
 	if v := rep.Verification; v != nil {
-		doc.Probes = v.Probes
+		doc.Probes, doc.EquivalentHosts = v.Probes, v.EquivalentHosts
 		for _, d := range v.Differences {
 			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.Pair, URL: d.Request.String(), Headers: d.Request.Header,
 				Before: d.FromOutcome, After: d.ToOutcome, BeforeNotes: d.From.Notes, AfterNotes: d.To.Notes})

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -543,5 +544,28 @@ func TestClaimNotesBounded(t *testing.T) {
 		if notes[i] != want {
 			t.Errorf("note %d = %q, want %q", i, notes[i], want)
 		}
+	}
+}
+
+// TestServeListenError: a listener port whose local port is taken stops
+// Serve with a ListenError naming both ports.
+func TestServeListenError(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	port := taken.Addr().(*net.TCPAddr).Port
+	p := New(Options{})
+	if err := p.Update(loadSet(t, "testdata/planes/gateway.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	err = p.Serve(context.Background(), ServeOptions{HTTPSPort: -1, Ports: []ServePort{{Listener: 8080, Port: port}}})
+	var le *ListenError
+	if !errors.As(err, &le) || le.Listener != 8080 || le.Port != port {
+		t.Fatalf("got %v, want a ListenError for listener port 8080 on %d", err, port)
+	}
+	if want := fmt.Sprintf("listen for http listener port 8080 on local port %d: ", port); !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message %q, want it to start with %q", err, want)
 	}
 }

@@ -167,7 +167,7 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 				scheme = "https"
 			}
 			if sp.Listener != 80 && sp.Listener != 443 {
-				return fmt.Errorf("listen for %s listener port %d: %w", scheme, sp.Listener, err)
+				return &ListenError{Listener: sp.Listener, Port: sp.Port, TLS: sp.TLS, Err: err}
 			}
 			return fmt.Errorf("listen for %s: %w", scheme, err)
 		}
@@ -299,3 +299,23 @@ func requestPort(r *http.Request) portKey {
 	}
 	return defaultPortKey(r.TLS != nil)
 }
+
+// ListenError says that the local port of a listener port other than 80
+// and 443 could not be bound.
+type ListenError struct {
+	// Listener is the listener port, Port the local port.
+	Listener int32
+	Port     int
+	TLS      bool
+	Err      error
+}
+
+func (e *ListenError) Error() string {
+	scheme := "http"
+	if e.TLS {
+		scheme = "https"
+	}
+	return fmt.Sprintf("listen for %s listener port %d on local port %d: %v", scheme, e.Listener, e.Port, e.Err)
+}
+
+func (e *ListenError) Unwrap() error { return e.Err }

@@ -117,11 +117,12 @@ func IndexPlane(name string, ix *Index) *IngressPlane {
 // followed by " rewrite <path>" when the upstream path changes. Named
 // ports are resolved through the Services of set when it is not nil.
 func Outcome(set *manifest.Set, d Decision) string {
+	// Built with strconv, not fmt: Diff sums up two answers per probe.
 	switch {
 	case d.Refused != "":
 		return "configuration refused"
 	case d.Redirect != "":
-		return fmt.Sprintf("redirect %d %s", d.RedirectCode, normalLocation(d.Redirect))
+		return "redirect " + strconv.Itoa(d.RedirectCode) + " " + normalLocation(d.Redirect)
 	case !d.Matched && (d.Status == 0 || d.Status == http.StatusNotFound):
 		// An Ingress controller's default backend and a Gateway with no
 		// matching rule both answer 404.
@@ -130,50 +131,51 @@ func Outcome(set *manifest.Set, d Decision) string {
 		if d.Status == http.StatusInternalServerError && len(d.Backends) > 0 {
 			break // an unresolved Service: compared by the backends named
 		}
-		return fmt.Sprintf("status %d", d.Status)
+		return "status " + strconv.Itoa(d.Status)
 	}
-	var parts []string
+	var s string
 	if len(d.Backends) > 0 {
 		var total int32
 		for _, b := range d.Backends {
 			total += b.Weight
 		}
+		parts := make([]string, 0, len(d.Backends))
 		for _, b := range d.Backends {
 			if b.Weight == 0 {
 				continue
 			}
-			s := fmt.Sprintf("%s/%s:%d", b.Namespace, b.Name, b.Port)
+			p := b.Namespace + "/" + b.Name + ":" + strconv.Itoa(int(b.Port))
 			if len(d.Backends) > 1 && total > 0 {
-				s += fmt.Sprintf(" %d%%", int(float64(b.Weight)*100/float64(total)+0.5))
+				p += " " + strconv.Itoa(int(float64(b.Weight)*100/float64(total)+0.5)) + "%"
 			}
-			parts = append(parts, s)
+			parts = append(parts, p)
 		}
 		sort.Strings(parts)
+		s = strings.Join(parts, ", ")
 	} else {
 		ns := ""
 		if d.Ingress != nil {
 			ns = d.Ingress.Namespace
 		}
 		if svc := d.Backend.Service; svc != nil {
-			port := fmt.Sprint(svc.Port.Number)
+			port := strconv.Itoa(int(svc.Port.Number))
 			if svc.Port.Name != "" {
 				port = svc.Port.Name
 				if set != nil {
-					if s := set.Service(ns, svc.Name); s != nil {
-						for _, p := range s.Spec.Ports {
+					if sv := set.Service(ns, svc.Name); sv != nil {
+						for _, p := range sv.Spec.Ports {
 							if p.Name == svc.Port.Name {
-								port = fmt.Sprint(p.Port)
+								port = strconv.Itoa(int(p.Port))
 							}
 						}
 					}
 				}
 			}
-			parts = append(parts, fmt.Sprintf("%s/%s:%s", ns, svc.Name, port))
+			s = ns + "/" + svc.Name + ":" + port
 		} else {
-			parts = append(parts, manifest.BackendString(d.Backend))
+			s = manifest.BackendString(d.Backend)
 		}
 	}
-	s := strings.Join(parts, ", ")
 	if d.RewritePath != "" {
 		s += " rewrite " + d.RewritePath
 	}
@@ -187,6 +189,14 @@ func Outcome(set *manifest.Set, d Decision) string {
 // both nginx (merge_slashes on) and Gateway implementations read the path
 // when the client follows the redirect.
 func normalLocation(loc string) string {
+	if n, ok := plainLocation(loc); ok {
+		return n
+	}
+	return parseLocation(loc)
+}
+
+// parseLocation is normalLocation for any Location.
+func parseLocation(loc string) string {
 	u, err := url.Parse(loc)
 	if err != nil || u.Host == "" {
 		return loc
@@ -215,6 +225,33 @@ func normalLocation(loc string) string {
 		out += "?" + u.RawQuery
 	}
 	return out
+}
+
+// plainLocation normalizes the common Location that needs no more than
+// lower-casing its scheme and host: an absolute http(s) URL whose path has
+// no percent sign, no run of slashes, no dot segment and no fragment. ok
+// is false for any other, which normalLocation parses in full.
+func plainLocation(loc string) (string, bool) {
+	i := strings.Index(loc, "://")
+	if i <= 0 {
+		return "", false
+	}
+	rest := loc[i+3:]
+	j := strings.IndexByte(rest, '/')
+	if j <= 0 || strings.ContainsAny(rest[:j], "?#@[%") {
+		return "", false
+	}
+	path, query := rest[j:], ""
+	if k := strings.IndexByte(path, '?'); k >= 0 {
+		path, query = path[:k], path[k:]
+	}
+	if strings.ContainsAny(path, "%#\\") || strings.Contains(path, "//") || strings.Contains(path, "/.") || strings.ContainsAny(query, "#") {
+		return "", false
+	}
+	if query == "?" {
+		query = ""
+	}
+	return strings.ToLower(loc[:i+3+j]) + path + query, true
 }
 
 // removeDotSegments applies RFC 3986 section 5.2.4 to a path.

@@ -88,3 +88,24 @@ func TestProbePaths(t *testing.T) {
 		t.Errorf("probePaths = %q, want %q", got, want)
 	}
 }
+
+// TestPlainLocation checks that the shortcut of normalLocation gives what
+// the full normalization gives, and takes only the Locations it can.
+func TestPlainLocation(t *testing.T) {
+	for _, loc := range []string{"https://A.example.com/x/y", "https://a.example.com/x?b=1&c=/d", "http://h/",
+		"https://h:8443/a/b/", "https://h/a?", "https://h/a.b/c", "HTTPS://H.Example/P"} {
+		n, ok := simulate.PlainLocation(loc)
+		if !ok {
+			t.Errorf("%s: not taken", loc)
+			continue
+		}
+		if full := simulate.ParseLocation(loc); n != full {
+			t.Errorf("%s: shortcut %q, full %q", loc, n, full)
+		}
+	}
+	for _, loc := range []string{"https://h", "https://h/a/./b", "https://h//a", "https://h/%61", "https://h/a#f", "/relative", "https://u@h/a", "https://[::1]/a"} {
+		if n, ok := simulate.PlainLocation(loc); ok {
+			t.Errorf("%s: taken as %q", loc, n)
+		}
+	}
+}

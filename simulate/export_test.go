@@ -2,6 +2,8 @@ package simulate
 
 // Unexported helpers the external tests of the package check.
 var (
-	ProbePaths   = probePaths
-	IsUnreserved = isUnreserved
+	ProbePaths    = probePaths
+	IsUnreserved  = isUnreserved
+	PlainLocation = plainLocation
+	ParseLocation = parseLocation
 )

@@ -57,8 +57,25 @@ func (p *IngressPlane) Class() string { return p.class }
 func (p *IngressPlane) Index() *Index { return p.ix }
 
 // Serves reports whether a rule or a defaultBackend of the plane accepts
-// the request's host.
-func (p *IngressPlane) Serves(req Request) bool { return p.ix.ServesHost(CanonicalHost(req.Host)) }
+// the request's host, or the plane's profile serves it (HostServer).
+func (p *IngressPlane) Serves(req Request) bool {
+	host := CanonicalHost(req.Host)
+	if p.ix.ServesHost(host) {
+		return true
+	}
+	hs, ok := p.ix.profile.(HostServer)
+	return ok && hs.ServesHost(host)
+}
+
+// HostServer is implemented by profiles whose controller serves hosts
+// that the Ingress specification's reading of the rules does not: Istio's
+// wildcard hosts, for one, span several labels. An Ingress data plane
+// serves a host when its rules or its profile do.
+type HostServer interface {
+	// ServesHost reports whether the bound profile answers requests for
+	// host (canonical: lower case, no port).
+	ServesHost(host string) bool
+}
 
 // Lookup answers req with the plane's profile.
 func (p *IngressPlane) Lookup(req Request) Decision {

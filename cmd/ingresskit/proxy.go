@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	goio "io"
 	"log"
@@ -400,6 +401,10 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 		logMu.Lock()
 		fmt.Fprintln(io.ErrOut, "Stopped.")
 		logMu.Unlock()
+	}
+	var le *proxy.ListenError
+	if errors.As(err, &le) {
+		return fmt.Errorf("%w; serve it on another port with --listen %d=<port>", err, le.Listener)
 	}
 	return err
 }

@@ -26,6 +26,16 @@ type Model struct {
 	// attached lists, per Gateway and listener name, the routes attached
 	// and their effective hostnames.
 	attached map[*manifest.Gateway]map[string][]attached
+	// hostIndex indexes each Gateway's listeners by hostname (attachFast).
+	hostIndex map[*manifest.Gateway]*listenerHosts
+}
+
+// listenerHosts indexes the listeners of one Gateway: the indexes of those
+// with an exact hostname by hostname, and of the others (wildcard or no
+// hostname), in spec order.
+type listenerHosts struct {
+	exact  map[string][]int
+	others []int
 }
 
 // attached is one route on one listener.
@@ -37,7 +47,7 @@ type attached struct {
 // Analyze computes the attachment and status of every route of set, the
 // applied view of a load (manifest.Set.Applied).
 func Analyze(set *manifest.Set) *Model {
-	m := &Model{set: set, attached: map[*manifest.Gateway]map[string][]attached{}}
+	m := &Model{set: set, attached: map[*manifest.Gateway]map[string][]attached{}, hostIndex: map[*manifest.Gateway]*listenerHosts{}}
 	for _, hr := range set.HTTPRoutes {
 		m.routes = append(m.routes, fromHTTPRoute(hr))
 	}
@@ -105,6 +115,11 @@ func (m *Model) attach(r *route, i int, pr gwv1.ParentReference) ParentStatus {
 		return ps
 	}
 	ps.Gateway = gw
+	if pr.SectionName == nil && pr.Port == nil {
+		if done := m.attachFast(r, gw, &ps); done {
+			return ps
+		}
+	}
 	var selected []*gwv1.Listener
 	for li := range gw.Spec.Listeners {
 		l := &gw.Spec.Listeners[li]
@@ -142,33 +157,12 @@ func (m *Model) attach(r *route, i int, pr gwv1.ParentReference) ParentStatus {
 		return ps
 	}
 	for _, l := range allowed {
-		lh := ""
-		if l.Hostname != nil {
-			lh = strings.ToLower(string(*l.Hostname))
-		}
-		var hosts []string
-		if len(r.hostnames) == 0 {
-			hosts = []string{lh}
-		}
-		for _, rh := range r.hostnames {
-			// Route hostnames that do not match the listener's are
-			// ignored (HTTPRouteSpec.Hostnames).
-			if h, ok := intersect(lh, rh); ok {
-				hosts = append(hosts, h)
-			}
-		}
+		lh, hosts := attachHosts(l, r)
 		if len(hosts) == 0 {
 			why = append(why, fmt.Sprintf("listener %s: hostname %s matches none of the route's hostnames %s", l.Name, lh, strings.Join(r.hostnames, ", ")))
 			continue
 		}
-		hosts = dedupe(hosts)
-		ps.Listeners = append(ps.Listeners, Attachment{Listener: string(l.Name), Port: int32(l.Port), Hostnames: hosts})
-		byName := m.attached[gw]
-		if byName == nil {
-			byName = map[string][]attached{}
-			m.attached[gw] = byName
-		}
-		byName[string(l.Name)] = append(byName[string(l.Name)], attached{route: r, hostnames: hosts})
+		m.addAttachment(gw, l, r, hosts, &ps)
 	}
 	if len(ps.Listeners) == 0 {
 		// "If both the Listener and HTTPRoute have specified hostnames,
@@ -177,13 +171,113 @@ func (m *Model) attach(r *route, i int, pr gwv1.ParentReference) ParentStatus {
 		ps.Accepted = Condition{Reason: ReasonNoMatchingListenerHostname, Message: strings.Join(why, "; ")}
 		return ps
 	}
-	names := make([]string, len(ps.Listeners))
-	for i, a := range ps.Listeners {
+	ps.Accepted = accepted(gw, ps.Listeners)
+	return ps
+}
+
+// accepted is the Accepted condition of a route attached to listeners of
+// gw.
+func accepted(gw *manifest.Gateway, ls []Attachment) Condition {
+	names := make([]string, len(ls))
+	for i, a := range ls {
 		names[i] = a.Listener
 	}
-	ps.Accepted = Condition{Status: true, Reason: ReasonAccepted,
+	return Condition{Status: true, Reason: ReasonAccepted,
 		Message: fmt.Sprintf("attached to listener %s of Gateway %s", strings.Join(names, ", "), gw.Key())}
-	return ps
+}
+
+// attachHosts returns the listener's hostname and the route's effective
+// hostnames on it: the intersections, or the listener's when the route
+// names none. Route hostnames that do not match the listener's are
+// ignored (HTTPRouteSpec.Hostnames).
+func attachHosts(l *gwv1.Listener, r *route) (string, []string) {
+	lh := ""
+	if l.Hostname != nil {
+		lh = strings.ToLower(string(*l.Hostname))
+	}
+	var hosts []string
+	if len(r.hostnames) == 0 {
+		hosts = []string{lh}
+	}
+	for _, rh := range r.hostnames {
+		if h, ok := intersect(lh, rh); ok {
+			hosts = append(hosts, h)
+		}
+	}
+	return lh, dedupe(hosts)
+}
+
+// addAttachment records route r on listener l of gw.
+func (m *Model) addAttachment(gw *manifest.Gateway, l *gwv1.Listener, r *route, hosts []string, ps *ParentStatus) {
+	ps.Listeners = append(ps.Listeners, Attachment{Listener: string(l.Name), Port: int32(l.Port), Hostnames: hosts})
+	byName := m.attached[gw]
+	if byName == nil {
+		byName = map[string][]attached{}
+		m.attached[gw] = byName
+	}
+	byName[string(l.Name)] = append(byName[string(l.Name)], attached{route: r, hostnames: hosts})
+}
+
+// attachFast attaches a route whose parentRef names no section and no
+// port, and whose hostnames are all exact, to the listeners of gw without
+// trying every listener: only those without a hostname, with a wildcard,
+// or with one of the route's hostnames can intersect (intersect). It
+// reports false, having changed nothing, when it cannot decide alone: the
+// route has no hostname or a wildcard one, or attaches to no listener
+// (attach then works out the reasons from every listener).
+func (m *Model) attachFast(r *route, gw *manifest.Gateway, ps *ParentStatus) bool {
+	if len(r.hostnames) == 0 {
+		return false
+	}
+	for _, h := range r.hostnames {
+		if h == "" || isWildcard(h) {
+			return false
+		}
+	}
+	idx := m.hostIndex[gw]
+	if idx == nil {
+		idx = &listenerHosts{exact: map[string][]int{}}
+		for i := range gw.Spec.Listeners {
+			l := &gw.Spec.Listeners[i]
+			if l.Hostname == nil || *l.Hostname == "" || isWildcard(string(*l.Hostname)) {
+				idx.others = append(idx.others, i)
+				continue
+			}
+			h := strings.ToLower(string(*l.Hostname))
+			idx.exact[h] = append(idx.exact[h], i)
+		}
+		m.hostIndex[gw] = idx
+	}
+	cand := append([]int(nil), idx.others...)
+	for _, h := range r.hostnames {
+		cand = append(cand, idx.exact[h]...)
+	}
+	sort.Ints(cand)
+	type hit struct {
+		l     *gwv1.Listener
+		hosts []string
+	}
+	var hits []hit
+	for i, li := range cand {
+		if i > 0 && cand[i-1] == li {
+			continue
+		}
+		l := &gw.Spec.Listeners[li]
+		if ok, _ := m.allows(gw, l, r); !ok {
+			continue
+		}
+		if _, hosts := attachHosts(l, r); len(hosts) > 0 {
+			hits = append(hits, hit{l, hosts})
+		}
+	}
+	if len(hits) == 0 {
+		return false
+	}
+	for _, h := range hits {
+		m.addAttachment(gw, h.l, r, h.hosts, ps)
+	}
+	ps.Accepted = accepted(gw, ps.Listeners)
+	return true
 }
 
 // allows reports whether listener l of gw admits route r: its protocol

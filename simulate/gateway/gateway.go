@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
@@ -43,6 +44,21 @@ type Plane struct {
 	gw        *manifest.Gateway
 	model     *Model
 	listeners []*listener
+	// exactListeners holds the listeners with a hostname that is not a
+	// wildcard by port, protocol and hostname, first in spec order;
+	// otherListeners the rest (wildcard and empty hostnames), in spec
+	// order. A Gateway per Ingress class has a listener per TLS host, so
+	// selectListener must not scan them all for every request.
+	exactListeners map[listenerKey]*listener
+	otherListeners []*listener
+}
+
+// listenerKey identifies the listeners that can take a request for one
+// hostname.
+type listenerKey struct {
+	port     int32
+	protocol gwv1.ProtocolType
+	hostname string
 }
 
 var _ simulate.DataPlane = (*Plane)(nil)
@@ -64,6 +80,17 @@ func (m *Model) Plane(gw *manifest.Gateway) *Plane {
 	for i := range gw.Spec.Listeners {
 		l := &gw.Spec.Listeners[i]
 		p.listeners = append(p.listeners, newListener(l, m.attached[gw][string(l.Name)]))
+	}
+	p.exactListeners = map[listenerKey]*listener{}
+	for _, l := range p.listeners {
+		if l.hostname == "" || isWildcard(l.hostname) {
+			p.otherListeners = append(p.otherListeners, l)
+			continue
+		}
+		k := listenerKey{l.port, l.protocol, l.hostname}
+		if _, dup := p.exactListeners[k]; !dup {
+			p.exactListeners[k] = l
+		}
 	}
 	return p
 }

@@ -176,8 +176,13 @@ func protocolFor(scheme string) gwv1.ProtocolType {
 // request's host (GatewaySpec.Listeners in apis/v1 gateway_types.go,
 // "Listeners that are distinct only by Hostname").
 func (p *Plane) selectListener(req *request) *listener {
+	// An exact hostname outranks every wildcard and the empty hostname
+	// (listenerRank), and among equals the first in spec order wins.
+	if l := p.exactListeners[listenerKey{req.port, protocolFor(req.scheme), req.host}]; l != nil {
+		return l
+	}
 	var best *listener
-	for _, l := range p.listeners {
+	for _, l := range p.otherListeners {
 		if l.port != req.port || l.protocol != protocolFor(req.scheme) || !hostMatches(l.hostname, req.host) {
 			continue
 		}

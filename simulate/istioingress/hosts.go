@@ -114,3 +114,12 @@ func setMatch(d *simulate.Decision, m simulate.PathMatch) {
 		d.Notes = append(d.Notes, m.Note)
 	}
 }
+
+var _ simulate.HostServer = Profile{}
+
+// ServesHost reports whether a generated VirtualService takes host, as
+// choose picks it: the Ingress data plane then answers for it, wildcards
+// across several labels included.
+func (p Profile) ServesHost(host string) bool {
+	return p.b != nil && p.b.choose(host, nil) != ""
+}
