@@ -1,10 +1,12 @@
 package migrate
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
@@ -31,6 +33,34 @@ const (
 	gatewayClassDefault = "ingresskit"
 )
 
+// gatewayName names the Gateway of an Ingress class: the class itself,
+// "ingresskit" for Ingresses of no class, and for a class that is not a
+// valid object name (a lower-case RFC 1123 subdomain, as the API server
+// checks metadata.name) the class in lower case with every other
+// character made '-'.
+func gatewayName(class string) string {
+	if class == "" {
+		return gatewayClassDefault
+	}
+	if len(validation.IsDNS1123Subdomain(class)) == 0 {
+		return class
+	}
+	b := []byte(strings.ToLower(class))
+	for i, c := range b {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			b[i] = '-'
+		}
+	}
+	name := strings.Trim(strings.ReplaceAll(string(b), "..", "-"), "-.")
+	if len(name) > 253 {
+		name = strings.Trim(name[:253], "-.")
+	}
+	if len(validation.IsDNS1123Subdomain(name)) != 0 {
+		return gatewayClassDefault
+	}
+	return name
+}
+
 // planeFor returns the Gateway for the class of ing, making it on first use.
 func (t *translator) planeFor(ing *manifest.Ingress) *plane {
 	class := t.classOf(ing)
@@ -41,9 +71,13 @@ func (t *translator) planeFor(ing *manifest.Ingress) *plane {
 		p.from = append(p.from, ing.Key())
 		return p
 	}
-	name := class
-	if name == "" {
-		name = gatewayClassDefault
+	name := gatewayName(class)
+	if name != class && class != "" {
+		field := "spec.ingressClassName"
+		if ing.Spec.IngressClassName == nil {
+			field = "metadata.annotations.kubernetes.io/ingress.class"
+		}
+		t.report(ing, field, Info, fmt.Sprintf("Ingress class %q is not a valid object name, so the Gateway for it is named %q", class, name))
 	}
 	gcName := t.opts.GatewayClass
 	if gcName == "" {

@@ -96,3 +96,13 @@ spec:
 		t.Errorf("classes (-want +got):\n%s", d)
 	}
 }
+
+// TestGatewayName names Gateways after their class, made a valid object
+// name when the class is not one (an annotation takes any string).
+func TestGatewayName(t *testing.T) {
+	for class, want := range map[string]string{"": "ingresskit", "nginx": "nginx", "gcM": "gcm", "My_Class": "my-class", "-x.": "x", "__": "ingresskit"} {
+		if got := gatewayName(class); got != want {
+			t.Errorf("gatewayName(%q) = %q, want %q", class, got, want)
+		}
+	}
+}

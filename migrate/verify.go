@@ -164,10 +164,7 @@ func ingressClasses(t *translator) []ingressClass {
 // class (as Translate names it), else one whose gatewayClassName is the
 // class, else the only Gateway.
 func gatewayFor(gws []*gateway.Plane, c ingressClass, fixed *gatewayRef) *gateway.Plane {
-	name := c.name
-	if name == "" {
-		name = gatewayClassDefault
-	}
+	name := gatewayName(c.name)
 	for _, g := range gws {
 		gw := g.Gateway()
 		if fixed != nil {

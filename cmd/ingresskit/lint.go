@@ -71,7 +71,7 @@ from the working directory upward; the annotation
 ingresskit.dev/ignore: rule-a,rule-b suppresses rules on one object.
 
 The controller of each Ingress comes from its IngressClass; --controller
-spec|nginx|gce|alb makes every Ingress served by that controller, for the
+spec|nginx|gce|alb|istio makes every Ingress served by that controller, for the
 controller rules and the conflict and shadowing checks. --compare <name> with
 --controller sends requests made from the rules through both controllers and
 reports each one they route differently (controller-difference, a warning).

@@ -70,7 +70,7 @@ func newRoutesCmd(io *IO, runF func(*routesOptions) error) *cobra.Command {
 		Short: "list the routes the Ingress, Gateway API and Istio manifests declare",
 		Long: `List every route the Ingresses declare: one row per path of every rule, and one
 per defaultBackend, with the IngressClass, the profile of its controller (the
-data plane that answers it: nginx, gce, alb or spec, as simulate infers it),
+data plane that answers it: nginx, gce, alb, istio or spec, as simulate infers it),
 host, path, pathType, backend and the TLS Secret that serves the host.
 
 When the input holds Gateway API HTTPRoutes or GRPCRoutes, their rules are

@@ -37,7 +37,7 @@ var simulateFormats = []string{"json", "text"}
 func newSimulateCmd(io *IO, runF func(*simulateOptions) error) *cobra.Command {
 	opts := &simulateOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "simulate [-f <file>...] <url>... [--controller spec|nginx|gce|alb] [--header 'Name: value'] [--cookie name=value] [--gateway <namespace>/<name>] [--method <method>] [--explain] [-o json]",
+		Use:   "simulate [-f <file>...] <url>... [--controller spec|nginx|gce|alb|istio] [--header 'Name: value'] [--cookie name=value] [--gateway <namespace>/<name>] [--method <method>] [--explain] [-o json]",
 		Short: "show which Ingress or Gateway API rule and backend would answer a URL",
 		Long: `Simulate requests against the Ingress manifests: for each URL, print the backend
 that would answer it, with the Ingress, host rule, path and pathType that won,
@@ -51,9 +51,9 @@ unreserved characters, duplicate slashes and dot segments), so
 /users/../admin is matched as /admin.
 
 --controller selects the controller whose semantics apply: spec (the
-Kubernetes specification), nginx, gce or alb. Without it the IngressClasses of
-the input decide (their spec.controller, else the class names nginx, alb,
-gce), and spec when the Ingresses disagree or nothing tells. Every answer
+Kubernetes specification), nginx, gce, alb or istio. Without it the
+IngressClasses of the input decide (their spec.controller, else the class
+names nginx, alb, gce, istio), and spec when the Ingresses disagree or nothing tells. Every answer
 names the profile used. --ingress-class simulates one IngressClass: the Ingresses naming
 it, and those naming none when it is the default class.
 
