@@ -6,7 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate/gateway"
 )
 
 var listenerCertificateRef = &Rule{
@@ -40,7 +40,7 @@ func checkListenerCertificateRef(p *Pass) {
 					continue
 				}
 				ns := refNamespace(ref.Namespace, gw.Namespace)
-				if ns != gw.Namespace && !secretGranted(p.Set, gw, ns, string(ref.Name)) {
+				if ns != gw.Namespace && !gateway.SecretGranted(p.Set, gw, ns, string(ref.Name)) {
 					p.ReportObject(o, field, fmt.Sprintf("listener %s: no ReferenceGrant in namespace %s allows Gateway %s to use Secret %s; add one or move the Secret", l.Name, ns, gw.Key(), ref.Name))
 					continue
 				}
@@ -60,30 +60,4 @@ func checkListenerCertificateRef(p *Pass) {
 			}
 		}
 	}
-}
-
-// secretGranted reports whether a ReferenceGrant in ns allows Gateways of
-// gw's namespace to refer to the Secret name (ReferenceGrantSpec in apis/v1
-// referencegrant_types.go).
-func secretGranted(set *manifest.Set, gw *manifest.Gateway, ns, name string) bool {
-	for _, g := range set.ReferenceGrants {
-		if g.Namespace != ns {
-			continue
-		}
-		from := false
-		for _, f := range g.Spec.From {
-			if string(f.Group) == manifest.GatewayGroup && f.Kind == "Gateway" && string(f.Namespace) == gw.Namespace {
-				from = true
-			}
-		}
-		if !from {
-			continue
-		}
-		for _, t := range g.Spec.To {
-			if t.Group == "" && t.Kind == "Secret" && (t.Name == nil || string(*t.Name) == name) {
-				return true
-			}
-		}
-	}
-	return false
 }

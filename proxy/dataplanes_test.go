@@ -569,3 +569,65 @@ func TestServeListenError(t *testing.T) {
 		t.Errorf("message %q, want it to start with %q", err, want)
 	}
 }
+
+// TestCertificateRefGrant: a certificateRef to a Secret of another
+// namespace is served only when a ReferenceGrant there allows it; else
+// the local CA certifies the host.
+func TestCertificateRefGrant(t *testing.T) {
+	const gw = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: infra}
+spec:
+  gatewayClassName: example
+  listeners:
+  - name: https
+    port: 443
+    protocol: HTTPS
+    hostname: secure.example
+    tls:
+      certificateRefs: [{name: secure-tls, namespace: certs}]
+`
+	const grant = `apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: {name: gateways, namespace: certs}
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: infra}]
+  to: [{group: "", kind: Secret}]
+`
+	secret, secretRoots := secretFile(t, "certs", "secure-tls", "secure.example")
+	local, err := newTestCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		docs   string
+		secret bool
+	}{
+		{"without a grant", gw, false},
+		{"with a grant", gw + "---\n" + grant, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "gw.yaml")
+			if err := os.WriteFile(f, []byte(tc.docs), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p := New(Options{Certificate: func(host string) (*tls.Certificate, error) {
+				crt, key := local.leafPEM(t, host)
+				c, err := tls.X509KeyPair(crt, key)
+				return &c, err
+			}})
+			if err := p.Update(loadSet(t, f, secret)); err != nil {
+				t.Fatal(err)
+			}
+			c, err := p.GetCertificate(&tls.ClientHelloInfo{ServerName: "secure.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Leaf.Verify(x509.VerifyOptions{DNSName: "secure.example", Roots: secretRoots})
+			if (err == nil) != tc.secret {
+				t.Errorf("served the Secret: %v, want %v", err == nil, tc.secret)
+			}
+		})
+	}
+}

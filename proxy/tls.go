@@ -102,6 +102,14 @@ func (t *table) secretCertificate(host string, k portKey) (*tls.Certificate, err
 					if ref.Namespace != nil {
 						ns = string(*ref.Namespace)
 					}
+					if !gateway.SecretGranted(t.set, gw, ns, string(ref.Name)) {
+						// The Gateway may not use it: the listener has
+						// no certificate, and the local CA's serves.
+						if first == nil {
+							first = fmt.Errorf("listener %s: no ReferenceGrant in namespace %s allows Gateway %s to use Secret %s", l.Name, ns, gw.Key(), ref.Name)
+						}
+						continue
+					}
 					c, err := t.loadSecret(ns, string(ref.Name), host)
 					if c != nil {
 						return c, nil
