@@ -53,11 +53,12 @@ type Reader interface {
 	// filters; false leaves the path out, reported.
 	Rule(hr *HostRoute, p networkingv1.HTTPIngressPath, field string, match gwv1.HTTPPathMatch) (gwv1.HTTPRouteRule, bool)
 	// DefaultMatch is the match of spec.defaultBackend's catch-all rule
-	// for a host, and the Info finding to report for it ("" for none).
-	DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string)
-	// HTTPSRedirect reports whether the controller redirects http
-	// requests for host to https.
-	HTTPSRedirect(host string) bool
+	// for a host, and the Info finding to report for it ("" for none);
+	// false when the controller ignores spec.defaultBackend.
+	DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string, bool)
+	// HTTPSRedirect says how the controller redirects http requests for
+	// host to https, nil when it does not.
+	HTTPSRedirect(host string) *HTTPSRedirect
 	// HostRules adds the rules that apply to a host as a whole, after
 	// its paths.
 	HostRules(hr *HostRoute)
@@ -230,16 +231,27 @@ func (b Base) Rule(hr *HostRoute, p networkingv1.HTTPIngressPath, field string, 
 // the Gateway's listener (HTTPRouteRule precedence: longest prefix
 // first). A catch-all for every host changes what other controllers do
 // with unmatched requests, so it is reported.
-func (b Base) DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string) {
+func (b Base) DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string, bool) {
 	note := ""
 	if hr.Host == "" {
 		note = "spec.defaultBackend becomes a catch-all rule for every host of the Gateway; other controllers pick one default backend for requests no rule matches, which this route now answers"
 	}
-	return Match(gwv1.PathMatchPathPrefix, "/"), note
+	return Match(gwv1.PathMatchPathPrefix, "/"), note, true
 }
 
-// HTTPSRedirect is false: the spec says nothing of redirects.
-func (Base) HTTPSRedirect(string) bool { return false }
+// HTTPSRedirect is nil: the spec says nothing of redirects.
+func (Base) HTTPSRedirect(string) *HTTPSRedirect { return nil }
+
+// HTTPSRedirect is a controller's redirect of a host's http requests to
+// https: the route of the host attaches to its HTTPS listener, and a
+// route on the http listener answers RequestRedirect scheme https.
+type HTTPSRedirect struct {
+	// Code is the redirect's status.
+	Code int
+	// NoListener is the finding reported when no HTTPS listener holds a
+	// certificate for the host, so the redirect is not translated.
+	NoListener string
+}
 
 // HostRules adds nothing.
 func (Base) HostRules(*HostRoute) {}
