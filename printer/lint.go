@@ -32,6 +32,8 @@ type LintReport struct {
 	// Elapsed is how long the run took, written into JUnit; zero writes
 	// 0.000.
 	Elapsed time.Duration
+	// Command titles the JUnit testsuites; empty is "ingresskit lint".
+	Command string
 }
 
 // LintFindingJSON is the machine form of one finding (-o json).

@@ -28,7 +28,11 @@ func WriteLintJUnit(w io.Writer, rep LintReport) error {
 		}
 		byRule[f.Rule][f.Object] = append(byRule[f.Rule][f.Object], f)
 	}
-	doc := junitTestSuites{Name: "ingresskit lint", Time: junitSeconds(rep.Elapsed)}
+	name := rep.Command
+	if name == "" {
+		name = "ingresskit lint"
+	}
+	doc := junitTestSuites{Name: name, Time: junitSeconds(rep.Elapsed)}
 	for _, r := range rep.Result.Rules {
 		suite := junitTestSuite{Name: r.ID, Time: junitSeconds(0)}
 		objs := make([]string, 0, len(byRule[r.ID]))

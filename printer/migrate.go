@@ -20,6 +20,22 @@ type MigrationReport struct {
 	Result *migrate.Result
 	// Verification is nil when nothing was verified.
 	Verification *migrate.Verification
+	// Command names the command that made the report, such as
+	// "ingresskit convert"; JUnit titles its testsuites with it. Empty
+	// writes "ingresskit compare" when there is no translation, else
+	// "ingresskit convert".
+	Command string
+}
+
+// command is rep.Command, or the command a report of its kind comes from.
+func (rep MigrationReport) command() string {
+	switch {
+	case rep.Command != "":
+		return rep.Command
+	case rep.Result == nil:
+		return "ingresskit compare"
+	}
+	return "ingresskit convert"
 }
 
 // WriteMigrationText writes the findings, the count of Ingresses by how
@@ -273,10 +289,11 @@ func WriteMigrationSARIF(w io.Writer, rep MigrationReport, o MigrationSARIF) err
 }
 
 // WriteMigrationJUnit writes the report as JUnit XML through the lint
-// writer: differences fail, translation findings and the behaviours not
-// verified are listed without failing.
+// writer, titled with the command that made it: differences fail,
+// translation findings and the behaviours not verified are listed
+// without failing.
 func WriteMigrationJUnit(w io.Writer, rep MigrationReport) error {
-	return WriteLintJUnit(w, LintReport{Result: MigrationLintResult(rep), FailOn: lint.Error})
+	return WriteLintJUnit(w, LintReport{Result: MigrationLintResult(rep), FailOn: lint.Error, Command: rep.command()})
 }
 
 // hostList names up to three hosts, and how many more.

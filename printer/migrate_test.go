@@ -165,6 +165,22 @@ func TestMigrationSARIFSchema(t *testing.T) {
 	if !strings.Contains(buf.String(), "<failure") {
 		t.Error("differences do not fail the JUnit report")
 	}
+	for _, c := range []struct {
+		rep  MigrationReport
+		want string
+	}{
+		{rep, `<testsuites name="ingresskit convert"`},
+		{MigrationReport{Verification: rep.Verification}, `<testsuites name="ingresskit compare"`},
+		{MigrationReport{Verification: rep.Verification, Command: "kubectl ingresskit compare"}, `<testsuites name="kubectl ingresskit compare"`},
+	} {
+		buf.Reset()
+		if err := WriteMigrationJUnit(&buf, c.rep); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), c.want) {
+			t.Errorf("JUnit report is not titled for its command: want %s in\n%.300s", c.want, buf.String())
+		}
+	}
 }
 
 // TestMigrationEquivalentHosts checks that a difference on a probed host

@@ -84,7 +84,7 @@ func compareRun(cmd *cobra.Command, opts *compareOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeMigrationReport(opts.IO, printer.MigrationReport{Verification: v}, opts.Outputs, "", opts.SARIFRoot, false); err != nil {
+	if err := writeMigrationReport(opts.IO, printer.MigrationReport{Verification: v, Command: "ingresskit compare"}, opts.Outputs, "", opts.SARIFRoot, false); err != nil {
 		return err
 	}
 	if len(v.Differences) > 0 {

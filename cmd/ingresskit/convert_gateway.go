@@ -122,7 +122,7 @@ func convertGatewayRun(ctx context.Context, opts *convertOptions) error {
 			return err
 		}
 	}
-	rep := printer.MigrationReport{Result: res}
+	rep := printer.MigrationReport{Result: res, Command: "ingresskit convert"}
 	if opts.GW.Verify {
 		v, err := migrate.Verify(set, res.Set(set), mopts)
 		if err != nil {

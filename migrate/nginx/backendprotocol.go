@@ -75,11 +75,22 @@ func (nx *features) backendTLS(b networkingv1.IngressBackend, fld string) {
 	}
 	t, ing := nx.t, nx.ing
 	svc := b.Service.Name
-	host := nx.ann["upstream-vhost"]
+	host := strings.ToLower(nx.ann["upstream-vhost"])
 	if host == "" {
 		host = svc + "." + ing.Namespace + ".svc"
 	}
 	key := ing.Namespace + "/" + svc
+	// validation.hostname is a PreciseHostname (sigs.k8s.io/gateway-api
+	// v1.6.0 apis/v1/backendtlspolicy_types.go): the API server refuses
+	// a policy with a port, a variable or an underscore in it. Host
+	// names are case-insensitive (RFC 4343), so upper case is lowered.
+	if !migrate.PreciseHostname(host) {
+		if seen := ing.Key() + " " + key; !t.badTLSHost[seen] {
+			t.badTLSHost[seen] = true
+			t.tr.Report(ing, field("upstream-vhost"), migrate.Warning, fmt.Sprintf("no BackendTLSPolicy is written for the Service %s: its validation.hostname would be the upstream-vhost %q, which is not a host name the API server takes there (lower-case DNS labels, no port or variable), so the Gateway connects to %s without TLS; set upstream-vhost to the host name in the backend's certificate, or write the BackendTLSPolicy by hand", key, nx.ann["upstream-vhost"], key))
+		}
+		return
+	}
 	if prev, ok := t.policies[key]; ok {
 		if string(prev.Spec.Validation.Hostname) != host {
 			t.tr.Report(ing, field("backend-protocol"), migrate.Warning, fmt.Sprintf("the Service %s already has a BackendTLSPolicy checking hostname %s; a Service has one policy, so %s is not used", key, prev.Spec.Validation.Hostname, host))

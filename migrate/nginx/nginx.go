@@ -28,7 +28,7 @@ type provider struct{}
 func (provider) Name() string { return "nginx" }
 
 func (provider) New(tr *migrate.Translation) migrate.IngressTranslator {
-	return &translation{tr: tr, policies: map[string]*gwv1.BackendTLSPolicy{}}
+	return &translation{tr: tr, policies: map[string]*gwv1.BackendTLSPolicy{}, badTLSHost: map[string]bool{}}
 }
 
 // UnroutedAnnotations names the ingress-nginx annotations of ing whose
@@ -62,6 +62,9 @@ type translation struct {
 	regexHosts map[string]bool
 	// policies are the BackendTLSPolicies made, by "namespace/service".
 	policies map[string]*gwv1.BackendTLSPolicy
+	// badTLSHost holds "<ingress> <namespace>/<service>" once its
+	// upstream-vhost was reported as no BackendTLSPolicy hostname.
+	badTLSHost map[string]bool
 }
 
 var _ migrate.Finisher = (*translation)(nil)
