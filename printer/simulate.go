@@ -20,12 +20,15 @@ import (
 // ingress, rule, backend and tls are a contract other tools read
 // (docs/simulate.md); the others may grow.
 type DecisionJSON struct {
-	URL            string                       `json:"url"`
-	Matched        bool                         `json:"matched"`
-	DefaultBackend bool                         `json:"defaultBackend,omitempty"`
-	Ingress        *ObjectRefJSON               `json:"ingress,omitempty"`
-	Rule           *RuleJSON                    `json:"rule,omitempty"`
-	Backend        *networkingv1.IngressBackend `json:"backend,omitempty"`
+	URL            string `json:"url"`
+	Matched        bool   `json:"matched"`
+	DefaultBackend bool   `json:"defaultBackend,omitempty"`
+	// DefaultBackendIgnored: no rule matches, and the profile ignores a
+	// spec.defaultBackend that would answer (simulate.Decision).
+	DefaultBackendIgnored bool                         `json:"defaultBackendIgnored,omitempty"`
+	Ingress               *ObjectRefJSON               `json:"ingress,omitempty"`
+	Rule                  *RuleJSON                    `json:"rule,omitempty"`
+	Backend               *networkingv1.IngressBackend `json:"backend,omitempty"`
 	// TLS is present for https requests only: the entry's Secret, or null;
 	// for an Istio Gateway the server's credentialName, or null.
 	TLS            json.RawMessage `json:"tls,omitempty"`
@@ -157,7 +160,7 @@ func ref(ing *manifest.Ingress) ObjectRefJSON {
 
 // NewDecisionJSON converts a decision to its machine form.
 func NewDecisionJSON(d simulate.Decision) DecisionJSON {
-	j := DecisionJSON{URL: d.URL, Matched: d.Matched, DefaultBackend: d.DefaultBackend,
+	j := DecisionJSON{URL: d.URL, Matched: d.Matched, DefaultBackend: d.DefaultBackend, DefaultBackendIgnored: d.DefaultBackendIgnored,
 		NormalizedPath: d.NormalizedPath, Profile: d.Profile, DataPlane: d.DataPlane, Redirect: d.Redirect,
 		RedirectCode: d.RedirectCode, Status: d.Status, Refused: d.Refused, RewritePath: d.RewritePath, Notes: d.Notes}
 	if d.Matched && d.Ingress != nil {
@@ -263,6 +266,9 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	case d.Status != 0:
 		b.WriteString(s.Warning(fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))))
 		b.WriteString(s.Dim(" (answered by the controller itself)"))
+	case !d.Matched && d.DefaultBackendIgnored:
+		b.WriteString(s.Error("no match"))
+		b.WriteString(s.Dim(fmt.Sprintf(" (no rule matches and the %s profile ignores spec.defaultBackend; a controller answers 404)", d.Profile)))
 	case !d.Matched:
 		b.WriteString(s.Error("no match"))
 		b.WriteString(s.Dim(" (no rule and no defaultBackend; a controller answers 404)"))

@@ -68,6 +68,15 @@ type Candidate struct {
 	Pos manifest.Pos
 }
 
+// CandidateExplainer is implemented by a profile whose Decorate can
+// change the engine's answer (answer from another rule, or from none):
+// ExplainCandidates then sets the reasons of d.Candidates from the same
+// decision, so that --explain agrees with the answer. It must leave
+// ReasonWon on the candidate that answers d and on no other.
+type CandidateExplainer interface {
+	ExplainCandidates(d *Decision, req Request)
+}
+
 // Explain answers like Lookup and fills Decision.Candidates with every
 // rule of every Ingress in the input, in Routes order followed by the
 // rules left out, with the reason each won or lost. It costs a pass over
@@ -87,6 +96,9 @@ func (ix *Index) Explain(req Request) Decision {
 			PathType: r.PathType, Backend: r.Backend, DefaultBackend: r.DefaultBackend}
 		c.Reason, c.Detail = ix.why(r, winner, tried, host, path)
 		d.Candidates = append(d.Candidates, c)
+	}
+	if ce, ok := ix.profile.(CandidateExplainer); ok && ix.decorate {
+		ce.ExplainCandidates(&d, req)
 	}
 	for _, ing := range ix.excluded {
 		class := ing.Class()

@@ -151,6 +151,10 @@ type Decision struct {
 	// DefaultBackend is true when the answer comes from
 	// spec.defaultBackend because no rule matched.
 	DefaultBackend bool
+	// DefaultBackendIgnored is true when no rule matched and a
+	// spec.defaultBackend would answer by the specification, but the
+	// profile's controller ignores spec.defaultBackend (istio).
+	DefaultBackendIgnored bool
 	// Ingress is the Ingress that answers, nil when nothing matched.
 	Ingress *manifest.Ingress
 	// Rule and PathIndex index Ingress.Spec.Rules and its HTTP.Paths; -1

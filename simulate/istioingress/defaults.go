@@ -13,5 +13,6 @@ func (p Profile) ignoreDefaultBackend(d *simulate.Decision) {
 	}
 	ing := d.Ingress
 	unmatch(d)
+	d.DefaultBackendIgnored = true
 	d.Notes = append(d.Notes, "istio: istiod ignores the spec.defaultBackend of "+ing.Key())
 }

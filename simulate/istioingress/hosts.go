@@ -79,7 +79,7 @@ func (p Profile) reroute(d *simulate.Decision, host string) {
 		if r.path.PathType != nil {
 			pt = *r.path.PathType
 		}
-		d.Matched, d.DefaultBackend = true, false
+		d.Matched, d.DefaultBackend, d.DefaultBackendIgnored = true, false, false
 		d.Ingress, d.Rule, d.PathIndex = r.ing, r.rule, r.index
 		d.Host, d.Path, d.PathType = r.ing.Spec.Rules[r.rule].Host, r.path.Path, pt
 		d.Backend, d.Conflict, d.MoreConflicts = r.path.Backend, nil, 0
