@@ -305,7 +305,7 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 				reason = simulate.ReasonPathMismatch
 			}
 			d.Candidates = append(d.Candidates, simulate.Candidate{Rule: rt.index, PathIndex: -1, Kind: "VirtualService", Object: rt.vs.Key(),
-				MatchIndex: max(mi, 0), Pos: rt.pos, Reason: reason, Detail: why})
+				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why})
 		}
 		if mi < 0 {
 			continue
