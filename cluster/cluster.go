@@ -243,7 +243,10 @@ func firstLine(err error) string {
 }
 
 // ObjectPos is the position given to an object read from the cluster:
-// namespace/Kind/name, or Kind/name for a cluster-scoped object.
+// namespace/Kind/name, or Kind/name for a cluster-scoped object. A kind
+// that two API groups share is written Kind.group for the group that is
+// not the Kubernetes one (Gateway.networking.istio.io beside the Gateway
+// API's Gateway), as kubectl names resources of several groups.
 func ObjectPos(namespace, kind, name string) manifest.Pos {
 	if namespace == "" {
 		return manifest.Pos{File: kind + "/" + name}

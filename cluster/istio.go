@@ -73,7 +73,7 @@ func (r *reader) istioObjects(ctx context.Context, ns string, routes bool) ([]st
 	r.snap.Istio = len(served) > 0
 	is := &r.snap.Set.IstioObjects
 	if res, ok := served["gateways"]; ok {
-		err := readIstio(ctx, r, res, ns, true, "Gateway", func(o *manifest.IstioGateway, src manifest.Source) {
+		err := readIstio(ctx, r, res, ns, true, "Gateway.networking.istio.io", func(o *manifest.IstioGateway, src manifest.Source) {
 			o.Source = src
 			is.IstioGateways = append(is.IstioGateways, o)
 		})

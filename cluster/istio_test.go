@@ -129,7 +129,7 @@ func TestReadIstio(t *testing.T) {
 			version: "v1",
 			served:  istioDiscovery("v1alpha3", "v1beta1", "v1"),
 			want: []string{
-				"istio-system/Gateway/ingress networking.istio.io/v1 servers=1",
+				"istio-system/Gateway.networking.istio.io/ingress networking.istio.io/v1 servers=1",
 				"api/VirtualService/other networking.istio.io/v1 hosts=[api.example.com] http=1",
 				"web/VirtualService/shop networking.istio.io/v1 hosts=[shop.example.com] http=2",
 				"web/DestinationRule/shop subsets=1",
@@ -148,7 +148,7 @@ func TestReadIstio(t *testing.T) {
 			served:  istioDiscovery("v1alpha3", "v1beta1", "v1"),
 			opts:    Options{Namespace: "web"},
 			want: []string{
-				"istio-system/Gateway/ingress networking.istio.io/v1 servers=1",
+				"istio-system/Gateway.networking.istio.io/ingress networking.istio.io/v1 servers=1",
 				"web/VirtualService/shop networking.istio.io/v1 hosts=[shop.example.com] http=2",
 				"web/DestinationRule/shop subsets=1",
 				"api/Service/api",
@@ -163,7 +163,7 @@ func TestReadIstio(t *testing.T) {
 			served:  istioDiscovery("v1alpha3"),
 			opts:    Options{Namespace: "api"},
 			want: []string{
-				"istio-system/Gateway/ingress networking.istio.io/v1alpha3 servers=1",
+				"istio-system/Gateway.networking.istio.io/ingress networking.istio.io/v1alpha3 servers=1",
 				"api/VirtualService/other networking.istio.io/v1alpha3 hosts=[api.example.com] http=1",
 				"api/Service/api",
 			},

@@ -301,35 +301,34 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 		d.Notes = append(d.Notes, fmt.Sprintf("no VirtualService bound to Gateway %s names host %s: 404", p.gw.Key(), r.host))
 		return d
 	}
-	var routes []manifest.IstioHTTPRoute
-	var owner []*manifest.VirtualService
+	var routes []ownedRoute
 	for _, vs := range vss {
-		rs, os := p.resolve(vs, 0)
-		routes, owner = append(routes, rs...), append(owner, os...)
+		routes = append(routes, p.resolve(vs, 0)...)
 	}
 	vs := vss[0]
-	for i, route := range routes {
+	for _, rt := range routes {
+		route := rt.route
 		mi, why := matches(route, r, srv)
 		if explain {
 			reason := simulate.ReasonWon
 			if mi < 0 {
 				reason = simulate.ReasonPathMismatch
 			}
-			d.Candidates = append(d.Candidates, simulate.Candidate{Rule: i, PathIndex: -1, Kind: "VirtualService", Object: owner[i].Key(),
-				Reason: reason, Detail: why})
+			d.Candidates = append(d.Candidates, simulate.Candidate{Rule: rt.index, PathIndex: -1, Kind: "VirtualService", Object: rt.vs.Key(),
+				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why})
 		}
 		if mi < 0 {
 			continue
 		}
-		vsi := owner[i]
+		vsi := rt.vs
 		d.Matched = true
-		d.Kind, d.Object, d.Rule, d.MatchIndex = "VirtualService", vsi.Key(), i, mi
+		d.Kind, d.Object, d.Rule, d.MatchIndex = "VirtualService", vsi.Key(), rt.index, mi
 		d.Host = vsHost
 		if len(route.Match) > 0 && route.Match[mi].URI != nil {
 			d.Path = describe(*route.Match[mi].URI)
 		}
-		d.Pos = vsi.Source.FieldPos(fmt.Sprintf("spec.http[%d]", i))
-		d.Notes = append(d.Notes, fmt.Sprintf("VirtualService %s http[%d] is the first route that matches (%s)", vsi.Key(), i, why))
+		d.Pos = rt.pos
+		d.Notes = append(d.Notes, fmt.Sprintf("VirtualService %s http[%d] is the first route that matches (%s)", vsi.Key(), rt.index, why))
 		p.act(&d, route, r, vsi, mi)
 		if explain {
 			// Routes after the winner are not evaluated.
@@ -345,16 +344,26 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 	return d
 }
 
+// ownedRoute is one http route as the gateway evaluates it, after the
+// VirtualServices of a host are merged and delegates expanded: the
+// VirtualService that declares it (the delegate for a route reached
+// through spec.http[].delegate), its index in that VirtualService's
+// spec.http and its position there.
+type ownedRoute struct {
+	route manifest.IstioHTTPRoute
+	vs    *manifest.VirtualService
+	index int
+	pos   manifest.Pos
+}
+
 // resolve returns the http routes of vs with delegates replaced by the
-// routes of the VirtualService they name (HTTPRoute.delegate), and the
-// VirtualService each route comes from.
-func (p *Plane) resolve(vs *manifest.VirtualService, depth int) ([]manifest.IstioHTTPRoute, []*manifest.VirtualService) {
-	var routes []manifest.IstioHTTPRoute
-	var owner []*manifest.VirtualService
-	for _, route := range vs.Spec.HTTP {
+// routes of the VirtualService they name (HTTPRoute.delegate), each with
+// the VirtualService, index and position it is declared at.
+func (p *Plane) resolve(vs *manifest.VirtualService, depth int) []ownedRoute {
+	var routes []ownedRoute
+	for i, route := range vs.Spec.HTTP {
 		if route.Delegate == nil || depth > 0 {
-			routes = append(routes, route)
-			owner = append(owner, vs)
+			routes = append(routes, ownedRoute{route: route, vs: vs, index: i, pos: vs.Source.FieldPos(fmt.Sprintf("spec.http[%d]", i))})
 			continue
 		}
 		ns := route.Delegate.Namespace
@@ -368,17 +377,16 @@ func (p *Plane) resolve(vs *manifest.VirtualService, depth int) ([]manifest.Isti
 			// A delegate's routes apply within the parent route's match
 			// (delegate: "the match conditions of the delegate are
 			// merged with the parent's").
-			sub, subOwner := p.resolve(dvs, depth+1)
+			sub := p.resolve(dvs, depth+1)
 			for j := range sub {
 				if len(route.Match) > 0 {
-					sub[j].Match = mergeMatches(route.Match, sub[j].Match)
+					sub[j].route.Match = mergeMatches(route.Match, sub[j].route.Match)
 				}
 			}
 			routes = append(routes, sub...)
-			owner = append(owner, subOwner...)
 		}
 	}
-	return routes, owner
+	return routes
 }
 
 // mergeMatches ANDs a parent's matches with a delegate route's: each pair
