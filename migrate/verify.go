@@ -31,6 +31,9 @@ type Verification struct {
 	// the translation and both data planes answer them alike: each
 	// request to them is the probed host's request (hostClasses).
 	EquivalentHosts int
+	// Equivalents lists, per probed host, the hosts answered through it:
+	// a difference on the probed host holds for each of them.
+	Equivalents map[string][]string
 	// PairAt is the first Ingress of each data plane compared, by the
 	// Pair name of its Differences: where a difference that no Ingress
 	// path and no route answered is placed.
@@ -67,6 +70,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 	pairAt := map[string]Place{}
 	var skippedGRPC []Place
 	equivalent := 0
+	equivalents := map[string][]string{}
 	for _, c := range ingressClasses(t) {
 		gw := gatewayFor(gws, c, fixed)
 		if gw == nil {
@@ -90,6 +94,9 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		grpcHosts := grpcOnlyHosts(c.ingresses)
 		same := hostClasses(c.ingresses, before, gw.Gateway().Namespace)
 		equivalent += len(same)
+		for h, rep := range same {
+			equivalents[rep] = append(equivalents[rep], h)
+		}
 		var reqs []simulate.Request
 		for _, req := range probes(sub, probedIngresses(c.ingresses, same), after, gw.Gateway()) {
 			h := probeHost(req)
@@ -113,7 +120,10 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		})
 	}
 	res := simulate.Diff(pairs)
-	v := &Verification{Probes: res.Probes, Differences: res.Differences, PairAt: pairAt, EquivalentHosts: equivalent}
+	v := &Verification{Probes: res.Probes, Differences: res.Differences, PairAt: pairAt, EquivalentHosts: equivalent, Equivalents: equivalents}
+	for _, hs := range equivalents {
+		sort.Strings(hs)
+	}
 	sort.SliceStable(v.Differences, func(i, j int) bool {
 		a, b := v.Differences[i], v.Differences[j]
 		if a.Pair != b.Pair {

@@ -69,7 +69,7 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 		}
 	}
 	if v.EquivalentHosts > 0 {
-		if _, err := fmt.Fprintf(w, "%s with the same rules as a probed host (but for names) answered through it.\n", pluralOf(v.EquivalentHosts, "host", "hosts")); err != nil {
+		if _, err := fmt.Fprintf(w, "%s with the same rules as a probed host (but for names) answered through it; its differences hold for them (-o json lists them).\n", pluralOf(v.EquivalentHosts, "host", "hosts")); err != nil {
 			return err
 		}
 	}
@@ -113,9 +113,11 @@ type MigrationJSON struct {
 	Probes   int                    `json:"probes"`
 	// EquivalentHosts counts the hosts answered through a probed host
 	// with the same rules (migrate.Verification.EquivalentHosts).
-	EquivalentHosts int                       `json:"equivalentHosts,omitempty"`
-	Differences     []MigrationDifferenceJSON `json:"differences"`
-	Unverified      []string                  `json:"unverified"`
+	EquivalentHosts int `json:"equivalentHosts,omitempty"`
+	// Equivalents lists, per probed host, the hosts answered through it.
+	Equivalents map[string][]string       `json:"equivalents,omitempty"`
+	Differences []MigrationDifferenceJSON `json:"differences"`
+	Unverified  []string                  `json:"unverified"`
 }
 
 // MigrationFindingJSON is one translation finding.
@@ -161,6 +163,9 @@ func WriteMigrationJSON(w io.Writer, rep MigrationReport) error {
 	}
 	if v := rep.Verification; v != nil {
 		doc.Probes, doc.EquivalentHosts = v.Probes, v.EquivalentHosts
+		if len(v.Equivalents) > 0 {
+			doc.Equivalents = v.Equivalents
+		}
 		for _, d := range v.Differences {
 			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.Pair, URL: d.Request.String(), Headers: d.Request.Header,
 				Before: d.FromOutcome, After: d.ToOutcome, BeforeNotes: d.From.Notes, AfterNotes: d.To.Notes})
@@ -224,6 +229,9 @@ func differenceFinding(v *migrate.Verification, d migrate.Difference) lint.Findi
 	f := lint.Finding{Rule: lint.MigrationDifferenceID, Severity: lint.Error,
 		Message: fmt.Sprintf("%s is answered differently after the migration: before %s, after %s (%s)",
 			requestString(d.Request.String(), d.Request.Header), d.FromOutcome, d.ToOutcome, d.Pair)}
+	if same := v.Equivalents[strings.ToLower(d.Request.Host)]; len(same) > 0 {
+		f.Message += fmt.Sprintf("; the same holds for %s with the same rules (%s)", pluralOf(len(same), "host", "hosts"), hostList(same))
+	}
 	after := lint.Related{Pos: d.To.Pos, Message: "answers after the migration"}
 	if d.To.Object != "" {
 		after.Message += " (" + d.To.Kind + " " + d.To.Object + ")"
@@ -269,4 +277,12 @@ func WriteMigrationSARIF(w io.Writer, rep MigrationReport, o MigrationSARIF) err
 // verified are listed without failing.
 func WriteMigrationJUnit(w io.Writer, rep MigrationReport) error {
 	return WriteLintJUnit(w, LintReport{Result: MigrationLintResult(rep), FailOn: lint.Error})
+}
+
+// hostList names up to three hosts, and how many more.
+func hostList(hosts []string) string {
+	if len(hosts) <= 3 {
+		return strings.Join(hosts, ", ")
+	}
+	return strings.Join(hosts[:3], ", ") + fmt.Sprintf(" and %d more", len(hosts)-3)
 }

@@ -166,3 +166,52 @@ func TestMigrationSARIFSchema(t *testing.T) {
 		t.Error("differences do not fail the JUnit report")
 	}
 }
+
+// TestMigrationEquivalentHosts checks that a difference on a probed host
+// names the hosts answered through it, in SARIF's message as in JSON.
+func TestMigrationEquivalentHosts(t *testing.T) {
+	var doc strings.Builder
+	for _, h := range []string{"a", "b", "c", "d", "e"} {
+		doc.WriteString(`---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ` + h + `, namespace: default}
+spec:
+  ingressClassName: nginx
+  tls: [{hosts: [` + h + `.example.com], secretName: s}]
+  rules:
+  - host: ` + h + `.example.com
+    http: {paths: [{path: /shop/, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+`)
+	}
+	set, err := manifest.Parse("hosts.yaml", []byte(doc.String()), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := migrate.Translate(set, migrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := migrate.Verify(set, res.Set(set), migrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.EquivalentHosts != 4 || len(v.Differences) == 0 {
+		t.Fatalf("%d equivalent hosts, %d differences; want 4 and the trailing-slash redirect", v.EquivalentHosts, len(v.Differences))
+	}
+	lr := MigrationLintResult(MigrationReport{Verification: v})
+	found := false
+	for _, f := range lr.Findings {
+		found = found || strings.Contains(f.Message, "the same holds for 4 hosts with the same rules (b.example.com, c.example.com, d.example.com and 1 more)")
+	}
+	if !found {
+		t.Errorf("no finding names the equivalent hosts:\n%s", lint.FormatFindings(lr.Findings))
+	}
+	var buf bytes.Buffer
+	if err := WriteMigrationJSON(&buf, MigrationReport{Verification: v}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"a.example.com": [`) {
+		t.Errorf("JSON lacks the equivalents:\n%s", buf.String())
+	}
+}

@@ -185,7 +185,9 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 			// TLSConfig names it (server.go shouldConfigureHTTP2ForServe).
 			srv.TLSConfig = &tls.Config{GetCertificate: p.CertificateFor(sp.Listener), MinVersion: tls.VersionTLS12,
 				NextProtos: []string{"h2", "http/1.1"}}
-			all = append(all, served{srv: srv, ln: ln, tls: true, tlsa: newTLSAcceptor(ln, srv.TLSConfig, o, errLog)})
+			// The acceptor has its own copy: net/http sets fields of
+			// srv.TLSConfig when Serve starts (http2ConfigureServer).
+			all = append(all, served{srv: srv, ln: ln, tls: true, tlsa: newTLSAcceptor(ln, srv.TLSConfig.Clone(), o, errLog)})
 			return nil
 		}
 		s := served{srv: srv, ln: ln}

@@ -24,6 +24,9 @@ type Model struct {
 
 	set    *manifest.Set
 	routes []*route
+	// byKey indexes Routes by kind, namespace and name (the first of
+	// duplicates, as Route has always answered).
+	byKey map[routeKey]*RouteStatus
 	// attached lists, per Gateway and listener name, the routes attached
 	// and their effective hostnames.
 	attached map[*manifest.Gateway]map[string][]attached
@@ -47,6 +50,8 @@ type listenerHosts struct {
 	others []int
 }
 
+type routeKey struct{ kind, namespace, name string }
+
 // attached is one route on one listener.
 type attached struct {
 	route     *route
@@ -57,6 +62,7 @@ type attached struct {
 // applied view of a load (manifest.Set.Applied).
 func Analyze(set *manifest.Set) *Model {
 	m := &Model{set: set, attached: map[*manifest.Gateway]map[string][]attached{}, hostIndex: map[*manifest.Gateway]*listenerHosts{}}
+	m.byKey = make(map[routeKey]*RouteStatus, len(set.HTTPRoutes)+len(set.GRPCRoutes))
 	for _, hr := range set.HTTPRoutes {
 		m.routes = append(m.routes, fromHTTPRoute(hr))
 	}
@@ -79,18 +85,16 @@ func Analyze(set *manifest.Set) *Model {
 			st.Parents = append(st.Parents, ps)
 		}
 		m.Routes = append(m.Routes, st)
+		if k := (routeKey{r.kind, r.namespace, r.name}); m.byKey[k] == nil {
+			m.byKey[k] = st
+		}
 	}
 	return m
 }
 
 // Route returns the status of the route of kind namespace/name, or nil.
 func (m *Model) Route(kind, namespace, name string) *RouteStatus {
-	for _, st := range m.Routes {
-		if st.Kind == kind && st.Namespace == namespace && st.Name == name {
-			return st
-		}
-	}
-	return nil
+	return m.byKey[routeKey{kind, namespace, name}]
 }
 
 // refersToGateway reports whether a parentRef names a Gateway: its group

@@ -111,11 +111,18 @@ func BenchmarkLookup(b *testing.B) {
 			hosts := max(n/5, 1)
 			reqs := make([]simulate.Request, 1024)
 			for i := range reqs {
-				reqs[i] = simulate.Request{Scheme: "http", Host: fmt.Sprintf("host-%d.example.com", r.IntN(hosts)),
-					Path: fmt.Sprintf("/svc-%d/v%d/x", r.IntN(50), r.IntN(3))}
+				// Requests as simulate, test and the proxy make them
+				// (simulate.ParseRequest), so the answer's URL is the
+				// one given.
+				var h http.Header
 				if i%4 == 0 {
-					reqs[i].Header = http.Header{"X-Version": {"2"}}
+					h = http.Header{"X-Version": {"2"}}
 				}
+				req, err := simulate.ParseRequest(fmt.Sprintf("http://host-%d.example.com/svc-%d/v%d/x", r.IntN(hosts), r.IntN(50), r.IntN(3)), h)
+				if err != nil {
+					b.Fatal(err)
+				}
+				reqs[i] = req
 			}
 			b.ReportAllocs()
 			start := cpuTime()

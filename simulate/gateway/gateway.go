@@ -44,6 +44,7 @@ type Plane struct {
 	gw        *manifest.Gateway
 	model     *Model
 	listeners []*listener
+	name      string // "gateway <namespace>/<name>", made once
 	// exactListeners holds the listeners with a hostname that is not a
 	// wildcard by port, protocol and hostname, first in spec order;
 	// otherListeners the rest (wildcard and empty hostnames), in spec
@@ -76,7 +77,7 @@ func Build(set *manifest.Set) []*Plane {
 
 // Plane returns the data plane of gw, a Gateway of the model's set.
 func (m *Model) Plane(gw *manifest.Gateway) *Plane {
-	p := &Plane{gw: gw, model: m}
+	p := &Plane{gw: gw, model: m, name: "gateway " + gw.Key()}
 	for i := range gw.Spec.Listeners {
 		l := &gw.Spec.Listeners[i]
 		p.listeners = append(p.listeners, newListener(l, m.attached[gw][string(l.Name)]))
@@ -102,15 +103,15 @@ func (p *Plane) Gateway() *manifest.Gateway { return p.gw }
 func (p *Plane) Model() *Model { return p.model }
 
 // Name returns "gateway namespace/name".
-func (p *Plane) Name() string { return "gateway " + p.gw.Key() }
+func (p *Plane) Name() string { return p.name }
 
 // Kind returns Kind.
 func (p *Plane) Kind() string { return Kind }
 
 // Serves reports whether a listener of the Gateway takes req.
 func (p *Plane) Serves(req simulate.Request) bool {
-	r, err := parse(req)
-	return err == nil && p.selectListener(r) != nil
+	var r request
+	return parse(req, &r) == nil && p.selectListener(&r) != nil
 }
 
 // Lookup answers req.
@@ -158,16 +159,17 @@ func ruleBackends(ru *rule) *ruleAnswer {
 	return a
 }
 
-// parse reads a request: the port comes from the Host header, else from
-// the scheme; the query string is matched by query parameter matches; the
-// path is normalized as for Ingress (simulate.NormalizePath).
-func parse(req simulate.Request) (*request, error) {
+// parse reads a request into r: the port comes from the Host header, else
+// from the scheme; the query string is matched by query parameter
+// matches; the path is normalized as for Ingress (simulate.NormalizePath).
+// r is the caller's, so that a lookup allocates no request.
+func parse(req simulate.Request, r *request) error {
 	scheme := req.Scheme
 	if scheme == "" {
 		scheme = "http"
 	}
 	host, port := canonicalHost(req.Host)
-	r := &request{scheme: scheme, host: host, header: req.Header, method: http.MethodGet}
+	*r = request{scheme: scheme, host: host, header: req.Header, method: http.MethodGet}
 	if req.Method != "" {
 		r.method = req.Method
 	}
@@ -175,7 +177,7 @@ func parse(req simulate.Request) (*request, error) {
 	case port != "":
 		n, err := strconv.Atoi(port)
 		if err != nil || n <= 0 || n > 65535 {
-			return nil, fmt.Errorf("invalid port %q", port)
+			return fmt.Errorf("invalid port %q", port)
 		}
 		r.port = int32(n)
 	case scheme == "https":
@@ -209,13 +211,14 @@ func parse(req simulate.Request) (*request, error) {
 			r.service, r.gmethod = s, m
 		}
 	}
-	return r, nil
+	return nil
 }
 
 func (p *Plane) answer(sreq simulate.Request, explain bool) simulate.Decision {
-	d := simulate.Decision{URL: sreq.String(), DataPlane: p.Name(), Rule: -1, PathIndex: -1, MatchIndex: -1, Status: http.StatusNotFound}
-	req, err := parse(sreq)
-	if err != nil {
+	d := simulate.Decision{URL: sreq.String(), DataPlane: p.name, Rule: -1, PathIndex: -1, MatchIndex: -1, Status: http.StatusNotFound}
+	var rq request
+	req := &rq
+	if err := parse(sreq, req); err != nil {
 		d.Notes = append(d.Notes, err.Error())
 		return d
 	}

@@ -24,9 +24,10 @@ type route struct {
 	status     *RouteStatus
 	http       *manifest.HTTPRoute // set for an HTTPRoute
 	grpc       *manifest.GRPCRoute // set for a GRPCRoute
+	nsName     string              // namespace/name, made once
 }
 
-func (r *route) key() string { return r.namespace + "/" + r.name }
+func (r *route) key() string { return r.nsName }
 
 // rule is one spec.rules entry.
 type rule struct {
@@ -50,7 +51,7 @@ type backendRef struct {
 
 // fromHTTPRoute converts an HTTPRoute.
 func fromHTTPRoute(hr *manifest.HTTPRoute) *route {
-	r := &route{kind: "HTTPRoute", namespace: hr.Namespace, name: hr.Name, meta: &hr.ObjectMeta, src: &hr.Source,
+	r := &route{kind: "HTTPRoute", namespace: hr.Namespace, name: hr.Name, nsName: hr.Namespace + "/" + hr.Name, meta: &hr.ObjectMeta, src: &hr.Source,
 		parentRefs: hr.Spec.ParentRefs, hostnames: lowerHosts(hr.Spec.Hostnames), http: hr}
 	rules := hr.Spec.Rules
 	if len(rules) == 0 {
@@ -79,7 +80,7 @@ func fromHTTPRoute(hr *manifest.HTTPRoute) *route {
 // fromGRPCRoute converts a GRPCRoute; its filters have the shape of the
 // HTTPRoute filters of the same names.
 func fromGRPCRoute(gr *manifest.GRPCRoute) *route {
-	r := &route{kind: "GRPCRoute", namespace: gr.Namespace, name: gr.Name, meta: &gr.ObjectMeta, src: &gr.Source,
+	r := &route{kind: "GRPCRoute", namespace: gr.Namespace, name: gr.Name, nsName: gr.Namespace + "/" + gr.Name, meta: &gr.ObjectMeta, src: &gr.Source,
 		parentRefs: gr.Spec.ParentRefs, hostnames: lowerHosts(gr.Spec.Hostnames), grpc: gr}
 	rules := gr.Spec.Rules
 	if len(rules) == 0 {

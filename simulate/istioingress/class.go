@@ -1,6 +1,11 @@
 package istioingress
 
-import "github.com/ingresskit/ingresskit/manifest"
+import (
+	"fmt"
+
+	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/simulate"
+)
 
 // Controller is the spec.controller of the IngressClass istiod serves
 // (istio/istio pilot/pkg/config/kube/ingress/virtualservices.go,
@@ -35,4 +40,25 @@ func Processes(set *manifest.Set, ing *manifest.Ingress) bool {
 	}
 	ic := set.IngressClass(*ing.Spec.IngressClassName)
 	return ic != nil && ic.Spec.Controller == Controller
+}
+
+// classNote says when the answering Ingress is one istiod would not
+// convert (Processes): the profile was forced on it, or its class was
+// taken for Istio's from the class name alone, without the IngressClass
+// istiod needs.
+func (p Profile) classNote(d *simulate.Decision) {
+	if d.Ingress == nil || Processes(p.b.set, d.Ingress) {
+		return
+	}
+	ing := d.Ingress
+	why := "it has neither the kubernetes.io/ingress.class: istio annotation nor an ingressClassName"
+	switch {
+	case ing.Annotations[manifest.AnnotationIngressClass] != "":
+		why = fmt.Sprintf("its kubernetes.io/ingress.class annotation is %q, and the annotation decides alone", ing.Annotations[manifest.AnnotationIngressClass])
+	case ing.Spec.IngressClassName != nil && p.b.set.IngressClass(*ing.Spec.IngressClassName) == nil:
+		why = fmt.Sprintf("its IngressClass %q is not in the input, and istiod needs it with controller %s", *ing.Spec.IngressClassName, Controller)
+	case ing.Spec.IngressClassName != nil:
+		why = fmt.Sprintf("its IngressClass %q has another controller than %s", *ing.Spec.IngressClassName, Controller)
+	}
+	d.Notes = append(d.Notes, fmt.Sprintf("istio: istiod would not convert %s: %s", ing.Key(), why))
 }

@@ -115,6 +115,7 @@ func (p Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 		return
 	}
 	https := strings.EqualFold(req.Scheme, "https")
+	p.classNote(d)
 	p.ignoreDefaultBackend(d)
 	p.wildcard(d)
 	if https && !p.serveHTTPS(d) {
