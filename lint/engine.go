@@ -185,6 +185,10 @@ type shared struct {
 	controller string
 	profile    simulate.Profile
 
+	// ctrl is the controller of each Ingress of set (controllerOf).
+	ctrlOnce sync.Once
+	ctrl     map[*manifest.Ingress]string
+
 	// certs caches parsed certificates: *manifest.Secret -> certResult.
 	certs sync.Map
 
@@ -193,6 +197,11 @@ type shared struct {
 
 	canaryOnce sync.Once
 	canaries   []*nginx.CanaryPath
+
+	// nginxModels are the ingress-nginx models made in this run
+	// (nginxModel).
+	nginxMu     sync.Mutex
+	nginxModels []nginxModelOf
 
 	backendsOnce sync.Once
 	backendRefs  map[*manifest.Ingress][]backendRef
@@ -212,6 +221,16 @@ type shared struct {
 func (s *shared) controllerOf(ing *manifest.Ingress) string {
 	if s.forced {
 		return s.controller
+	}
+	// Most rules ask for every Ingress; the answers are worked out once.
+	s.ctrlOnce.Do(func() {
+		s.ctrl = make(map[*manifest.Ingress]string, len(s.set.Ingresses))
+		for _, i := range s.set.Ingresses {
+			s.ctrl[i] = controllerOf(s.set, i)
+		}
+	})
+	if c, ok := s.ctrl[ing]; ok {
+		return c
 	}
 	return controllerOf(s.set, ing)
 }

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -128,18 +127,4 @@ func (p *Pass) reportRefs(reason string, fn func(st *gateway.RouteStatus, ref ga
 			p.ReportObject(routeObject(st), ref.Field, fn(st, ref))
 		}
 	}
-}
-
-// created returns the creation time of a route (zero when not set, as in
-// files).
-func created(st *gateway.RouteStatus) time.Time {
-	switch {
-	case st == nil:
-		return time.Time{}
-	case st.GRPCRoute != nil:
-		return st.GRPCRoute.CreationTimestamp.Time
-	case st.HTTPRoute != nil:
-		return st.HTTPRoute.CreationTimestamp.Time
-	}
-	return time.Time{}
 }

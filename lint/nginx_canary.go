@@ -56,7 +56,7 @@ func (s *shared) nginxCanaries() []*nginx.CanaryPath {
 				continue
 			}
 			sub := s.set.WithIngresses(groups[k])
-			s.canaries = append(s.canaries, nginx.Canaries(sub.Applied())...)
+			s.canaries = append(s.canaries, s.nginxModel(sub.Applied()).Canaries()...)
 		}
 	})
 	return s.canaries

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 // annotationALBGroup joins Ingresses into one ALB
@@ -89,7 +90,14 @@ func (s *shared) routes() []groupRoutes {
 			go func() {
 				defer wg.Done()
 				sub := s.set.WithIngresses(g.ingresses)
-				ix, err := simulate.Compile(sub, simulate.Options{Profile: s.profileOf(g.ingresses[0])})
+				p := s.profileOf(g.ingresses[0])
+				if _, ok := p.(nginx.Profile); ok {
+					// Compile binds the profile to the applied
+					// Ingresses; the rules on canaries, duplicate
+					// locations and regex hosts read the same model.
+					p = s.nginxModel(sub.Applied()).Profile()
+				}
+				ix, err := simulate.Compile(sub, simulate.Options{Profile: p})
 				if err != nil {
 					return
 				}

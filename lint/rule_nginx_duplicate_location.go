@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 var nginxDuplicateLocation = &Rule{
@@ -40,7 +39,7 @@ func checkNginxDuplicateLocation(p *Pass) {
 	if len(nginxSet.Ingresses) == 0 {
 		return
 	}
-	for _, d := range nginx.DuplicateLocations(nginxSet) {
+	for _, d := range p.shared.nginxModel(nginxSet).DuplicateLocations() {
 		host := "rules without a host"
 		if d.Host != "" {
 			host = "host " + d.Host

@@ -7,7 +7,6 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
-	"github.com/ingresskit/ingresskit/simulate/nginx"
 )
 
 var nginxRegexHost = &Rule{
@@ -50,7 +49,7 @@ func checkNginxRegexHost(p *Pass) {
 	if len(nginxSet.Ingresses) == 0 {
 		return
 	}
-	hosts := nginx.RegexHosts(nginxSet)
+	hosts := p.shared.nginxModel(nginxSet).RegexHosts()
 	for _, ing := range nginxSet.Ingresses {
 		for ri, r := range ing.Spec.Rules {
 			causes := hosts[strings.ToLower(r.Host)]

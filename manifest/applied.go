@@ -22,7 +22,7 @@ func (s *Set) Applied() *Set {
 	if len(s.Ingresses) > 0 {
 		first = s.Ingresses[0]
 	}
-	ngw := s.GatewayObjects.Len() + s.IstioObjects.Len()
+	ngw := s.GatewayObjects.Len() + s.IstioObjects.Len() + s.GCEObjects.Len()
 	s.mu.Lock()
 	if v := s.applied; v != nil && v.idx == x && v.ing == first && v.ning == len(s.Ingresses) && v.ngw == ngw {
 		s.mu.Unlock()
@@ -35,7 +35,7 @@ func (s *Set) Applied() *Set {
 	out := s
 	if di || dg || dis || x.dropped {
 		out = &Set{Ingresses: ings, Services: x.svcs, Secrets: x.secs, IngressClasses: x.clss,
-			GatewayObjects: gw, IstioObjects: is, Skipped: s.Skipped, Files: s.Files}
+			GatewayObjects: gw, IstioObjects: is, GCEObjects: s.GCEObjects, Skipped: s.Skipped, Files: s.Files}
 		// The applied objects have the same last-wins maps.
 		out.idx = &setIndex{key: out.objectsKey(), services: x.services, secrets: x.secrets, classes: x.classes,
 			svcs: x.svcs, secs: x.secs, clss: x.clss, defClass: x.defClass}

@@ -582,6 +582,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 		set.IngressClasses = append(set.IngressClasses, c.set.IngressClasses...)
 		set.GatewayObjects.appendAll(&c.set.GatewayObjects)
 		set.IstioObjects.appendAll(&c.set.IstioObjects)
+		set.GCEObjects.appendAll(&c.set.GCEObjects)
 		for k, n := range c.set.Skipped {
 			set.Skipped[k] += n
 		}

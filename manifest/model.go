@@ -127,6 +127,9 @@ type Set struct {
 	// IstioObjects holds the Istio networking objects (Gateways,
 	// VirtualServices, DestinationRules).
 	IstioObjects
+	// GCEObjects holds the GKE Ingress configuration objects
+	// (FrontendConfigs, BackendConfigs).
+	GCEObjects
 	// Skipped counts the objects of other kinds, by kind.
 	Skipped map[string]int
 	// Files lists the files that were read, in the order they were read.
@@ -268,6 +271,7 @@ func (s *Set) Merge(o *Set) {
 	s.IngressClasses = append(s.IngressClasses, o.IngressClasses...)
 	s.GatewayObjects.appendAll(&o.GatewayObjects)
 	s.IstioObjects.appendAll(&o.IstioObjects)
+	s.GCEObjects.appendAll(&o.GCEObjects)
 	if len(o.Skipped) > 0 && s.Skipped == nil {
 		s.Skipped = map[string]int{}
 	}

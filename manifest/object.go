@@ -23,6 +23,7 @@ type objects struct {
 	IngressClasses []*IngressClass
 	GatewayObjects
 	IstioObjects
+	GCEObjects
 	Skipped map[string]int // by kind; nil until one is skipped
 }
 
@@ -177,7 +178,9 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 			l.set.Secrets = append(l.set.Secrets, sec)
 		}
 	default:
-		l.skip(kind)
+		if !l.gceObject(n, kind, apiVersion, src) {
+			l.skip(kind)
+		}
 	}
 }
 
@@ -234,7 +237,7 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 // other than Ingresses: what messages about Services, Secrets and
 // IngressClasses point at.
 func metadataField(k []byte) bool {
-	for _, p := range [...]string{"metadata.name", "metadata.namespace", "spec.ports", "spec.type", "spec.controller"} {
+	for _, p := range [...]string{"metadata.name", "metadata.namespace", "metadata.annotations", "spec.ports", "spec.type", "spec.controller"} {
 		if len(k) >= len(p) && string(k[:len(p)]) == p {
 			return true
 		}

@@ -55,9 +55,9 @@ type Reader interface {
 	// DefaultMatch is the match of spec.defaultBackend's catch-all rule
 	// for a host, and the Info finding to report for it ("" for none).
 	DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string)
-	// HTTPSRedirect reports whether the controller redirects http
-	// requests for host to https.
-	HTTPSRedirect(host string) bool
+	// HTTPSRedirect says how the controller redirects http requests for
+	// host to https, nil when it does not.
+	HTTPSRedirect(host string) *HTTPSRedirect
 	// HostRules adds the rules that apply to a host as a whole, after
 	// its paths.
 	HostRules(hr *HostRoute)
@@ -238,8 +238,19 @@ func (b Base) DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string) {
 	return Match(gwv1.PathMatchPathPrefix, "/"), note
 }
 
-// HTTPSRedirect is false: the spec says nothing of redirects.
-func (Base) HTTPSRedirect(string) bool { return false }
+// HTTPSRedirect is nil: the spec says nothing of redirects.
+func (Base) HTTPSRedirect(string) *HTTPSRedirect { return nil }
+
+// HTTPSRedirect is a controller's redirect of a host's http requests to
+// https: the route of the host attaches to its HTTPS listener, and a
+// route on the http listener answers RequestRedirect scheme https.
+type HTTPSRedirect struct {
+	// Code is the redirect's status.
+	Code int
+	// NoListener is the finding reported when no HTTPS listener holds a
+	// certificate for the host, so the redirect is not translated.
+	NoListener string
+}
 
 // HostRules adds nothing.
 func (Base) HostRules(*HostRoute) {}

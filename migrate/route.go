@@ -53,13 +53,13 @@ func (t *translator) ingress(ing *manifest.Ingress) []Object {
 			r.Spec.Hostnames = []gwv1.Hostname{gwv1.Hostname(host)}
 		}
 		hr.Route = r
-		redirectHTTP := rd.HTTPSRedirect(host)
+		redirect := rd.HTTPSRedirect(host)
 		section := ""
-		if redirectHTTP {
+		if redirect != nil {
 			section = tlsListener(host)
 			if section == "" {
-				redirectHTTP = false
-				t.report(ing, "spec.tls", Warning, fmt.Sprintf("ingress-nginx redirects http://%s to https and serves it with its default certificate, because this Ingress has a TLS section (createServers); no listener holds a certificate for this host, so the redirect is not translated: add the host to a TLS entry", hostOrAny(host)))
+				t.report(ing, "spec.tls", Warning, redirect.NoListener)
+				redirect = nil
 			}
 		}
 		r.Spec.ParentRefs = []gwv1.ParentReference{t.parentRef(pl, section)}
@@ -85,8 +85,8 @@ func (t *translator) ingress(ing *manifest.Ingress) []Object {
 			t.grpcRoutes[r] = hr
 		}
 		out = append(out, Object{Object: r, Kind: "HTTPRoute", Namespace: r.Namespace, Name: r.Name, From: []string{ing.Key()}, Pos: ing.Source.Pos})
-		if redirectHTTP {
-			out = append(out, t.httpsRedirect(ing, pl, host, name))
+		if redirect != nil {
+			out = append(out, t.httpsRedirect(ing, pl, host, name, redirect.Code))
 		}
 	}
 	return out
@@ -182,13 +182,6 @@ func hostCovers(listener, host string) bool {
 	return false
 }
 
-func hostOrAny(host string) string {
-	if host == "" {
-		return "<any host>"
-	}
-	return host
-}
-
 // hostSuffix turns a host into the tail of a route name.
 func hostSuffix(host string) string {
 	if host == "" {
@@ -202,6 +195,13 @@ func hostSuffix(host string) string {
 func (t *translator) backendRef(ing *manifest.Ingress, b networkingv1.IngressBackend, field string) (gwv1.HTTPBackendRef, bool) {
 	if b.Service == nil {
 		t.report(ing, field+".resource", Warning, "a resource backend has no Gateway API equivalent (backendRefs name Services or implementation-specific kinds); the path is left out")
+		return gwv1.HTTPBackendRef{}, false
+	}
+	if b.Service.Name == "" {
+		// backendRefs[].name has MinLength 1 (BackendObjectReference in
+		// apis/v1 object_reference_types.go); the API server refuses the
+		// Ingress too (ValidateIngressSpec: service.name required).
+		t.report(ing, field+".service.name", Warning, "the backend names no Service; the path is left out: name the Service")
 		return gwv1.HTTPBackendRef{}, false
 	}
 	port := b.Service.Port.Number
@@ -267,9 +267,8 @@ func (t *translator) addDefault(rd Reader, hr *HostRoute) {
 }
 
 // httpsRedirect is the route on the HTTP listener that sends a host's
-// requests to https, as ingress-nginx's ssl-redirect does with 308
-// (annotations/sslredirect; the ConfigMap's http-redirect-code default).
-func (t *translator) httpsRedirect(ing *manifest.Ingress, pl *plane, host, name string) Object {
+// requests to https with code.
+func (t *translator) httpsRedirect(ing *manifest.Ingress, pl *plane, host, name string, code int) Object {
 	r := &gwv1.HTTPRoute{}
 	r.APIVersion, r.Kind = manifest.GatewayV1, "HTTPRoute"
 	r.ObjectMeta = metav1.ObjectMeta{Name: name + "-https-redirect", Namespace: ing.Namespace}
@@ -289,7 +288,7 @@ func (t *translator) httpsRedirect(ing *manifest.Ingress, pl *plane, host, name 
 		}
 	}
 	r.Spec.ParentRefs = []gwv1.ParentReference{t.parentRef(pl, section)}
-	scheme, code := "https", 308
+	scheme := "https"
 	r.Spec.Rules = []gwv1.HTTPRouteRule{{Filters: []gwv1.HTTPRouteFilter{{
 		Type:            gwv1.HTTPRouteFilterRequestRedirect,
 		RequestRedirect: &gwv1.HTTPRequestRedirectFilter{Scheme: &scheme, StatusCode: &code},

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"crypto/tls"
 	"io"
 	"net"
@@ -160,3 +161,72 @@ func TestChunkScan(t *testing.T) {
 }
 
 var _ net.Conn = (*framingConn)(nil)
+
+// stepConn is a connection whose reads return at most step bytes of b,
+// then io.EOF.
+type stepConn struct {
+	net.Conn
+	b    []byte
+	step int
+}
+
+func (c *stepConn) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), c.step)], c.b)
+	c.b = c.b[n:]
+	return n, nil
+}
+
+// FuzzFramingConn checks that framingConn hands on every byte of a
+// connection unchanged, however the reads split it, unless it refuses a
+// request: then what it handed on is a prefix of the input followed by
+// the stand-in head carrying its token, and nothing after.
+func FuzzFramingConn(f *testing.F) {
+	// Clean requests with each kind of body, then a refused one.
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: a\r\n\r\nPOST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcPOST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nPOST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), uint8(3), uint8(5))
+	// HTTP/1.0 with Transfer-Encoding.
+	f.Add([]byte("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), uint8(1), uint8(1))
+	// An upgrade: the rest is not HTTP.
+	f.Add([]byte("GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n\x81\x05hello\r\n\r\n"), uint8(2), uint8(7))
+	// Malformed chunks, bare LF heads, a head never finished.
+	f.Add([]byte("POST / HTTP/1.1\nTransfer-Encoding: chunked\n\nzz\n"), uint8(4), uint8(2))
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: a\r\n"), uint8(6), uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, step, bufSize uint8) {
+		fc := newFramingConn(&stepConn{b: data, step: int(step%16) + 1}, 1<<12, nil)
+		var out []byte
+		buf := make([]byte, int(bufSize%32)+1)
+		for i := 0; ; i++ {
+			n, err := fc.Read(buf)
+			out = append(out, buf[:n]...)
+			if err != nil {
+				break
+			}
+			if i > 4*len(data)+100 {
+				t.Fatalf("no end after %d reads", i)
+			}
+		}
+		fc.mu.Lock()
+		refused := fc.refused
+		fc.mu.Unlock()
+		if refused == "" {
+			if !bytes.Equal(out, data) {
+				t.Fatalf("handed on %q, want the input %q", out, data)
+			}
+			return
+		}
+		// out is a prefix of the input, then the stand-in head: its
+		// request line, perhaps Host, Connection: close and the token.
+		k := 0
+		for k < len(out) && k < len(data) && out[k] == data[k] {
+			k++
+		}
+		// (The input's prefix may run into the stand-in, which repeats
+		// the refused head's first bytes.)
+		rest, tail := out[k:], []byte("Connection: close\r\n"+refusedHeader+": "+fc.token+"\r\n\r\n")
+		if !bytes.HasSuffix(rest, tail) && !bytes.HasSuffix(tail, rest) || bytes.Count(rest, []byte("\r\n")) > 5 {
+			t.Fatalf("refused (%s), but what came after the input's prefix is no stand-in head: %q", refused, rest)
+		}
+	})
+}

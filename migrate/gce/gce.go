@@ -1,9 +1,13 @@
 // Package gce translates what ingress-gce does with an Ingress into
-// Gateway API: its path globs (paths.go). It registers itself with
-// migrate for the "gce" profile.
+// Gateway API: its path globs (paths.go), the FrontendConfig's HTTPS
+// redirect (frontendconfig.go), and the reports of the BackendConfig
+// (backendconfig.go) and of its other annotations (annotations.go). It
+// registers itself with migrate for the "gce" profile.
 package gce
 
 import (
+	"fmt"
+
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/migrate"
 )
@@ -26,7 +30,21 @@ type translation struct {
 
 // Ingress reads one Ingress as ingress-gce does.
 func (t *translation) Ingress(ing *manifest.Ingress) migrate.Reader {
-	return &reader{Base: migrate.Base{Tr: t.tr}, t: t, ing: ing}
+	r := &reader{Base: migrate.Base{Tr: t.tr}, t: t, ing: ing, seen: map[string]bool{}}
+	r.annotations()
+	r.frontendConfig()
+	for ri, rule := range ing.Spec.Rules {
+		if rule.HTTP == nil {
+			continue
+		}
+		for pi, p := range rule.HTTP.Paths {
+			r.backendConfig(p.Backend, fmt.Sprintf("spec.rules[%d].http.paths[%d].backend", ri, pi))
+		}
+	}
+	if b := ing.Spec.DefaultBackend; b != nil {
+		r.backendConfig(*b, "spec.defaultBackend")
+	}
+	return r
 }
 
 // reader reads one Ingress.
@@ -34,4 +52,10 @@ type reader struct {
 	migrate.Base
 	t   *translation
 	ing *manifest.Ingress
+	// redirect is the FrontendConfig's HTTPS redirect, from the
+	// FrontendConfig redirectFrom.
+	redirect     *migrate.HTTPSRedirect
+	redirectFrom string
+	// seen are the Service ports whose BackendConfig is reported.
+	seen map[string]bool
 }

@@ -11,15 +11,19 @@ import (
 	"github.com/ingresskit/ingresskit/migrate"
 )
 
-// HTTPSRedirect reports whether ingress-nginx redirects http requests for
+// HTTPSRedirect says whether ingress-nginx redirects http requests for
 // host to https: ssl-redirect (default true) when the Ingress has any TLS
 // entry, whatever hosts it names (createServers gives the other hosts the
-// default certificate), or force-ssl-redirect.
-func (nx *features) HTTPSRedirect(string) bool {
-	if nx.bool("force-ssl-redirect", false) {
-		return true
+// default certificate), or force-ssl-redirect; with 308
+// (annotations/sslredirect; the ConfigMap's http-redirect-code default).
+func (nx *features) HTTPSRedirect(host string) *migrate.HTTPSRedirect {
+	if !nx.bool("force-ssl-redirect", false) && (len(nx.ing.Spec.TLS) == 0 || !nx.bool("ssl-redirect", true)) {
+		return nil
 	}
-	return len(nx.ing.Spec.TLS) > 0 && nx.bool("ssl-redirect", true)
+	if host == "" {
+		host = "<any host>"
+	}
+	return &migrate.HTTPSRedirect{Code: 308, NoListener: fmt.Sprintf("ingress-nginx redirects http://%s to https and serves it with its default certificate, because this Ingress has a TLS section (createServers); no listener holds a certificate for this host, so the redirect is not translated: add the host to a TLS entry", host)}
 }
 
 // redirect makes the rule a RequestRedirect when the Ingress has a

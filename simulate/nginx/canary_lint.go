@@ -54,6 +54,12 @@ func Canaries(set *manifest.Set) []*CanaryPath {
 	if set == nil {
 		return nil
 	}
+	return NewModel(set).Canaries()
+}
+
+// Canaries is the package's Canaries for the model's Ingresses.
+func (m *Model) Canaries() []*CanaryPath {
+	set := m.set
 	var canaries []*manifest.Ingress
 	for _, ing := range set.Ingresses {
 		if nginxBool(ing, "canary", false) && nginxStrictReject(ing) == "" {
@@ -63,7 +69,7 @@ func Canaries(set *manifest.Set) []*CanaryPath {
 	if len(canaries) == 0 {
 		return nil
 	}
-	st := newNginxState(set)
+	st := m.state()
 	sort.SliceStable(canaries, func(i, j int) bool { return nginxLess(canaries[i], canaries[j]) })
 	var out []*CanaryPath
 	// first maps a primary upstream to the first canary path merged into

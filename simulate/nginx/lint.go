@@ -17,7 +17,11 @@ func ValidPath(path string) bool { return path == "" || nginxValidPath.MatchStri
 // cause it, in the controller's order. The key is the lower-cased rule
 // host, "" for rules without a host. Ingresses the admission webhook
 // rejects and canary Ingresses take no part.
-func RegexHosts(set *manifest.Set) map[string][]*manifest.Ingress {
+func RegexHosts(set *manifest.Set) map[string][]*manifest.Ingress { return NewModel(set).RegexHosts() }
+
+// RegexHosts is the package's RegexHosts for the model's Ingresses.
+func (m *Model) RegexHosts() map[string][]*manifest.Ingress {
+	set := m.set
 	out := map[string][]*manifest.Ingress{}
 	// Only a location's rewrite-target or use-regex makes a host regex
 	// (finishServer, after template.go enforceRegexModifier), and every
@@ -34,7 +38,7 @@ func RegexHosts(set *manifest.Set) map[string][]*manifest.Ingress {
 	if !regex {
 		return out
 	}
-	st := newNginxState(set)
+	st := m.state()
 	for host, srv := range st.servers {
 		if !srv.regex {
 			continue
@@ -75,7 +79,13 @@ type DuplicateLocation struct {
 // write twice for set, by server host, then in location order.
 // Ingresses the controller ignores and canaries take no part.
 func DuplicateLocations(set *manifest.Set) []DuplicateLocation {
-	st := newNginxState(set)
+	return NewModel(set).DuplicateLocations()
+}
+
+// DuplicateLocations is the package's DuplicateLocations for the model's
+// Ingresses.
+func (m *Model) DuplicateLocations() []DuplicateLocation {
+	st := m.state()
 	var out []DuplicateLocation
 	for _, d := range st.refusedLocs {
 		if d.first.ing == nil || d.second.ing == nil || d.first.rule < 0 || d.second.rule < 0 {

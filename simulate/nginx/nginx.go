@@ -9,6 +9,8 @@
 package nginx
 
 import (
+	"slices"
+
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
 )
@@ -73,8 +75,15 @@ var (
 // Name returns "nginx".
 func (Profile) Name() string { return "nginx" }
 
-// Bind returns the profile for set.
-func (Profile) Bind(set *manifest.Set) simulate.Profile { return Profile{st: newNginxState(set)} }
+// Bind returns the profile for set. A profile already bound to set's
+// Ingresses (Model.Profile) is returned as it is: the configuration
+// depends on the Ingresses alone.
+func (n Profile) Bind(set *manifest.Set) simulate.Profile {
+	if n.st != nil && slices.Equal(n.st.ings, set.Ingresses) {
+		return n
+	}
+	return Profile{st: newNginxState(set)}
+}
 
 // state returns the bound state, or the state of ing alone.
 func (n Profile) state(ing *manifest.Ingress) *nginxState {

@@ -101,6 +101,8 @@ type nginxRoute struct {
 // nginxState is the nginx configuration ingress-nginx would render for a
 // set of Ingresses, reduced to what routing needs.
 type nginxState struct {
+	// ings are the Ingresses the state was built from, in input order.
+	ings    []*manifest.Ingress
 	servers map[string]*nginxServer
 	routes  map[nginxRouteKey]*nginxRoute
 	anns    map[*manifest.Ingress]*nginxAnn
@@ -205,6 +207,7 @@ func nginxLess(a, b *manifest.Ingress) bool {
 // (location.go).
 func newNginxState(set *manifest.Set) *nginxState {
 	st := &nginxState{
+		ings:     set.Ingresses,
 		servers:  map[string]*nginxServer{},
 		routes:   map[nginxRouteKey]*nginxRoute{},
 		anns:     map[*manifest.Ingress]*nginxAnn{},
