@@ -53,8 +53,9 @@ type Reader interface {
 	// filters; false leaves the path out, reported.
 	Rule(hr *HostRoute, p networkingv1.HTTPIngressPath, field string, match gwv1.HTTPPathMatch) (gwv1.HTTPRouteRule, bool)
 	// DefaultMatch is the match of spec.defaultBackend's catch-all rule
-	// for a host, and the Info finding to report for it ("" for none).
-	DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string)
+	// for a host, and the Info finding to report for it ("" for none);
+	// false when the controller ignores spec.defaultBackend.
+	DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string, bool)
 	// HTTPSRedirect says how the controller redirects http requests for
 	// host to https, nil when it does not.
 	HTTPSRedirect(host string) *HTTPSRedirect
@@ -230,12 +231,12 @@ func (b Base) Rule(hr *HostRoute, p networkingv1.HTTPIngressPath, field string, 
 // the Gateway's listener (HTTPRouteRule precedence: longest prefix
 // first). A catch-all for every host changes what other controllers do
 // with unmatched requests, so it is reported.
-func (b Base) DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string) {
+func (b Base) DefaultMatch(hr *HostRoute) (gwv1.HTTPPathMatch, string, bool) {
 	note := ""
 	if hr.Host == "" {
 		note = "spec.defaultBackend becomes a catch-all rule for every host of the Gateway; other controllers pick one default backend for requests no rule matches, which this route now answers"
 	}
-	return Match(gwv1.PathMatchPathPrefix, "/"), note
+	return Match(gwv1.PathMatchPathPrefix, "/"), note, true
 }
 
 // HTTPSRedirect is nil: the spec says nothing of redirects.

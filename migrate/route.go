@@ -255,11 +255,14 @@ func (t *translator) addDefault(rd Reader, hr *HostRoute) {
 	if hr.HasRule(Match(gwv1.PathMatchPathPrefix, "/")) {
 		return
 	}
+	match, note, ok := rd.DefaultMatch(hr)
+	if !ok {
+		return
+	}
 	ref, ok := t.backendRef(ing, *ing.Spec.DefaultBackend, "spec.defaultBackend")
 	if !ok {
 		return
 	}
-	match, note := rd.DefaultMatch(hr)
 	hr.AppendRule(gwv1.HTTPRouteRule{Matches: []gwv1.HTTPRouteMatch{{Path: &match}}, BackendRefs: []gwv1.HTTPBackendRef{ref}})
 	if note != "" && !(hr.Host == "" && len(ing.Spec.Rules) > 0) {
 		t.report(ing, "spec.defaultBackend", Info, note)

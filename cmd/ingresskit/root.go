@@ -91,6 +91,7 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		}
 		c.Args = wrapArgs(c.Args)
 	}
+	registerValueCompletions(root)
 	return root
 }
 

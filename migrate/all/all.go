@@ -8,5 +8,6 @@ import (
 	// Each provider registers itself in init.
 	_ "github.com/ingresskit/ingresskit/migrate/alb"
 	_ "github.com/ingresskit/ingresskit/migrate/gce"
+	_ "github.com/ingresskit/ingresskit/migrate/istio"
 	_ "github.com/ingresskit/ingresskit/migrate/nginx"
 )

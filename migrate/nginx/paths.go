@@ -40,11 +40,11 @@ func (nx *features) PathMatch(hr *migrate.HostRoute, p networkingv1.HTTPIngressP
 // or as a regex on a regex host. ingress-nginx serves a defaultBackend
 // for the requests no server matches, as the catch-all route does, so
 // nothing is reported.
-func (nx *features) DefaultMatch(hr *migrate.HostRoute) (gwv1.HTTPPathMatch, string) {
+func (nx *features) DefaultMatch(hr *migrate.HostRoute) (gwv1.HTTPPathMatch, string, bool) {
 	if nx.t.regexHost(hr.Host) {
-		return migrate.Match(gwv1.PathMatchRegularExpression, "(?i)/.*"), ""
+		return migrate.Match(gwv1.PathMatchRegularExpression, "(?i)/.*"), "", true
 	}
-	return migrate.Match(gwv1.PathMatchPathPrefix, "/"), ""
+	return migrate.Match(gwv1.PathMatchPathPrefix, "/"), "", true
 }
 
 // regexHost reports whether ingress-nginx makes every location of host a
