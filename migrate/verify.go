@@ -78,7 +78,7 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		}
 		// Each class is its own controller: its profile sees only its
 		// Ingresses (an ALB IngressGroup never holds an nginx Ingress).
-		sub := &manifest.Set{Ingresses: c.ingresses, Services: before.Services, Secrets: before.Secrets, IngressClasses: before.IngressClasses}
+		sub := &manifest.Set{Ingresses: c.ingresses, Services: before.Services, Secrets: before.Secrets, IngressClasses: before.IngressClasses, GCEObjects: before.GCEObjects}
 		p, ok := simulate.ProfileByName(c.profile)
 		if !ok {
 			p, _ = simulate.ProfileByName("spec")

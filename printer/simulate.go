@@ -26,7 +26,8 @@ type DecisionJSON struct {
 	Ingress        *ObjectRefJSON               `json:"ingress,omitempty"`
 	Rule           *RuleJSON                    `json:"rule,omitempty"`
 	Backend        *networkingv1.IngressBackend `json:"backend,omitempty"`
-	// TLS is present for https requests only: the entry's Secret, or null.
+	// TLS is present for https requests only: the entry's Secret, or null;
+	// for an Istio Gateway the server's credentialName, or null.
 	TLS            json.RawMessage `json:"tls,omitempty"`
 	NormalizedPath string          `json:"normalizedPath"`
 	Profile        string          `json:"profile"`
@@ -114,6 +115,10 @@ func gatewayJSON(j *DecisionJSON, d simulate.Decision) {
 	}
 }
 
+// istioPlanePrefix starts the name of an Istio Gateway's data plane
+// (istio.Plane.Name).
+const istioPlanePrefix = "istio gateway "
+
 // ObjectRefJSON names an object.
 type ObjectRefJSON struct {
 	Namespace string `json:"namespace"`
@@ -178,8 +183,19 @@ func NewDecisionJSON(d simulate.Decision) DecisionJSON {
 		j.Conflicts = append(j.Conflicts, ConflictJSON{Ingress: ref(c.Ingress), Backend: c.Backend})
 	}
 	j.MoreConflicts = d.MoreConflicts
-	if d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") {
+	if d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") || strings.HasPrefix(d.DataPlane, istioPlanePrefix) {
 		gatewayJSON(&j, d)
+	}
+	if strings.HasPrefix(d.DataPlane, istioPlanePrefix) && strings.EqualFold(schemeOf(d.URL), "https") {
+		// An Istio server's certificate: its tls.credentialName, or
+		// null when no HTTPS server takes the host.
+		j.TLS = json.RawMessage("null")
+		if d.Listener != "" {
+			b, _ := json.Marshal(struct {
+				CredentialName string `json:"credentialName"`
+			}{d.Credential})
+			j.TLS = b
+		}
 	}
 	for _, c := range d.Candidates {
 		if c.Ingress == nil {
@@ -271,13 +287,29 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	if d.Profile != "" {
 		fmt.Fprintf(&b, "  profile: %s\n", d.Profile)
 	}
-	gatewayAnswer := d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ")
+	istioAnswer := strings.HasPrefix(d.DataPlane, istioPlanePrefix)
+	gatewayAnswer := d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") || istioAnswer
 	if d.DataPlane != "" {
 		fmt.Fprintf(&b, "  data plane: %s", d.DataPlane)
-		if d.Listener != "" {
+		if d.Listener != "" && istioAnswer {
+			fmt.Fprintf(&b, ", server %s", d.Listener)
+		} else if d.Listener != "" {
 			fmt.Fprintf(&b, ", listener %s", d.Listener)
 		}
 		b.WriteString("\n")
+	}
+	if istioAnswer && strings.EqualFold(schemeOf(d.URL), "https") {
+		// An Istio Gateway's certificate is its server's
+		// tls.credentialName (istio.io Gateway reference,
+		// ServerTLSSettings), not an Ingress's spec.tls.
+		switch {
+		case d.Listener == "":
+			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("no HTTPS server of the Gateway lists host "+d.RequestHost+": no credentialName serves it"))
+		case d.Credential == "":
+			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("server "+d.Listener+" has no tls.credentialName"))
+		default:
+			fmt.Fprintf(&b, "  tls: credentialName %s (server %s)\n", d.Credential, d.Listener)
+		}
 	}
 	if !gatewayAnswer && strings.EqualFold(schemeOf(d.URL), "https") {
 		if d.TLS != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/ingresskit/ingresskit/internal/golden"
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/istio"
 )
 
 var simulateURLs = []string{
@@ -119,4 +120,32 @@ func TestSimulateJSON(t *testing.T) {
 			t.Errorf("%s: a match needs ingress, backend and rule unless from the defaultBackend", line)
 		}
 	}
+}
+
+// TestSimulateIstioTLS: over https an Istio Gateway answer names its
+// server's credentialName, never an Ingress's spec.tls.
+func TestSimulateIstioTLS(t *testing.T) {
+	planes := istio.Build(loadSet(t, "testdata/simulate_istio.yaml"))
+	if len(planes) != 1 {
+		t.Fatalf("%d Istio data planes, want 1", len(planes))
+	}
+	var text, js bytes.Buffer
+	for _, u := range []string{"https://shop.example.com/api/x", "https://nope.example.org/", "http://shop.example.com/a"} {
+		req, err := simulate.ParseRequest(u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := planes[0].Lookup(req)
+		if err := SimulateText(&text, NewStyles(&text, false), d, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := SimulateJSON(&js, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bytes.Contains(text.Bytes(), []byte("spec.tls")) {
+		t.Errorf("an Istio answer speaks of spec.tls:\n%s", text.Bytes())
+	}
+	golden.Assert(t, text.Bytes(), "testdata/simulate_istio.txt")
+	golden.Assert(t, js.Bytes(), "testdata/simulate_istio.json")
 }

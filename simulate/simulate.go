@@ -216,8 +216,14 @@ type Decision struct {
 	MatchIndex int
 	// Pos is the position of the winning rule.
 	Pos manifest.Pos
-	// Listener names the Gateway listener that took the request.
+	// Listener names the Gateway listener that took the request (an
+	// Istio Gateway's server: its port name, or servers[i] when it has
+	// none).
 	Listener string
+	// Credential is, for an https request an Istio Gateway server took,
+	// the Secret the server presents (Server.tls.credentialName); ""
+	// otherwise.
+	Credential string
 	// Status is the HTTP status the data plane answers with itself: for
 	// the Gateway API 404 when nothing matches and 500 when no backend
 	// resolves; 0 when the request is proxied or redirected

@@ -69,14 +69,3 @@ func (r *reader) HTTPSRedirect(host string) *migrate.HTTPSRedirect {
 	out.NoListener = fmt.Sprintf("ingress-gce redirects http://%s to https (FrontendConfig %s redirectToHttps), and no HTTPS listener holds a certificate for this host (pre-shared and Google-managed certificates are not Secrets), so the redirect is not translated: add an HTTPS listener with the certificate and a route on the http listener with a RequestRedirect scheme https, code %d", host, r.redirectFrom, out.Code)
 	return &out
 }
-
-// UnroutedAnnotations names the FrontendConfig annotation: the gce
-// profile does not route the FrontendConfig's redirect.
-func (provider) UnroutedAnnotations(ing *manifest.Ingress) []string {
-	if _, ok := ing.Annotations[manifest.FrontendConfigAnnotation]; ok {
-		return []string{manifest.FrontendConfigAnnotation}
-	}
-	return nil
-}
-
-var _ migrate.UnroutedLister = provider{}

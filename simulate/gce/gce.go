@@ -59,6 +59,9 @@ func init() {
 type Profile struct {
 	// wild holds the rules with a wildcard host, by Ingress order.
 	wild []gceWildRule
+	// https holds the FrontendConfig HTTPS redirects by host
+	// (redirect.go).
+	https map[string]httpsRedirect
 }
 
 // gceWildRule is a rule with a wildcard host.
@@ -86,6 +89,7 @@ func (Profile) Bind(set *manifest.Set) simulate.Profile {
 			}
 		}
 	}
+	g.https = redirects(set, ings)
 	return g
 }
 
@@ -203,11 +207,14 @@ func gceOverridden(ing *manifest.Ingress, rule, index int, paths []string) strin
 }
 
 // Decorate answers hosts that only a wildcard host rule matches across
-// several labels, and says what answers when nothing matched.
-func (g Profile) Decorate(d *simulate.Decision, _ simulate.Request) {
+// several labels, redirects the http requests of hosts whose
+// FrontendConfig asks for it (redirect.go), and says what answers when
+// nothing matched.
+func (g Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	if d.Host == "" || !d.Matched || d.DefaultBackend {
 		g.wildcard(d)
 	}
+	g.redirect(d, req)
 	if !d.Matched {
 		d.Notes = append(d.Notes, "no path rule matches: the URL map's default service answers (the cluster default backend, 404)")
 	} else if d.DefaultBackend {

@@ -293,6 +293,16 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 		d.Notes = append(d.Notes, fmt.Sprintf("no server of Gateway %s takes port %d for host %s", p.gw.Key(), r.port, r.host))
 		return d
 	}
+	d.Listener = srv.Port.Name
+	if d.Listener == "" {
+		d.Listener = fmt.Sprintf("servers[%d]", si)
+	}
+	if r.scheme == "https" && srv.TLS != nil {
+		// The server terminates TLS with the Secret its
+		// Server.tls.credentialName names (istio.io Gateway reference,
+		// ServerTLSSettings.credentialName).
+		d.Credential = srv.TLS.CredentialName
+	}
 	if srv.TLS != nil && srv.TLS.HTTPSRedirect && r.scheme == "http" {
 		// Server.tls.httpsRedirect: "send a 301 redirect for all http
 		// connections, asking the clients to use HTTPS".
