@@ -145,6 +145,10 @@ func Outcome(set *manifest.Set, d Decision) string {
 				continue
 			}
 			p := b.Namespace + "/" + b.Name + ":" + strconv.Itoa(int(b.Port))
+			if b.Kind == "TargetGroup" {
+				// An ALB target group outside the cluster.
+				p = "target group " + b.Name
+			}
 			if len(d.Backends) > 1 && total > 0 {
 				p += " " + strconv.Itoa(int(float64(b.Weight)*100/float64(total)+0.5)) + "%"
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -47,12 +48,6 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		SilenceErrors: true,
 		Version:       versionString(),
 	}
-	if strings.HasPrefix(filepath.Base(os.Args[0]), pluginName) {
-		// kubectl runs plugins by file name; usage should read as kubectl
-		// users type it (spf13/cobra site/content/user_guide.md, "Creating a
-		// Plugin").
-		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl ingresskit"}
-	}
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
@@ -92,6 +87,22 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		c.Args = wrapArgs(c.Args)
 	}
 	registerValueCompletions(root)
+	if pluginMode() {
+		// kubectl runs plugins by file name; usage and examples should read
+		// as kubectl users type them (spf13/cobra site/content/user_guide.md,
+		// "Creating a Plugin").
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl ingresskit"}
+		pluginExamples(root)
+		if c, _, err := root.Find([]string{"completion"}); err == nil && c != root {
+			// kubectl completes a plugin's words through an executable named
+			// kubectl_complete-<plugin> on PATH
+			// (k8s.io/kubectl/pkg/cmd/plugin/plugin_completion.go).
+			c.Example = `  # kubectl ingresskit <TAB> completes through kubectl's own completion
+  # (kubectl 1.26 or later) once kubectl_complete-ingresskit, shipped
+  # beside the plugin in the release archives, is on PATH
+  source <(kubectl completion bash)`
+		}
+	}
 	return root
 }
 
@@ -105,5 +116,32 @@ func wrapArgs(fn cobra.PositionalArgs) cobra.PositionalArgs {
 			return &usageError{err: err}
 		}
 		return nil
+	}
+}
+
+// pluginMode reports whether the binary runs as a kubectl plugin: under
+// its plugin name, as kubectl finds it on PATH
+// (k8s.io/kubectl/pkg/cmd/cmd.go, DefaultPluginHandler), or with
+// KUBECTL_PLUGINS_CALLER set, which kubectl's earlier plugin mechanism
+// (1.8 to 1.11, kubernetes pkg/kubectl/plugins/env.go) set for its plugins
+// and wrappers still set.
+func pluginMode() bool {
+	if strings.HasPrefix(filepath.Base(os.Args[0]), pluginName) {
+		return true
+	}
+	return os.Getenv("KUBECTL_PLUGINS_CALLER") != ""
+}
+
+// commandWord is "ingresskit" where a command line starts with it: at the
+// start of a line or after a space, "(", "|" or "$(", but not in
+// kubectl-ingresskit or a path.
+var commandWord = regexp.MustCompile(`(^|[\s(|])ingresskit `)
+
+// pluginExamples rewrites the examples of every command to start with
+// kubectl ingresskit.
+func pluginExamples(c *cobra.Command) {
+	c.Example = commandWord.ReplaceAllString(c.Example, "${1}kubectl ingresskit ")
+	for _, sub := range c.Commands() {
+		pluginExamples(sub)
 	}
 }

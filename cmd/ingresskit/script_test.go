@@ -20,7 +20,7 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs every testdata/script/*.txtar against the real command.
 // The scripts see the project's examples/ as $EXAMPLES and ../shared/examples
-// (when present) as $FIELD, and the Jenkins junit-4 schema as $JUNIT_XSD.
+// (when present) as $FIELD, plugin/ as $PLUGIN, and the Jenkins junit-4 schema as $JUNIT_XSD.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
@@ -41,6 +41,8 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("EXAMPLES", wd+"/../../examples")
+			// kubectl_complete-ingresskit, the plugin completion script.
+			env.Setenv("PLUGIN", wd+"/../../plugin")
 			// The Jenkins junit-4 schema, for xmllint on JUnit output.
 			env.Setenv("JUNIT_XSD", wd+"/../../printer/testdata/junit/jenkins-junit-4.xsd")
 			if _, err := os.Stat(wd + "/../../../shared/examples"); err == nil {

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
@@ -210,6 +211,8 @@ type albGroup struct {
 }
 
 type albState struct {
+	// set resolves the named ports of forward actions.
+	set    *manifest.Set
 	groups []*albGroup
 	// hosts indexes the rules' host conditions, built on first use, so
 	// that finding a request's group does not scan every rule of every
@@ -276,7 +279,7 @@ func (st *albState) hostIndex() *albHostIndex {
 }
 
 func newALBState(set *manifest.Set) *albState {
-	st := &albState{}
+	st := &albState{set: set}
 	byName := map[string]*albGroup{}
 	for _, ing := range set.Ingresses {
 		n := albGroupName(ing)
@@ -521,7 +524,7 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 }
 
 // applyAction applies an actions.<name> annotation to d.
-func (Profile) applyAction(d *simulate.Decision, win *albRule, r albRequest, port string) []string {
+func (a Profile) applyAction(d *simulate.Decision, win *albRule, r albRequest, port string) []string {
 	name := win.path.Backend.Service.Name
 	act, err := Action(win.ing, name)
 	switch {
@@ -588,6 +591,9 @@ func (Profile) applyAction(d *simulate.Decision, win *albRule, r albRequest, por
 			label = *tg.TargetGroupName
 		}
 		parts = append(parts, fmt.Sprintf("%s weight %d/%d", label, w, total))
+		if len(act.ForwardConfig.TargetGroups) > 1 {
+			d.Backends = append(d.Backends, a.targetGroup(win.ing.Namespace, tg.ServiceName, tg.ServicePort, tg.TargetGroupARN, tg.TargetGroupName, int32(w)))
+		}
 	}
 	return []string{fmt.Sprintf("action %s: forward to %s; the backend shown is the first one with weight", name, strings.Join(parts, ", "))}
 }
@@ -642,3 +648,37 @@ func albAnyRegex(patterns []string, s string) bool {
 }
 
 func httpCanonical(name string) string { return http.CanonicalHeaderKey(name) }
+
+// targetGroup is one target group of a weighted forward action as a
+// weighted backend (the ALB splits requests by the weights;
+// annotations.md "actions", forward-multiple-tg): a Service with its port
+// number (a named port resolved through the Service), or a target group
+// outside the cluster by ARN or name.
+func (a Profile) targetGroup(ns string, svc *string, port *intstr.IntOrString, arn, tgName *string, w int32) simulate.WeightedBackend {
+	switch {
+	case svc != nil:
+		b := simulate.WeightedBackend{Kind: "Service", Namespace: ns, Name: *svc, Weight: w}
+		if port == nil {
+			return b
+		}
+		if port.Type == intstr.Int {
+			b.Port = port.IntVal
+			return b
+		}
+		if st := a.st; st != nil && st.set != nil {
+			if s := st.set.Service(ns, *svc); s != nil {
+				for _, sp := range s.Spec.Ports {
+					if sp.Name == port.StrVal {
+						b.Port = sp.Port
+					}
+				}
+			}
+		}
+		return b
+	case arn != nil:
+		return simulate.WeightedBackend{Kind: "TargetGroup", Name: *arn, Weight: w}
+	case tgName != nil:
+		return simulate.WeightedBackend{Kind: "TargetGroup", Name: *tgName, Weight: w}
+	}
+	return simulate.WeightedBackend{Weight: w}
+}
