@@ -343,11 +343,13 @@ func (t *table) claims() []string {
 		shown, more := 0, 0
 		for _, h := range hosts {
 			req := simulate.Request{Scheme: scheme, Host: hostForTLS(h), Path: "/"}
+			// The Gateway planes read the port: one request for all.
+			onPort := planeRequest(req, k)
 			var by []string
 			for _, dp := range planes {
-				r := req
-				if _, ok := dp.(*simulate.IngressPlane); !ok {
-					r = planeRequest(req, k)
+				r := onPort
+				if _, ok := dp.(*simulate.IngressPlane); ok {
+					r = req
 				}
 				if dp.Serves(r) {
 					by = append(by, dp.Name())
@@ -382,11 +384,9 @@ func (t *table) planeHosts(dp simulate.DataPlane) []string {
 			}
 		}
 	case *gateway.Plane:
-		for _, r := range p.Model().Rules() {
-			if r.DataPlane == dp.Name() {
-				for _, h := range r.Hostnames {
-					out = append(out, strings.ToLower(h))
-				}
+		for _, r := range p.Rules() {
+			for _, h := range r.Hostnames {
+				out = append(out, strings.ToLower(h))
 			}
 		}
 		for _, l := range p.Gateway().Spec.Listeners {

@@ -119,10 +119,7 @@ func (t *table) gatewayRows(p *gateway.Plane) []Route {
 		tls[string(l.Name)] = l.Protocol == gwv1.HTTPSProtocolType
 	}
 	var out []Route
-	for _, r := range p.Model().Rules() {
-		if r.DataPlane != p.Name() {
-			continue
-		}
+	for _, r := range p.Rules() {
 		row := Route{DataPlane: p.Name(), Kind: r.Kind, Object: r.Namespace + "/" + r.Name, Host: strings.Join(r.Hostnames, ","),
 			Path: r.Path, PathType: r.PathType, Redirect: r.Redirect}
 		if row.Host == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -31,6 +32,14 @@ type Model struct {
 	attached map[*manifest.Gateway]map[string][]attached
 	// hostIndex indexes each Gateway's listeners by hostname (attachFast).
 	hostIndex map[*manifest.Gateway]*listenerHosts
+
+	// rulesOnce computes rules, every row of Rules, and byPlane, the rows
+	// by data plane name, once per model: each Gateway's data plane asks
+	// for its own rows, and filtering every row per plane would cost
+	// gateways × rules.
+	rulesOnce sync.Once
+	rules     []Rule
+	byPlane   map[string][]Rule
 }
 
 // listenerHosts indexes the listeners of one Gateway: the indexes of those

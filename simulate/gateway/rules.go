@@ -46,8 +46,36 @@ type Rule struct {
 
 // Rules lists every match of every rule of every route, once per Gateway
 // parentRef, sorted by hostnames, path, kind, namespace/name and input
-// position.
+// position. The rows are computed once per model; the slice returned is
+// the caller's, the slices in the rows are shared and must not be
+// modified.
 func (m *Model) Rules() []Rule {
+	m.computeRules()
+	return append([]Rule(nil), m.rules...)
+}
+
+// Rules lists the rows of Model.Rules whose data plane is p, in the same
+// order. The slice is shared by every caller and must not be modified.
+func (p *Plane) Rules() []Rule {
+	p.model.computeRules()
+	return p.model.byPlane[p.Name()]
+}
+
+// computeRules fills m.rules and m.byPlane, once.
+func (m *Model) computeRules() {
+	m.rulesOnce.Do(func() {
+		m.rules = m.buildRules()
+		m.byPlane = map[string][]Rule{}
+		for _, r := range m.rules {
+			if r.DataPlane != "" {
+				m.byPlane[r.DataPlane] = append(m.byPlane[r.DataPlane], r)
+			}
+		}
+	})
+}
+
+// buildRules computes every row of Rules, sorted.
+func (m *Model) buildRules() []Rule {
 	var out []Rule
 	for _, r := range m.routes {
 		parents := r.status.Parents

@@ -43,23 +43,41 @@ type Plane struct {
 	set *manifest.Set
 	// vss are the VirtualServices bound to the Gateway, in input order.
 	vss []*manifest.VirtualService
+	// byName holds the VirtualServices of set by namespace/name, for
+	// delegates; shared by the planes of one Build.
+	byName map[string][]*manifest.VirtualService
 }
 
-// Build returns the data plane of every Istio Gateway of set.
+// Build returns the data plane of every Istio Gateway of set. Each
+// VirtualService is read once and indexed by the Gateways it names, so
+// the cost grows with Gateways plus VirtualServices, not their product.
 func Build(set *manifest.Set) []*Plane {
 	set = set.Applied()
-	var out []*Plane
-	for _, gw := range set.IstioGateways {
-		p := &Plane{gw: gw, set: set}
-		for _, vs := range set.VirtualServices {
-			if Bound(vs, gw) {
-				p.vss = append(p.vss, vs)
+	bound := map[string][]*manifest.VirtualService{}
+	byName := make(map[string][]*manifest.VirtualService, len(set.VirtualServices))
+	for _, vs := range set.VirtualServices {
+		byName[vs.Key()] = append(byName[vs.Key()], vs)
+		for _, g := range vs.Spec.Gateways {
+			ns, name, mesh := readGatewayRef(vs, g)
+			if mesh {
+				continue
+			}
+			k := ns + "/" + name
+			// A VirtualService that names a Gateway twice is bound once.
+			if l := bound[k]; len(l) == 0 || l[len(l)-1] != vs {
+				bound[k] = append(l, vs)
 			}
 		}
-		out = append(out, p)
+	}
+	out := make([]*Plane, 0, len(set.IstioGateways))
+	for _, gw := range set.IstioGateways {
+		out = append(out, &Plane{gw: gw, set: set, vss: bound[gw.Namespace+"/"+gw.Name], byName: byName})
 	}
 	return out
 }
+
+// readGatewayRef is GatewayRef; a test counts the references Build reads.
+var readGatewayRef = GatewayRef
 
 // Bound reports whether vs names gw in spec.gateways: "<namespace>/<name>",
 // or "<name>" for a Gateway of the VirtualService's namespace; "mesh" is the
@@ -370,10 +388,7 @@ func (p *Plane) resolve(vs *manifest.VirtualService, depth int) []ownedRoute {
 		if ns == "" {
 			ns = vs.Namespace
 		}
-		for _, dvs := range p.set.VirtualServices {
-			if dvs.Namespace != ns || dvs.Name != route.Delegate.Name {
-				continue
-			}
+		for _, dvs := range p.byName[ns+"/"+route.Delegate.Name] {
 			// A delegate's routes apply within the parent route's match
 			// (delegate: "the match conditions of the delegate are
 			// merged with the parent's").

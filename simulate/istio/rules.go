@@ -59,10 +59,7 @@ func Rules(set *manifest.Set) []Rule {
 				if ns == "" {
 					ns = vs.Namespace
 				}
-				for _, dvs := range p.set.VirtualServices {
-					if dvs.Namespace != ns || dvs.Name != route.Delegate.Name {
-						continue
-					}
+				for _, dvs := range p.byName[ns+"/"+route.Delegate.Name] {
 					for j, sub := range dvs.Spec.HTTP {
 						if len(route.Match) > 0 {
 							sub.Match = mergeMatches(route.Match, sub.Match)
