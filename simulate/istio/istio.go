@@ -95,6 +95,10 @@ func Bound(vs *manifest.VirtualService, gw *manifest.IstioGateway) bool {
 // Gateway returns the Gateway of the data plane.
 func (p *Plane) Gateway() *manifest.IstioGateway { return p.gw }
 
+// PluralName names the Istio Gateways of the input together, in an
+// answer that none of them takes.
+const PluralName = "istio gateways"
+
 // Name identifies the data plane in answers.
 func (p *Plane) Name() string { return "istio gateway " + p.gw.Key() }
 
