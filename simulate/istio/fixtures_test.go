@@ -126,6 +126,9 @@ func TestFixtures(t *testing.T) {
 					fmt.Fprintf(&b, " -H '%s: %s'", k, e.header.Get(k))
 				}
 				fmt.Fprintf(&b, "\n  answer: %s\n", got)
+				if raw := simulate.RequestPath(req.Path); d.NormalizedPath != "" && d.NormalizedPath != raw {
+					fmt.Fprintf(&b, "  path: %s normalized to %s\n", raw, d.NormalizedPath)
+				}
 				if d.Object != "" {
 					fmt.Fprintf(&b, "  by: %s %s rule %d match %d\n", d.Kind, d.Object, d.Rule, d.MatchIndex)
 				}

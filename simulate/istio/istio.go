@@ -22,6 +22,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/envoypath"
 )
 
 // Kind is the kind of data plane this package builds.
@@ -110,6 +111,8 @@ type request struct {
 	scheme, host, path, rawQuery, method string
 	port                                 uint32
 	header                               http.Header
+	// valid is false for a path Envoy rejects with a 400.
+	valid bool
 }
 
 func parse(req simulate.Request) request {
@@ -136,9 +139,9 @@ func parse(req simulate.Request) request {
 	if i := strings.IndexByte(r.path, '#'); i >= 0 {
 		r.path = r.path[:i]
 	}
-	if r.path == "" {
-		r.path = "/"
-	}
+	// The gateway's Envoy normalizes the path before any route sees it,
+	// and forwards the normalized path (envoypath).
+	r.path, r.valid = envoypath.Normalize(r.path)
 	return r
 }
 
@@ -306,6 +309,13 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 		// Server.tls.credentialName names (istio.io Gateway reference,
 		// ServerTLSSettings.credentialName).
 		d.Credential = srv.TLS.CredentialName
+	}
+	if !r.valid {
+		// Envoy answers a path it cannot normalize itself
+		// (conn_manager_utility.cc maybeNormalizePath; envoypath).
+		d.Status = http.StatusBadRequest
+		d.Notes = append(d.Notes, "the gateway's Envoy cannot normalize the path (a NUL byte): 400 before any route")
+		return d
 	}
 	if srv.TLS != nil && srv.TLS.HTTPSRedirect && r.scheme == "http" {
 		// Server.tls.httpsRedirect: "send a 301 redirect for all http

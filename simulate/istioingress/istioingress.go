@@ -18,6 +18,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/envoypath"
 )
 
 // Name is the profile's name, for --controller and expect lines.
@@ -68,11 +69,21 @@ func (Profile) Bind(set *manifest.Set) simulate.Profile {
 // Name returns "istio".
 func (Profile) Name() string { return Name }
 
-// NormalizePath normalizes as the spec profile does: the ingress gateway
-// normalizes paths (RFC 3986) and merges slashes by default
-// (istio/istio pilot/pkg/networking/core/listener_builder.go, the mesh
-// pathNormalization BASE; connection_settings.go, HttpMergeSlashes).
-func (Profile) NormalizePath(path string) string { return simulate.NormalizePath(path) }
+// NormalizePath normalizes as the ingress gateway's Envoy does by
+// default: RFC 3986 dot segments and unreserved escapes, slashes not
+// merged (the mesh pathNormalization BASE; envoypath). A path Envoy
+// rejects is answered 400 by Decorate.
+func (Profile) NormalizePath(path string) string {
+	out, _ := envoypath.Normalize(path)
+	return out
+}
+
+// rejected reports whether the gateway's Envoy answers req 400 before
+// any route: its path cannot be normalized (envoypath).
+func rejected(req simulate.Request) bool {
+	_, ok := envoypath.Normalize(simulate.RequestPath(req.Path))
+	return !ok
+}
 
 // PathMatch compiles a path as istiod converts it (paths.go), leaving
 // out the paths istiod drops (backend.go).
@@ -115,6 +126,12 @@ func (p Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 		return
 	}
 	https := strings.EqualFold(req.Scheme, "https")
+	if rejected(req) {
+		unmatch(d)
+		d.Status = 400
+		d.Notes = append(d.Notes, "istio: the gateway's Envoy cannot normalize the path (a NUL byte): 400 before any route")
+		return
+	}
 	p.classNote(d)
 	p.ignoreDefaultBackend(d)
 	p.wildcard(d)
