@@ -39,13 +39,6 @@ func (p Profile) ExplainCandidates(d *simulate.Decision, req simulate.Request) {
 	if p.b == nil {
 		return
 	}
-	if rejected(req) {
-		for i := range d.Candidates {
-			d.Candidates[i].Reason = simulate.ReasonPathMismatch
-			d.Candidates[i].Detail = "the gateway's Envoy answers 400: the path cannot be normalized"
-		}
-		return
-	}
 	host := d.RequestHost
 	vh, have, s, noServer := p.virtualHost(host, strings.EqualFold(req.Scheme, "https"))
 	first := -1 // the index in p.b.hosts[vh] of the first route that matches

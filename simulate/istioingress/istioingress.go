@@ -18,7 +18,6 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
-	"github.com/ingresskit/ingresskit/simulate/internal/envoypath"
 )
 
 // Name is the profile's name, for --controller and expect lines.
@@ -69,21 +68,13 @@ func (Profile) Bind(set *manifest.Set) simulate.Profile {
 // Name returns "istio".
 func (Profile) Name() string { return Name }
 
-// NormalizePath normalizes as the ingress gateway's Envoy does by
-// default: RFC 3986 dot segments and unreserved escapes, slashes not
-// merged (the mesh pathNormalization BASE; envoypath). A path Envoy
-// rejects is answered 400 by Decorate.
-func (Profile) NormalizePath(path string) string {
-	out, _ := envoypath.Normalize(path)
-	return out
-}
-
-// rejected reports whether the gateway's Envoy answers req 400 before
-// any route: its path cannot be normalized (envoypath).
-func rejected(req simulate.Request) bool {
-	_, ok := envoypath.Normalize(simulate.RequestPath(req.Path))
-	return !ok
-}
+// NormalizePath normalizes as the spec profile does: dot segments and
+// escapes as RFC 3986 reads them, and slashes merged. The gateway's Envoy
+// does not merge slashes by default (simulate/internal/envoypath, which
+// the Istio Gateway data plane uses); this profile keeps merging them so
+// that it reads paths as the Gateway API data plane does, which
+// `convert --verify` compares it with.
+func (Profile) NormalizePath(path string) string { return simulate.NormalizePath(path) }
 
 // PathMatch compiles a path as istiod converts it (paths.go), leaving
 // out the paths istiod drops (backend.go).
@@ -126,12 +117,6 @@ func (p Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 		return
 	}
 	https := strings.EqualFold(req.Scheme, "https")
-	if rejected(req) {
-		unmatch(d)
-		d.Status = 400
-		d.Notes = append(d.Notes, "istio: the gateway's Envoy cannot normalize the path (a NUL byte): 400 before any route")
-		return
-	}
 	p.classNote(d)
 	p.ignoreDefaultBackend(d)
 	p.wildcard(d)

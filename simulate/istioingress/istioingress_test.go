@@ -44,9 +44,6 @@ func readExpectations(t *testing.T, data []byte) []expectation {
 
 func summary(d simulate.Decision) string {
 	s := "no match"
-	if d.Status == 400 {
-		s = "status 400"
-	}
 	if d.Matched {
 		s = d.Ingress.Namespace + "/" + manifest.BackendString(d.Backend)
 	}
