@@ -79,17 +79,22 @@ type VirtualServiceSpec struct {
 
 // IstioHTTPRoute is one http route of a VirtualService.
 type IstioHTTPRoute struct {
-	Name           string                 `json:"name,omitempty"`
-	Match          []IstioHTTPMatch       `json:"match,omitempty"`
-	Route          []IstioRouteDest       `json:"route,omitempty"`
-	Redirect       *IstioRedirect         `json:"redirect,omitempty"`
-	DirectResponse *IstioDirectResponse   `json:"directResponse,omitempty"`
-	Delegate       *IstioDelegate         `json:"delegate,omitempty"`
-	Rewrite        *IstioRewrite          `json:"rewrite,omitempty"`
-	Headers        *IstioHeaders          `json:"headers,omitempty"`
-	Mirror         *IstioDestination      `json:"mirror,omitempty"`
-	Timeout        string                 `json:"timeout,omitempty"`
-	Retries        map[string]interface{} `json:"retries,omitempty"`
+	Name           string               `json:"name,omitempty"`
+	Match          []IstioHTTPMatch     `json:"match,omitempty"`
+	Route          []IstioRouteDest     `json:"route,omitempty"`
+	Redirect       *IstioRedirect       `json:"redirect,omitempty"`
+	DirectResponse *IstioDirectResponse `json:"directResponse,omitempty"`
+	Delegate       *IstioDelegate       `json:"delegate,omitempty"`
+	Rewrite        *IstioRewrite        `json:"rewrite,omitempty"`
+	Headers        *IstioHeaders        `json:"headers,omitempty"`
+	Mirror         *IstioDestination    `json:"mirror,omitempty"`
+	// MirrorPercentage is the share of requests mirrored to Mirror;
+	// MirrorPercent is its deprecated integer form.
+	MirrorPercentage *IstioPercent          `json:"mirrorPercentage,omitempty"`
+	MirrorPercent    *uint32                `json:"mirrorPercent,omitempty"`
+	Mirrors          []IstioMirrorPolicy    `json:"mirrors,omitempty"`
+	Timeout          string                 `json:"timeout,omitempty"`
+	Retries          map[string]interface{} `json:"retries,omitempty"`
 }
 
 // IstioHTTPMatch is one match of an http route: its conditions all hold.
@@ -131,6 +136,17 @@ type IstioDestination struct {
 // IstioNum is a port selector.
 type IstioNum struct {
 	Number uint32 `json:"number,omitempty"`
+}
+
+// IstioPercent is a percentage, 0 to 100.
+type IstioPercent struct {
+	Value float64 `json:"value"`
+}
+
+// IstioMirrorPolicy is one entry of an http route's mirrors.
+type IstioMirrorPolicy struct {
+	Destination IstioDestination `json:"destination"`
+	Percentage  *IstioPercent    `json:"percentage,omitempty"`
 }
 
 // IstioRedirect is an http redirect.

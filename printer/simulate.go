@@ -459,6 +459,9 @@ func gatewayText(b *strings.Builder, s *Styles, d simulate.Decision) {
 		host = "* (every host)"
 	}
 	match := d.Path
+	if match == "" && isIstio(d) {
+		match = "any (no uri match)"
+	}
 	if d.PathType != "" {
 		match = fmt.Sprintf("%s (%s)", d.Path, d.PathType)
 	}

@@ -347,7 +347,7 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 				reason = simulate.ReasonPathMismatch
 			}
 			d.Candidates = append(d.Candidates, simulate.Candidate{Rule: rt.index, PathIndex: -1, Kind: "VirtualService", Object: rt.vs.Key(),
-				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why})
+				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why, Host: vsHost, Path: uriOf(route, mi)})
 		}
 		if mi < 0 {
 			continue
@@ -376,6 +376,29 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 	return d
 }
 
+// uriOf describes the uri match of match mi of route, or of every match
+// when mi is -1: "(every request)" for a route without match, "any" for
+// a match without uri.
+func uriOf(route manifest.IstioHTTPRoute, mi int) string {
+	if len(route.Match) == 0 {
+		return "(every request)"
+	}
+	one := func(m manifest.IstioHTTPMatch) string {
+		if m.URI == nil {
+			return "any"
+		}
+		return describe(*m.URI)
+	}
+	if mi >= 0 {
+		return one(route.Match[mi])
+	}
+	parts := make([]string, len(route.Match))
+	for i, m := range route.Match {
+		parts[i] = one(m)
+	}
+	return strings.Join(parts, " | ")
+}
+
 // ownedRoute is one http route as the gateway evaluates it, after the
 // VirtualServices of a host are merged and delegates expanded: the
 // VirtualService that declares it (the delegate for a route reached
@@ -390,7 +413,10 @@ type ownedRoute struct {
 
 // resolve returns the http routes of vs with delegates replaced by the
 // routes of the VirtualService they name (HTTPRoute.delegate), each with
-// the VirtualService, index and position it is declared at.
+// the VirtualService, index and position it is declared at. A delegate
+// route is merged into the route that delegates (mergeDelegate) and left
+// out when their matches conflict; a delegate's own delegates are not
+// followed ("only one level delegation is supported").
 func (p *Plane) resolve(vs *manifest.VirtualService, depth int) []ownedRoute {
 	var routes []ownedRoute
 	for i, route := range vs.Spec.HTTP {
@@ -398,56 +424,28 @@ func (p *Plane) resolve(vs *manifest.VirtualService, depth int) []ownedRoute {
 			routes = append(routes, ownedRoute{route: route, vs: vs, index: i, pos: vs.Source.FieldPos(fmt.Sprintf("spec.http[%d]", i))})
 			continue
 		}
-		ns := route.Delegate.Namespace
-		if ns == "" {
-			ns = vs.Namespace
-		}
-		for _, dvs := range p.byName[ns+"/"+route.Delegate.Name] {
-			// A delegate's routes apply within the parent route's match
-			// (delegate: "the match conditions of the delegate are
-			// merged with the parent's").
-			sub := p.resolve(dvs, depth+1)
-			for j := range sub {
-				if len(route.Match) > 0 {
-					sub[j].route.Match = mergeMatches(route.Match, sub[j].route.Match)
+		for _, dvs := range p.delegates(vs, route.Delegate) {
+			for _, sub := range p.resolve(dvs, depth+1) {
+				merged, ok := mergeDelegate(route, sub.route)
+				if !ok {
+					continue
 				}
+				sub.route = merged
+				routes = append(routes, sub)
 			}
-			routes = append(routes, sub...)
 		}
 	}
 	return routes
 }
 
-// mergeMatches ANDs a parent's matches with a delegate route's: each pair
-// of a parent and a child match, the child's URI kept when both have one.
-func mergeMatches(parent, child []manifest.IstioHTTPMatch) []manifest.IstioHTTPMatch {
-	if len(child) == 0 {
-		return parent
+// delegates returns the VirtualServices a delegate names: its namespace,
+// the root VirtualService's when left out (HTTPRoute.delegate).
+func (p *Plane) delegates(vs *manifest.VirtualService, d *manifest.IstioDelegate) []*manifest.VirtualService {
+	ns := d.Namespace
+	if ns == "" {
+		ns = vs.Namespace
 	}
-	var out []manifest.IstioHTTPMatch
-	for _, pm := range parent {
-		for _, cm := range child {
-			m := cm
-			if m.URI == nil {
-				m.URI = pm.URI
-			}
-			if m.Method == nil {
-				m.Method = pm.Method
-			}
-			if len(pm.Headers) > 0 {
-				h := map[string]manifest.IstioStringMatch{}
-				for k, v := range pm.Headers {
-					h[k] = v
-				}
-				for k, v := range cm.Headers {
-					h[k] = v
-				}
-				m.Headers = h
-			}
-			out = append(out, m)
-		}
-	}
-	return out
+	return p.byName[ns+"/"+d.Name]
 }
 
 // matches returns the index of the first match of route that holds (0
@@ -467,56 +465,127 @@ func matches(route manifest.IstioHTTPRoute, r request, srv *manifest.IstioServer
 	return -1, strings.Join(why, "; ")
 }
 
+// matchOne applies one HTTPMatchRequest as istiod translates it for
+// Envoy (pilot/pkg/networking/core/route/route.go, TranslateRouteMatch):
+// the uri match with case_sensitive set from ignoreUriCase, which Envoy
+// applies to exact and prefix but not to a regex (route_components.proto
+// RouteMatch.case_sensitive: "ignored for safe_regex matching"); method,
+// authority and scheme as pseudo-header matches; headers, withoutHeaders
+// (inverted, a missing header read as empty) and queryParams, where a
+// StringMatch with nothing set or the regex "*" asks only for presence
+// (canBeConvertedToPresentMatch). On success the phrase lists the
+// conditions that held.
 func matchOne(m manifest.IstioHTTPMatch, r request, srv *manifest.IstioServer) (bool, string) {
+	var held []string
 	if m.URI != nil {
-		path := r.path
-		sm := *m.URI
-		if m.IgnoreURICase {
-			path = strings.ToLower(path)
-			sm = manifest.IstioStringMatch{Exact: strings.ToLower(sm.Exact), Prefix: strings.ToLower(sm.Prefix), Regex: "(?i)" + sm.Regex}
-			if m.URI.Regex == "" {
-				sm.Regex = ""
-			}
-		}
-		if !stringMatch(sm, path) {
+		if !uriMatch(*m.URI, r.path, m.IgnoreURICase) {
 			return false, "uri " + describe(*m.URI) + " does not match " + r.path
 		}
+		what := "uri " + describe(*m.URI)
+		if m.IgnoreURICase && m.URI.Regex == "" {
+			what += " (ignoreUriCase)"
+		}
+		held = append(held, what)
 	}
 	if m.Method != nil {
 		if !stringMatch(*m.Method, r.method) {
 			return false, "method " + describe(*m.Method) + " does not match " + r.method
 		}
+		held = append(held, "method "+describe(*m.Method))
 	}
-	if m.Authority != nil && !stringMatch(*m.Authority, r.host) {
-		return false, "authority " + describe(*m.Authority) + " does not match " + r.host
+	if m.Authority != nil {
+		if !stringMatch(*m.Authority, r.host) {
+			return false, "authority " + describe(*m.Authority) + " does not match " + r.host
+		}
+		held = append(held, "authority "+describe(*m.Authority))
 	}
-	if m.Scheme != nil && !stringMatch(*m.Scheme, r.scheme) {
-		return false, "scheme " + describe(*m.Scheme) + " does not match " + r.scheme
+	if m.Scheme != nil {
+		if !stringMatch(*m.Scheme, r.scheme) {
+			return false, "scheme " + describe(*m.Scheme) + " does not match " + r.scheme
+		}
+		held = append(held, "scheme "+describe(*m.Scheme))
 	}
-	if m.Port != 0 && m.Port != r.port {
-		return false, fmt.Sprintf("port %d is not %d", m.Port, r.port)
+	if m.Port != 0 {
+		if m.Port != r.port {
+			return false, fmt.Sprintf("port %d is not %d", m.Port, r.port)
+		}
+		held = append(held, fmt.Sprintf("port %d", m.Port))
 	}
-	for name, sm := range m.Headers {
+	for _, name := range sortedNames(m.Headers) {
+		sm := m.Headers[name]
 		v, present := r.header[http.CanonicalHeaderKey(name)]
-		if !present || !stringMatch(sm, strings.Join(v, ",")) {
+		switch {
+		case !present:
+			return false, "header " + name + " is absent"
+		case presenceOnly(sm):
+			held = append(held, "header "+name+" present")
+		case !stringMatch(sm, strings.Join(v, ",")):
 			return false, "header " + name + " " + describe(sm) + " does not match"
+		default:
+			held = append(held, "header "+name+" "+describe(sm))
 		}
 	}
-	for name, sm := range m.WithoutHeaders {
-		if v, present := r.header[http.CanonicalHeaderKey(name)]; present && stringMatch(sm, strings.Join(v, ",")) {
+	for _, name := range sortedNames(m.WithoutHeaders) {
+		sm := m.WithoutHeaders[name]
+		v, present := r.header[http.CanonicalHeaderKey(name)]
+		switch {
+		case presenceOnly(sm) && present:
 			return false, "header " + name + " is present"
+		case !presenceOnly(sm) && stringMatch(sm, strings.Join(v, ",")):
+			return false, "header " + name + " " + describe(sm) + " matches (withoutHeaders)"
 		}
+		held = append(held, "without header "+name)
 	}
 	if len(m.QueryParams) > 0 {
 		q := parseQuery(r.rawQuery)
-		for name, sm := range m.QueryParams {
+		for _, name := range sortedNames(m.QueryParams) {
+			sm := m.QueryParams[name]
 			v, present := q[name]
-			if !present || !stringMatch(sm, v) {
+			switch {
+			case !present:
+				return false, "query parameter " + name + " is absent"
+			case presenceOnly(sm):
+				held = append(held, "query parameter "+name+" present")
+			case !stringMatch(sm, v):
 				return false, "query parameter " + name + " " + describe(sm) + " does not match"
+			default:
+				held = append(held, "query parameter "+name+" "+describe(sm))
 			}
 		}
 	}
-	return true, "match"
+	if len(held) == 0 {
+		return true, "the match has no condition: every request"
+	}
+	return true, strings.Join(held, ", ")
+}
+
+// uriMatch applies a uri StringMatch to the normalized path; ignoreCase
+// applies to exact and prefix only.
+func uriMatch(sm manifest.IstioStringMatch, path string, ignoreCase bool) bool {
+	switch {
+	case ignoreCase && sm.Exact != "":
+		return strings.EqualFold(path, sm.Exact)
+	case ignoreCase && sm.Prefix != "":
+		return len(path) >= len(sm.Prefix) && strings.EqualFold(path[:len(sm.Prefix)], sm.Prefix)
+	}
+	return stringMatch(sm, path)
+}
+
+// presenceOnly reports whether a header or query parameter StringMatch
+// asks only that the name be present: nothing set, or the regex "*",
+// which Istio takes for presence rather than as RE2 (route.go,
+// canBeConvertedToPresentMatch).
+func presenceOnly(sm manifest.IstioStringMatch) bool {
+	return sm.Exact == "" && sm.Prefix == "" && (sm.Regex == "" || sm.Regex == "*")
+}
+
+func sortedNames(m map[string]manifest.IstioStringMatch) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 func parseQuery(raw string) map[string]string {

@@ -55,16 +55,11 @@ func Rules(set *manifest.Set) []Rule {
 					out = append(out, p.rules(vs, vs, i, route)...)
 					continue
 				}
-				ns := route.Delegate.Namespace
-				if ns == "" {
-					ns = vs.Namespace
-				}
-				for _, dvs := range p.byName[ns+"/"+route.Delegate.Name] {
+				for _, dvs := range p.delegates(vs, route.Delegate) {
 					for j, sub := range dvs.Spec.HTTP {
-						if len(route.Match) > 0 {
-							sub.Match = mergeMatches(route.Match, sub.Match)
+						if merged, ok := mergeDelegate(route, sub); ok {
+							out = append(out, p.rules(vs, dvs, j, merged)...)
 						}
-						out = append(out, p.rules(vs, dvs, j, sub)...)
 					}
 				}
 			}
