@@ -378,7 +378,12 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	}
 	for _, wb := range d.Backends {
 		if wb.Problem != "" {
-			fmt.Fprintf(&b, "  %s %s/%s: %s\n", s.Warning("unresolved:"), wb.Namespace, wb.Name, wb.Problem)
+			name := wb.Name
+			if wb.Namespace != "" {
+				// an external host (an Istio ServiceEntry's) has none
+				name = wb.Namespace + "/" + name
+			}
+			fmt.Fprintf(&b, "  %s %s: %s\n", s.Warning("unresolved:"), name, wb.Problem)
 		}
 	}
 	for _, wb := range d.Backends {

@@ -140,6 +140,9 @@ func TestFixtures(t *testing.T) {
 						fmt.Fprintf(&b, "  unresolved: %s\n", wb.Problem)
 					}
 				}
+				for _, m := range d.Mirrors {
+					fmt.Fprintf(&b, "  mirror: %g%% to %s\n", m.Percent, simulate.DescribeBackends([]simulate.WeightedBackend{m.Backend}))
+				}
 				for _, n := range d.Notes {
 					fmt.Fprintf(&b, "  note: %s\n", n)
 				}

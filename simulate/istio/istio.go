@@ -678,9 +678,16 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 	if route.Mirror != nil {
 		// HTTPRoute.mirror: "mirror HTTP traffic to another destination
 		// in addition to forwarding the requests to the intended
-		// destination"; without mirrorPercentage "all the traffic
-		// (100%) will be mirrored".
-		d.Mirrors = append(d.Mirrors, simulate.Mirror{Backend: p.destination(*route.Mirror, vs, 0), Percent: 100})
+		// destination", the share mirrorPercentage says.
+		if pct, ok := mirrorPercent(route.MirrorPercentage, route.MirrorPercent); ok {
+			d.Mirrors = append(d.Mirrors, simulate.Mirror{Backend: p.destination(*route.Mirror, vs, 0), Percent: pct})
+		}
+	}
+	for _, m := range route.Mirrors {
+		// HTTPRoute.mirrors: each with its own percentage.
+		if pct, ok := mirrorPercent(m.Percentage, nil); ok {
+			d.Mirrors = append(d.Mirrors, simulate.Mirror{Backend: p.destination(m.Destination, vs, 0), Percent: pct})
+		}
 	}
 	if rw := route.Rewrite; rw != nil && rw.Authority != "" {
 		// HTTPRewrite.authority: "rewrite the Authority/Host header
@@ -716,31 +723,46 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 }
 
 // destination resolves one route destination: the Service its host
-// names (DestinationService) with the port, or the external host; a
-// subset no DestinationRule defines, a missing Service or a host that
-// looks like an unexpanded Service name is a problem.
+// names (DestinationService) with the port, else a host a ServiceEntry
+// declares (DeclaredBy), else an external host no registry entry
+// declares, for which the gateway has no cluster. A subset no
+// DestinationRule defines, a missing Service, or a host that looks like
+// an unexpanded Service name is a problem.
 func (p *Plane) destination(dest manifest.IstioDestination, vs *manifest.VirtualService, weight int32) simulate.WeightedBackend {
 	wb := simulate.WeightedBackend{Kind: "Service", Weight: weight}
 	if dest.Port != nil {
 		wb.Port = int32(dest.Port.Number)
 	}
 	ns, name, ok := DestinationService(dest.Host, vs.Namespace)
+	var svc *manifest.Service
+	if ok {
+		svc = p.set.Service(ns, name)
+	}
+	se := DeclaredBy(p.set, dest.Host, vs.Namespace, p.gw.Namespace)
 	switch {
-	case ok:
+	case svc != nil:
 		wb.Namespace, wb.Name = ns, name
-		svc := p.set.Service(ns, name)
-		switch {
-		case svc == nil:
-			wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
-		case dest.Port == nil && len(svc.Spec.Ports) == 1:
+		if dest.Port == nil && len(svc.Spec.Ports) == 1 {
 			// Destination.port may be left out when the Service has
 			// one port.
 			wb.Port = svc.Spec.Ports[0].Port
 		}
+	case se != nil:
+		// A ServiceEntry adds its hosts to the registry the gateway
+		// routes to, beside the Services.
+		wb.Kind, wb.Name = "host", FQDN(dest.Host, vs.Namespace)
+		if dest.Port == nil && len(se.Spec.Ports) == 1 {
+			wb.Port = int32(se.Spec.Ports[0].Number)
+		}
+	case ok:
+		wb.Namespace, wb.Name = ns, name
+		wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
 	default:
 		wb.Kind, wb.Name = "host", dest.Host
 		if uns, uname, partial := UnexpandedService(dest.Host); partial && p.set.Service(uns, uname) != nil {
 			wb.Problem = fmt.Sprintf("Istio takes %s as a fully qualified external host, not Service %s/%s: write %s.%s.svc.%s", dest.Host, uns, uname, uname, uns, DomainSuffix)
+		} else {
+			wb.Problem = fmt.Sprintf("no Service and no ServiceEntry declares host %s: the gateway has no cluster for it", dest.Host)
 		}
 	}
 	if dest.Subset != "" {
@@ -764,6 +786,22 @@ func (p *Plane) destinations(route manifest.IstioHTTPRoute, vs *manifest.Virtual
 		out = append(out, p.destination(dest.Destination, vs, w))
 	}
 	return out
+}
+
+// mirrorPercent is the share of requests a mirror copies, as istiod
+// sets Envoy's request_mirror_policies (istio/istio
+// pilot/pkg/networking/core/route/route.go, MirrorPercent and
+// MirrorPercentByPolicy): mirrorPercentage when set, the deprecated
+// integer mirrorPercent otherwise, 100 when neither is; an explicit 0
+// mirrors nothing (ok=false).
+func mirrorPercent(pct *manifest.IstioPercent, legacy *uint32) (float64, bool) {
+	switch {
+	case pct != nil:
+		return pct.Value, pct.Value > 0
+	case legacy != nil:
+		return float64(*legacy), *legacy > 0
+	}
+	return 100, true
 }
 
 // directBody reads HTTPDirectResponse.body: a "string", or "bytes" in
