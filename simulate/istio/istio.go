@@ -257,7 +257,8 @@ func (p *Plane) Explain(req simulate.Request) simulate.Decision { return p.answe
 // ingress gateway are merged, the oldest VirtualService's routes first
 // (istio.io analysis message IST0109 and the traffic management "split
 // virtual services" guideline; lint's istio-duplicate-host reports the
-// pair): ordered by creationTimestamp, then input order.
+// pair): ordered by creationTimestamp, then name and namespace; those
+// without a creationTimestamp last, in input order.
 func (p *Plane) virtualServices(host string) ([]*manifest.VirtualService, string) {
 	var best []*manifest.VirtualService
 	var bestHost string
@@ -285,7 +286,22 @@ func (p *Plane) virtualServices(host string) ([]*manifest.VirtualService, string
 		}
 	}
 	sort.SliceStable(best, func(i, j int) bool {
-		return best[i].CreationTimestamp.Before(&best[j].CreationTimestamp)
+		// pilot/pkg/model/config.go configCompareByCreationTime: the
+		// creationTimestamp, then name, then namespace.
+		// A VirtualService without one is not created yet: it comes
+		// after those that are, in input order, as lint's
+		// istio-duplicate-host reads it.
+		a, b := best[i], best[j]
+		switch za, zb := a.CreationTimestamp.IsZero(), b.CreationTimestamp.IsZero(); {
+		case za || zb:
+			return !za && zb
+		case !a.CreationTimestamp.Equal(&b.CreationTimestamp):
+			return a.CreationTimestamp.Before(&b.CreationTimestamp)
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Namespace < b.Namespace
 	})
 	return best, bestHost
 }
@@ -333,24 +349,32 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 		d.Notes = append(d.Notes, fmt.Sprintf("no VirtualService bound to Gateway %s names host %s: 404", p.gw.Key(), r.host))
 		return d
 	}
-	var routes []ownedRoute
-	for _, vs := range vss {
-		routes = append(routes, p.resolve(vs, 0)...)
-	}
+	entries := p.vhostRoutes(vss, r)
 	vs := vss[0]
-	for _, rt := range routes {
-		route := rt.route
-		mi, why := matches(route, r, srv)
+	for _, e := range entries {
+		rt, route := e.ownedRoute, e.route
+		mi, why := 0, "the route has no match: every request"
+		if e.match >= 0 {
+			mi = e.match
+			if ok, reason := matchOne(route.Match[mi], r, srv); !ok {
+				mi, why = -1, reason
+			} else {
+				why = reason
+			}
+		}
 		if explain {
 			reason := simulate.ReasonWon
 			if mi < 0 {
 				reason = simulate.ReasonPathMismatch
 			}
 			d.Candidates = append(d.Candidates, simulate.Candidate{Rule: rt.index, PathIndex: -1, Kind: "VirtualService", Object: rt.vs.Key(),
-				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why, Host: vsHost, Path: uriOf(route, mi)})
+				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why, Host: vsHost, Path: uriOf(route, e.match)})
 		}
 		if mi < 0 {
 			continue
+		}
+		if e.moved {
+			d.Notes = append(d.Notes, "a catch-all route is tried after every other route for the host: istiod moves it to the end when VirtualServices are merged (SortVHostRoutes)")
 		}
 		vsi := rt.vs
 		d.Matched = true
@@ -397,6 +421,84 @@ func uriOf(route manifest.IstioHTTPRoute, mi int) string {
 		parts[i] = one(m)
 	}
 	return strings.Join(parts, " | ")
+}
+
+// vhostEntry is one Envoy route of the virtual host a request's host
+// selects: one match of an http route (match is -1 for a route without
+// match); moved is true for a catch-all moved behind other routes.
+type vhostEntry struct {
+	ownedRoute
+	match int
+	moved bool
+}
+
+// vhostRoutes returns the routes of the virtual host that vss make for a
+// request, in the order the gateway's Envoy tries them, as istiod builds
+// them (istio/istio pilot/pkg/networking/core/route/route.go,
+// BuildHTTPRoutesForVirtualService and TranslateRoute;
+// pilot/pkg/networking/core/gateway.go):
+//
+//   - each match of each http route is one route, in order; a match whose
+//     port is not the server's, or whose gateways do not name this
+//     Gateway, makes no route;
+//   - after a catch-all (a route without match, or a match whose only
+//     condition is the uri prefix "/" or regex ".*", IsCatchAllRoute) the
+//     rest of that VirtualService makes no route;
+//   - the routes of the VirtualServices for the host follow each other,
+//     oldest VirtualService first, and then every catch-all is moved
+//     behind the other routes, in its order (SortVHostRoutes), so that a
+//     VirtualService merged after another with a catch-all is reached.
+func (p *Plane) vhostRoutes(vss []*manifest.VirtualService, r request) []vhostEntry {
+	var out, catchAll []vhostEntry
+	for _, vs := range vss {
+	routes:
+		for _, rt := range p.resolve(vs, 0) {
+			if len(rt.route.Match) == 0 {
+				catchAll = append(catchAll, vhostEntry{ownedRoute: rt, match: -1})
+				break
+			}
+			for i, m := range rt.route.Match {
+				if m.Port != 0 && m.Port != r.port || !p.gatewayMatch(vs, m) {
+					continue
+				}
+				e := vhostEntry{ownedRoute: rt, match: i}
+				if isCatchAll(m) {
+					catchAll = append(catchAll, e)
+					break routes
+				}
+				out = append(out, e)
+			}
+		}
+	}
+	if len(out) > 0 {
+		for i := range catchAll {
+			catchAll[i].moved = len(vss) > 1
+		}
+	}
+	return append(out, catchAll...)
+}
+
+// isCatchAll reports whether a match takes every request to its port: no
+// header, query or pseudo-header condition, and a uri that is absent, the
+// prefix "/" or the regex ".*" (route.go, IsCatchAllRoute).
+func isCatchAll(m manifest.IstioHTTPMatch) bool {
+	uri := m.URI == nil || m.URI.Prefix == "/" && m.URI.Exact == "" || m.URI.Regex == ".*" && m.URI.Exact == "" && m.URI.Prefix == ""
+	return uri && m.Method == nil && m.Authority == nil && m.Scheme == nil &&
+		len(m.Headers) == 0 && len(m.WithoutHeaders) == 0 && len(m.QueryParams) == 0
+}
+
+// gatewayMatch reports whether a match's gateways, when it names any,
+// include this Gateway (route.go, sourceMatchHTTP).
+func (p *Plane) gatewayMatch(vs *manifest.VirtualService, m manifest.IstioHTTPMatch) bool {
+	if len(m.Gateways) == 0 {
+		return true
+	}
+	for _, g := range m.Gateways {
+		if ns, name, mesh := GatewayRef(vs, g); !mesh && ns == p.gw.Namespace && name == p.gw.Name {
+			return true
+		}
+	}
+	return false
 }
 
 // ownedRoute is one http route as the gateway evaluates it, after the
@@ -446,23 +548,6 @@ func (p *Plane) delegates(vs *manifest.VirtualService, d *manifest.IstioDelegate
 		ns = vs.Namespace
 	}
 	return p.byName[ns+"/"+d.Name]
-}
-
-// matches returns the index of the first match of route that holds (0
-// for a route without match), or -1, with a phrase saying why.
-func matches(route manifest.IstioHTTPRoute, r request, srv *manifest.IstioServer) (int, string) {
-	if len(route.Match) == 0 {
-		return 0, "the route has no match: every request"
-	}
-	var why []string
-	for i, m := range route.Match {
-		ok, reason := matchOne(m, r, srv)
-		if ok {
-			return i, reason
-		}
-		why = append(why, reason)
-	}
-	return -1, strings.Join(why, "; ")
 }
 
 // matchOne applies one HTTPMatchRequest as istiod translates it for
