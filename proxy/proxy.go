@@ -118,6 +118,9 @@ type Proxy struct {
 	limiter *connLimiter
 	// weights picks among weighted backends.
 	weights *weighted
+	// swapped holds a signal after each table swap, for Serve to
+	// replan its ports (ServeOptions.Replan).
+	swapped chan struct{}
 	// fastServed counts the requests the fast path answered, handedOff
 	// the connections it gave to net/http.
 	fastServed, handedOff atomic.Int64
@@ -172,7 +175,8 @@ func New(opts Options) *Proxy {
 		h1 = newTransport(opts)
 		opts.Transport = h1
 	}
-	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued), weights: newWeighted(opts.Seed)}
+	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued), weights: newWeighted(opts.Seed),
+		swapped: make(chan struct{}, 1)}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
 		Transport:    opts.Transport,
@@ -216,6 +220,11 @@ func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
 		return err
 	}
 	p.tab.Store(t)
+	select {
+	case p.swapped <- struct{}{}:
+	default:
+		// A replan is pending already; it reads the newest table.
+	}
 	return nil
 }
 

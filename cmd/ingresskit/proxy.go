@@ -333,7 +333,8 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	} else if err := p.Load(ctx, src); err != nil {
 		return err
 	}
-	plan := proxy.PlanPorts(p.ListenerPorts(), opts.listen, opts.HTTPPort, opts.HTTPSPort, opts.HTTPS || p.ServesTLS())
+	https := opts.HTTPS || p.ServesTLS()
+	plan := proxy.PlanPorts(p.ListenerPorts(), opts.listen, opts.HTTPPort, opts.HTTPSPort, https)
 	if plan.HTTPSPort >= 0 || slices.ContainsFunc(plan.Ports, func(sp proxy.ServePort) bool { return sp.TLS }) {
 		ca, err := loadCA()
 		if err != nil {
@@ -392,6 +393,20 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 			logMu.Lock()
 			defer logMu.Unlock()
 			_ = printer.ProxyListenerPorts(io.ErrOut, errStyles, bound)
+		},
+		// A reload that adds a listener port serves it, by --listen or
+		// on the same number, and one that removes it closes its port.
+		Replan: func(ports []proxy.ListenerPort) []proxy.ServePort {
+			return proxy.PlanPorts(ports, opts.listen, opts.HTTPPort, opts.HTTPSPort, https).Ports
+		},
+		Rebound: func(opened, closed []proxy.BoundPort, err error) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			_ = printer.ProxyClosedPorts(io.ErrOut, errStyles, closed)
+			_ = printer.ProxyListenerPorts(io.ErrOut, errStyles, opened)
+			if err != nil {
+				fmt.Fprintf(io.ErrOut, "%s %v\n", errStyles.Error("error:"), err)
+			}
 		},
 		ShutdownTimeout: 10 * time.Second,
 		IdleTimeout:     opts.IdleTimeout,
