@@ -107,6 +107,9 @@ type Proxy struct {
 	opts Options
 	tab  atomic.Pointer[table]
 	rp   *httputil.ReverseProxy
+	// h2 forwards to backends spoken to over HTTP/2 (a GRPCRoute's):
+	// rp's hooks with an HTTP/2 transport.
+	h2 *httputil.ReverseProxy
 	// issued holds certificates made by opts.Certificate, by host.
 	issued *certCache
 	// h1 is the default transport, nil when Options.Transport was given;
@@ -209,6 +212,9 @@ func New(opts Options) *Proxy {
 		// known length a flush timer each.
 		FlushInterval: 0,
 	}
+	h2 := *p.rp
+	h2.Transport = newH2Transport(opts)
+	p.h2 = &h2
 	return p
 }
 

@@ -267,7 +267,27 @@ func (s *served) bound() BoundPort {
 // newServer returns the http.Server of one port.
 func (ls *listeners) newServer(k portKey) *http.Server {
 	o := ls.o
+	var protos http.Protocols
+	protos.SetHTTP1(true)
+	if k.tls {
+		// h2 through ALPN (TLSConfig.NextProtos).
+		protos.SetHTTP2(true)
+	} else {
+		// HTTP/2 with prior knowledge on a cleartext port, as a gRPC
+		// client speaks it: a Gateway's HTTP listener "MUST support
+		// HTTP/2 over cleartext TCP (h2c ...) without an initial
+		// upgrade from HTTP/1.1" for GRPCRoute (apis/v1
+		// grpcroute_types.go). The fast loop hands such connections to
+		// net/http unread (fastConn.h2cPreface).
+		protos.SetUnencryptedHTTP2(true)
+	}
 	return &http.Server{
+		Protocols: &protos,
+		HTTP2: &http.HTTP2Config{
+			// A client that takes nothing of a response for SendTimeout
+			// loses its connection, as on HTTP/1.1 (sendWriter).
+			WriteByteTimeout: ls.p.opts.SendTimeout,
+		},
 		Handler:           ls.p,
 		ReadHeaderTimeout: o.ReadHeaderTimeout,
 		IdleTimeout:       o.IdleTimeout,
