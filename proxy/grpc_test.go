@@ -147,8 +147,8 @@ func TestGRPCRoute(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, url, want string
-		up             *grpcUpstream
-		path           string
+		up              *grpcUpstream
+		path            string
 	}{
 		{"h2c method match", plain + "/echo.Echo/Ping", "ping: hello", ping, "/echo.Echo/Ping"},
 		{"h2c service match", plain + "/echo.Echo/Say", "echo: hello", echo, "/echo.Echo/Say"},
