@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/binary"
 	"fmt"
@@ -205,6 +206,90 @@ func TestGRPCRoute(t *testing.T) {
 		close(errs)
 		for err := range errs {
 			t.Error(err)
+		}
+	})
+}
+
+// TestH2CHostileClients checks the limits on HTTP/2 connections of the
+// plaintext port: a client that stops mid-preface or sends nothing after
+// it loses its connection, and a call whose request body stalls is
+// answered 408 after ClientBodyTimeout, as on HTTP/1.1.
+func TestH2CHostileClients(t *testing.T) {
+	echo := startGRPCUpstream(t, "echo")
+	set := loadSet(t, "testdata/planes/grpc.yaml")
+	const timeout = 300 * time.Millisecond
+	p := New(Options{ClientBodyTimeout: timeout, ReadTimeout: timeout, SendTimeout: timeout})
+	if err := p.Update(set, []Upstream{mustUpstream(t, "apps/grpc-echo:50051="+echo.addr())}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- p.Serve(ctx, ServeOptions{HTTPSPort: -1, ReadHeaderTimeout: timeout, IdleTimeout: timeout,
+			Ready: func(h, _ string) { addr <- h }})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	var plain string
+	select {
+	case plain = <-addr:
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	// closed sends what and reports how long the proxy took to close
+	// the connection.
+	closed := func(t *testing.T, what []byte) time.Duration {
+		t.Helper()
+		c, err := net.Dial("tcp", plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		start := time.Now()
+		if _, err := c.Write(what); err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.Copy(io.Discard, c); err != nil {
+			t.Fatalf("connection still open after %v: %v", time.Since(start), err)
+		}
+		return time.Since(start)
+	}
+	t.Run("half a preface", func(t *testing.T) {
+		if d := closed(t, h2cPreface[:10]); d > 5*time.Second {
+			t.Errorf("closed after %v", d)
+		}
+	})
+	t.Run("preface then silence", func(t *testing.T) {
+		// net/http's HTTP/2 server closes a connection without
+		// SETTINGS or streams (its first-settings and idle timeouts).
+		if d := closed(t, h2cPreface); d > 5*time.Second {
+			t.Errorf("closed after %v", d)
+		}
+	})
+	t.Run("stalled request body", func(t *testing.T) {
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		go func() { _, _ = pw.Write(grpcFrame("hello")[:3]) }()
+		req, _ := http.NewRequest(http.MethodPost, "http://"+plain+"/echo.Echo/Say", pr)
+		req.Host = "grpc.example"
+		req.Header.Set("Content-Type", "application/grpc")
+		req.Header.Set("TE", "trailers")
+		c := grpcClient(nil)
+		defer c.CloseIdleConnections()
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestTimeout {
+			t.Errorf("got %d %q, want 408", resp.StatusCode, body)
 		}
 	})
 }
