@@ -67,6 +67,16 @@ func startGRPCUpstream(t *testing.T, name string) *grpcUpstream {
 		}
 		w.Header().Set("Content-Type", "application/grpc")
 		w.Header().Set("Trailer", "Grpc-Status")
+		if r.URL.Path == "/echo.Echo/Flood" {
+			// More than a client's HTTP/2 flow-control windows hold.
+			for range 64 {
+				if _, err := w.Write(grpcFrame(strings.Repeat("x", 256<<10))); err != nil {
+					return
+				}
+			}
+			w.Header().Set("Grpc-Status", "0")
+			return
+		}
 		for {
 			msg, err := readGRPCFrame(r.Body)
 			if err != nil {
@@ -218,7 +228,7 @@ func TestH2CHostileClients(t *testing.T) {
 	echo := startGRPCUpstream(t, "echo")
 	set := loadSet(t, "testdata/planes/grpc.yaml")
 	const timeout = 300 * time.Millisecond
-	p := New(Options{ClientBodyTimeout: timeout, ReadTimeout: timeout, SendTimeout: timeout})
+	p := New(Options{ClientBodyTimeout: timeout, SendTimeout: timeout})
 	if err := p.Update(set, []Upstream{mustUpstream(t, "apps/grpc-echo:50051="+echo.addr())}); err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +300,26 @@ func TestH2CHostileClients(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusRequestTimeout {
 			t.Errorf("got %d %q, want 408", resp.StatusCode, body)
+		}
+	})
+	t.Run("client that stops reading", func(t *testing.T) {
+		// The response is 16 MiB; the client reads nothing of it for
+		// longer than SendTimeout, then finds its stream reset.
+		req, _ := http.NewRequest(http.MethodPost, "http://"+plain+"/echo.Echo/Flood", bytes.NewReader(grpcFrame("go")))
+		req.Host = "grpc.example"
+		req.Header.Set("Content-Type", "application/grpc")
+		req.Header.Set("TE", "trailers")
+		c := grpcClient(nil)
+		defer c.CloseIdleConnections()
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		time.Sleep(4 * timeout)
+		n, err := io.Copy(io.Discard, resp.Body)
+		if err == nil {
+			t.Errorf("read all %d bytes of the response; want the stream cut off after SendTimeout", n)
 		}
 	})
 }

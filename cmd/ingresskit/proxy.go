@@ -84,7 +84,10 @@ HTTP is served on --http-port (listener port 80), and HTTPS (HTTP/1.1 and
 HTTP/2) on --https-port (listener port 443) when an Ingress has a tls section,
 a Gateway has an HTTPS listener on 443, or --https is given. Other listener
 ports are served on the local port of the same number, or where
---listen <listenerPort>=<localPort> says. A host whose TLS Secret is in the
+--listen <listenerPort>=<localPort> says; a reload that adds or removes a
+listener port opens or closes its local port. gRPC calls of a GRPCRoute are
+served over HTTP/2 (h2c on plain ports) and forwarded to the backend over
+HTTP/2. A host whose TLS Secret is in the
 manifests (spec.tls, a listener's certificateRefs, a server's credentialName)
 gets that certificate; every other host gets one signed by the local CA (see
 'ingresskit certgen'), made on first use.
