@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -154,7 +155,11 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		all = append(all, s)
 		httpsAddr = s.addr
 	}
+	ls.fixed = all[:len(all):len(all)]
 	for _, sp := range o.Ports {
+		if _, dup := ls.extra[sp]; dup {
+			continue
+		}
 		s, err := ls.listen(sp)
 		if err != nil {
 			closeAll()
@@ -176,7 +181,6 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		}
 		o.Bound(bound)
 	}
-	ls.fixed = all[:len(all)-len(o.Ports)]
 	for _, s := range all {
 		ls.start(s)
 	}
@@ -205,7 +209,7 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 	// The servers shut down together: every listener closes at once,
 	// then each waits for its requests in flight within
 	// ShutdownTimeout.
-	all = append(ls.fixed[:len(ls.fixed):len(ls.fixed)], ls.sortedExtra()...)
+	all = append(ls.fixed, ls.sortedExtra()...)
 	errs := make([]error, len(all))
 	var wg sync.WaitGroup
 	for i, s := range all {
@@ -447,6 +451,7 @@ func (ls *listeners) replan(want []ServePort) {
 		// The listener is closed before the port is bound again.
 		_ = s.ln.Close()
 	}
+	want = slices.Clone(want)
 	sort.Slice(want, func(i, j int) bool { return servePortLess(want[i], want[j]) })
 	var errs []error
 	for _, sp := range want {
