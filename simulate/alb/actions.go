@@ -65,9 +65,9 @@ func DecodeAction(raw string) (*Action, error) {
 	return &a, nil
 }
 
-// albCondition is one entry of a conditions.<name> annotation
-// (config_types.go, RuleCondition).
-type albCondition struct {
+// Condition is one entry of a conditions.<name> annotation, decoded with
+// the controller's JSON names (config_types.go, RuleCondition).
+type Condition struct {
 	Field            string `json:"field"`
 	HostHeaderConfig *struct {
 		Values      []string `json:"values"`
@@ -93,7 +93,17 @@ type albCondition struct {
 	} `json:"queryStringConfig"`
 	SourceIPConfig *struct {
 		Values []string `json:"values"`
-	} `json:"sourceIpConfig"`
+	} `json:"sourceIPConfig"`
+}
+
+// DecodeConditions decodes the value of a conditions.<name> annotation.
+// The error is encoding/json's.
+func DecodeConditions(raw string) ([]Condition, error) {
+	var cs []Condition
+	if err := json.Unmarshal([]byte(raw), &cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
 }
 
 // ParseAction returns the actions.<name> annotation of ing decoded, or an
@@ -116,13 +126,13 @@ func ParseAction(ing *manifest.Ingress, name string) (*Action, error) {
 }
 
 // albConditions returns the conditions.<name> annotation of ing decoded.
-func albConditions(ing *manifest.Ingress, name string) ([]albCondition, error) {
+func albConditions(ing *manifest.Ingress, name string) ([]Condition, error) {
 	raw, ok := ing.Annotations[AnnotationPrefix+"conditions."+name]
 	if !ok {
 		return nil, nil
 	}
-	var cs []albCondition
-	if err := json.Unmarshal([]byte(raw), &cs); err != nil {
+	cs, err := DecodeConditions(raw)
+	if err != nil {
 		return nil, fmt.Errorf("annotation %sconditions.%s: %w", AnnotationPrefix, name, err)
 	}
 	return cs, nil
@@ -137,7 +147,7 @@ type albRequest struct {
 
 // matches reports whether every condition holds; a condition ingresskit
 // cannot see (source-ip) holds only when note is told about it.
-func (c albCondition) matches(r albRequest, notes *[]string) bool {
+func (c Condition) matches(r albRequest, notes *[]string) bool {
 	switch c.Field {
 	case "host-header":
 		if c.HostHeaderConfig == nil {

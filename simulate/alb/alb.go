@@ -195,7 +195,7 @@ type albRule struct {
 	hostRegex   []string
 	paths       []string
 	pathRegex   []string
-	others      []albCondition
+	others      []Condition
 	invalid     string
 }
 
