@@ -13,20 +13,12 @@ import (
 	albsim "github.com/ingresskit/ingresskit/simulate/alb"
 )
 
-// Prefix is the prefix of the controller's annotations
-// (docs/guide/ingress/annotations.md).
-const Prefix = "alb.ingress.kubernetes.io/"
-
-// useAnnotation is the servicePort name that sends a path to the
-// actions.<serviceName> annotation (annotations.md, "actions").
-const useAnnotation = "use-annotation"
-
 // annField is the API-server path of an annotation of the controller.
-func annField(name string) string { return "metadata.annotations." + Prefix + name }
+func annField(name string) string { return "metadata.annotations." + albsim.AnnotationPrefix + name }
 
 // usesAction reports whether a path's backend names an action.
 func usesAction(p networkingv1.HTTPIngressPath) bool {
-	return p.Backend.Service != nil && p.Backend.Service.Port.Name == useAnnotation
+	return p.Backend.Service != nil && p.Backend.Service.Port.Name == albsim.UseAnnotation
 }
 
 // actionRule fills the rule of a path whose servicePort is use-annotation
@@ -44,9 +36,9 @@ func (r *reader) actionRule(hr *migrate.HostRoute, p networkingv1.HTTPIngressPat
 	tr, ing := r.t.tr, r.ing
 	name := p.Backend.Service.Name
 	fld := annField("actions." + name)
-	raw, ok := ing.Annotations[Prefix+"actions."+name]
+	raw, ok := ing.Annotations[albsim.AnnotationPrefix+"actions."+name]
 	if !ok {
-		tr.Report(ing, field+".backend.service.port.name", migrate.Warning, fmt.Sprintf("servicePort use-annotation but no %sactions.%s annotation: the controller fails to build the Ingress's group; add the action, or name a Service", Prefix, name))
+		tr.Report(ing, field+".backend.service.port.name", migrate.Warning, fmt.Sprintf("servicePort use-annotation but no %sactions.%s annotation: the controller fails to build the Ingress's group; add the action, or name a Service", albsim.AnnotationPrefix, name))
 		return false
 	}
 	a, err := albsim.DecodeAction(raw)

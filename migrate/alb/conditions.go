@@ -42,7 +42,7 @@ func (r *reader) conditionMatches(hr *migrate.HostRoute, p networkingv1.HTTPIngr
 	}
 	tr, ing := r.t.tr, r.ing
 	name := p.Backend.Service.Name
-	raw, ok := ing.Annotations[Prefix+"conditions."+name]
+	raw, ok := ing.Annotations[albsim.AnnotationPrefix+"conditions."+name]
 	if !ok {
 		return base, true
 	}
