@@ -160,17 +160,11 @@ func (l *docLoader) gceObject(n *yaml.Node, kind, apiVersion string, src Source)
 	switch {
 	case kind == "FrontendConfig" && apiVersion == FrontendConfigAPIVersion:
 		o := &FrontendConfig{Source: src}
-		if l.decode(n, o, &o.Source, true) {
-			o.Namespace = l.namespace(o.Namespace)
-			l.set.FrontendConfigs = append(l.set.FrontendConfigs, o)
-		}
+		decodeNamespaced(l, n, o, &o.Source, &l.set.FrontendConfigs)
 		return true
 	case kind == "BackendConfig" && (apiVersion == backendConfigVersions[0] || apiVersion == backendConfigVersions[1]):
 		o := &BackendConfig{Source: src}
-		if l.decode(n, o, &o.Source, true) {
-			o.Namespace = l.namespace(o.Namespace)
-			l.set.BackendConfigs = append(l.set.BackendConfigs, o)
-		}
+		decodeNamespaced(l, n, o, &o.Source, &l.set.BackendConfigs)
 		return true
 	}
 	return false
