@@ -130,13 +130,7 @@ func (g *GatewayObjects) applied() (GatewayObjects, bool) {
 // Gateway returns the Gateway namespace/name, or nil; the last of a name
 // wins, as in Service.
 func (s *Set) Gateway(namespace, name string) *Gateway {
-	var found *Gateway
-	for _, g := range s.Gateways {
-		if g.Namespace == namespace && g.Name == name {
-			found = g
-		}
-	}
-	return found
+	return lastNamed(s.Gateways, namespace, name)
 }
 
 // Namespace returns the Namespace name, or nil; the last of a name wins.

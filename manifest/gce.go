@@ -135,23 +135,13 @@ func (g *GCEObjects) appendAll(o *GCEObjects) {
 // FrontendConfig returns the FrontendConfig namespace/name, the last one
 // given, or nil.
 func (g *GCEObjects) FrontendConfig(namespace, name string) *FrontendConfig {
-	for i := len(g.FrontendConfigs) - 1; i >= 0; i-- {
-		if f := g.FrontendConfigs[i]; f.Namespace == namespace && f.Name == name {
-			return f
-		}
-	}
-	return nil
+	return lastNamed(g.FrontendConfigs, namespace, name)
 }
 
 // BackendConfig returns the BackendConfig namespace/name, the last one
 // given, or nil.
 func (g *GCEObjects) BackendConfig(namespace, name string) *BackendConfig {
-	for i := len(g.BackendConfigs) - 1; i >= 0; i-- {
-		if b := g.BackendConfigs[i]; b.Namespace == namespace && b.Name == name {
-			return b
-		}
-	}
-	return nil
+	return lastNamed(g.BackendConfigs, namespace, name)
 }
 
 // gceObject loads a FrontendConfig or BackendConfig; it reports whether
