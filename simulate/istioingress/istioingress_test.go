@@ -44,45 +44,37 @@ func explain(e simtest.Expectation, d simulate.Decision) string {
 // top) and states its answers in expect lines; the full answers, with
 // notes, are kept as goldens per profile.
 func TestFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
 	profiles := map[string]simulate.Profile{Name: Profile{}, "spec": spec.Profile{}}
-	for _, f := range files {
-		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
-		t.Run(base, func(t *testing.T) {
-			set, data := simtest.LoadSet(t, f)
-			exps := simtest.ReadExpectations(t, data)
-			if len(exps) == 0 {
-				t.Skip("no expect lines")
+	simtest.Fixtures(t, "testdata/*.yaml", func(t *testing.T, base string, set *manifest.Set, data []byte) {
+		exps := simtest.ReadExpectations(t, data)
+		if len(exps) == 0 {
+			t.Skip("no expect lines")
+		}
+		for _, name := range []string{Name, "spec"} {
+			var b strings.Builder
+			ix, err := simulate.Compile(set, simulate.Options{Profile: profiles[name]})
+			if err != nil {
+				t.Fatal(err)
 			}
-			for _, name := range []string{Name, "spec"} {
-				var b strings.Builder
-				ix, err := simulate.Compile(set, simulate.Options{Profile: profiles[name]})
+			n := 0
+			for _, e := range exps {
+				if e.Profile != name {
+					continue
+				}
+				n++
+				req, err := simulate.ParseRequest(e.URL, nil)
 				if err != nil {
-					t.Fatal(err)
+					t.Fatalf("line %d: %v", e.Line, err)
 				}
-				n := 0
-				for _, e := range exps {
-					if e.Profile != name {
-						continue
-					}
-					n++
-					req, err := simulate.ParseRequest(e.URL, nil)
-					if err != nil {
-						t.Fatalf("line %d: %v", e.Line, err)
-					}
-					d := ix.Lookup(req)
-					if got := summary(d); got != e.Want {
-						t.Errorf("line %d: %s under %s:\n got  %s\n want %s\n%s", e.Line, e.URL, name, got, e.Want, explain(e, d))
-					}
-					b.WriteString(explain(e, d))
+				d := ix.Lookup(req)
+				if got := summary(d); got != e.Want {
+					t.Errorf("line %d: %s under %s:\n got  %s\n want %s\n%s", e.Line, e.URL, name, got, e.Want, explain(e, d))
 				}
-				if n > 0 {
-					golden.Assert(t, []byte(b.String()), filepath.Join("testdata", base+"."+name+".golden"))
-				}
+				b.WriteString(explain(e, d))
 			}
-		})
-	}
+			if n > 0 {
+				golden.Assert(t, []byte(b.String()), filepath.Join("testdata", base+"."+name+".golden"))
+			}
+		}
+	})
 }

@@ -131,6 +131,24 @@ func TestSources(t testing.TB, globs ...string) []byte {
 	return out
 }
 
+// Fixtures runs fn in a subtest for each fixture the glob matches, named
+// for the file without ".yaml" (base), with the fixture loaded by
+// LoadSet; a glob that matches nothing fails the test.
+func Fixtures(t *testing.T, glob string, fn func(t *testing.T, base string, set *manifest.Set, data []byte)) {
+	t.Helper()
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		t.Run(base, func(t *testing.T) {
+			set, data := LoadSet(t, f)
+			fn(t, base, set, data)
+		})
+	}
+}
+
 var (
 	fuzzHosts = []string{"", "a.test", "A.Test", "*.test", "b.a.test", "*.a.test", "test", "*", "a*.test", "c.test"}
 	fuzzPaths = []string{"/", "/a", "/a/", "/a/b", "/ab", "/a/b/", "/b", "", "a", "/a//b", "/a/./b",
