@@ -760,20 +760,7 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		return
 	}
 	d.Backends = append(d.Backends, p.destinations(route, vs)...)
-	if route.Mirror != nil {
-		// HTTPRoute.mirror: "mirror HTTP traffic to another destination
-		// in addition to forwarding the requests to the intended
-		// destination", the share mirrorPercentage says.
-		if pct, ok := mirrorPercent(route.MirrorPercentage, route.MirrorPercent); ok {
-			d.Mirrors = append(d.Mirrors, simulate.Mirror{Backend: p.destination(*route.Mirror, vs, 0), Percent: pct})
-		}
-	}
-	for _, m := range route.Mirrors {
-		// HTTPRoute.mirrors: each with its own percentage.
-		if pct, ok := mirrorPercent(m.Percentage, nil); ok {
-			d.Mirrors = append(d.Mirrors, simulate.Mirror{Backend: p.destination(m.Destination, vs, 0), Percent: pct})
-		}
-	}
+	d.Mirrors = append(d.Mirrors, p.mirrors(route, vs)...)
 	if rw := route.Rewrite; rw != nil && rw.Authority != "" {
 		// HTTPRewrite.authority: "rewrite the Authority/Host header
 		// with this value".
@@ -869,6 +856,26 @@ func (p *Plane) destinations(route manifest.IstioHTTPRoute, vs *manifest.Virtual
 			w = 100
 		}
 		out = append(out, p.destination(dest.Destination, vs, w))
+	}
+	return out
+}
+
+// mirrors returns the mirrors of a forwarding route: mirror, "mirror HTTP
+// traffic to another destination in addition to forwarding the requests
+// to the intended destination", with the share mirrorPercentage says,
+// then each entry of mirrors with its own percentage (HTTPRoute.mirror,
+// HTTPRoute.mirrors).
+func (p *Plane) mirrors(route manifest.IstioHTTPRoute, vs *manifest.VirtualService) []simulate.Mirror {
+	var out []simulate.Mirror
+	if route.Mirror != nil {
+		if pct, ok := mirrorPercent(route.MirrorPercentage, route.MirrorPercent); ok {
+			out = append(out, simulate.Mirror{Backend: p.destination(*route.Mirror, vs, 0), Percent: pct})
+		}
+	}
+	for _, m := range route.Mirrors {
+		if pct, ok := mirrorPercent(m.Percentage, nil); ok {
+			out = append(out, simulate.Mirror{Backend: p.destination(m.Destination, vs, 0), Percent: pct})
+		}
 	}
 	return out
 }

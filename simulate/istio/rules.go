@@ -31,6 +31,9 @@ type Rule struct {
 	Conditions     []string
 	// Backends are the route's destinations with their weights.
 	Backends []simulate.WeightedBackend
+	// Mirrors are the destinations requests are copied to, with the
+	// share of requests copied.
+	Mirrors []simulate.Mirror
 	// Action is a redirect or a direct response ("" when the route
 	// forwards to its destinations).
 	Action string
@@ -76,6 +79,7 @@ func (p *Plane) rules(bound, owner *manifest.VirtualService, i int, route manife
 		Pos: owner.Source.FieldPos(fmt.Sprintf("spec.http[%d]", i)), APIVersion: owner.APIVersion}
 	if route.Redirect == nil && route.DirectResponse == nil {
 		base.Backends = p.destinations(route, owner)
+		base.Mirrors = p.mirrors(route, owner)
 	}
 	if len(route.Match) == 0 {
 		return []Rule{base}
