@@ -331,7 +331,11 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 		case d.Credential == "":
 			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("server "+d.Listener+" has no tls.credentialName"))
 		default:
-			fmt.Fprintf(&b, "  tls: credentialName %s (server %s)\n", d.Credential, d.Listener)
+			// The Secret is read in the namespace of the gateway
+			// deployment, taken to be the Gateway's (lint's
+			// istio-missing-credential says the same).
+			ns, _, _ := strings.Cut(strings.TrimPrefix(d.DataPlane, istioPlanePrefix+" "), "/")
+			fmt.Fprintf(&b, "  tls: server %s tls.credentialName %s (Secret %s/%s, in the gateway's namespace)\n", d.Listener, d.Credential, ns, d.Credential)
 		}
 	}
 	if !gatewayAnswer && strings.EqualFold(schemeOf(d.URL), "https") {
