@@ -226,10 +226,19 @@ func (t *translator) run() {
 	t.grpcRoutes = map[any]*HostRoute{}
 	var routes []Object
 	translated := map[*manifest.Ingress]bool{}
+	// The listeners of every Ingress first: a controller may redirect a
+	// host to https because another Ingress gives it a certificate
+	// (ingress-nginx), and the route then attaches to that listener.
+	var started []*startedIngress
 	for _, ing := range t.set.Ingresses {
-		objs := t.ingress(ing)
+		if s := t.start(ing); s != nil {
+			started = append(started, s)
+		}
+	}
+	for _, s := range started {
+		objs := t.ingress(s)
 		if len(objs) > 0 {
-			translated[ing] = true
+			translated[s.ing] = true
 		}
 		routes = append(routes, objs...)
 	}
