@@ -20,9 +20,10 @@ type startedIngress struct {
 	tlsListener func(host string) string
 }
 
-// start reads one Ingress (Reader) and adds the HTTPS listeners of its
-// TLS hosts; nil when its provider ignores it or defers it
-// (ingress-nginx canaries add to their primary's routes at the end).
+// start reads one Ingress (Reader) and finds its Gateway; nil when its
+// provider ignores it or defers it (ingress-nginx canaries add to their
+// primary's routes at the end). The caller adds its HTTPS listeners
+// (tls) once every Ingress is started.
 func (t *translator) start(ing *manifest.Ingress) *startedIngress {
 	rd := t.reader(ing)
 	if rd == nil {
@@ -32,7 +33,7 @@ func (t *translator) start(ing *manifest.Ingress) *startedIngress {
 	if t.fixed == nil {
 		pl = t.planeFor(ing)
 	}
-	return &startedIngress{ing: ing, rd: rd, pl: pl, tlsListener: t.tls(ing, pl)}
+	return &startedIngress{ing: ing, rd: rd, pl: pl}
 }
 
 // ingress translates one started Ingress: one HTTPRoute per host (one
