@@ -60,7 +60,11 @@ func explain(d Difference, set func(simulate.Decision) string, after simulate.Da
 	if redirectDropsSlash(d.FromOutcome, d.ToOutcome) {
 		return CauseRedirectTrailingSlash
 	}
-	if after != nil {
+	// The Ingress side decoded the slash (its normalized path has none
+	// left encoded), and the Gateway, given the path so decoded, answers
+	// as the Ingress side did.
+	decoded := d.From.NormalizedPath != "" && !strings.Contains(strings.ToUpper(d.From.NormalizedPath), "%2F")
+	if after != nil && decoded {
 		if p := simulate.RequestPath(d.Request.Path); strings.Contains(strings.ToUpper(p), "%2F") {
 			req := d.Request
 			req.Path = strings.NewReplacer("%2F", "/", "%2f", "/").Replace(p) + strings.TrimPrefix(d.Request.Path, p)
