@@ -174,8 +174,9 @@ func (r *reader) Rule(hr *migrate.HostRoute, p networkingv1.HTTPIngressPath, fie
 }
 
 // backendTimeout writes seconds as a Gateway API Duration (GEP-2257: at
-// most four parts of at most five digits each, h, m, s or ms), which
-// every timeoutSec the Compute API accepts (1 to 2^31-1) fits.
+// most four parts of at most five digits each, h, m, s or ms). The
+// Compute API accepts timeoutSec up to 2^31-1; above 99,999 hours there
+// is no Duration, and false has it reported.
 func backendTimeout(sec int64) (gwv1.Duration, bool) {
 	if sec <= 0 {
 		return "", false
