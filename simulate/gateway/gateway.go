@@ -52,6 +52,11 @@ type Plane struct {
 	// selectListener must not scan them all for every request.
 	exactListeners map[listenerKey]*listener
 	otherListeners []*listener
+	// controller is the implementation the Gateway's class names, when
+	// it is registered (simulate.GatewayControllerFor), and normalize how
+	// it reads request paths: NormalizePath for any other.
+	controller string
+	normalize  func(string) (string, bool)
 }
 
 // listenerKey identifies the listeners that can take a request for one
@@ -77,7 +82,15 @@ func Build(set *manifest.Set) []*Plane {
 
 // Plane returns the data plane of gw, a Gateway of the model's set.
 func (m *Model) Plane(gw *manifest.Gateway) *Plane {
-	p := &Plane{gw: gw, model: m, name: "gateway " + gw.Key()}
+	p := &Plane{gw: gw, model: m, name: "gateway " + gw.Key(), normalize: specNormalize}
+	className := string(gw.Spec.GatewayClassName)
+	controllerName := ""
+	if gc := m.set.GatewayClass(className); gc != nil {
+		controllerName = string(gc.Spec.ControllerName)
+	}
+	if c, ok := simulate.GatewayControllerFor(className, controllerName); ok && c.NormalizePath != nil {
+		p.controller, p.normalize = c.ControllerName, c.NormalizePath
+	}
 	for i := range gw.Spec.Listeners {
 		l := &gw.Spec.Listeners[i]
 		p.listeners = append(p.listeners, newListener(l, m.attached[gw][string(l.Name)]))
@@ -108,10 +121,18 @@ func (p *Plane) Name() string { return p.name }
 // Kind returns Kind.
 func (p *Plane) Kind() string { return Kind }
 
+// specNormalize is how a Gateway of a class no registered controller
+// implements reads paths: as for Ingress.
+func specNormalize(path string) (string, bool) { return simulate.NormalizePath(path), true }
+
+// Controller returns the controllerName of the registered implementation
+// the Gateway's class names, "" when it names none.
+func (p *Plane) Controller() string { return p.controller }
+
 // Serves reports whether a listener of the Gateway takes req.
 func (p *Plane) Serves(req simulate.Request) bool {
 	var r request
-	return parse(req, &r) == nil && p.selectListener(&r) != nil
+	return p.parse(req, &r) == nil && p.selectListener(&r) != nil
 }
 
 // Lookup answers req.
@@ -161,9 +182,9 @@ func ruleBackends(ru *rule) *ruleAnswer {
 
 // parse reads a request into r: the port comes from the Host header, else
 // from the scheme; the query string is matched by query parameter
-// matches; the path is normalized as for Ingress (simulate.NormalizePath).
-// r is the caller's, so that a lookup allocates no request.
-func parse(req simulate.Request, r *request) error {
+// matches; the path is normalized as the Gateway's implementation does
+// (p.normalize). r is the caller's, so that a lookup allocates no request.
+func (p *Plane) parse(req simulate.Request, r *request) error {
 	scheme := req.Scheme
 	if scheme == "" {
 		scheme = "http"
@@ -201,7 +222,9 @@ func parse(req simulate.Request, r *request) error {
 	if path == "" {
 		path = "/"
 	}
-	r.path = simulate.NormalizePath(path)
+	var ok bool
+	r.path, ok = p.normalize(path)
+	r.badPath = !ok
 	// A gRPC request is an HTTP/2 POST with a Content-Type of
 	// application/grpc, to the path /service/method (gRPC over HTTP/2,
 	// "Requests": https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md).
@@ -218,7 +241,7 @@ func (p *Plane) answer(sreq simulate.Request, explain bool) simulate.Decision {
 	d := simulate.Decision{URL: sreq.String(), DataPlane: p.name, Rule: -1, PathIndex: -1, MatchIndex: -1, Status: http.StatusNotFound}
 	var rq request
 	req := &rq
-	if err := parse(sreq, req); err != nil {
+	if err := p.parse(sreq, req); err != nil {
 		d.Notes = append(d.Notes, err.Error())
 		return d
 	}
@@ -232,6 +255,11 @@ func (p *Plane) answer(sreq simulate.Request, explain bool) simulate.Decision {
 		return d
 	}
 	d.Listener = l.name
+	if req.badPath {
+		d.Status = http.StatusBadRequest
+		d.Notes = append(d.Notes, fmt.Sprintf("%s cannot normalize the path: 400 before any route", p.controller))
+		return d
+	}
 	win := l.lookup(req)
 	if explain {
 		d.Candidates = p.candidates(req, l, win)

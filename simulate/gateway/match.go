@@ -18,6 +18,7 @@ type request struct {
 	host     string // lower case, no port
 	port     int32
 	path     string // normalized, without the query
+	badPath  bool   // the implementation answers 400 before any route
 	query    url.Values
 	rawQuery string
 	method   string

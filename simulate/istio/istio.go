@@ -36,7 +36,21 @@ func init() {
 		}
 		return out, nil
 	})
+	// A Gateway API Gateway of Istio's class is served by the same Envoy,
+	// configured by the same istiod, as an Istio Gateway: it normalizes
+	// paths alike (envoypath). istiod creates the GatewayClass "istio"
+	// with that controllerName when it is missing (istio/istio
+	// pilot/pkg/config/kube/gateway/gatewayclass.go, Classes).
+	simulate.RegisterGatewayController(simulate.GatewayController{
+		ControllerName: GatewayController,
+		Classes:        []string{"istio"},
+		NormalizePath:  envoypath.Normalize,
+	})
 }
+
+// GatewayController is the spec.controllerName of Istio's GatewayClass
+// (istio/istio pilot/pkg/config/kube/gateway/gatewayclass.go).
+const GatewayController = "istio.io/gateway-controller"
 
 // Plane is the data plane of one Istio Gateway.
 type Plane struct {

@@ -12,12 +12,14 @@
 package istioingress
 
 import (
+	"net/http"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/envoypath"
 )
 
 // Name is the profile's name, for --controller and expect lines.
@@ -68,13 +70,28 @@ func (Profile) Bind(set *manifest.Set) simulate.Profile {
 // Name returns "istio".
 func (Profile) Name() string { return Name }
 
-// NormalizePath normalizes as the spec profile does: dot segments and
-// escapes as RFC 3986 reads them, and slashes merged. The gateway's Envoy
-// does not merge slashes by default (simulate/internal/envoypath, which
-// the Istio Gateway data plane uses); this profile keeps merging them so
-// that it reads paths as the Gateway API data plane does, which
-// `convert --verify` compares it with.
-func (Profile) NormalizePath(path string) string { return simulate.NormalizePath(path) }
+// NormalizePath normalizes as the ingress gateway's Envoy does with the
+// mesh's default pathNormalization (BASE): dot segments removed, also
+// written "%2e", unreserved escapes decoded, a backslash read as "/",
+// other escapes kept and slashes not merged (simulate/internal/envoypath;
+// istio/istio pilot/pkg/networking/core/listener_builder.go
+// buildHTTPConnectionManager). A path Envoy cannot normalize is answered
+// 400 by Decorate.
+func (Profile) NormalizePath(path string) string {
+	p, _ := envoypath.Normalize(path)
+	return p
+}
+
+// normalizable reports whether Envoy can normalize path; only a path with
+// a NUL byte or an escape can fail (envoypath.Normalize), so the others
+// are not normalized twice.
+func normalizable(path string) bool {
+	if !strings.ContainsAny(path, "%\x00") {
+		return true
+	}
+	_, ok := envoypath.Normalize(path)
+	return ok
+}
 
 // PathMatch compiles a path as istiod converts it (paths.go), leaving
 // out the paths istiod drops (backend.go).
@@ -121,6 +138,14 @@ func (p Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	p.ignoreDefaultBackend(d)
 	p.wildcard(d)
 	if https && !p.serveHTTPS(d) {
+		return
+	}
+	if !normalizable(simulate.RequestPath(req.Path)) {
+		// Envoy answers a path it cannot normalize itself, before any
+		// route (conn_manager_utility.cc maybeNormalizePath).
+		unmatch(d)
+		d.Status = http.StatusBadRequest
+		d.Notes = append(d.Notes, "the gateway's Envoy cannot normalize the path (a NUL byte): 400 before any route")
 		return
 	}
 	if !d.Matched && d.Refused == "" && d.Redirect == "" && d.Status == 0 {
