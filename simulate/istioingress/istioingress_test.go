@@ -2,7 +2,9 @@ package istioingress
 
 import (
 	"fmt"
+	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,12 +16,14 @@ import (
 )
 
 // summary is the answer of an expect line: "<namespace>/<service>:<port>"
-// or "no match", followed by "tls <secret>" when an https request is
+// or "no match" ("status <code>" for an answer other than a 404), followed by "tls <secret>" when an https request is
 // served with one.
 func summary(d simulate.Decision) string {
 	s := "no match"
 	if d.Matched {
 		s = d.Ingress.Namespace + "/" + manifest.BackendString(d.Backend)
+	} else if d.Status != 0 && d.Status != http.StatusNotFound {
+		s = "status " + strconv.Itoa(d.Status)
 	}
 	if d.TLS != nil {
 		s += " tls " + d.TLS.SecretName
