@@ -149,3 +149,28 @@ func TestRegistered(t *testing.T) {
 		}
 	}
 }
+
+// TestGatewayControllers checks the registered Gateway API
+// implementations: Istio's, found by its controllerName and by the class
+// istiod creates, normalizing without merging slashes; an unknown
+// controller or class has none.
+func TestGatewayControllers(t *testing.T) {
+	if got, want := strings.Join(simulate.GatewayControllerNames(), " "), "istio.io/gateway-controller"; got != want {
+		t.Errorf("gateway controllers %q, want %q", got, want)
+	}
+	for _, tt := range []struct{ class, controller, want string }{
+		{"istio", "", "istio.io/gateway-controller"},
+		{"mine", "istio.io/gateway-controller", "istio.io/gateway-controller"},
+		{"istio", "example.com/other", ""},
+		{"other", "", ""},
+	} {
+		c, ok := simulate.GatewayControllerFor(tt.class, tt.controller)
+		if c.ControllerName != tt.want || ok != (tt.want != "") {
+			t.Errorf("class %s controller %q -> %q %v, want %q", tt.class, tt.controller, c.ControllerName, ok, tt.want)
+		}
+	}
+	c, _ := simulate.GatewayControllerFor("istio", "")
+	if got, ok := c.NormalizePath("//a/./b/../c"); got != "//a/c" || !ok {
+		t.Errorf("istio normalizes //a/./b/../c to %q %v, want //a/c", got, ok)
+	}
+}
