@@ -11,7 +11,7 @@ COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 FUZZTIME      ?= 30s
 
-.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check release-check hooks-check fuzz bench test-cluster clean
+.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check release-check hooks-check sarif-check fuzz bench test-cluster clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -22,7 +22,7 @@ build: ## build bin/ingresskit
 demo: build ## run every capability on examples/
 	@bash scripts/demo.sh $(BIN)
 
-test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check release-check hooks-check ## everything CI checks
+test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check release-check hooks-check sarif-check ## everything CI checks
 
 check-format: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^test/cluster/apiserver/')); \
@@ -59,6 +59,9 @@ goreleaser-check: ## validate .goreleaser.yaml with goreleaser check
 release-check: ## render .krew.yaml with krew-release-bot's code and validate it with krew's validator
 	@test -x $(GOBIN)/validate-krew-manifest || $(GO) install $(VALIDATEKREW)
 	cd test/release && $(GO) mod tidy -diff && PATH="$(GOBIN):$$PATH" $(GO) test -count=1 ./...
+
+sarif-check: ## validate lint's SARIF with ajv against the official SARIF 2.1.0 schema
+	bash test/sarif/check.sh
 
 hooks-check: ## run the pre-commit hooks and the GitHub Action's scripts for real
 	bash test/hooks/precommit.sh
