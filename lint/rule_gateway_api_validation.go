@@ -131,20 +131,31 @@ func apiServerValidation(g gatewayObject, errs field.ErrorList) validationResult
 }
 
 // nativeValid reports whether the native check of the CRD's rules
-// (crdvalidate.HTTPRouteSpec) finds the object valid, which is what the
+// (crdvalidate.HTTPRouteSpec, GRPCRouteSpec) finds the object valid, which is what the
 // API server's validation would find at a thousandth of the cost. Every
 // other verdict, and every object the check does not cover (other kinds
 // and versions, objects read from a cluster, keys written twice), goes
 // to the API server's validation, which gives the messages.
 func nativeValid(g gatewayObject) bool {
-	r, ok := g.typed.(*gwv1.HTTPRoute)
 	src := g.obj.Source
-	if !ok || src.APIVersion != manifest.GatewayV1 || src.Pos.Line == 0 || len(src.Duplicates) > 0 {
+	if src.Pos.Line == 0 || len(src.Duplicates) > 0 {
 		return false
 	}
 	n, written := src.FieldCount("spec")
 	if !written {
 		return false
 	}
-	return crdvalidate.HTTPRouteSpec(&r.Spec, n) == crdvalidate.Valid
+	switch r := g.typed.(type) {
+	case *gwv1.HTTPRoute:
+		// v1beta1 serves the same schema as v1
+		// (crdvalidate.TestSameSchemas).
+		if src.APIVersion == manifest.GatewayV1 || src.APIVersion == manifest.GatewayV1beta1 {
+			return crdvalidate.HTTPRouteSpec(&r.Spec, n) == crdvalidate.Valid
+		}
+	case *gwv1.GRPCRoute:
+		if src.APIVersion == manifest.GatewayV1 {
+			return crdvalidate.GRPCRouteSpec(&r.Spec, n) == crdvalidate.Valid
+		}
+	}
+	return false
 }

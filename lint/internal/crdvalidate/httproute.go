@@ -58,16 +58,7 @@ func HTTPRouteSpec(spec *gwv1.HTTPRouteSpec, written int) Verdict {
 	}
 	c := checker{}
 	c.parentRefs(spec.ParentRefs)
-	if spec.Hostnames != nil {
-		// spec.hostnames: maxItems 16; items minLength 1, maxLength
-		// 253, pattern: an optional "*." then lowercase DNS labels.
-		c.n += 1 + len(spec.Hostnames)
-		c.fail(len(spec.Hostnames) > 16)
-		for _, h := range spec.Hostnames {
-			s := string(h)
-			c.fail(len(s) > 253 || !isHostname(s))
-		}
-	}
+	c.hostnames(spec.Hostnames)
 	if spec.Rules != nil {
 		// spec.rules: minItems 1, maxItems 16; without rules the
 		// default is one rule matching every path, which is valid.
@@ -114,7 +105,23 @@ func (c *checker) fail(bad bool) {
 	}
 }
 
-// parentRefs checks spec.parentRefs (CommonRouteSpec).
+// hostnames checks spec.hostnames of an HTTPRoute or a GRPCRoute:
+// maxItems 16; items minLength 1, maxLength 253, pattern an optional "*."
+// then lowercase DNS labels.
+func (c *checker) hostnames(hosts []gwv1.Hostname) {
+	if hosts == nil {
+		return
+	}
+	c.n += 1 + len(hosts)
+	c.fail(len(hosts) > 16)
+	for _, h := range hosts {
+		s := string(h)
+		c.fail(len(s) > 253 || !isHostname(s))
+	}
+}
+
+// parentRefs checks spec.parentRefs (CommonRouteSpec), the same in the
+// HTTPRoute and GRPCRoute CRDs.
 func (c *checker) parentRefs(refs []gwv1.ParentReference) {
 	if refs == nil {
 		return
@@ -196,9 +203,10 @@ func (c *checker) rule(r *gwv1.HTTPRouteRule) bool {
 		c.n += 1 + len(r.BackendRefs)
 		c.fail(len(r.BackendRefs) > 16)
 		for i := range r.BackendRefs {
-			if !c.backendRef(&r.BackendRefs[i]) {
+			if r.BackendRefs[i].Filters != nil {
 				return false
 			}
+			c.backendRef(&r.BackendRefs[i].BackendRef)
 		}
 	}
 	// The CEL rules on a rule are all about filters, and hold without
@@ -286,11 +294,9 @@ func (c *checker) nameValue(hasType bool, typ, name, value string, maxValue int)
 	c.fail(value == "" || utf8.RuneCountInString(value) > maxValue)
 }
 
-// backendRef checks one item of backendRefs; false means Unknown.
-func (c *checker) backendRef(b *gwv1.HTTPBackendRef) bool {
-	if b.Filters != nil {
-		return false
-	}
+// backendRef checks one item of backendRefs of an HTTPRoute or a
+// GRPCRoute, without its filters.
+func (c *checker) backendRef(b *gwv1.BackendRef) {
 	// group: default "", maxLength 253, empty or lowercase DNS labels.
 	group := ""
 	if b.Group != nil {
@@ -321,7 +327,6 @@ func (c *checker) backendRef(b *gwv1.HTTPBackendRef) bool {
 	}
 	// CEL on the item: "Must have port for Service reference".
 	c.fail(group == "" && kind == "Service" && b.Port == nil)
-	return true
 }
 
 // objectName checks a required name of 1-253 characters. An empty one is

@@ -7,35 +7,50 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// both runs the native check and Validate on the HTTPRoute in doc, as lint
-// does for a route read from a file. ok is false when doc does not load
-// as one v1 HTTPRoute.
+// both runs the native check and Validate on the HTTPRoute or GRPCRoute in
+// doc, as lint does for a route read from a file. ok is false when doc
+// does not load as one v1 route.
 func both(t testing.TB, doc string) (v Verdict, errs field.ErrorList, ok bool) {
 	t.Helper()
 	set, err := manifest.Parse("route.yaml", []byte(doc), manifest.Options{})
-	if err != nil || len(set.HTTPRoutes) != 1 {
+	if err != nil || len(set.HTTPRoutes)+len(set.GRPCRoutes) != 1 {
 		return Unknown, nil, false
 	}
-	r := set.HTTPRoutes[0]
-	if r.Source.APIVersion != manifest.GatewayV1 {
+	var (
+		src   *manifest.Source
+		typed any
+		kind  string
+		check func(n int) Verdict
+	)
+	if len(set.HTTPRoutes) == 1 {
+		r := set.HTTPRoutes[0]
+		src, typed, kind = &r.Source, &r.HTTPRoute, "HTTPRoute"
+		check = func(n int) Verdict { return HTTPRouteSpec(&r.Spec, n) }
+	} else {
+		r := set.GRPCRoutes[0]
+		src, typed, kind = &r.Source, &r.GRPCRoute, "GRPCRoute"
+		check = func(n int) Verdict { return GRPCRouteSpec(&r.Spec, n) }
+	}
+	if src.APIVersion != manifest.GatewayV1 {
 		return Unknown, nil, false
 	}
-	n, written := r.Source.FieldCount("spec")
-	if !written || len(r.Source.Duplicates) > 0 {
+	n, written := src.FieldCount("spec")
+	if !written || len(src.Duplicates) > 0 {
 		n = -1
 	}
-	v = HTTPRouteSpec(&r.Spec, n)
-	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&r.HTTPRoute)
+	v = check(n)
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(typed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs, known, err := Validate(context.Background(), manifest.GatewayV1, "HTTPRoute", u, r.Source.HasField)
+	errs, known, err := Validate(context.Background(), manifest.GatewayV1, kind, u, src.HasField)
 	if err != nil || !known {
 		t.Fatalf("Validate: known %v, err %v", known, err)
 	}
@@ -345,4 +360,21 @@ func FuzzHTTPRouteSpec(f *testing.F) {
 			t.Errorf("%v\n%s", err, doc)
 		}
 	})
+}
+
+// TestSameSchemas pins what lets lint take the native check of a v1
+// HTTPRoute for a v1beta1 one: the CRD serves both versions with the same
+// schema and rules.
+func TestSameSchemas(t *testing.T) {
+	vs, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, beta := vs[manifest.GatewayV1+" HTTPRoute"], vs[manifest.GatewayV1beta1+" HTTPRoute"]
+	if v1 == nil || beta == nil {
+		t.Fatal("the CRD serves no v1 or no v1beta1 HTTPRoute")
+	}
+	if diff := cmp.Diff(v1.structural, beta.structural); diff != "" {
+		t.Errorf("v1 and v1beta1 HTTPRoute schemas differ (-v1 +v1beta1):\n%s", diff)
+	}
 }
