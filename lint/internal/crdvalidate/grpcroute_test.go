@@ -69,34 +69,31 @@ func TestGRPCRouteSpecAgrees(t *testing.T) {
 }
 
 func genGRPCRoute(data []byte) string {
-	g := &routeGen{data: data}
-	if len(data) > 48 {
-		g.data, g.free = data[:48], string(data[48:])
-	}
+	g := newRouteGen(data, 48)
 	g.b.WriteString(grpcHead + "spec: {")
 	g.list("parentRefs", 2, func() {
-		g.field("name", `a`, `""`)
+		g.field("name", `a`, `!""`)
 		g.field("sectionName", `s`, `t`)
 	})
 	g.list("rules", 3, func() {
 		g.list("matches", 3, func() {
 			if g.next(3) > 0 {
 				g.b.WriteString("method: {")
-				g.field("type", `Exact`, `RegularExpression`, `Prefix`)
-				g.field("service", `a.b`, `.a`, `a..b`, `""`, `_1`, `"1a"`)
-				g.field("method", `Get`, `a.b`, `_`, `""`, `"9"`)
+				g.field("type", `Exact`, `RegularExpression`, `!Prefix`)
+				g.field("service", `a.b`, `.a`, `!a..b`, `!""`, `_1`, `!"1a"`)
+				g.field("method", `Get`, `!a.b`, `_`, `!""`, `!"9"`)
 				g.b.WriteString("}, ")
 			}
 			g.list("headers", 2, func() {
 				g.field("type", `Exact`, `RegularExpression`)
-				g.field("name", `a`, `"a b"`)
-				g.field("value", `v`, `""`)
+				g.field("name", `a`, `!"a b"`)
+				g.field("value", `v`, `!""`)
 			})
 		})
 		g.list("backendRefs", 2, func() {
 			g.field("kind", `Service`, `Bucket`)
-			g.field("name", `a`, `""`)
-			g.field("port", `0`, `80`)
+			g.field("name", `a`, `!""`)
+			g.field("port", `!0`, `80`)
 		})
 	})
 	g.b.WriteString("}\n")

@@ -234,11 +234,23 @@ func TestHTTPRouteSpecLargest(t *testing.T) {
 // routeGen writes an HTTPRoute from fuzz input: each byte picks the next
 // part (a field set or not, written empty or null, a value from a list
 // that straddles the CRD's bounds), and the remaining input is a value
-// of its own.
+// of its own. In a clean route, which an odd first byte asks for, the
+// values marked bad (a leading "!") are left out, and so are nulls and
+// the free value, so that many routes are valid.
 type routeGen struct {
-	data []byte
-	free string
-	b    strings.Builder
+	data  []byte
+	free  string
+	clean bool
+	b     strings.Builder
+}
+
+func newRouteGen(data []byte, fixed int) *routeGen {
+	g := &routeGen{data: data}
+	if len(data) > fixed {
+		g.data, g.free = data[:fixed], string(data[fixed:])
+	}
+	g.clean = g.next(2) == 1
+	return g
 }
 
 func (g *routeGen) next(n int) int {
@@ -253,9 +265,21 @@ func (g *routeGen) next(n int) int {
 // field writes "name: value," with a value from values, the free value,
 // or nothing.
 func (g *routeGen) field(name string, values ...string) {
+	if g.clean {
+		var good []string
+		for _, v := range values {
+			if !strings.HasPrefix(v, "!") {
+				good = append(good, v)
+			}
+		}
+		if k := g.next(len(good) + 1); k < len(good) {
+			fmt.Fprintf(&g.b, "%s: %s, ", name, good[k])
+		}
+		return
+	}
 	switch k := g.next(len(values) + 3); {
 	case k < len(values):
-		fmt.Fprintf(&g.b, "%s: %s, ", name, values[k])
+		fmt.Fprintf(&g.b, "%s: %s, ", name, strings.TrimPrefix(values[k], "!"))
 	case k == len(values):
 		fmt.Fprintf(&g.b, "%s: %s, ", name, strconv.Quote(g.free))
 	case k == len(values)+1 && g.next(4) == 0:
@@ -280,24 +304,25 @@ func (g *routeGen) list(name string, max int, item func()) {
 }
 
 func genRoute(data []byte) string {
-	g := &routeGen{data: data}
-	if len(data) > 64 {
-		g.data, g.free = data[:64], string(data[64:])
-	}
-	names := []string{`a`, `""`, `b`, `A`, `a.b`, `"a-"`, `"*.a"`, strconv.Quote(strings.Repeat("x", 64))}
+	g := newRouteGen(data, 64)
+	names := []string{`a`, `!""`, `b`, `!A`, `a.b`, `!"a-"`, `!"*.a"`, "!" + strconv.Quote(strings.Repeat("x", 64))}
 	g.b.WriteString(routeHead + "spec: {")
 	g.list("parentRefs", 3, func() {
-		g.field("group", `""`, `gateway.networking.k8s.io`, `example.com`, `A`)
-		g.field("kind", `Gateway`, `""`, `"-x"`, `Service`)
+		g.field("group", `""`, `gateway.networking.k8s.io`, `example.com`, `!A`)
+		g.field("kind", `Gateway`, `!""`, `!"-x"`, `Service`)
 		g.field("namespace", names...)
 		g.field("name", names...)
 		g.field("sectionName", names...)
-		g.field("port", `0`, `1`, `80`, `65535`, `65536`, `-1`)
+		g.field("port", `!0`, `1`, `80`, `65535`, `!65536`, `!-1`)
 	})
 	if k := g.next(4); k > 0 {
 		g.b.WriteString("hostnames: [")
 		for i := 1; i < k; i++ {
-			g.b.WriteString([]string{`a.example.com`, `"*.example.com"`, `"*"`, `""`, `A.b`, strconv.Quote(g.free)}[g.next(6)] + ", ")
+			hosts := []string{`a.example.com`, `"*.example.com"`, `"*"`, `""`, `A.b`, strconv.Quote(g.free)}
+			if g.clean {
+				hosts = hosts[:2]
+			}
+			g.b.WriteString(hosts[g.next(len(hosts))] + ", ")
 		}
 		g.b.WriteString("], ")
 	}
@@ -306,31 +331,31 @@ func genRoute(data []byte) string {
 		g.list("matches", 3, func() {
 			if g.next(3) > 0 {
 				g.b.WriteString("path: {")
-				g.field("type", `PathPrefix`, `Exact`, `RegularExpression`, `Prefix`)
-				g.field("value", `/`, `/a/b`, `a`, `/a//b`, `/a/.`, `"/a%2fb"`, `"/a%zz"`, `"/a b"`, `/a.b/c`)
+				g.field("type", `PathPrefix`, `Exact`, `RegularExpression`, `!Prefix`)
+				g.field("value", `/`, `/a/b`, `!a`, `!/a//b`, `!/a/.`, `!"/a%2fb"`, `!"/a%zz"`, `!"/a b"`, `/a.b/c`)
 				g.b.WriteString("}, ")
 			}
 			for _, kv := range []string{"headers", "queryParams"} {
 				g.list(kv, 2, func() {
-					g.field("type", `Exact`, `RegularExpression`, `Prefix`)
-					g.field("name", `a`, `A`, `"a b"`, `X-V`)
-					g.field("value", `v`, `""`, `"2"`)
+					g.field("type", `Exact`, `RegularExpression`, `!Prefix`)
+					g.field("name", `a`, `A`, `!"a b"`, `X-V`)
+					g.field("value", `v`, `!""`, `"2"`)
 				})
 			}
-			g.field("method", `GET`, `PATCH`, `get`)
+			g.field("method", `GET`, `PATCH`, `!get`)
 		})
 		g.list("backendRefs", 2, func() {
-			g.field("group", `""`, `example.com`, `A`)
-			g.field("kind", `Service`, `Bucket`, `""`)
+			g.field("group", `""`, `example.com`, `!A`)
+			g.field("kind", `Service`, `Bucket`, `!""`)
 			g.field("name", names...)
 			g.field("namespace", names...)
-			g.field("port", `0`, `80`, `65536`)
-			g.field("weight", `0`, `1`, `-1`, `1000001`)
-			if g.next(8) == 0 {
+			g.field("port", `!0`, `80`, `!65536`)
+			g.field("weight", `0`, `1`, `!-1`, `!1000001`)
+			if !g.clean && g.next(8) == 0 {
 				g.b.WriteString("filters: [], ")
 			}
 		})
-		if g.next(8) == 0 {
+		if !g.clean && g.next(8) == 0 {
 			g.b.WriteString("timeouts: {request: 1s}, ")
 		}
 	})
