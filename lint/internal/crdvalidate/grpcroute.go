@@ -11,30 +11,27 @@ import (
 // GRPCRoute CRD in crds/. It answers Unknown for filters and the fields
 // the standard channel prunes (sessionPersistence, useDefaultGateways).
 func GRPCRouteSpec(spec *gwv1.GRPCRouteSpec, written int) Verdict {
-	if written < 0 || spec.UseDefaultGateways != "" {
+	if written < 0 && written != AsConverted || spec.UseDefaultGateways != "" {
 		return Unknown
 	}
-	c := checker{}
+	c := checker{conv: written == AsConverted}
 	c.parentRefs(spec.ParentRefs)
 	c.hostnames(spec.Hostnames)
-	if spec.Rules != nil {
+	if c.list(spec.Rules == nil, len(spec.Rules)) {
 		// spec.rules: maxItems 16, no minimum and no default.
-		c.n++
 		c.fail(len(spec.Rules) > 16)
 		matches := 0
 		for i := range spec.Rules {
 			r := &spec.Rules[i]
-			c.n++
-			if r.Filters != nil || r.SessionPersistence != nil {
+			if !c.absent(r.Filters == nil, len(r.Filters)) || r.SessionPersistence != nil {
 				return Unknown
 			}
 			if r.Name != nil {
 				c.n++
 				c.fail(!isSectionName(string(*r.Name)))
 			}
-			if r.Matches != nil {
+			if c.list(r.Matches == nil, len(r.Matches)) {
 				// matches: maxItems 64, no default.
-				c.n += 1 + len(r.Matches)
 				c.fail(len(r.Matches) > 64)
 				matches += len(r.Matches)
 				for j := range r.Matches {
@@ -43,11 +40,10 @@ func GRPCRouteSpec(spec *gwv1.GRPCRouteSpec, written int) Verdict {
 					}
 				}
 			}
-			if r.BackendRefs != nil {
-				c.n += 1 + len(r.BackendRefs)
+			if c.list(r.BackendRefs == nil, len(r.BackendRefs)) {
 				c.fail(len(r.BackendRefs) > 16)
 				for j := range r.BackendRefs {
-					if r.BackendRefs[j].Filters != nil {
+					if f := r.BackendRefs[j].Filters; !c.absent(f == nil, len(f)) {
 						return Unknown
 					}
 					c.backendRef(&r.BackendRefs[j].BackendRef)
@@ -58,7 +54,7 @@ func GRPCRouteSpec(spec *gwv1.GRPCRouteSpec, written int) Verdict {
 		c.fail(matches > 128)
 	}
 	switch {
-	case c.n != written:
+	case !c.conv && c.n != written:
 		return Unknown
 	case c.invalid:
 		return Invalid
@@ -107,10 +103,9 @@ func (c *checker) grpcMatch(m *gwv1.GRPCRouteMatch) bool {
 			}
 		}
 	}
-	if m.Headers != nil {
+	if c.list(m.Headers == nil, len(m.Headers)) {
 		// headers: maxItems 16, list-type map keyed by name; each as
 		// an HTTPRoute's header match.
-		c.n += 1 + len(m.Headers)
 		c.fail(len(m.Headers) > 16)
 		for i := range m.Headers {
 			h := &m.Headers[i]

@@ -54,7 +54,7 @@ func TestGRPCRouteSpecAgrees(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := grpcHead + "spec:\n" + tt.spec + "\n"
-			v, errs, ok := both(t, doc)
+			v, errs, ok := both(t, doc, false)
 			if !ok {
 				t.Fatalf("does not load:\n%s", doc)
 			}
@@ -63,6 +63,10 @@ func TestGRPCRouteSpecAgrees(t *testing.T) {
 			}
 			if v != tt.want {
 				t.Errorf("verdict %v, want %v (errors: %v)", v, tt.want, errs)
+			}
+			v, errs, _ = both(t, doc, true)
+			if err := agrees(v, errs); err != nil {
+				t.Errorf("as converted: %v", err)
 			}
 		})
 	}
@@ -110,12 +114,14 @@ func FuzzGRPCRouteSpec(f *testing.F) {
 	f.Add(append(make([]byte, 48), "a.\u212aelvin"...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc := genGRPCRoute(data)
-		v, errs, ok := both(t, doc)
-		if !ok {
-			t.Skip()
-		}
-		if err := agrees(v, errs); err != nil {
-			t.Errorf("%v\n%s", err, doc)
+		for _, conv := range []bool{false, true} {
+			v, errs, ok := both(t, doc, conv)
+			if !ok {
+				t.Skip()
+			}
+			if err := agrees(v, errs); err != nil {
+				t.Errorf("as converted %v: %v\n%s", conv, err, doc)
+			}
 		}
 	})
 }

@@ -49,34 +49,31 @@ func (v Verdict) String() string {
 // sees set and answers Unknown unless they are all that was written, so
 // that the object it judges is the one Validate receives.
 //
+// An object read from a cluster is validated as its Go value converts,
+// with no fields to restore: written is then AsConverted, and the check
+// judges the spec the same way.
+//
 // It answers Unknown for filters, timeouts, the fields the standard
 // channel prunes (retry, sessionPersistence, useDefaultGateways) and empty
 // lists of those.
 func HTTPRouteSpec(spec *gwv1.HTTPRouteSpec, written int) Verdict {
-	if written < 0 || spec.UseDefaultGateways != "" {
+	if written < 0 && written != AsConverted || spec.UseDefaultGateways != "" {
 		return Unknown
 	}
-	c := checker{}
+	c := checker{conv: written == AsConverted}
 	c.parentRefs(spec.ParentRefs)
 	c.hostnames(spec.Hostnames)
-	if spec.Rules != nil {
+	if c.list(spec.Rules == nil, len(spec.Rules)) {
 		// spec.rules: minItems 1, maxItems 16; without rules the
 		// default is one rule matching every path, which is valid.
-		c.n++
 		c.fail(len(spec.Rules) < 1 || len(spec.Rules) > 16)
 		matches := 0
 		for i := range spec.Rules {
-			r := &spec.Rules[i]
-			c.n++
-			if !c.rule(r) {
+			n, ok := c.rule(&spec.Rules[i])
+			if !ok {
 				return Unknown
 			}
-			if r.Matches == nil {
-				// The default: one match.
-				matches++
-			} else {
-				matches += len(r.Matches)
-			}
+			matches += n
 		}
 		// spec.rules CEL: "the total number of matches across all
 		// rules in a route must be less than 128" (the rule allows
@@ -84,7 +81,7 @@ func HTTPRouteSpec(spec *gwv1.HTTPRouteSpec, written int) Verdict {
 		c.fail(matches > 128)
 	}
 	switch {
-	case c.n != written:
+	case !c.conv && c.n != written:
 		return Unknown
 	case c.invalid:
 		return Invalid
@@ -92,11 +89,34 @@ func HTTPRouteSpec(spec *gwv1.HTTPRouteSpec, written int) Verdict {
 	return Valid
 }
 
+// AsConverted is the written count of an object validated as its Go
+// value converts (runtime.DefaultUnstructuredConverter), without restore.
+const AsConverted = -2
+
 // checker walks a spec, counting the fields set and noting whether one
 // breaks a rule.
 type checker struct {
 	n       int
 	invalid bool
+	// conv: the spec is judged as it converts; an empty list is omitted
+	// (omitempty), and no fields are counted against the input's.
+	conv bool
+}
+
+// absent reports whether a list of n items, nil or not, is missing from
+// the object Validate receives.
+func (c *checker) absent(isNil bool, n int) bool {
+	return isNil || c.conv && n == 0
+}
+
+// list reports whether a list of n items is in the object Validate
+// receives, counting it and its items when it is.
+func (c *checker) list(isNil bool, n int) bool {
+	if c.absent(isNil, n) {
+		return false
+	}
+	c.n += 1 + n
+	return true
 }
 
 func (c *checker) fail(bad bool) {
@@ -109,10 +129,9 @@ func (c *checker) fail(bad bool) {
 // maxItems 16; items minLength 1, maxLength 253, pattern an optional "*."
 // then lowercase DNS labels.
 func (c *checker) hostnames(hosts []gwv1.Hostname) {
-	if hosts == nil {
+	if !c.list(hosts == nil, len(hosts)) {
 		return
 	}
-	c.n += 1 + len(hosts)
 	c.fail(len(hosts) > 16)
 	for _, h := range hosts {
 		s := string(h)
@@ -123,11 +142,10 @@ func (c *checker) hostnames(hosts []gwv1.Hostname) {
 // parentRefs checks spec.parentRefs (CommonRouteSpec), the same in the
 // HTTPRoute and GRPCRoute CRDs.
 func (c *checker) parentRefs(refs []gwv1.ParentReference) {
-	if refs == nil {
+	if !c.list(refs == nil, len(refs)) {
 		return
 	}
 	// spec.parentRefs: maxItems 32.
-	c.n += 1 + len(refs)
 	c.fail(len(refs) > 32)
 	for i := range refs {
 		p := &refs[i]
@@ -180,38 +198,40 @@ func (c *checker) parentRefs(refs []gwv1.ParentReference) {
 	}
 }
 
-// rule checks one item of spec.rules; false means Unknown.
-func (c *checker) rule(r *gwv1.HTTPRouteRule) bool {
-	if r.Filters != nil || r.Timeouts != nil || r.Retry != nil || r.SessionPersistence != nil {
-		return false
+// rule checks one item of spec.rules and returns its number of matches,
+// the default counted; false means Unknown.
+func (c *checker) rule(r *gwv1.HTTPRouteRule) (matches int, ok bool) {
+	if !c.absent(r.Filters == nil, len(r.Filters)) || r.Timeouts != nil || r.Retry != nil || r.SessionPersistence != nil {
+		return 0, false
 	}
 	// name: 1-253 characters, lowercase DNS labels.
 	if r.Name != nil {
 		c.n++
 		c.fail(!isSectionName(string(*r.Name)))
 	}
-	if r.Matches != nil {
-		// matches: maxItems 64.
-		c.n += 1 + len(r.Matches)
+	// matches: maxItems 64; without matches the default is one match
+	// of every path.
+	matches = 1
+	if c.list(r.Matches == nil, len(r.Matches)) {
+		matches = len(r.Matches)
 		c.fail(len(r.Matches) > 64)
 		for i := range r.Matches {
 			c.match(&r.Matches[i])
 		}
 	}
-	if r.BackendRefs != nil {
+	if c.list(r.BackendRefs == nil, len(r.BackendRefs)) {
 		// backendRefs: maxItems 16.
-		c.n += 1 + len(r.BackendRefs)
 		c.fail(len(r.BackendRefs) > 16)
 		for i := range r.BackendRefs {
-			if r.BackendRefs[i].Filters != nil {
-				return false
+			if f := r.BackendRefs[i].Filters; !c.absent(f == nil, len(f)) {
+				return 0, false
 			}
 			c.backendRef(&r.BackendRefs[i].BackendRef)
 		}
 	}
 	// The CEL rules on a rule are all about filters, and hold without
 	// them.
-	return true
+	return matches, true
 }
 
 // match checks one item of matches.
@@ -242,8 +262,7 @@ func (c *checker) match(m *gwv1.HTTPRouteMatch) {
 	}
 	// headers and queryParams: maxItems 16, list-type map keyed by
 	// name.
-	if m.Headers != nil {
-		c.n += 1 + len(m.Headers)
+	if c.list(m.Headers == nil, len(m.Headers)) {
 		c.fail(len(m.Headers) > 16)
 		for i := range m.Headers {
 			h := &m.Headers[i]
@@ -253,8 +272,7 @@ func (c *checker) match(m *gwv1.HTTPRouteMatch) {
 			}
 		}
 	}
-	if m.QueryParams != nil {
-		c.n += 1 + len(m.QueryParams)
+	if c.list(m.QueryParams == nil, len(m.QueryParams)) {
 		c.fail(len(m.QueryParams) > 16)
 		for i := range m.QueryParams {
 			q := &m.QueryParams[i]

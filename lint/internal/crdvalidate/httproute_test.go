@@ -15,9 +15,10 @@ import (
 )
 
 // both runs the native check and Validate on the HTTPRoute or GRPCRoute in
-// doc, as lint does for a route read from a file. ok is false when doc
+// doc, as lint does for a route read from a file, or with conv for one
+// read from a cluster (the Go value as it converts). ok is false when doc
 // does not load as one v1 route.
-func both(t testing.TB, doc string) (v Verdict, errs field.ErrorList, ok bool) {
+func both(t testing.TB, doc string, conv bool) (v Verdict, errs field.ErrorList, ok bool) {
 	t.Helper()
 	set, err := manifest.Parse("route.yaml", []byte(doc), manifest.Options{})
 	if err != nil || len(set.HTTPRoutes)+len(set.GRPCRoutes) != 1 {
@@ -45,12 +46,16 @@ func both(t testing.TB, doc string) (v Verdict, errs field.ErrorList, ok bool) {
 	if !written || len(src.Duplicates) > 0 {
 		n = -1
 	}
+	has := src.HasField
+	if conv {
+		n, has = AsConverted, nil
+	}
 	v = check(n)
 	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(typed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs, known, err := Validate(context.Background(), manifest.GatewayV1, kind, u, src.HasField)
+	errs, known, err := Validate(context.Background(), manifest.GatewayV1, kind, u, has)
 	if err != nil || !known {
 		t.Fatalf("Validate: known %v, err %v", known, err)
 	}
@@ -180,7 +185,7 @@ func TestHTTPRouteSpecAgrees(t *testing.T) {
 			if tt.spec != "" {
 				doc += "spec:\n" + tt.spec + "\n"
 			}
-			v, errs, ok := both(t, doc)
+			v, errs, ok := both(t, doc, false)
 			if !ok {
 				t.Fatalf("does not load:\n%s", doc)
 			}
@@ -189,6 +194,12 @@ func TestHTTPRouteSpecAgrees(t *testing.T) {
 			}
 			if v != tt.want {
 				t.Errorf("verdict %v, want %v (errors: %v)", v, tt.want, errs)
+			}
+			// Read from a cluster, the same Go value converts
+			// without the fields written empty or null.
+			v, errs, _ = both(t, doc, true)
+			if err := agrees(v, errs); err != nil {
+				t.Errorf("as converted: %v", err)
 			}
 		})
 	}
@@ -222,12 +233,14 @@ func TestHTTPRouteSpecLargest(t *testing.T) {
 			fmt.Fprintf(&b, "    - {group: \"\", kind: Service, name: s%d, namespace: ns, port: 80, weight: 1000000}\n", k)
 		}
 	}
-	v, errs, ok := both(t, b.String())
-	if !ok {
-		t.Fatal("does not load")
-	}
-	if v != Valid || len(errs) > 0 {
-		t.Errorf("verdict %v, errors %v; want valid and none", v, errs)
+	for _, conv := range []bool{false, true} {
+		v, errs, ok := both(t, b.String(), conv)
+		if !ok {
+			t.Fatal("does not load")
+		}
+		if v != Valid || len(errs) > 0 {
+			t.Errorf("as converted %v: verdict %v, errors %v; want valid and none", conv, v, errs)
+		}
 	}
 }
 
@@ -364,8 +377,8 @@ func genRoute(data []byte) string {
 }
 
 // FuzzHTTPRouteSpec checks that the native check never contradicts the
-// API server's validation on generated routes: valid means no error,
-// invalid means at least one.
+// API server's validation on generated routes, read from a file or from a
+// cluster: valid means no error, invalid means at least one.
 func FuzzHTTPRouteSpec(f *testing.F) {
 	// Nothing: an empty spec.
 	f.Add([]byte{})
@@ -377,12 +390,14 @@ func FuzzHTTPRouteSpec(f *testing.F) {
 	f.Add(append(make([]byte, 64), "/a%2F"...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc := genRoute(data)
-		v, errs, ok := both(t, doc)
-		if !ok {
-			t.Skip()
-		}
-		if err := agrees(v, errs); err != nil {
-			t.Errorf("%v\n%s", err, doc)
+		for _, conv := range []bool{false, true} {
+			v, errs, ok := both(t, doc, conv)
+			if !ok {
+				t.Skip()
+			}
+			if err := agrees(v, errs); err != nil {
+				t.Errorf("as converted %v: %v\n%s", conv, err, doc)
+			}
 		}
 	})
 }
