@@ -34,11 +34,11 @@ with the API server's message. Object metadata is checked as for every
 object (a lowercase RFC 1123 subdomain name).
 
 That code takes about a millisecond per route. An HTTPRoute or GRPCRoute
-read from a file is first checked against the same rules written in Go,
-which takes about a microsecond; only what that check cannot pass as
-valid (an error, filters, timeouts, a field written empty or null) goes
-to the API server's code, which then gives the message. The two are
-compared on every fixture and by fuzzing.
+is first checked against the same rules written in Go, which takes about
+a microsecond; only what that check cannot pass as valid (an error,
+filters, timeouts, a field written empty or null) goes to the API
+server's code, which then gives the message. The two are compared on
+every fixture and by fuzzing.
 
 **What to do:** fix the field the message names.`,
 	Check: checkGatewayAPIValidation,
@@ -141,16 +141,19 @@ func apiServerValidation(g gatewayObject, errs field.ErrorList) validationResult
 // (crdvalidate.HTTPRouteSpec, GRPCRouteSpec) finds the object valid, which is what the
 // API server's validation would find at a thousandth of the cost. Every
 // other verdict, and every object the check does not cover (other kinds
-// and versions, objects read from a cluster, keys written twice), goes
-// to the API server's validation, which gives the messages.
+// and versions, keys written twice), goes to the API server's
+// validation, which gives the messages.
 func nativeValid(g gatewayObject) bool {
 	src := g.obj.Source
-	if src.Pos.Line == 0 || len(src.Duplicates) > 0 {
-		return false
-	}
-	n, written := src.FieldCount("spec")
-	if !written {
-		return false
+	n := crdvalidate.AsConverted
+	// Objects read from files are validated with the fields as
+	// written (apiServerValidation), the others as they convert.
+	if src.Pos.Line > 0 {
+		var written bool
+		n, written = src.FieldCount("spec")
+		if !written || len(src.Duplicates) > 0 {
+			return false
+		}
 	}
 	switch r := g.typed.(type) {
 	case *gwv1.HTTPRoute:

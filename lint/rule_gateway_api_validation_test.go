@@ -41,9 +41,19 @@ func TestNativeValidationAgrees(t *testing.T) {
 		if set == nil {
 			continue
 		}
+		var objs []gatewayObject
 		for _, g := range gatewayObjects(set) {
+			// The same object as if read from a cluster: no
+			// positions, no fields as written.
+			src := *g.obj.Source
+			src.Pos = manifest.Pos{}
+			c := g
+			c.obj.Source = &src
+			objs = append(objs, g, c)
+		}
+		for _, g := range objs {
 			if !nativeValid(g) {
-				if name == "corpus" && g.obj.Kind == "HTTPRoute" {
+				if name == "corpus" && g.obj.Kind == "HTTPRoute" && g.obj.Source.Pos.Line > 0 {
 					t.Errorf("corpus route %s/%s does not take the fast path", g.obj.Namespace, g.obj.Name)
 				}
 				continue
