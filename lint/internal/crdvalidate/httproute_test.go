@@ -21,7 +21,7 @@ import (
 func both(t testing.TB, doc string, conv bool) (v Verdict, errs field.ErrorList, ok bool) {
 	t.Helper()
 	set, err := manifest.Parse("route.yaml", []byte(doc), manifest.Options{})
-	if err != nil || len(set.HTTPRoutes)+len(set.GRPCRoutes) != 1 {
+	if err != nil || len(set.HTTPRoutes)+len(set.GRPCRoutes)+len(set.Gateways) != 1 {
 		return Unknown, nil, false
 	}
 	var (
@@ -34,6 +34,10 @@ func both(t testing.TB, doc string, conv bool) (v Verdict, errs field.ErrorList,
 		r := set.HTTPRoutes[0]
 		src, typed, kind = &r.Source, &r.HTTPRoute, "HTTPRoute"
 		check = func(n int) Verdict { return HTTPRouteSpec(&r.Spec, n) }
+	} else if len(set.Gateways) == 1 {
+		g := set.Gateways[0]
+		src, typed, kind = &g.Source, &g.Gateway, "Gateway"
+		check = func(n int) Verdict { return GatewaySpec(&g.Spec, n) }
 	} else {
 		r := set.GRPCRoutes[0]
 		src, typed, kind = &r.Source, &r.GRPCRoute, "GRPCRoute"
