@@ -33,12 +33,12 @@ sigs.k8s.io/gateway-api v1.6.0, so it reports what ` + "`kubectl apply`" + ` wou
 with the API server's message. Object metadata is checked as for every
 object (a lowercase RFC 1123 subdomain name).
 
-That code takes about a millisecond per route. An HTTPRoute or GRPCRoute
-is first checked against the same rules written in Go, which takes about
-a microsecond; only what that check cannot pass as valid (an error,
-filters, timeouts, a field written empty or null) goes to the API
-server's code, which then gives the message. The two are compared on
-every fixture and by fuzzing.
+That code takes about a millisecond per route. An HTTPRoute, GRPCRoute
+or Gateway is first checked against the same rules written in Go, which
+takes about a microsecond; only what that check cannot pass as valid (an
+error, filters, timeouts, addresses, a field written empty or null) goes
+to the API server's code, which then gives the message. The two are
+compared on every fixture and by fuzzing.
 
 **What to do:** fix the field the message names.`,
 	Check: checkGatewayAPIValidation,
@@ -138,7 +138,7 @@ func apiServerValidation(g gatewayObject, errs field.ErrorList) validationResult
 }
 
 // nativeValid reports whether the native check of the CRD's rules
-// (crdvalidate.HTTPRouteSpec, GRPCRouteSpec) finds the object valid, which is what the
+// (crdvalidate.HTTPRouteSpec, GRPCRouteSpec, GatewaySpec) finds the object valid, which is what the
 // API server's validation would find at a thousandth of the cost. Every
 // other verdict, and every object the check does not cover (other kinds
 // and versions, keys written twice), goes to the API server's
@@ -165,6 +165,10 @@ func nativeValid(g gatewayObject) bool {
 	case *gwv1.GRPCRoute:
 		if src.APIVersion == manifest.GatewayV1 {
 			return crdvalidate.GRPCRouteSpec(&r.Spec, n) == crdvalidate.Valid
+		}
+	case *gwv1.Gateway:
+		if src.APIVersion == manifest.GatewayV1 {
+			return crdvalidate.GatewaySpec(&r.Spec, n) == crdvalidate.Valid
 		}
 	}
 	return false
