@@ -133,7 +133,7 @@ type Set struct {
 	// HTTPRoutes, ...).
 	GatewayObjects
 	// IstioObjects holds the Istio networking objects (Gateways,
-	// VirtualServices, DestinationRules).
+	// VirtualServices, DestinationRules, ServiceEntries).
 	IstioObjects
 	// GCEObjects holds the GKE Ingress configuration objects
 	// (FrontendConfigs, BackendConfigs).
