@@ -84,6 +84,14 @@ func (s *Source) HasField(path string) bool {
 	return ok
 }
 
+// FieldCount returns the number of fields recorded below the field at
+// path, each list item counting as one field and each key of a mapping as
+// another; ok is false when the field was not written. A key written twice
+// in one mapping (Duplicates) is counted where it was written last.
+func (s *Source) FieldCount(path string) (n int, ok bool) {
+	return s.fields.count(path)
+}
+
 // Ingress is an Ingress normalized to networking.k8s.io/v1.
 type Ingress struct {
 	networkingv1.Ingress
@@ -131,7 +139,7 @@ type Set struct {
 	// HTTPRoutes, ...).
 	GatewayObjects
 	// IstioObjects holds the Istio networking objects (Gateways,
-	// VirtualServices, DestinationRules).
+	// VirtualServices, DestinationRules, ServiceEntries).
 	IstioObjects
 	// GCEObjects holds the GKE Ingress configuration objects
 	// (FrontendConfigs, BackendConfigs).
