@@ -32,6 +32,9 @@ const (
 	// CauseEncodedSlash: the Ingress controller decodes %2F before
 	// matching a path; a Gateway does not.
 	CauseEncodedSlash = "encoded-slash"
+	// CauseMergedSlashes: the Ingress controller merges "//" before
+	// matching a path; the Gateway's implementation does not.
+	CauseMergedSlashes = "merged-slashes"
 )
 
 // causes are the known causes, in the order reports list them.
@@ -50,6 +53,14 @@ var causes = []Cause{
 		Why: "the Ingress controller decodes %2F before it matches locations (nginx ngx_http_parse_complex_uri), so /a%2Fb matches as /a/b; " +
 			"a Gateway keeps %2F encoded when it matches (Envoy's default path_with_escaped_slashes_action is KEEP_UNCHANGED, and ingresskit's Gateway engine does the same), so /a%2Fb is not below the prefix /a",
 		Do: "if clients send encoded slashes, configure your implementation to unescape them (Envoy: UNESCAPE_AND_REDIRECT or UNESCAPE_AND_FORWARD), " +
+			"or match those paths with a RegularExpression; otherwise nothing to do",
+	},
+	{
+		ID:    CauseMergedSlashes,
+		Title: "a path with a double slash (//) reaches another rule",
+		Why: "the Ingress controller merges runs of / before it matches (nginx merge_slashes, on by default), so //a matches as /a; " +
+			"the Gateway's implementation does not: Istio's Envoy keeps them with the mesh's default pathNormalization (istio/istio pilot/pkg/networking/core/listener_builder.go), so //a is not below the prefix /a",
+		Do: "if clients send double slashes, set the mesh's pathNormalization to MERGE_SLASHES (Istio meshConfig.pathNormalization.normalization), " +
 			"or match those paths with a RegularExpression; otherwise nothing to do",
 	},
 }
@@ -74,7 +85,28 @@ func explain(d Difference, set func(simulate.Decision) string, after simulate.Da
 			}
 		}
 	}
+	// The Ingress side merged the slashes, and the Gateway, given the
+	// path so merged, answers as the Ingress side did.
+	merged := d.From.NormalizedPath != "" && !strings.Contains(d.From.NormalizedPath, "//")
+	if after != nil && merged {
+		if p := simulate.RequestPath(d.Request.Path); strings.Contains(p, "//") {
+			req := d.Request
+			req.Path = mergeSlashes(p) + strings.TrimPrefix(d.Request.Path, p)
+			req.URL = ""
+			if set(after.Lookup(req)) == d.FromOutcome {
+				return CauseMergedSlashes
+			}
+		}
+	}
 	return ""
+}
+
+// mergeSlashes replaces each run of "/" in p with one.
+func mergeSlashes(p string) string {
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	return p
 }
 
 // redirectDropsSlash reports whether two redirect outcomes differ only in
