@@ -137,15 +137,24 @@ func shadowedRoutes(ix *simulate.Index) groupRoutes {
 		if r.ShadowedBy < 0 {
 			continue
 		}
-		g.shadowed = append(g.shadowed, r)
+		g.shadowed = append(g.shadowed, detached(r))
 		if g.winners == nil {
 			g.winners = map[int]simulate.Route{}
 		}
 		if _, ok := g.winners[r.ShadowedBy]; !ok {
-			g.winners[r.ShadowedBy] = ix.Route(r.ShadowedBy)
+			g.winners[r.ShadowedBy] = detached(ix.Route(r.ShadowedBy))
 		}
 	}
 	return g
+}
+
+// detached returns r without its path matcher, which the routing rules
+// do not call: a controller's matcher can hold its whole model (the
+// ingress-nginx servers and locations), which would then stay in memory
+// as long as the route.
+func detached(r simulate.Route) simulate.Route {
+	r.Match.Match = nil
+	return r
 }
 
 // groupRoutes is what the routing rules read of one group's compiled
