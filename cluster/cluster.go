@@ -480,6 +480,27 @@ func (r *reader) fail(err error) error {
 	return &Error{Server: r.c.Server, Err: err}
 }
 
+// served returns the resources the cluster serves in the group versions
+// gvs, by plural name, as discovery lists them; a resource served in
+// several versions is taken in the last of gvs that lists it. A group
+// version that is not served gives nothing and no error.
+func (r *reader) served(gvs ...schema.GroupVersion) (map[string]schema.GroupVersionResource, error) {
+	served := map[string]schema.GroupVersionResource{}
+	for _, gv := range gvs {
+		rl, err := r.c.Kube.Discovery().ServerResourcesForGroupVersion(gv.String())
+		if err != nil {
+			if apierrors.IsNotFound(err) {
+				continue
+			}
+			return nil, r.fail(err)
+		}
+		for _, res := range rl.APIResources {
+			served[res.Name] = gv.WithResource(res.Name)
+		}
+	}
+	return served, nil
+}
+
 // referenced reads the Services, Secrets, EndpointSlices and IngressClasses
 // of namespaces ("" is all namespaces).
 func (r *reader) referenced(ctx context.Context, namespaces []string) error {

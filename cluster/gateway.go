@@ -48,21 +48,7 @@ func init() {
 // (and v1beta1 for ReferenceGrant). A group that is not served at all (the
 // CRDs are not installed) gives an empty map and no error.
 func (r *reader) gatewayServed() (map[string]schema.GroupVersionResource, error) {
-	served := map[string]schema.GroupVersionResource{}
-	for _, gv := range []schema.GroupVersion{gatewayV1beta1, gatewayV1} {
-		rl, err := r.c.Kube.Discovery().ServerResourcesForGroupVersion(gv.String())
-		if err != nil {
-			if apierrors.IsNotFound(err) {
-				continue
-			}
-			return nil, r.fail(err)
-		}
-		for _, res := range rl.APIResources {
-			// Later versions (v1 after v1beta1) win.
-			served[res.Name] = gv.WithResource(res.Name)
-		}
-	}
-	return served, nil
+	return r.served(gatewayV1beta1, gatewayV1)
 }
 
 // gatewayObjects reads the Gateway API kinds the cluster serves. Routes are

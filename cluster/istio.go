@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -41,21 +40,11 @@ func init() {
 // that is not served at all (Istio is not installed) gives an empty map
 // and no error.
 func (r *reader) istioServed() (map[string]schema.GroupVersionResource, error) {
-	served := map[string]schema.GroupVersionResource{}
-	for _, v := range istioVersions {
-		gv := schema.GroupVersion{Group: manifest.IstioGroup, Version: v}
-		rl, err := r.c.Kube.Discovery().ServerResourcesForGroupVersion(gv.String())
-		if err != nil {
-			if apierrors.IsNotFound(err) {
-				continue
-			}
-			return nil, r.fail(err)
-		}
-		for _, res := range rl.APIResources {
-			served[res.Name] = gv.WithResource(res.Name)
-		}
+	gvs := make([]schema.GroupVersion, len(istioVersions))
+	for i, v := range istioVersions {
+		gvs[i] = schema.GroupVersion{Group: manifest.IstioGroup, Version: v}
 	}
-	return served, nil
+	return r.served(gvs...)
 }
 
 // istioObjects reads the Istio Gateways (in every namespace when allowed:

@@ -50,7 +50,7 @@ func checkALBActionAnnotation(p *Pass) {
 				}
 				continue
 			}
-			if _, err := alb.Action(ing, s.Name); err != nil {
+			if _, err := alb.ParseAction(ing, s.Name); err != nil {
 				p.Report(ing, "metadata.annotations."+albActionsPrefix+s.Name, err.Error()+"; the controller fails to build the IngressGroup",
 					Related{Pos: ing.Source.FieldPos(field + ".name"), Message: "the backend using it"})
 				continue

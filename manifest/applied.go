@@ -46,6 +46,22 @@ func (s *Set) Applied() *Set {
 	return out
 }
 
+// lastNamed returns the last object of objs named namespace/name: the
+// one that wins when several are given, as kubectl apply leaves it. It
+// returns the zero T (nil) when there is none.
+func lastNamed[T interface {
+	GetNamespace() string
+	GetName() string
+}](objs []T, namespace, name string) T {
+	for i := len(objs) - 1; i >= 0; i-- {
+		if o := objs[i]; o.GetNamespace() == namespace && o.GetName() == name {
+			return o
+		}
+	}
+	var none T
+	return none
+}
+
 // lastOf keeps the last object of each key, in input order, and reports
 // whether any was dropped.
 func lastOf[T any](objs []T, key func(T) string) ([]T, bool) {

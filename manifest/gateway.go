@@ -127,16 +127,24 @@ func (g *GatewayObjects) applied() (GatewayObjects, bool) {
 	return out, d[0] || d[1] || d[2] || d[3] || d[4] || d[5] || d[6]
 }
 
+// GatewayKeys returns namespace/name of every Gateway of s, Gateway API
+// then Istio, in input order: the Gateways a data plane can be asked for
+// by name.
+func (s *Set) GatewayKeys() []string {
+	var keys []string
+	for _, g := range s.Gateways {
+		keys = append(keys, g.Key())
+	}
+	for _, g := range s.IstioGateways {
+		keys = append(keys, g.Key())
+	}
+	return keys
+}
+
 // Gateway returns the Gateway namespace/name, or nil; the last of a name
 // wins, as in Service.
 func (s *Set) Gateway(namespace, name string) *Gateway {
-	var found *Gateway
-	for _, g := range s.Gateways {
-		if g.Namespace == namespace && g.Name == name {
-			found = g
-		}
-	}
-	return found
+	return lastNamed(s.Gateways, namespace, name)
 }
 
 // Namespace returns the Namespace name, or nil; the last of a name wins.

@@ -135,23 +135,13 @@ func (g *GCEObjects) appendAll(o *GCEObjects) {
 // FrontendConfig returns the FrontendConfig namespace/name, the last one
 // given, or nil.
 func (g *GCEObjects) FrontendConfig(namespace, name string) *FrontendConfig {
-	for i := len(g.FrontendConfigs) - 1; i >= 0; i-- {
-		if f := g.FrontendConfigs[i]; f.Namespace == namespace && f.Name == name {
-			return f
-		}
-	}
-	return nil
+	return lastNamed(g.FrontendConfigs, namespace, name)
 }
 
 // BackendConfig returns the BackendConfig namespace/name, the last one
 // given, or nil.
 func (g *GCEObjects) BackendConfig(namespace, name string) *BackendConfig {
-	for i := len(g.BackendConfigs) - 1; i >= 0; i-- {
-		if b := g.BackendConfigs[i]; b.Namespace == namespace && b.Name == name {
-			return b
-		}
-	}
-	return nil
+	return lastNamed(g.BackendConfigs, namespace, name)
 }
 
 // gceObject loads a FrontendConfig or BackendConfig; it reports whether
@@ -160,17 +150,11 @@ func (l *docLoader) gceObject(n *yaml.Node, kind, apiVersion string, src Source)
 	switch {
 	case kind == "FrontendConfig" && apiVersion == FrontendConfigAPIVersion:
 		o := &FrontendConfig{Source: src}
-		if l.decode(n, o, &o.Source, true) {
-			o.Namespace = l.namespace(o.Namespace)
-			l.set.FrontendConfigs = append(l.set.FrontendConfigs, o)
-		}
+		decodeNamespaced(l, n, o, &o.Source, &l.set.FrontendConfigs)
 		return true
 	case kind == "BackendConfig" && (apiVersion == backendConfigVersions[0] || apiVersion == backendConfigVersions[1]):
 		o := &BackendConfig{Source: src}
-		if l.decode(n, o, &o.Source, true) {
-			o.Namespace = l.namespace(o.Namespace)
-			l.set.BackendConfigs = append(l.set.BackendConfigs, o)
-		}
+		decodeNamespaced(l, n, o, &o.Source, &l.set.BackendConfigs)
 		return true
 	}
 	return false

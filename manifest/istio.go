@@ -263,21 +263,12 @@ func (l *docLoader) istioObject(n *yaml.Node, kind, apiVersion string, src Sourc
 	switch kind {
 	case "Gateway":
 		o := &IstioGateway{Source: src}
-		if l.decode(n, o, &o.Source, true) {
-			o.Namespace = l.namespace(o.Namespace)
-			is.IstioGateways = append(is.IstioGateways, o)
-		}
+		decodeNamespaced(l, n, o, &o.Source, &is.IstioGateways)
 	case "VirtualService":
 		o := &VirtualService{Source: src}
-		if l.decode(n, o, &o.Source, true) {
-			o.Namespace = l.namespace(o.Namespace)
-			is.VirtualServices = append(is.VirtualServices, o)
-		}
+		decodeNamespaced(l, n, o, &o.Source, &is.VirtualServices)
 	case "DestinationRule":
 		o := &DestinationRule{Source: src}
-		if l.decode(n, o, &o.Source, true) {
-			o.Namespace = l.namespace(o.Namespace)
-			is.DestinationRules = append(is.DestinationRules, o)
-		}
+		decodeNamespaced(l, n, o, &o.Source, &is.DestinationRules)
 	}
 }

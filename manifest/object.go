@@ -233,6 +233,19 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 	return true
 }
 
+// decodeNamespaced decodes n, with every field's position, into o, a
+// namespaced object whose positions go into src, sets its namespace as
+// loaded, and appends it to list.
+func decodeNamespaced[T interface {
+	GetNamespace() string
+	SetNamespace(string)
+}](l *docLoader, n *yaml.Node, o T, src *Source, list *[]T) {
+	if l.decode(n, o, src, true) {
+		o.SetNamespace(l.namespace(o.GetNamespace()))
+		*list = append(*list, o)
+	}
+}
+
 // metadataField picks the fields whose positions are kept for objects
 // other than Ingresses: what messages about Services, Secrets and
 // IngressClasses point at.

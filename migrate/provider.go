@@ -99,6 +99,19 @@ func providerByName(name string) (Provider, bool) {
 	return p, ok
 }
 
+// providersWith returns the registered providers that implement T, in
+// name order.
+func providersWith[T any]() []T {
+	var out []T
+	for _, n := range ProviderNames() {
+		p, _ := providerByName(n)
+		if t, ok := p.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // Translation is the state of one Translate that providers read and add
 // to.
 type Translation struct {
@@ -288,11 +301,8 @@ type UnroutedLister interface {
 // of ing the model does not route.
 func unroutedAnnotations(ing *manifest.Ingress) []string {
 	var out []string
-	for _, n := range ProviderNames() {
-		p, _ := providerByName(n)
-		if l, ok := p.(UnroutedLister); ok {
-			out = append(out, l.UnroutedAnnotations(ing)...)
-		}
+	for _, l := range providersWith[UnroutedLister]() {
+		out = append(out, l.UnroutedAnnotations(ing)...)
 	}
 	return out
 }
@@ -306,11 +316,8 @@ type Prober interface {
 // providerProbes asks every registered provider for the probes of ing.
 func providerProbes(ing *manifest.Ingress) []simulate.Request {
 	var out []simulate.Request
-	for _, n := range ProviderNames() {
-		p, _ := providerByName(n)
-		if pr, ok := p.(Prober); ok {
-			out = append(out, pr.Probes(ing)...)
-		}
+	for _, pr := range providersWith[Prober]() {
+		out = append(out, pr.Probes(ing)...)
 	}
 	return out
 }
@@ -327,11 +334,11 @@ type GRPCReader interface {
 // client sees.
 func grpcOnlyHosts(ingresses []*manifest.Ingress) map[string]bool {
 	grpc, other := map[string]bool{}, map[string]bool{}
+	readers := providersWith[GRPCReader]()
 	for _, ing := range ingresses {
 		is := false
-		for _, n := range ProviderNames() {
-			p, _ := providerByName(n)
-			if g, ok := p.(GRPCReader); ok && g.GRPC(ing) {
+		for _, g := range readers {
+			if g.GRPC(ing) {
 				is = true
 			}
 		}

@@ -130,6 +130,21 @@ func proxyNotes(w io.Writer, s *Styles, notes []string) error {
 	return nil
 }
 
+// ProxyClosedPorts writes the ports a proxy stopped serving after a
+// reload took their listeners away, one line each.
+func ProxyClosedPorts(w io.Writer, s *Styles, closed []proxy.BoundPort) error {
+	for _, b := range closed {
+		scheme := "http"
+		if b.TLS {
+			scheme = "https"
+		}
+		if _, err := fmt.Fprintf(w, "Closed listener port %d on %s\n", b.Listener, s.Bold(scheme+"://"+b.Addr)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ProxyListenerPorts writes the ports a proxy serves for listener ports
 // other than 80 and 443, one line each.
 func ProxyListenerPorts(w io.Writer, s *Styles, bound []proxy.BoundPort) error {

@@ -100,14 +100,7 @@ func RoutesMixedTable(w io.Writer, s *Styles, all AllRoutes, opts RoutesTableOpt
 		rows = append(rows, row)
 	}
 	for _, r := range rules {
-		host := strings.Join(r.Hostnames, ",")
-		if host == "" {
-			host = "*"
-		}
-		path := r.Path
-		if len(r.Conditions) > 0 {
-			path += " [" + strings.Join(r.Conditions, ", ") + "]"
-		}
+		host, path := hostPathCells(r.Hostnames, r.Path, r.Conditions)
 		backend := simulate.DescribeBackends(r.Backends)
 		if r.Redirect != "" {
 			backend = r.Redirect
@@ -137,14 +130,7 @@ func RoutesMixedTable(w io.Writer, s *Styles, all AllRoutes, opts RoutesTableOpt
 		rows = append(rows, row)
 	}
 	for _, r := range all.Istio {
-		host := strings.Join(r.Hosts, ",")
-		if host == "" {
-			host = "*"
-		}
-		path := r.Path
-		if len(r.Conditions) > 0 {
-			path += " [" + strings.Join(r.Conditions, ", ") + "]"
-		}
+		host, path := hostPathCells(r.Hosts, r.Path, r.Conditions)
 		backend := r.Action
 		if backend == "" {
 			backend = simulate.DescribeBackends(r.Backends)
@@ -194,4 +180,18 @@ func istioRouteJSON(r istio.Rule) RouteJSON {
 		j.Backends = append(j.Backends, backendJSON(b))
 	}
 	return j
+}
+
+// hostPathCells are the host and path cells of a Gateway API or Istio
+// route: its hosts joined, "*" for none, and its path with the rule's
+// other conditions in brackets.
+func hostPathCells(hosts []string, path string, conditions []string) (string, string) {
+	host := strings.Join(hosts, ",")
+	if host == "" {
+		host = "*"
+	}
+	if len(conditions) > 0 {
+		path += " [" + strings.Join(conditions, ", ") + "]"
+	}
+	return host, path
 }

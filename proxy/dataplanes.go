@@ -67,13 +67,7 @@ func buildPlanes(set *manifest.Set, opts Options) ([]simulate.DataPlane, []*simu
 			}
 		}
 		if len(planes) == 0 {
-			var have []string
-			for _, g := range applied.Gateways {
-				have = append(have, g.Key())
-			}
-			for _, g := range applied.IstioGateways {
-				have = append(have, g.Key())
-			}
+			have := applied.GatewayKeys()
 			if len(have) == 0 {
 				return nil, nil, fmt.Errorf("gateway %s: the input has no Gateway", opts.Gateway)
 			}

@@ -123,21 +123,42 @@ type EchoForward struct {
 	Header map[string]string `json:"header"`
 }
 
-func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *forward, missing string, e *Entry) {
-	out := Echo{
+// newEcho starts the echo of d, the answer to r as e received it, with
+// what every data plane's answer has; missing names the backend without
+// an upstream.
+func newEcho(r *http.Request, d simulate.Decision, e *Entry, missing string) Echo {
+	return Echo{
 		DataPlane: d.DataPlane,
 		Request: EchoRequest{
 			Method: r.Method, Scheme: e.Scheme, Host: e.Host,
 			URI: r.URL.RequestURI(), Proto: r.Proto,
 		},
 		Matched:        d.Matched,
-		DefaultBackend: d.DefaultBackend,
 		NormalizedPath: d.NormalizedPath,
 		Missing:        missing,
 		Redirect:       d.Redirect,
 		Profile:        d.Profile,
 		Notes:          d.Notes,
 	}
+}
+
+// echoForward is the request line and headers the upstream would get for
+// r: path with r's query, and the headers h. A fresh X-Request-ID would
+// make every description differ; the echo says where it goes instead.
+func echoForward(r *http.Request, path string, h http.Header) *EchoForward {
+	uri := outboundPath(path)
+	if r.URL.RawQuery != "" {
+		uri += "?" + r.URL.RawQuery
+	}
+	if r.Header.Get("X-Request-ID") == "" {
+		h.Set("X-Request-ID", "(generated)")
+	}
+	return &EchoForward{URI: uri, Header: flatHeader(h)}
+}
+
+func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *forward, missing string, e *Entry) {
+	out := newEcho(r, d, e, missing)
+	out.DefaultBackend = d.DefaultBackend
 	if d.Ingress != nil {
 		out.Ingress = d.Ingress.Key()
 		out.Source = d.Ingress.Source.Pos.String()
@@ -178,21 +199,7 @@ func writeEcho(w http.ResponseWriter, r *http.Request, d simulate.Decision, f *f
 		w.Header().Set("Location", d.Redirect)
 	}
 	if d.Redirect == "" && (d.Backend.Service != nil || d.Backend.Resource != nil) {
-		uri := outboundPath(forwardPath(d, requestPath(r)))
-		if r.URL.RawQuery != "" {
-			uri += "?" + r.URL.RawQuery
-		}
-		h := outboundHeader(r)
-		// A fresh X-Request-ID would make every description differ; the
-		// echo says where it goes instead.
-		if r.Header.Get("X-Request-ID") == "" {
-			h.Set("X-Request-ID", "(generated)")
-		}
-		flat := make(map[string]string, len(h))
-		for k, v := range h {
-			flat[k] = strings.Join(v, ", ")
-		}
-		out.Forward = &EchoForward{URI: uri, Header: flat}
+		out.Forward = echoForward(r, forwardPath(d, requestPath(r)), outboundHeader(r))
 	}
 	if f != nil {
 		out.Upstream = f.target.String()
@@ -218,26 +225,10 @@ func writeEchoJSON(w http.ResponseWriter, out Echo, status int) {
 // plane: the route, the backends with the one picked, and the request
 // that backend would get.
 func writeRouteEcho(w http.ResponseWriter, r *http.Request, t *table, d simulate.Decision, c routeChoice, f *forward, e *Entry) {
-	out := Echo{
-		DataPlane: d.DataPlane,
-		Request: EchoRequest{
-			Method: r.Method, Scheme: e.Scheme, Host: e.Host,
-			URI: r.URL.RequestURI(), Proto: r.Proto,
-		},
-		Matched:        d.Matched,
-		Kind:           d.Kind,
-		Object:         d.Object,
-		Listener:       d.Listener,
-		Host:           d.Host,
-		Path:           d.Path,
-		PathType:       string(d.PathType),
-		NormalizedPath: d.NormalizedPath,
-		Redirect:       d.Redirect,
-		Profile:        d.Profile,
-		Notes:          d.Notes,
-		Status:         d.Status,
-		Missing:        c.missing,
-	}
+	out := newEcho(r, d, e, c.missing)
+	out.Kind, out.Object, out.Listener = d.Kind, d.Object, d.Listener
+	out.Host, out.Path, out.PathType = d.Host, d.Path, string(d.PathType)
+	out.Status = d.Status
 	if d.Matched {
 		rule, match := d.Rule, d.MatchIndex
 		out.Rule, out.Match = &rule, &match
@@ -288,10 +279,6 @@ func writeRouteEcho(w http.ResponseWriter, r *http.Request, t *table, d simulate
 		out.Status = status
 	}
 	if status == http.StatusOK {
-		uri := outboundPath(routePath(d, requestPath(r)))
-		if r.URL.RawQuery != "" {
-			uri += "?" + r.URL.RawQuery
-		}
 		h := outboundHeader(r)
 		if d.RewriteHost != "" {
 			h.Set("Host", d.RewriteHost)
@@ -301,10 +288,7 @@ func writeRouteEcho(w http.ResponseWriter, r *http.Request, t *table, d simulate
 		} else {
 			editHeader(h, requestHeaderEdits(&d, c.picked, r.Header))
 		}
-		if r.Header.Get("X-Request-ID") == "" {
-			h.Set("X-Request-ID", "(generated)")
-		}
-		out.Forward = &EchoForward{URI: uri, Header: flatHeader(h)}
+		out.Forward = echoForward(r, routePath(d, requestPath(r)), h)
 	}
 	if f != nil {
 		out.Upstream = f.target.String()

@@ -273,6 +273,12 @@ func (fc *fastConn) serve() {
 		if !fc.state.CompareAndSwap(connIdle, connActive) {
 			return
 		}
+		if first && fc.h2cPreface() {
+			// HTTP/2 with prior knowledge (gRPC over h2c): net/http
+			// serves it, with the frames unread.
+			handedOff = fc.handOffRaw()
+			return
+		}
 		res := fc.readHead(first)
 		if res == headFast && !fc.s.forwards {
 			res = headOther
@@ -433,6 +439,39 @@ func (fc *fastConn) refuse(why string) {
 // handOff gives the connection, with the bytes read and not yet
 // served, to the http.Server; it reports whether the server took it.
 func (fc *fastConn) handOff() bool {
+	return fc.handOffConn(true)
+}
+
+// handOffRaw gives the connection to net/http with no framing checks:
+// an HTTP/2 connection carries frames, not HTTP/1.1 heads.
+func (fc *fastConn) handOffRaw() bool {
+	return fc.handOffConn(false)
+}
+
+// h2cPreface is the client connection preface of HTTP/2 (RFC 9113
+// section 3.4).
+var h2cPreface = []byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+
+// h2cPreface reports whether the connection starts with the HTTP/2
+// client preface. It waits for more bytes only while those read so far
+// begin the preface, so an HTTP/1.1 request is never held up; the read
+// deadline (ReadHeaderTimeout) bounds the wait.
+func (fc *fastConn) h2cPreface() bool {
+	for {
+		buf, _ := fc.br.Peek(min(fc.br.Buffered(), len(h2cPreface)))
+		if !bytes.HasPrefix(h2cPreface, buf) {
+			return false
+		}
+		if len(buf) == len(h2cPreface) {
+			return true
+		}
+		if _, err := fc.br.Peek(len(buf) + 1); err != nil {
+			return false
+		}
+	}
+}
+
+func (fc *fastConn) handOffConn(framing bool) bool {
 	n := fc.br.Buffered()
 	var rest []byte
 	if n > 0 {
@@ -445,7 +484,10 @@ func (fc *fastConn) handOff() bool {
 	}
 	// net/http reads the later requests; framingConn checks their
 	// framing as badFraming did the first's.
-	bc := newFramingConn(&bufferedConn{Conn: fc.c, buf: rest}, fc.s.o.MaxHeaderBytes+4096, nil)
+	var bc net.Conn = &bufferedConn{Conn: fc.c, buf: rest}
+	if framing {
+		bc = newFramingConn(bc, fc.s.o.MaxHeaderBytes+4096, nil)
+	}
 	fc.s.p.handedOff.Add(1)
 	select {
 	case fc.s.handoff.ch <- bc:

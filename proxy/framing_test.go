@@ -18,20 +18,7 @@ func rawTLSExchange(t *testing.T, addr, raw string, wait time.Duration) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	buf := make([]byte, 4096)
-	for {
-		_ = c.SetReadDeadline(time.Now().Add(wait))
-		n, err := c.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			return b.String()
-		}
-	}
+	return rawConnExchange(t, c, raw, wait)
 }
 
 // statuses returns the status codes of the responses in what a client

@@ -34,6 +34,13 @@ func rawExchange(t *testing.T, addr, raw string, wait time.Duration) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rawConnExchange(t, c, raw, wait)
+}
+
+// rawConnExchange writes raw on c and returns every byte read back until the
+// peer closes the connection or stays silent for wait; it closes c.
+func rawConnExchange(t *testing.T, c net.Conn, raw string, wait time.Duration) string {
+	t.Helper()
 	defer c.Close()
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)

@@ -107,6 +107,9 @@ type Proxy struct {
 	opts Options
 	tab  atomic.Pointer[table]
 	rp   *httputil.ReverseProxy
+	// h2 forwards to backends spoken to over HTTP/2 (a GRPCRoute's):
+	// rp's hooks with an HTTP/2 transport.
+	h2 *httputil.ReverseProxy
 	// issued holds certificates made by opts.Certificate, by host.
 	issued *certCache
 	// h1 is the default transport, nil when Options.Transport was given;
@@ -118,6 +121,9 @@ type Proxy struct {
 	limiter *connLimiter
 	// weights picks among weighted backends.
 	weights *weighted
+	// swapped holds a signal after each table swap, for Serve to
+	// replan its ports (ServeOptions.Replan).
+	swapped chan struct{}
 	// fastServed counts the requests the fast path answered, handedOff
 	// the connections it gave to net/http.
 	fastServed, handedOff atomic.Int64
@@ -172,7 +178,8 @@ func New(opts Options) *Proxy {
 		h1 = newTransport(opts)
 		opts.Transport = h1
 	}
-	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued), weights: newWeighted(opts.Seed)}
+	p := &Proxy{opts: opts, h1: h1, issued: newCertCache(maxIssued), weights: newWeighted(opts.Seed),
+		swapped: make(chan struct{}, 1)}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
 		Transport:    opts.Transport,
@@ -205,6 +212,9 @@ func New(opts Options) *Proxy {
 		// known length a flush timer each.
 		FlushInterval: 0,
 	}
+	h2 := *p.rp
+	h2.Transport = newH2Transport(opts)
+	p.h2 = &h2
 	return p
 }
 
@@ -216,6 +226,11 @@ func (p *Proxy) Update(set *manifest.Set, upstreams ...[]Upstream) error {
 		return err
 	}
 	p.tab.Store(t)
+	select {
+	case p.swapped <- struct{}{}:
+	default:
+		// A replan is pending already; it reads the newest table.
+	}
 	return nil
 }
 
@@ -245,11 +260,9 @@ func (p *Proxy) build(set *manifest.Set, upstreams ...[]Upstream) (*table, error
 			}
 			continue
 		}
-		switch ip.Index().Profile().Name() {
-		case "spec", "gce":
-			// Neither reads request headers (only simulate/nginx/canary.go
-			// and simulate/alb/alb.go use Request.Header).
-		default:
+		// The engine says whether the profile reads headers; the proxy
+		// names no profile.
+		if !simulate.TraitsOf(ip.Index().Profile().Name()).IgnoresHeaders {
 			t.headerRouting = true
 		}
 		for _, r := range ip.Index().Routes() {
@@ -619,19 +632,17 @@ func (p *Proxy) serve(x *exchange, r *http.Request) {
 }
 
 // forwardPath is the path sent upstream: the profile's rewrite when it
-// has one. Else, with the nginx profile, the path exactly as the client
-// sent it: ingress-nginx's proxy_pass names no URI, and then "the
-// request URI is passed to the server in the same form as sent by a
-// client" (nginx docs, ngx_http_proxy_module proxy_pass); nginx decodes
-// only to pick the location, so forwarding its decoded path would decode
-// once more than the client did ("%252e" would reach the upstream as
-// "%2e"). Every other profile forwards the engine's normalized path,
-// which it matched, so the upstream never sees a "/users/../admin" that
-// a rule for "/users" let through. raw is the request's path as
-// received.
+// has one. Else, when the profile declares ForwardsRawPath (ingress-nginx,
+// whose proxy_pass names no URI), the path exactly as the client sent
+// it: such a controller decodes only to pick the location, so
+// forwarding its decoded path would decode once more than the client
+// did ("%252e" would reach the upstream as "%2e"). Every other profile
+// forwards the engine's normalized path, which it matched, so the
+// upstream never sees a "/users/../admin" that a rule for "/users" let
+// through. raw is the request's path as received.
 func forwardPath(d simulate.Decision, raw string) string {
 	p := d.RewritePath
-	if p == "" && d.Profile != "nginx" {
+	if p == "" && !simulate.TraitsOf(d.Profile).ForwardsRawPath {
 		p = d.NormalizedPath
 	}
 	if p == "" {
@@ -640,16 +651,16 @@ func forwardPath(d simulate.Decision, raw string) string {
 	return p
 }
 
-// encodedSeparator reports whether a request the engine matched without
-// the nginx profile has an encoded "/" or "\\" in its path. Those
-// profiles match rules against segments with %2F kept encoded, while an
-// upstream that decodes it would see other segments:
-// "/public/..%2Fadmin" is under /public for the rules and /admin for
-// such an upstream. The proxy refuses those paths with 400, as nginx
-// refuses paths it cannot resolve; nginx itself decodes before it
-// matches, and the nginx profile does too.
+// encodedSeparator reports whether a request the engine matched under a
+// profile that does not declare DecodesSeparators has an encoded "/" or
+// "\\" in its path. Such a profile matches rules against segments with
+// %2F kept encoded, while an upstream that decodes it would see other
+// segments: "/public/..%2Fadmin" is under /public for the rules and
+// /admin for such an upstream. The proxy refuses those paths with 400,
+// as nginx refuses paths it cannot resolve; nginx itself decodes before
+// it matches, and its profile does too.
 func encodedSeparator(d simulate.Decision, path string) bool {
-	if d.Profile == "nginx" || !strings.Contains(path, "%") {
+	if !strings.Contains(path, "%") || simulate.TraitsOf(d.Profile).DecodesSeparators {
 		return false
 	}
 	u := strings.ToUpper(path)

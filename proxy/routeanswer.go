@@ -33,6 +33,8 @@ type routeChoice struct {
 	upstream *Upstream
 	// ref is the picked backend.
 	ref backendRef
+	// protocol is the picked backend's (WeightedBackend.Protocol).
+	protocol string
 }
 
 // weighted picks backends by weight with one generator shared by the
@@ -111,6 +113,7 @@ func (p *Proxy) choose(t *table, d *simulate.Decision) routeChoice {
 		return c
 	}
 	c.ref = backendRef{ns: b.Namespace, svc: b.Name, port: strconv.Itoa(int(b.Port))}
+	c.protocol = b.Protocol
 	if u, ok := t.upstreams.resolve(t.set, c.ref); ok {
 		c.upstream = &u
 	} else {
@@ -195,6 +198,8 @@ func (p *Proxy) serveRoute(x *exchange, r *http.Request, t *table, d simulate.De
 		textPage(w, http.StatusServiceUnavailable, noUpstreamText(c.missing, d))
 	case f.status != nil && f.status() != nil:
 		p.upstreamError(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, f)), f.status())
+	case c.protocol == simulate.ProtocolH2C:
+		p.h2.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, f)))
 	default:
 		p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, f)))
 	}

@@ -9,8 +9,11 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
+	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,6 +61,17 @@ type ServeOptions struct {
 	// Bound, when set, is called with Ready, with the address of every
 	// port served, HTTPPort and HTTPSPort first.
 	Bound func([]BoundPort)
+	// Replan, when set, is called after each change of the routing
+	// table (Update, Load, Watch) with the listener ports of the new
+	// table, and returns the ports to serve besides HTTPPort and
+	// HTTPSPort, as PlanPorts's Ports: Serve opens the ones it does not
+	// serve and closes those no longer returned. Nil serves Ports alone
+	// until Serve returns.
+	Replan func([]ListenerPort) []ServePort
+	// Rebound, when set, is called after a replan that opened or
+	// closed a port or failed to bind one, with the ports opened, the
+	// ports closed and the ListenErrors of the ports left out.
+	Rebound func(opened, closed []BoundPort, err error)
 }
 
 // ServePort is a local port serving one listener port of the data
@@ -110,114 +124,49 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 			o.MaxConns = n
 		}
 	}
-	limiter := newConnLimiter(o.MaxConns)
-	p.limiter = limiter
 	errLog := p.opts.ErrorLog
 	if errLog == nil {
 		errLog = log.New(io.Discard, "", 0)
 	}
-	newServer := func() *http.Server {
-		return &http.Server{
-			Handler:           p,
-			ReadHeaderTimeout: o.ReadHeaderTimeout,
-			IdleTimeout:       o.IdleTimeout,
-			MaxHeaderBytes:    o.MaxHeaderBytes,
-			ErrorLog:          errLog,
-			// Requests know the framingConn they came on (framing.go).
-			ConnContext: framingContext,
-			ConnState: func(c net.Conn, st http.ConnState) {
-				lc := limited(c)
-				if lc == nil {
-					return
-				}
-				switch st {
-				case http.StateIdle:
-					lc.setIdle(true)
-				case http.StateActive, http.StateHijacked:
-					lc.setIdle(false)
-				}
-			},
-		}
-	}
-	type served struct {
-		srv *http.Server
-		ln  net.Listener
-		tls bool
-		// tlsa, on an HTTPS listener, does the handshakes and hands
-		// net/http the connections.
-		tlsa *tlsAcceptor
-		// fast, when set, reads the connections of ln first and hands
-		// net/http the ones it does not serve.
-		fast *fastServer
-	}
-	var all []served
+	ls := &listeners{p: p, o: o, limiter: newConnLimiter(o.MaxConns), errLog: errLog,
+		errc: make(chan error), done: make(chan struct{}), extra: map[ServePort]*served{}}
+	p.limiter = ls.limiter
+	var all []*served
 	closeAll := func() {
 		for _, s := range all {
 			_ = s.ln.Close()
 		}
 	}
 	var httpAddr, httpsAddr string
-	var bound []BoundPort
-	listen := func(sp ServePort) error {
-		k := portKey{sp.Listener, sp.TLS}
-		raw, err := net.Listen("tcp", net.JoinHostPort(o.Address, strconv.Itoa(sp.Port)))
-		if err != nil {
-			scheme := "http"
-			if sp.TLS {
-				scheme = "https"
-			}
-			if sp.Listener != 80 && sp.Listener != 443 {
-				return &ListenError{Listener: sp.Listener, Port: sp.Port, TLS: sp.TLS, Err: err}
-			}
-			return fmt.Errorf("listen for %s: %w", scheme, err)
-		}
-		ln := limitListener{raw, limiter}
-		srv := newServer()
-		// Requests carry the listener port they came in for: the
-		// Gateway data planes pick a listener by it.
-		srv.BaseContext = func(net.Listener) context.Context {
-			return context.WithValue(context.Background(), portCtxKey{}, k)
-		}
-		bound = append(bound, BoundPort{Listener: sp.Listener, TLS: sp.TLS, Addr: ln.Addr().String()})
-		if sp.TLS {
-			// Clients that offer h2 through ALPN speak HTTP/2, as with
-			// net/http's ServeTLS; net/http serves h2 for Serve when
-			// TLSConfig names it (server.go shouldConfigureHTTP2ForServe).
-			srv.TLSConfig = &tls.Config{GetCertificate: p.CertificateFor(sp.Listener), MinVersion: tls.VersionTLS12,
-				NextProtos: []string{"h2", "http/1.1"}}
-			// The acceptor has its own copy: net/http sets fields of
-			// srv.TLSConfig when Serve starts (http2ConfigureServer).
-			all = append(all, served{srv: srv, ln: ln, tls: true, tlsa: newTLSAcceptor(ln, srv.TLSConfig.Clone(), o, errLog)})
-			return nil
-		}
-		s := served{srv: srv, ln: ln}
-		// The fast loop reads every plain-HTTP connection: it serves
-		// the common requests itself when it can and checks every
-		// request head's framing before net/http reads it.
-		s.fast = newFastServer(p, ln, o, errLog)
-		s.fast.forwards = !p.opts.Echo && p.h1 != nil && !p.noFast
-		s.fast.key = k
-		all = append(all, s)
-		return nil
-	}
 	if o.HTTPPort >= 0 {
-		if err := listen(ServePort{Listener: 80, Port: o.HTTPPort}); err != nil {
+		s, err := ls.listen(ServePort{Listener: 80, Port: o.HTTPPort})
+		if err != nil {
 			return err
 		}
-		httpAddr = bound[len(bound)-1].Addr
+		all = append(all, s)
+		httpAddr = s.addr
 	}
 	if o.HTTPSPort >= 0 {
-		if err := listen(ServePort{Listener: 443, Port: o.HTTPSPort, TLS: true}); err != nil {
+		s, err := ls.listen(ServePort{Listener: 443, Port: o.HTTPSPort, TLS: true})
+		if err != nil {
 			closeAll()
 			return err
 		}
-		httpsAddr = bound[len(bound)-1].Addr
+		all = append(all, s)
+		httpsAddr = s.addr
 	}
+	ls.fixed = all[:len(all):len(all)]
 	for _, sp := range o.Ports {
-		if err := listen(sp); err != nil {
+		if _, dup := ls.extra[sp]; dup {
+			continue
+		}
+		s, err := ls.listen(sp)
+		if err != nil {
 			closeAll()
 			return err
 		}
+		all = append(all, s)
+		ls.extra[sp] = s
 	}
 	if len(all) == 0 {
 		return errors.New("no listener: both the http and the https port are disabled")
@@ -226,66 +175,301 @@ func (p *Proxy) Serve(ctx context.Context, o ServeOptions) error {
 		o.Ready(httpAddr, httpsAddr)
 	}
 	if o.Bound != nil {
+		bound := make([]BoundPort, len(all))
+		for i, s := range all {
+			bound[i] = s.bound()
+		}
 		o.Bound(bound)
 	}
-	errc := make(chan error, 2*len(all))
 	for _, s := range all {
-		if s.fast != nil {
-			go func() { errc <- s.fast.serve() }()
-		}
-		if s.tlsa != nil {
-			go func() { errc <- s.tlsa.serve() }()
-		}
-		go func() {
-			var err error
-			switch {
-			case s.tlsa != nil:
-				err = s.srv.Serve(s.tlsa.handoff)
-			case s.fast != nil:
-				err = s.srv.Serve(s.fast.handoff)
-			default:
-				err = s.srv.Serve(s.ln)
+		ls.start(s)
+	}
+	var replans sync.WaitGroup
+	if o.Replan != nil {
+		replans.Go(func() {
+			for {
+				select {
+				case <-ls.done:
+					return
+				case <-p.swapped:
+				}
+				ls.replan(o.Replan(p.ListenerPorts()))
 			}
-			if errors.Is(err, http.ErrServerClosed) {
-				err = nil
-			}
-			errc <- err
-		}()
+		})
 	}
 	var first error
 	select {
 	case <-ctx.Done():
-	case first = <-errc:
+	case first = <-ls.errc:
 	}
+	close(ls.done)
+	replans.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
 	defer cancel()
 	// The servers shut down together: every listener closes at once,
 	// then each waits for its requests in flight within
 	// ShutdownTimeout.
+	all = append(ls.fixed, ls.sortedExtra()...)
 	errs := make([]error, len(all))
 	var wg sync.WaitGroup
 	for i, s := range all {
-		wg.Go(func() {
-			if s.fast != nil {
-				// The fast loop may still hand connections over until
-				// its own requests are done.
-				errs[i] = s.fast.shutdown(sctx)
-			}
-			if s.tlsa != nil {
-				s.tlsa.close()
-			}
-			if err := s.srv.Shutdown(sctx); errs[i] == nil {
-				errs[i] = err
-			}
-		})
+		wg.Go(func() { errs[i] = s.stop(sctx) })
 	}
 	wg.Wait()
+	// Ports closed by a reload finish their requests too.
+	ls.closing.Wait()
 	for _, err := range errs {
 		if err != nil && first == nil {
 			first = fmt.Errorf("shutdown: %w", err)
 		}
 	}
 	return first
+}
+
+// listeners are the ports one Serve listens on.
+type listeners struct {
+	p       *Proxy
+	o       ServeOptions
+	limiter *connLimiter
+	errLog  *log.Logger
+	// errc receives the first error of a server, done is closed when
+	// Serve stops listening to errc.
+	errc chan error
+	done chan struct{}
+	// fixed are the ports of HTTPPort and HTTPSPort, extra those of
+	// Ports and Replan by what they serve; only the replanning
+	// goroutine changes extra once serving started.
+	fixed []*served
+	extra map[ServePort]*served
+	// closing counts the ports a replan closed whose requests are
+	// still finishing.
+	closing sync.WaitGroup
+}
+
+// served is one bound port and the servers on it.
+type served struct {
+	sp  ServePort
+	srv *http.Server
+	ln  net.Listener
+	// addr is the bound local address.
+	addr string
+	// tlsa, on an HTTPS listener, does the handshakes and hands
+	// net/http the connections.
+	tlsa *tlsAcceptor
+	// fast, when set, reads the connections of ln first and hands
+	// net/http the ones it does not serve.
+	fast *fastServer
+	// dropped is set when a replan closes the port while Serve goes on:
+	// what its servers return then is no error of Serve's.
+	dropped atomic.Bool
+}
+
+func (s *served) bound() BoundPort {
+	return BoundPort{Listener: s.sp.Listener, TLS: s.sp.TLS, Addr: s.addr}
+}
+
+// newServer returns the http.Server of one port.
+func (ls *listeners) newServer(k portKey) *http.Server {
+	o := ls.o
+	var protos http.Protocols
+	protos.SetHTTP1(true)
+	if k.tls {
+		// h2 through ALPN (TLSConfig.NextProtos).
+		protos.SetHTTP2(true)
+	} else {
+		// HTTP/2 with prior knowledge on a cleartext port, as a gRPC
+		// client speaks it: a Gateway's HTTP listener "MUST support
+		// HTTP/2 over cleartext TCP (h2c ...) without an initial
+		// upgrade from HTTP/1.1" for GRPCRoute (apis/v1
+		// grpcroute_types.go). The fast loop hands such connections to
+		// net/http unread (fastConn.h2cPreface).
+		protos.SetUnencryptedHTTP2(true)
+	}
+	return &http.Server{
+		Protocols: &protos,
+		HTTP2: &http.HTTP2Config{
+			// A client that takes nothing of a response for SendTimeout
+			// loses its connection, as on HTTP/1.1 (sendWriter).
+			WriteByteTimeout: ls.p.opts.SendTimeout,
+		},
+		Handler:           ls.p,
+		ReadHeaderTimeout: o.ReadHeaderTimeout,
+		IdleTimeout:       o.IdleTimeout,
+		MaxHeaderBytes:    o.MaxHeaderBytes,
+		ErrorLog:          ls.errLog,
+		// Requests know the framingConn they came on (framing.go).
+		ConnContext: framingContext,
+		// Requests carry the listener port they came in for: the
+		// Gateway data planes pick a listener by it.
+		BaseContext: func(net.Listener) context.Context {
+			return context.WithValue(context.Background(), portCtxKey{}, k)
+		},
+		ConnState: func(c net.Conn, st http.ConnState) {
+			lc := limited(c)
+			if lc == nil {
+				return
+			}
+			switch st {
+			case http.StateIdle:
+				lc.setIdle(true)
+			case http.StateActive, http.StateHijacked:
+				lc.setIdle(false)
+			}
+		},
+	}
+}
+
+// listen binds the local port of sp, without serving it yet.
+func (ls *listeners) listen(sp ServePort) (*served, error) {
+	k := portKey{sp.Listener, sp.TLS}
+	raw, err := net.Listen("tcp", net.JoinHostPort(ls.o.Address, strconv.Itoa(sp.Port)))
+	if err != nil {
+		scheme := "http"
+		if sp.TLS {
+			scheme = "https"
+		}
+		if sp.Listener != 80 && sp.Listener != 443 {
+			return nil, &ListenError{Listener: sp.Listener, Port: sp.Port, TLS: sp.TLS, Err: err}
+		}
+		return nil, fmt.Errorf("listen for %s: %w", scheme, err)
+	}
+	ln := limitListener{raw, ls.limiter}
+	s := &served{sp: sp, srv: ls.newServer(k), ln: ln, addr: ln.Addr().String()}
+	if sp.TLS {
+		// Clients that offer h2 through ALPN speak HTTP/2, as with
+		// net/http's ServeTLS; net/http serves h2 for Serve when
+		// TLSConfig names it (server.go shouldConfigureHTTP2ForServe).
+		s.srv.TLSConfig = &tls.Config{GetCertificate: ls.p.CertificateFor(sp.Listener), MinVersion: tls.VersionTLS12,
+			NextProtos: []string{"h2", "http/1.1"}}
+		// The acceptor has its own copy: net/http sets fields of
+		// srv.TLSConfig when Serve starts (http2ConfigureServer).
+		s.tlsa = newTLSAcceptor(ln, s.srv.TLSConfig.Clone(), ls.o, ls.errLog)
+		return s, nil
+	}
+	// The fast loop reads every plain-HTTP connection: it serves the
+	// common requests itself when it can and checks every request
+	// head's framing before net/http reads it.
+	s.fast = newFastServer(ls.p, ln, ls.o, ls.errLog)
+	s.fast.forwards = !ls.p.opts.Echo && ls.p.h1 != nil && !ls.p.noFast
+	s.fast.key = k
+	return s, nil
+}
+
+// start serves s; the first error of its servers goes to errc.
+func (ls *listeners) start(s *served) {
+	report := func(err error) {
+		if errors.Is(err, http.ErrServerClosed) || s.dropped.Load() {
+			return
+		}
+		select {
+		case ls.errc <- err:
+		case <-ls.done:
+		}
+	}
+	if s.fast != nil {
+		go func() { report(s.fast.serve()) }()
+	}
+	if s.tlsa != nil {
+		go func() { report(s.tlsa.serve()) }()
+	}
+	go func() {
+		switch {
+		case s.tlsa != nil:
+			report(s.srv.Serve(s.tlsa.handoff))
+		case s.fast != nil:
+			report(s.srv.Serve(s.fast.handoff))
+		default:
+			report(s.srv.Serve(s.ln))
+		}
+	}()
+}
+
+// stop closes s's listener at once and waits, within ctx, for the
+// requests in flight.
+func (s *served) stop(ctx context.Context) error {
+	var err error
+	if s.fast != nil {
+		// The fast loop may still hand connections over until its own
+		// requests are done.
+		err = s.fast.shutdown(ctx)
+	}
+	if s.tlsa != nil {
+		s.tlsa.close()
+	}
+	if e := s.srv.Shutdown(ctx); err == nil {
+		err = e
+	}
+	return err
+}
+
+// sortedExtra returns the served Ports, by listener port, plain first.
+func (ls *listeners) sortedExtra() []*served {
+	out := make([]*served, 0, len(ls.extra))
+	for _, s := range ls.extra {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return servePortLess(out[i].sp, out[j].sp) })
+	return out
+}
+
+func servePortLess(a, b ServePort) bool {
+	if a.Listener != b.Listener {
+		return a.Listener < b.Listener
+	}
+	if a.TLS != b.TLS {
+		return !a.TLS
+	}
+	return a.Port < b.Port
+}
+
+// replan serves the ports of want, besides HTTPPort and HTTPSPort: the
+// ports served that want no longer lists close first (their requests
+// in flight get ShutdownTimeout to finish), so that a local port one
+// listener gave up can serve another, then the new ones open. A port
+// that cannot be bound is reported to Rebound and left out; the next
+// replan tries it again.
+func (ls *listeners) replan(want []ServePort) {
+	keep := map[ServePort]bool{}
+	for _, sp := range want {
+		keep[sp] = true
+	}
+	var opened, closed []BoundPort
+	for _, s := range ls.sortedExtra() {
+		if keep[s.sp] {
+			continue
+		}
+		delete(ls.extra, s.sp)
+		s.dropped.Store(true)
+		closed = append(closed, s.bound())
+		ls.closing.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), ls.o.ShutdownTimeout)
+			defer cancel()
+			if err := s.stop(ctx); err != nil {
+				ls.errLog.Printf("close listener port %d on %s: %v", s.sp.Listener, s.addr, err)
+			}
+		})
+		// The listener is closed before the port is bound again.
+		_ = s.ln.Close()
+	}
+	want = slices.Clone(want)
+	sort.Slice(want, func(i, j int) bool { return servePortLess(want[i], want[j]) })
+	var errs []error
+	for _, sp := range want {
+		if _, ok := ls.extra[sp]; ok {
+			continue
+		}
+		s, err := ls.listen(sp)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ls.extra[sp] = s
+		ls.start(s)
+		opened = append(opened, s.bound())
+	}
+	if ls.o.Rebound != nil && (len(opened) > 0 || len(closed) > 0 || len(errs) > 0) {
+		ls.o.Rebound(opened, closed, errors.Join(errs...))
+	}
 }
 
 // portCtxKey keys the port a request arrived on (a portKey) in its

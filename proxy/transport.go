@@ -52,6 +52,30 @@ func newStdTransport(opts Options, d *net.Dialer) *http.Transport {
 	}
 }
 
+// newH2Transport returns the transport to backends spoken to over
+// HTTP/2 (simulate.ProtocolH2C): cleartext HTTP/2 with prior knowledge
+// to an http:// upstream (RFC 9113 section 3.3), HTTP/2 through ALPN to
+// an https:// one, never HTTP/1.1, which cannot carry gRPC's trailers.
+// The timeouts are the HTTP/1.1 transport's, as nginx's grpc_pass has
+// the same defaults as proxy_pass (ngx_http_grpc_module:
+// grpc_connect_timeout and grpc_read_timeout 60s).
+func newH2Transport(opts Options) *http.Transport {
+	var protos http.Protocols
+	protos.SetUnencryptedHTTP2(true)
+	protos.SetHTTP2(true)
+	return &http.Transport{
+		Protocols:             &protos,
+		DialContext:           (&net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		IdleConnTimeout:       60 * time.Second,
+		ResponseHeaderTimeout: opts.ResponseHeaderTimeout,
+		TLSHandshakeTimeout:   opts.DialTimeout,
+		// Not verified, as for HTTP/1.1 upstreams (newStdTransport).
+		TLSClientConfig:    &tls.Config{InsecureSkipVerify: true},
+		DisableCompression: true,
+		Proxy:              nil,
+	}
+}
+
 // bufferPool recycles the 32 KiB copy buffers of the reverse proxy.
 type bufferPool struct{}
 

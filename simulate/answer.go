@@ -22,7 +22,17 @@ type WeightedBackend struct {
 	// RequestHeaders is the request's headers as this backend receives
 	// them, when filters on this backend change them; nil otherwise.
 	RequestHeaders http.Header
+	// Protocol is how the data plane speaks to the backend: "" for
+	// HTTP/1.1, ProtocolH2C for HTTP/2 (cleartext to an http://
+	// address).
+	Protocol string
 }
+
+// ProtocolH2C is the Protocol of a backend spoken to over HTTP/2, as a
+// gRPC backend is: gRPC runs on HTTP/2 alone (grpc/grpc
+// doc/PROTOCOL-HTTP2.md), and its responses end in trailers, which an
+// HTTP/1.1 hop does not carry.
+const ProtocolH2C = "h2c"
 
 // Mirror is a backend that receives a copy of the request
 // (HTTPRequestMirrorFilter in apis/v1 httproute_types.go).

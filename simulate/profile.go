@@ -157,6 +157,7 @@ func SetMatch(d *Decision, m PathMatch) {
 	if old := d.Match.Note; old != "" {
 		for i, n := range d.Notes {
 			if n == old {
+				// Notes may be shared: copy rather than shift in place.
 				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
 				break
 			}

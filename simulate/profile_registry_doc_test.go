@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // TestControllersDoc checks docs/controllers.md: every row of the table
@@ -17,74 +19,52 @@ func TestControllersDoc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tests []byte
-	for _, glob := range []string{"*_test.go", "*/*_test.go", "../lint/*_test.go"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tests = append(tests, b...)
-		}
-	}
+	tests := simtest.TestSources(t, "*_test.go", "*/*_test.go", "../lint/*_test.go")
 	token := regexp.MustCompile("`([A-Za-z0-9_.-]+)`")
 	goFile := regexp.MustCompile("`([A-Za-z0-9_./-]+)`")
 	rows := 0
-	inTable := false
-	for n, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "| behaviour |") {
-			inTable = true
-			continue
-		}
-		if !inTable || strings.HasPrefix(line, "|---") {
-			continue
-		}
-		if !strings.HasPrefix(line, "|") {
-			inTable = false
-			continue
-		}
-		cells := strings.Split(strings.Trim(line, "|"), "|")
+	for _, row := range simtest.DocTable(data, "| behaviour |") {
+		line, cells := row.Line, row.Cells
 		if len(cells) != 8 {
-			t.Errorf("docs/controllers.md:%d: %d cells, want 8", n+1, len(cells))
+			t.Errorf("docs/controllers.md:%d: %d cells, want 8", line, len(cells))
 			continue
 		}
 		files := goFile.FindAllStringSubmatch(cells[7], -1)
 		if len(files) == 0 {
-			t.Errorf("docs/controllers.md:%d: row %q names no implementing file", n+1, strings.TrimSpace(cells[0]))
+			t.Errorf("docs/controllers.md:%d: row %q names no implementing file", line, strings.TrimSpace(cells[0]))
 		}
 		for _, m := range files {
 			if !strings.HasSuffix(m[1], ".go") || strings.HasSuffix(m[1], "_test.go") {
-				t.Errorf("docs/controllers.md:%d: %s is not a Go source file", n+1, m[1])
+				t.Errorf("docs/controllers.md:%d: %s is not a Go source file", line, m[1])
 				continue
 			}
 			if _, err := os.Stat(filepath.Join("..", m[1])); err != nil {
-				t.Errorf("docs/controllers.md:%d: %v", n+1, err)
+				t.Errorf("docs/controllers.md:%d: %v", line, err)
 			}
 		}
 		rows++
 		if strings.TrimSpace(cells[5]) == "" {
-			t.Errorf("docs/controllers.md:%d: row %q cites no source", n+1, strings.TrimSpace(cells[0]))
+			t.Errorf("docs/controllers.md:%d: row %q cites no source", line, strings.TrimSpace(cells[0]))
 		}
 		named := token.FindAllStringSubmatch(cells[6], -1)
 		if len(named) == 0 {
-			t.Errorf("docs/controllers.md:%d: row %q names no test", n+1, strings.TrimSpace(cells[0]))
+			t.Errorf("docs/controllers.md:%d: row %q names no test", line, strings.TrimSpace(cells[0]))
 		}
 		for _, m := range named {
 			name := m[1]
 			if strings.HasSuffix(name, ".yaml") {
 				b, err := os.ReadFile(filepath.Join("testdata/controllers", name))
 				if err != nil {
-					t.Errorf("docs/controllers.md:%d: %v", n+1, err)
+					t.Errorf("docs/controllers.md:%d: %v", line, err)
 					continue
 				}
 				if !strings.Contains(string(b), "# expect(") {
-					t.Errorf("docs/controllers.md:%d: %s has no expect lines", n+1, name)
+					t.Errorf("docs/controllers.md:%d: %s has no expect lines", line, name)
 				}
 				continue
 			}
 			if !strings.Contains(string(tests), "func "+name+"(") {
-				t.Errorf("docs/controllers.md:%d: no test function %s", n+1, name)
+				t.Errorf("docs/controllers.md:%d: no test function %s", line, name)
 			}
 		}
 	}

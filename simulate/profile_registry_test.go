@@ -133,23 +133,15 @@ func checkControllerExpectations(t *testing.T, set *manifest.Set, exps []simtest
 // top) and states its answers in expect lines; the full answers,
 // with notes, are kept as goldens per profile.
 func TestControllerFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/controllers/*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, f := range files {
-		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
-		t.Run(base, func(t *testing.T) {
-			set, data := simtest.LoadSet(t, f)
-			exps := simtest.ReadExpectations(t, data)
-			if len(exps) == 0 {
-				t.Fatal("fixture has no expect lines")
-			}
-			for name, text := range checkControllerExpectations(t, set, exps) {
-				golden.Assert(t, []byte(text), filepath.Join("testdata/controllers", base+"."+name+".golden"))
-			}
-		})
-	}
+	simtest.Fixtures(t, "testdata/controllers/*.yaml", func(t *testing.T, base string, set *manifest.Set, data []byte) {
+		exps := simtest.ReadExpectations(t, data)
+		if len(exps) == 0 {
+			t.Fatal("fixture has no expect lines")
+		}
+		for name, text := range checkControllerExpectations(t, set, exps) {
+			golden.Assert(t, []byte(text), filepath.Join("testdata/controllers", base+"."+name+".golden"))
+		}
+	})
 }
 
 // TestGCEExample pins the done-when of the controller profiles: the GCE

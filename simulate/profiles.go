@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // ProfileRegistration is what a profile package tells the engine about
@@ -25,6 +26,30 @@ type ProfileRegistration struct {
 	// and when neither an IngressClass nor a class name selects another.
 	// One registered profile is the default: the specification's.
 	Default bool
+	// Traits declare how the controller treats a request besides
+	// routing it, for callers that serve requests for real.
+	Traits ProfileTraits
+}
+
+// ProfileTraits are what a profile declares, when it registers, about how
+// its controller handles a request beyond the answer of Decorate: a
+// caller that serves requests (the proxy) asks TraitsOf for them and
+// names no profile. The zero value is the cautious answer: headers are
+// read, the normalized path is forwarded and encoded separators are not
+// decoded before matching.
+type ProfileTraits struct {
+	// IgnoresHeaders is true when no answer of the profile depends on
+	// Request.Header, so that a caller may leave the headers out of the
+	// Request (the proxy's fast path then parses none).
+	IgnoresHeaders bool
+	// ForwardsRawPath is true when the controller forwards the request
+	// path as the client sent it (no rewrite), rather than the path it
+	// matched (Decision.NormalizedPath).
+	ForwardsRawPath bool
+	// DecodesSeparators is true when NormalizePath decodes an encoded
+	// "/" (%2F) or "\\" (%5C) before the rules are matched, so that the
+	// rules see the segments an upstream that decodes the path sees.
+	DecodesSeparators bool
 }
 
 var (
@@ -33,6 +58,9 @@ var (
 	byController = map[string]string{}
 	byClass      = map[string]string{}
 	defaultName  string
+	// traits is replaced, never changed, on each registration, so that
+	// TraitsOf, which runs on every proxied request, takes no lock.
+	traits atomic.Pointer[map[string]ProfileTraits]
 )
 
 // RegisterProfile makes a profile known to ProfileByName, ParseProfile and
@@ -65,6 +93,13 @@ func RegisterProfile(r ProfileRegistration) {
 		byClass[c] = name
 	}
 	profiles[name] = r.Profile
+	next := map[string]ProfileTraits{name: r.Traits}
+	if old := traits.Load(); old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
+	}
+	traits.Store(&next)
 	if r.Default {
 		defaultName = name
 	}
@@ -89,6 +124,17 @@ func ProfileByName(name string) (Profile, bool) {
 	defer profilesMu.RUnlock()
 	p, ok := profiles[name]
 	return p, ok
+}
+
+// TraitsOf returns the traits the profile called name declared when it
+// registered (a Decision's Profile), the zero ProfileTraits for a name
+// that is not registered (a data plane other than Ingress, or a profile
+// given to Compile without registering).
+func TraitsOf(name string) ProfileTraits {
+	if m := traits.Load(); m != nil {
+		return (*m)[name]
+	}
+	return ProfileTraits{}
 }
 
 // ProfileNames lists the registered profiles' names, sorted.

@@ -84,7 +84,10 @@ HTTP is served on --http-port (listener port 80), and HTTPS (HTTP/1.1 and
 HTTP/2) on --https-port (listener port 443) when an Ingress has a tls section,
 a Gateway has an HTTPS listener on 443, or --https is given. Other listener
 ports are served on the local port of the same number, or where
---listen <listenerPort>=<localPort> says. A host whose TLS Secret is in the
+--listen <listenerPort>=<localPort> says; a reload that adds or removes a
+listener port opens or closes its local port. gRPC calls of a GRPCRoute are
+served over HTTP/2 (h2c on plain ports) and forwarded to the backend over
+HTTP/2. A host whose TLS Secret is in the
 manifests (spec.tls, a listener's certificateRefs, a server's credentialName)
 gets that certificate; every other host gets one signed by the local CA (see
 'ingresskit certgen'), made on first use.
@@ -333,7 +336,8 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 	} else if err := p.Load(ctx, src); err != nil {
 		return err
 	}
-	plan := proxy.PlanPorts(p.ListenerPorts(), opts.listen, opts.HTTPPort, opts.HTTPSPort, opts.HTTPS || p.ServesTLS())
+	https := opts.HTTPS || p.ServesTLS()
+	plan := proxy.PlanPorts(p.ListenerPorts(), opts.listen, opts.HTTPPort, opts.HTTPSPort, https)
 	if plan.HTTPSPort >= 0 || slices.ContainsFunc(plan.Ports, func(sp proxy.ServePort) bool { return sp.TLS }) {
 		ca, err := loadCA()
 		if err != nil {
@@ -392,6 +396,20 @@ func proxyRun(ctx context.Context, opts *proxyOptions) error {
 			logMu.Lock()
 			defer logMu.Unlock()
 			_ = printer.ProxyListenerPorts(io.ErrOut, errStyles, bound)
+		},
+		// A reload that adds a listener port serves it, by --listen or
+		// on the same number, and one that removes it closes its port.
+		Replan: func(ports []proxy.ListenerPort) []proxy.ServePort {
+			return proxy.PlanPorts(ports, opts.listen, opts.HTTPPort, opts.HTTPSPort, https).Ports
+		},
+		Rebound: func(opened, closed []proxy.BoundPort, err error) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			_ = printer.ProxyClosedPorts(io.ErrOut, errStyles, closed)
+			_ = printer.ProxyListenerPorts(io.ErrOut, errStyles, opened)
+			if err != nil {
+				fmt.Fprintf(io.ErrOut, "%s %v\n", errStyles.Error("error:"), err)
+			}
 		},
 		ShutdownTimeout: 10 * time.Second,
 		IdleTimeout:     opts.IdleTimeout,

@@ -326,13 +326,7 @@ func gatewayPlanes(set *manifest.Set, name string) ([]simulate.DataPlane, error)
 		}
 	}
 	if name != "" && len(planes) == 0 {
-		var have []string
-		for _, g := range set.Gateways {
-			have = append(have, g.Key())
-		}
-		for _, g := range set.IstioGateways {
-			have = append(have, g.Key())
-		}
+		have := set.GatewayKeys()
 		if len(have) == 0 {
 			return nil, usageErrorf("--gateway %s: the input has no Gateway", name)
 		}

@@ -1,7 +1,6 @@
 package alb
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,53 +10,15 @@ import (
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/migrate"
+	albsim "github.com/ingresskit/ingresskit/simulate/alb"
 )
 
-// Prefix is the prefix of the controller's annotations
-// (docs/guide/ingress/annotations.md).
-const Prefix = "alb.ingress.kubernetes.io/"
-
-// useAnnotation is the servicePort name that sends a path to the
-// actions.<serviceName> annotation (annotations.md, "actions").
-const useAnnotation = "use-annotation"
-
-// action is an actions.<name> annotation, decoded with the controller's
-// JSON names (pkg/ingress/config_types.go, Action).
-type action struct {
-	Type                string  `json:"type"`
-	TargetGroupARN      *string `json:"targetGroupARN"`
-	TargetGroupName     *string `json:"targetGroupName"`
-	FixedResponseConfig *struct {
-		StatusCode string `json:"statusCode"`
-	} `json:"fixedResponseConfig"`
-	RedirectConfig *struct {
-		Host       *string `json:"host"`
-		Path       *string `json:"path"`
-		Port       *string `json:"port"`
-		Protocol   *string `json:"protocol"`
-		Query      *string `json:"query"`
-		StatusCode string  `json:"statusCode"`
-	} `json:"redirectConfig"`
-	ForwardConfig *struct {
-		TargetGroups []struct {
-			TargetGroupARN  *string             `json:"targetGroupARN"`
-			TargetGroupName *string             `json:"targetGroupName"`
-			ServiceName     *string             `json:"serviceName"`
-			ServicePort     *intstr.IntOrString `json:"servicePort"`
-			Weight          *int32              `json:"weight"`
-		} `json:"targetGroups"`
-		TargetGroupStickinessConfig *struct {
-			Enabled *bool `json:"enabled"`
-		} `json:"targetGroupStickinessConfig"`
-	} `json:"forwardConfig"`
-}
-
 // annField is the API-server path of an annotation of the controller.
-func annField(name string) string { return "metadata.annotations." + Prefix + name }
+func annField(name string) string { return "metadata.annotations." + albsim.AnnotationPrefix + name }
 
 // usesAction reports whether a path's backend names an action.
 func usesAction(p networkingv1.HTTPIngressPath) bool {
-	return p.Backend.Service != nil && p.Backend.Service.Port.Name == useAnnotation
+	return p.Backend.Service != nil && p.Backend.Service.Port.Name == albsim.UseAnnotation
 }
 
 // actionRule fills the rule of a path whose servicePort is use-annotation
@@ -75,25 +36,25 @@ func (r *reader) actionRule(hr *migrate.HostRoute, p networkingv1.HTTPIngressPat
 	tr, ing := r.t.tr, r.ing
 	name := p.Backend.Service.Name
 	fld := annField("actions." + name)
-	raw, ok := ing.Annotations[Prefix+"actions."+name]
+	raw, ok := ing.Annotations[albsim.AnnotationPrefix+"actions."+name]
 	if !ok {
-		tr.Report(ing, field+".backend.service.port.name", migrate.Warning, fmt.Sprintf("servicePort use-annotation but no %sactions.%s annotation: the controller fails to build the Ingress's group; add the action, or name a Service", Prefix, name))
+		tr.Report(ing, field+".backend.service.port.name", migrate.Warning, fmt.Sprintf("servicePort use-annotation but no %sactions.%s annotation: the controller fails to build the Ingress's group; add the action, or name a Service", albsim.AnnotationPrefix, name))
 		return false
 	}
-	var a action
-	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+	a, err := albsim.DecodeAction(raw)
+	if err != nil {
 		tr.Report(ing, fld, migrate.Warning, fmt.Sprintf("the action is not valid JSON (%v): the controller fails to build the Ingress's group; nothing is translated for this path", err))
 		return false
 	}
 	switch a.Type {
 	case "forward":
-		return r.forward(hr, &a, fld, rule)
+		return r.forward(hr, a, fld, rule)
 	case "redirect":
 		if a.RedirectConfig == nil {
 			tr.Report(ing, fld, migrate.Warning, "a redirect action without redirectConfig: the controller fails to build the Ingress's group; the path is left out")
 			return false
 		}
-		f, ok := r.redirect(&a, fld)
+		f, ok := r.redirect(a, fld)
 		if !ok {
 			return false
 		}
@@ -112,7 +73,7 @@ func (r *reader) actionRule(hr *migrate.HostRoute, p networkingv1.HTTPIngressPat
 }
 
 // forward translates a forward action into weighted backendRefs.
-func (r *reader) forward(hr *migrate.HostRoute, a *action, fld string, rule *gwv1.HTTPRouteRule) bool {
+func (r *reader) forward(hr *migrate.HostRoute, a *albsim.Action, fld string, rule *gwv1.HTTPRouteRule) bool {
 	tr, ing := r.t.tr, r.ing
 	outside := func(what string) {
 		tr.Report(ing, fld, migrate.Warning, fmt.Sprintf("forward to target group %s, outside the cluster: a backendRef names a Service, so it is left out; make a Service for it (ExternalName, or a selector-less Service with EndpointSlices)", what))
@@ -175,7 +136,7 @@ func (r *reader) forward(hr *migrate.HostRoute, a *action, fld string, rule *gwv
 // /#{path}, #{query}; Elastic Load Balancing "Redirect actions"), which is
 // what RequestRedirect does with a part it does not set; a literal query,
 // or a path or host built from other parts, has no field and is reported.
-func (r *reader) redirect(a *action, fld string) (gwv1.HTTPRouteFilter, bool) {
+func (r *reader) redirect(a *albsim.Action, fld string) (gwv1.HTTPRouteFilter, bool) {
 	tr, ing := r.t.tr, r.ing
 	rc := a.RedirectConfig
 	rr := &gwv1.HTTPRequestRedirectFilter{}

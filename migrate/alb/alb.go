@@ -17,6 +17,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/migrate"
+	albsim "github.com/ingresskit/ingresskit/simulate/alb"
 )
 
 func init() { migrate.Register(provider{}) }
@@ -116,13 +117,13 @@ var infrastructure = []string{"scheme", "subnets", "certificate-arn", "tags", "t
 func (t *translation) annotations(ing *manifest.Ingress) {
 	var names []string
 	for k := range ing.Annotations {
-		if strings.HasPrefix(k, Prefix) {
+		if strings.HasPrefix(k, albsim.AnnotationPrefix) {
 			names = append(names, k)
 		}
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		name := strings.TrimPrefix(k, Prefix)
+		name := strings.TrimPrefix(k, albsim.AnnotationPrefix)
 		if strings.HasPrefix(name, "actions.") || strings.HasPrefix(name, "conditions.") {
 			continue
 		}

@@ -1,7 +1,6 @@
 package alb
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,38 +9,8 @@ import (
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/ingresskit/ingresskit/migrate"
+	albsim "github.com/ingresskit/ingresskit/simulate/alb"
 )
-
-// condition is one entry of a conditions.<name> annotation
-// (pkg/ingress/config_types.go, RuleCondition).
-type condition struct {
-	Field            string `json:"field"`
-	HostHeaderConfig *struct {
-		Values      []string `json:"values"`
-		RegexValues []string `json:"regexValues"`
-	} `json:"hostHeaderConfig"`
-	HTTPHeaderConfig *struct {
-		HTTPHeaderName string   `json:"httpHeaderName"`
-		Values         []string `json:"values"`
-		RegexValues    []string `json:"regexValues"`
-	} `json:"httpHeaderConfig"`
-	HTTPRequestMethodConfig *struct {
-		Values []string `json:"values"`
-	} `json:"httpRequestMethodConfig"`
-	PathPatternConfig *struct {
-		Values      []string `json:"values"`
-		RegexValues []string `json:"regexValues"`
-	} `json:"pathPatternConfig"`
-	QueryStringConfig *struct {
-		Values []struct {
-			Key   *string `json:"key"`
-			Value string  `json:"value"`
-		} `json:"values"`
-	} `json:"queryStringConfig"`
-	SourceIPConfig *struct {
-		Values []string `json:"values"`
-	} `json:"sourceIPConfig"`
-}
 
 // maxMatches is the most matches a rule may have (HTTPRouteRule.Matches,
 // MaxItems 64).
@@ -73,13 +42,13 @@ func (r *reader) conditionMatches(hr *migrate.HostRoute, p networkingv1.HTTPIngr
 	}
 	tr, ing := r.t.tr, r.ing
 	name := p.Backend.Service.Name
-	raw, ok := ing.Annotations[Prefix+"conditions."+name]
+	raw, ok := ing.Annotations[albsim.AnnotationPrefix+"conditions."+name]
 	if !ok {
 		return base, true
 	}
 	fld := annField("conditions." + name)
-	var cs []condition
-	if err := json.Unmarshal([]byte(raw), &cs); err != nil {
+	cs, err := albsim.DecodeConditions(raw)
+	if err != nil {
 		tr.Report(ing, fld, migrate.Warning, fmt.Sprintf("the conditions are not valid JSON (%v): the controller fails to build the Ingress's group; the path is left out", err))
 		return nil, false
 	}

@@ -9,7 +9,6 @@ package nginx
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -200,16 +199,10 @@ func (t *translation) features(ing *manifest.Ingress) *features {
 	return nx
 }
 
+// bool reads a boolean annotation the translation keeps; a missing or
+// bad value gives def.
 func (nx *features) bool(name string, def bool) bool {
-	v, ok := nx.ann[name]
-	if !ok {
-		return def
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return def
-	}
-	return b
+	return nginxsim.ParseBool(nx.ann[name], def)
 }
 
 // Rule forwards to the path's backend with the filters of the Ingress's

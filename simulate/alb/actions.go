@@ -21,12 +21,13 @@ const AnnotationPrefix = "alb.ingress.kubernetes.io/"
 // annotation named by its serviceName (annotations.md, "actions").
 const UseAnnotation = "use-annotation"
 
-// albAction is an actions.<name> annotation (pkg/ingress/config_types.go,
-// Action); only what routing needs is kept.
-type albAction struct {
-	Type                string `json:"type"`
-	TargetGroupARN      *string
-	TargetGroupName     *string
+// Action is an actions.<name> annotation, decoded with the controller's
+// JSON names (pkg/ingress/config_types.go, Action): the fields that
+// decide what a request gets, which both the engine and a migration read.
+type Action struct {
+	Type                string  `json:"type"`
+	TargetGroupARN      *string `json:"targetGroupARN"`
+	TargetGroupName     *string `json:"targetGroupName"`
 	FixedResponseConfig *struct {
 		ContentType *string `json:"contentType"`
 		MessageBody *string `json:"messageBody"`
@@ -48,12 +49,25 @@ type albAction struct {
 			ServicePort     *intstr.IntOrString `json:"servicePort"`
 			Weight          *int32              `json:"weight"`
 		} `json:"targetGroups"`
+		TargetGroupStickinessConfig *struct {
+			Enabled *bool `json:"enabled"`
+		} `json:"targetGroupStickinessConfig"`
 	} `json:"forwardConfig"`
 }
 
-// albCondition is one entry of a conditions.<name> annotation
-// (config_types.go, RuleCondition).
-type albCondition struct {
+// DecodeAction decodes the value of an actions.<name> annotation. The
+// error is encoding/json's; the type is not checked.
+func DecodeAction(raw string) (*Action, error) {
+	var a Action
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Condition is one entry of a conditions.<name> annotation, decoded with
+// the controller's JSON names (config_types.go, RuleCondition).
+type Condition struct {
 	Field            string `json:"field"`
 	HostHeaderConfig *struct {
 		Values      []string `json:"values"`
@@ -79,18 +93,28 @@ type albCondition struct {
 	} `json:"queryStringConfig"`
 	SourceIPConfig *struct {
 		Values []string `json:"values"`
-	} `json:"sourceIpConfig"`
+	} `json:"sourceIPConfig"`
 }
 
-// Action returns the actions.<name> annotation of ing decoded, or an
+// DecodeConditions decodes the value of a conditions.<name> annotation.
+// The error is encoding/json's.
+func DecodeConditions(raw string) ([]Condition, error) {
+	var cs []Condition
+	if err := json.Unmarshal([]byte(raw), &cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// ParseAction returns the actions.<name> annotation of ing decoded, or an
 // error saying what is wrong with it; (nil, nil) when it is absent.
-func Action(ing *manifest.Ingress, name string) (*albAction, error) {
+func ParseAction(ing *manifest.Ingress, name string) (*Action, error) {
 	raw, ok := ing.Annotations[AnnotationPrefix+"actions."+name]
 	if !ok {
 		return nil, nil
 	}
-	var a albAction
-	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+	a, err := DecodeAction(raw)
+	if err != nil {
 		return nil, fmt.Errorf("annotation %sactions.%s: %w", AnnotationPrefix, name, err)
 	}
 	switch a.Type {
@@ -98,17 +122,17 @@ func Action(ing *manifest.Ingress, name string) (*albAction, error) {
 	default:
 		return nil, fmt.Errorf("annotation %sactions.%s: unknown action type %q (want fixed-response, forward or redirect)", AnnotationPrefix, name, a.Type)
 	}
-	return &a, nil
+	return a, nil
 }
 
 // albConditions returns the conditions.<name> annotation of ing decoded.
-func albConditions(ing *manifest.Ingress, name string) ([]albCondition, error) {
+func albConditions(ing *manifest.Ingress, name string) ([]Condition, error) {
 	raw, ok := ing.Annotations[AnnotationPrefix+"conditions."+name]
 	if !ok {
 		return nil, nil
 	}
-	var cs []albCondition
-	if err := json.Unmarshal([]byte(raw), &cs); err != nil {
+	cs, err := DecodeConditions(raw)
+	if err != nil {
 		return nil, fmt.Errorf("annotation %sconditions.%s: %w", AnnotationPrefix, name, err)
 	}
 	return cs, nil
@@ -123,7 +147,7 @@ type albRequest struct {
 
 // matches reports whether every condition holds; a condition ingresskit
 // cannot see (source-ip) holds only when note is told about it.
-func (c albCondition) matches(r albRequest, notes *[]string) bool {
+func (c Condition) matches(r albRequest, notes *[]string) bool {
 	switch c.Field {
 	case "host-header":
 		if c.HostHeaderConfig == nil {
@@ -196,7 +220,7 @@ func firstOr(vs []string) string {
 // redirectLocation builds the Location of a redirect action. Each part
 // left out keeps the request's own (#{host}, /#{path}, #{port},
 // #{protocol}, #{query}; Elastic Load Balancing, "Redirect actions").
-func (a *albAction) redirectLocation(r albRequest, port string) (string, int) {
+func (a *Action) redirectLocation(r albRequest, port string) (string, int) {
 	rc := a.RedirectConfig
 	get := func(p *string, def string) string {
 		if p == nil {
@@ -228,7 +252,7 @@ func (a *albAction) redirectLocation(r albRequest, port string) (string, int) {
 }
 
 // fixedStatus returns the fixed response's status code.
-func (a *albAction) fixedStatus() int {
+func (a *Action) fixedStatus() int {
 	n, _ := strconv.Atoi(a.FixedResponseConfig.StatusCode)
 	return n
 }

@@ -195,7 +195,7 @@ type albRule struct {
 	hostRegex   []string
 	paths       []string
 	pathRegex   []string
-	others      []albCondition
+	others      []Condition
 	invalid     string
 }
 
@@ -526,7 +526,7 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 // applyAction applies an actions.<name> annotation to d.
 func (a Profile) applyAction(d *simulate.Decision, win *albRule, r albRequest, port string) []string {
 	name := win.path.Backend.Service.Name
-	act, err := Action(win.ing, name)
+	act, err := ParseAction(win.ing, name)
 	switch {
 	case err != nil:
 		return []string{err.Error() + "; the controller fails to build the group"}

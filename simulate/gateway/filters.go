@@ -192,5 +192,9 @@ func weighted(ref gwv1.BackendObjectReference, weight int32, r *route) simulate.
 	if ref.Port != nil {
 		b.Port = int32(*ref.Port)
 	}
+	if r.grpc != nil {
+		// A GRPCRoute's backends speak gRPC, which is HTTP/2.
+		b.Protocol = simulate.ProtocolH2C
+	}
 	return b
 }

@@ -132,3 +132,30 @@ func TestStatus(t *testing.T) {
 		t.Errorf("status (-want +got):\n%s", diff)
 	}
 }
+
+// TestBackendProtocol checks that a GRPCRoute's backends are spoken to
+// over HTTP/2 and an HTTPRoute's over HTTP/1.1, the answer the proxy
+// forwards by.
+func TestBackendProtocol(t *testing.T) {
+	p := plane(t, load(t, "../../proxy/testdata/planes/grpc.yaml"), "infra/gw")
+	grpc := http.Header{"Content-Type": {"application/grpc"}}
+	for _, tc := range []struct {
+		url      string
+		header   http.Header
+		object   string
+		protocol string
+	}{
+		{"http://grpc.example/echo.Echo/Ping", grpc, "apps/echo", simulate.ProtocolH2C},
+		{"http://grpc.example/echo.Echo/Say", grpc, "apps/echo", simulate.ProtocolH2C},
+		{"http://grpc.example/web/index.html", nil, "apps/web", ""},
+	} {
+		req, err := simulate.ParseRequest(tc.url, tc.header)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := p.Lookup(req)
+		if d.Object != tc.object || len(d.Backends) != 1 || d.Backends[0].Protocol != tc.protocol {
+			t.Errorf("%s: %s backends %+v, want %s with protocol %q", tc.url, d.Object, d.Backends, tc.object, tc.protocol)
+		}
+	}
+}

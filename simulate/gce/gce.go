@@ -28,6 +28,9 @@ func init() {
 		Profile:     Profile{},
 		Controllers: []string{Controller, "k8s.io/gce", "networking.gke.io/ingress-gce"},
 		Classes:     []string{"gce", "gce-internal", "gce-regional-external"},
+		// A URL map's host rules and path matchers read the host and
+		// the path only; Decorate reads no header.
+		Traits: simulate.ProfileTraits{IgnoresHeaders: true},
 	})
 }
 

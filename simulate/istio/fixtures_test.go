@@ -5,15 +5,14 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ingresskit/ingresskit/internal/golden"
-	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // fixtureExpectation is one "# expect: <url> [-H 'Name: value'] [-X METHOD] -> <answer>"
@@ -89,14 +88,7 @@ func TestFixtures(t *testing.T) {
 	for _, f := range files {
 		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(base, func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			set, err := manifest.Parse(filepath.Base(f), data, manifest.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			set, data := simtest.LoadSet(t, f)
 			planes := Build(set)
 			if len(planes) != 1 {
 				t.Fatalf("%d Gateways, want 1", len(planes))

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // TestProcesses pins class selection on testdata/class.yaml: the
@@ -11,7 +13,7 @@ import (
 // IngressClass spec.ingressClassName names; a class missing from the
 // input, or no class at all, is not istiod's in STRICT mode.
 func TestProcesses(t *testing.T) {
-	set, _ := loadFixture(t, "testdata/class.yaml")
+	set, _ := simtest.LoadSet(t, "testdata/class.yaml")
 	want := map[string]bool{
 		"annotation-nginx": false,
 		"annotation-istio": true,

@@ -1,13 +1,11 @@
 package istioingress
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // FuzzLookup checks that the engine under the profile answers every path
@@ -30,14 +28,7 @@ func FuzzLookup(f *testing.F) {
 	}
 	var fixtures []fixture
 	for _, name := range []string{"testdata/simple.yaml", "testdata/conversion.yaml", "testdata/overlay.yaml", "testdata/hosts.yaml"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		set, err := manifest.Parse(filepath.Base(name), data, manifest.Options{})
-		if err != nil {
-			f.Fatal(err)
-		}
+		set, _ := simtest.LoadSet(f, name)
 		ix, err := simulate.Compile(set, simulate.Options{Profile: Profile{}})
 		if err != nil {
 			f.Fatal(err)

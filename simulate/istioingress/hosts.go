@@ -83,7 +83,7 @@ func (p Profile) reroute(d *simulate.Decision, host string) {
 		d.Ingress, d.Rule, d.PathIndex = r.ing, r.rule, r.index
 		d.Host, d.Path, d.PathType = r.ing.Spec.Rules[r.rule].Host, r.path.Path, pt
 		d.Backend, d.Conflict, d.MoreConflicts = r.path.Backend, nil, 0
-		setMatch(d, r.uri.pathMatch(r.path))
+		simulate.SetMatch(d, r.uri.pathMatch(r.path))
 		return
 	}
 	unmatch(d)
@@ -95,24 +95,7 @@ func unmatch(d *simulate.Decision) {
 	d.Ingress, d.Rule, d.PathIndex = nil, -1, -1
 	d.Host, d.Path, d.PathType = "", "", ""
 	d.Backend, d.Conflict, d.MoreConflicts = networkingv1.IngressBackend{}, nil, 0
-	setMatch(d, simulate.PathMatch{})
-}
-
-// setMatch replaces the winning match and its note.
-func setMatch(d *simulate.Decision, m simulate.PathMatch) {
-	if old := d.Match.Note; old != "" {
-		for i, n := range d.Notes {
-			if n == old {
-				// Notes may be shared: copy rather than shift in place.
-				d.Notes = append(d.Notes[:i:i], d.Notes[i+1:]...)
-				break
-			}
-		}
-	}
-	d.Match = m
-	if m.Note != "" {
-		d.Notes = append(d.Notes, m.Note)
-	}
+	simulate.SetMatch(d, simulate.PathMatch{})
 }
 
 var _ simulate.HostServer = Profile{}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
 // TestOrderAgreesWithVirtualServices checks the engine's answers under
@@ -18,7 +19,7 @@ func TestOrderAgreesWithVirtualServices(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.yaml")
 	checked := 0
 	for _, f := range files {
-		set, _ := loadFixture(t, f)
+		set, _ := simtest.LoadSet(t, f)
 		ix, err := simulate.Compile(set, simulate.Options{Profile: Profile{}})
 		if err != nil {
 			t.Fatal(err)

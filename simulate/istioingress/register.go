@@ -10,5 +10,9 @@ func init() {
 		Profile:     Profile{},
 		Controllers: []string{Controller},
 		Classes:     []string{ClassName},
+		// istiod turns an Ingress rule into VirtualService matches of
+		// uri alone (pilot/pkg/config/kube/ingress/virtualservices.go);
+		// Decorate reads the scheme, no header.
+		Traits: simulate.ProfileTraits{IgnoresHeaders: true},
 	})
 }

@@ -230,10 +230,13 @@ func nginxString(ing *manifest.Ingress, name string) string {
 // nginxBool parses like strconv.ParseBool; a missing or bad value gives
 // def. It reads without validation, for quick checks.
 func nginxBool(ing *manifest.Ingress, name string, def bool) bool {
-	v, ok := ing.Annotations[AnnotationPrefix+name]
-	if !ok {
-		return def
-	}
+	return ParseBool(ing.Annotations[AnnotationPrefix+name], def)
+}
+
+// ParseBool reads a boolean annotation value v as strconv.ParseBool does,
+// as the controller's parser reads it (parser.GetBoolAnnotation); an
+// empty (missing) or bad value gives def. It does not report the value.
+func ParseBool(v string, def bool) bool {
 	b, err := strconv.ParseBool(v)
 	if err != nil {
 		return def

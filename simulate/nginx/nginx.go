@@ -28,6 +28,16 @@ func init() {
 		Profile:     Profile{},
 		Controllers: []string{Controller},
 		Classes:     []string{"nginx"},
+		Traits: simulate.ProfileTraits{
+			// ingress-nginx's proxy_pass names no URI, so "the request
+			// URI is passed to the server in the same form as sent by a
+			// client" (nginx docs, ngx_http_proxy_module proxy_pass).
+			ForwardsRawPath: true,
+			// nginx decodes the URI before it picks a location
+			// (src/http/ngx_http_parse.c ngx_http_parse_complex_uri);
+			// NormalizePath does too (paths.go).
+			DecodesSeparators: true,
+		},
 	})
 }
 

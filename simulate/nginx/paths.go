@@ -23,6 +23,15 @@ func nginxNormalizePath(path string) string {
 	if !strings.Contains(path, "%") {
 		return simulate.NormalizePath(path)
 	}
+	protected := strings.ReplaceAll(nginxDecode(path), "%", "%25")
+	return strings.ReplaceAll(simulate.NormalizePath(protected), "%25", "%")
+}
+
+// nginxDecode decodes every %XX escape.
+func nginxDecode(path string) string {
+	if !strings.Contains(path, "%") {
+		return path
+	}
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		c := path[i]
@@ -30,13 +39,9 @@ func nginxNormalizePath(path string) string {
 			c = simulate.Unhex(path[i+1])<<4 | simulate.Unhex(path[i+2])
 			i += 2
 		}
-		if c == '%' {
-			b.WriteString("%25")
-			continue
-		}
 		b.WriteByte(c)
 	}
-	return strings.ReplaceAll(simulate.NormalizePath(b.String()), "%25", "%")
+	return b.String()
 }
 
 // PathMatch compiles a path into the location(s) ingress-nginx renders

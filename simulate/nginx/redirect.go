@@ -279,20 +279,3 @@ func nginxAboveRoot(path string) bool {
 	}
 	return false
 }
-
-// nginxDecode decodes every %XX escape.
-func nginxDecode(path string) string {
-	if !strings.Contains(path, "%") {
-		return path
-	}
-	var b strings.Builder
-	for i := 0; i < len(path); i++ {
-		c := path[i]
-		if c == '%' && i+2 < len(path) && simulate.IsHex(path[i+1]) && simulate.IsHex(path[i+2]) {
-			c = simulate.Unhex(path[i+1])<<4 | simulate.Unhex(path[i+2])
-			i += 2
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}

@@ -15,7 +15,13 @@ import (
 // The specification's profile is the default: the one used without
 // --controller when no IngressClass or class name selects another.
 func init() {
-	simulate.RegisterProfile(simulate.ProfileRegistration{Profile: Profile{}, Default: true})
+	simulate.RegisterProfile(simulate.ProfileRegistration{
+		Profile: Profile{},
+		Default: true,
+		// An Ingress rule matches on host and path only
+		// (networking.k8s.io/v1 HTTPIngressRuleValue).
+		Traits: simulate.ProfileTraits{IgnoresHeaders: true},
+	})
 }
 
 // Profile is the profile of the Kubernetes specification itself

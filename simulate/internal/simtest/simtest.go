@@ -1,6 +1,7 @@
 // Package simtest holds the helpers the tests of the engine and of its
 // profiles share: the "# expect(<profile>):" lines of the controller
-// fixtures, and the rule sets the fuzz targets decode.
+// fixtures, the tables of docs/controllers.md, and the rule sets the fuzz
+// targets decode.
 package simtest
 
 import (
@@ -80,6 +81,72 @@ func LoadSet(t testing.TB, path string) (*manifest.Set, []byte) {
 		t.Fatalf("load %s: %v", path, err)
 	}
 	return set, data
+}
+
+// DocRow is one row of a markdown table: its line and its cells, the
+// text between the outer pipes split at the inner ones.
+type DocRow struct {
+	Line  int
+	Cells []string
+}
+
+// DocTable returns the rows of every table of a markdown document whose
+// header row starts with header ("| behaviour |"), separator rows left
+// out.
+func DocTable(data []byte, header string) []DocRow {
+	var rows []DocRow
+	inTable := false
+	for n, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, header) {
+			inTable = true
+			continue
+		}
+		if !inTable || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			inTable = false
+			continue
+		}
+		rows = append(rows, DocRow{Line: n + 1, Cells: strings.Split(strings.Trim(line, "|"), "|")})
+	}
+	return rows
+}
+
+// TestSources returns the text of every file the globs match, in glob
+// order: the test functions a document may name.
+func TestSources(t testing.TB, globs ...string) []byte {
+	t.Helper()
+	var out []byte
+	for _, glob := range globs {
+		files, _ := filepath.Glob(glob)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b...)
+		}
+	}
+	return out
+}
+
+// Fixtures runs fn in a subtest for each fixture the glob matches, named
+// for the file without ".yaml" (base), with the fixture loaded by
+// LoadSet; a glob that matches nothing fails the test.
+func Fixtures(t *testing.T, glob string, fn func(t *testing.T, base string, set *manifest.Set, data []byte)) {
+	t.Helper()
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		t.Run(base, func(t *testing.T) {
+			set, data := LoadSet(t, f)
+			fn(t, base, set, data)
+		})
+	}
 }
 
 var (
