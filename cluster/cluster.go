@@ -358,6 +358,7 @@ func Resolve(ctx context.Context, c *Clients, files *manifest.Set, opts Options)
 	is.IstioGateways = replaced(is.IstioGateways, fi.IstioGateways, (*manifest.IstioGateway).Key)
 	is.VirtualServices = append(is.VirtualServices, fi.VirtualServices...)
 	is.DestinationRules = append(is.DestinationRules, fi.DestinationRules...)
+	is.ServiceEntries = replaced(is.ServiceEntries, fi.ServiceEntries, (*manifest.ServiceEntry).Key)
 	for _, ns := range istioNamespaces(is) {
 		seen[ns] = true
 	}
@@ -427,6 +428,7 @@ func (s *Snapshot) finish() {
 	sortByKey(set.IstioGateways, (*manifest.IstioGateway).Key)
 	sortByKey(set.VirtualServices, (*manifest.VirtualService).Key)
 	sortByKey(set.DestinationRules, (*manifest.DestinationRule).Key)
+	sortByKey(set.ServiceEntries, (*manifest.ServiceEntry).Key)
 	sort.SliceStable(s.Warnings, func(i, j int) bool {
 		a, b := s.Warnings[i], s.Warnings[j]
 		if a.Resource != b.Resource {

@@ -25,6 +25,7 @@ var (
 	IstioGatewaysResource    = schema.GroupVersionResource{Group: manifest.IstioGroup, Version: "v1", Resource: "gateways"}
 	VirtualServicesResource  = schema.GroupVersionResource{Group: manifest.IstioGroup, Version: "v1", Resource: "virtualservices"}
 	DestinationRulesResource = schema.GroupVersionResource{Group: manifest.IstioGroup, Version: "v1", Resource: "destinationrules"}
+	ServiceEntriesResource   = schema.GroupVersionResource{Group: manifest.IstioGroup, Version: "v1", Resource: "serviceentries"}
 )
 
 func init() {
@@ -32,6 +33,7 @@ func init() {
 		skipped[IstioGatewaysResource.GroupResource().WithVersion(v)] = "Istio Gateways are not read"
 		skipped[VirtualServicesResource.GroupResource().WithVersion(v)] = "VirtualServices are not read"
 		skipped[DestinationRulesResource.GroupResource().WithVersion(v)] = "DestinationRules are not read"
+		skipped[ServiceEntriesResource.GroupResource().WithVersion(v)] = "ServiceEntries are not read"
 	}
 }
 
@@ -50,7 +52,7 @@ func (r *reader) istioServed() (map[string]schema.GroupVersionResource, error) {
 // istioObjects reads the Istio Gateways (in every namespace when allowed:
 // a VirtualService binds to Gateways of other namespaces, such as
 // istio-system), and, with routes set, the VirtualServices and
-// DestinationRules of ns, as the cluster serves them; it records in
+// DestinationRules of ns and the ServiceEntries of every namespace, as the cluster serves them; it records in
 // Snapshot.Istio whether the group is served. It returns the namespaces
 // the VirtualServices' destinations, delegates and Gateways' credentials
 // point into.
@@ -83,6 +85,18 @@ func (r *reader) istioObjects(ctx context.Context, ns string, routes bool) ([]st
 		err := readIstio(ctx, r, res, ns, false, "DestinationRule", func(o *manifest.DestinationRule, src manifest.Source) {
 			o.Source = src
 			is.DestinationRules = append(is.DestinationRules, o)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if res, ok := served["serviceentries"]; ok {
+		// A ServiceEntry is visible in every namespace unless its
+		// exportTo says otherwise (ServiceEntry.exportTo), so all
+		// namespaces are read when allowed, as for Gateways.
+		err := readIstio(ctx, r, res, ns, true, "ServiceEntry", func(o *manifest.ServiceEntry, src manifest.Source) {
+			o.Source = src
+			is.ServiceEntries = append(is.ServiceEntries, o)
 		})
 		if err != nil {
 			return nil, err

@@ -24,6 +24,7 @@ func istioDiscovery(versions ...string) []*metav1.APIResourceList {
 	for _, v := range versions {
 		out = append(out, &metav1.APIResourceList{GroupVersion: manifest.IstioGroup + "/" + v, APIResources: []metav1.APIResource{
 			{Name: "gateways", Namespaced: true}, {Name: "virtualservices", Namespaced: true}, {Name: "destinationrules", Namespaced: true},
+			{Name: "serviceentries", Namespaced: true},
 		}})
 	}
 	return out
@@ -65,7 +66,8 @@ func istioDynamic(t *testing.T, version string) *dynamicfake.FakeDynamicClient {
 		// The objects go in under their resource: the fake's guess from
 		// the kind would file Gateways as "gatewaies".
 		res := map[string]schema.GroupVersionResource{"Gateway": IstioGatewaysResource,
-			"VirtualService": VirtualServicesResource, "DestinationRule": DestinationRulesResource}[kind]
+			"VirtualService": VirtualServicesResource, "DestinationRule": DestinationRulesResource,
+			"ServiceEntry": ServiceEntriesResource}[kind]
 		objs = append(objs, stored{res.GroupResource().WithVersion(version), u})
 	}
 	for _, o := range is.IstioGateways {
@@ -77,11 +79,15 @@ func istioDynamic(t *testing.T, version string) *dynamicfake.FakeDynamicClient {
 	for _, o := range is.DestinationRules {
 		add(o, "DestinationRule")
 	}
+	for _, o := range is.ServiceEntries {
+		add(o, "ServiceEntry")
+	}
 	lists := map[schema.GroupVersionResource]string{}
 	for _, v := range istioVersions {
 		lists[IstioGatewaysResource.GroupResource().WithVersion(v)] = "GatewayList"
 		lists[VirtualServicesResource.GroupResource().WithVersion(v)] = "VirtualServiceList"
 		lists[DestinationRulesResource.GroupResource().WithVersion(v)] = "DestinationRuleList"
+		lists[ServiceEntriesResource.GroupResource().WithVersion(v)] = "ServiceEntryList"
 	}
 	dc := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), lists)
 	for _, o := range objs {
@@ -106,6 +112,9 @@ func istioSummary(s *Snapshot) []string {
 	}
 	for _, o := range is.DestinationRules {
 		out = append(out, fmt.Sprintf("%s subsets=%d", o.Source.Pos, len(o.Spec.Subsets)))
+	}
+	for _, o := range is.ServiceEntries {
+		out = append(out, fmt.Sprintf("%s hosts=%v", o.Source.Pos, o.Spec.Hosts))
 	}
 	for _, o := range s.Set.Services {
 		out = append(out, o.Source.Pos.String())
@@ -133,6 +142,7 @@ func TestReadIstio(t *testing.T) {
 				"api/VirtualService/other networking.istio.io/v1 hosts=[api.example.com] http=1",
 				"web/VirtualService/shop networking.istio.io/v1 hosts=[shop.example.com] http=2",
 				"web/DestinationRule/shop subsets=1",
+				"egress/ServiceEntry/payments hosts=[payments.example.net]",
 				"api/Service/api",
 				"web/Service/shop",
 				"web/Secret/shop-env",
@@ -140,9 +150,9 @@ func TestReadIstio(t *testing.T) {
 			},
 		},
 		{
-			// The Gateways of every namespace; the VirtualServices of
-			// web; the Services of web and of api, where a destination
-			// points.
+			// The Gateways and ServiceEntries of every namespace; the
+			// VirtualServices of web; the Services of web and of api,
+			// where a destination points.
 			name:    "one namespace reads what its routes reference",
 			version: "v1",
 			served:  istioDiscovery("v1alpha3", "v1beta1", "v1"),
@@ -151,6 +161,7 @@ func TestReadIstio(t *testing.T) {
 				"istio-system/Gateway.networking.istio.io/ingress networking.istio.io/v1 servers=1",
 				"web/VirtualService/shop networking.istio.io/v1 hosts=[shop.example.com] http=2",
 				"web/DestinationRule/shop subsets=1",
+				"egress/ServiceEntry/payments hosts=[payments.example.net]",
 				"api/Service/api",
 				"web/Service/shop",
 				"web/Secret/shop-env",
@@ -165,6 +176,7 @@ func TestReadIstio(t *testing.T) {
 			want: []string{
 				"istio-system/Gateway.networking.istio.io/ingress networking.istio.io/v1alpha3 servers=1",
 				"api/VirtualService/other networking.istio.io/v1alpha3 hosts=[api.example.com] http=1",
+				"egress/ServiceEntry/payments hosts=[payments.example.net]",
 				"api/Service/api",
 			},
 		},

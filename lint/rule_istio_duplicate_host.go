@@ -24,8 +24,13 @@ for the same host" in Istio's deployment guidelines,
 https://istio.io/v1.1/help/ops/traffic-management/deploy-guidelines/, gives
 the creation order and recommends a single root). lint reads
 creationTimestamp when the manifests carry it, and otherwise takes input
-order as creation order. A VirtualService that delegates to the other is not
-reported.
+order as creation order. A catch-all route (no match, or a match whose only
+condition is the uri prefix ` + "`/`" + ` or regex ` + "`.*`" + `) is the exception: istiod
+moves every catch-all behind the other routes of the host (SortVHostRoutes in
+istio/istio pilot/pkg/networking/core/route/route.go), so the older
+VirtualService's catch-all does not hide the newer one's routes, while any
+other overlapping route does. A VirtualService that delegates to the other is
+not reported.
 
 **What to do:** merge the routes into one VirtualService, or keep one as the
 root and make the other a delegate (no ` + "`gateways`" + `, named by the root's

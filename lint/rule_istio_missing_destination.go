@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate/istio"
 )
 
@@ -23,8 +24,13 @@ https://istio.io/latest/docs/reference/config/networking/virtual-service/).
 a missing Service or port with 503. lint checks short names and
 ` + "`.svc.cluster.local`" + ` names, and reports ` + "`name.namespace`" + ` or ` + "`name.namespace.svc`" + `
 when some object of the input lives in that namespace; other hosts are
-taken for external names (ServiceEntry) and are not checked. Pass the
-Services too (` + "`-f app/ -R`" + `).
+taken for external names and are not checked. A host a ServiceEntry of the
+input declares (one of its ` + "`hosts`" + `, wildcards included, exported to the
+Gateway's namespace) is in Istio's registry beside the Services and is not
+reported either, a short name included when the ServiceEntry declares its
+` + "`name.namespace.svc.cluster.local`" + ` (ServiceEntry in
+https://istio.io/latest/docs/reference/config/networking/service-entry/).
+Pass the Services and ServiceEntries too (` + "`-f app/ -R`" + `).
 
 **What to do:** add the Service's manifest to the input, or fix the host
 (the short name, or ` + "`name.namespace.svc.cluster.local`" + `) or the port.`,
@@ -45,6 +51,13 @@ func checkIstioMissingDestination(p *Pass) {
 			for j, dest := range route.Route {
 				host := dest.Destination.Host
 				ns, name, ok := istio.DestinationService(host, vs.Namespace)
+				if !ok || p.Set.Service(ns, name) == nil {
+					// A ServiceEntry adds hosts to the registry beside
+					// the Services: a destination it declares is there.
+					if declaredForAnyGateway(p.Set, vs, host) {
+						continue
+					}
+				}
 				if !ok {
 					uns, uname, partial := istio.UnexpandedService(host)
 					if partial && namespaces[uns] {
@@ -77,4 +90,23 @@ func checkIstioMissingDestination(p *Pass) {
 			}
 		}
 	}
+}
+
+// declaredForAnyGateway reports whether a ServiceEntry declares host for
+// a Gateway vs is bound to (the one gateway namespace a ServiceEntry
+// exported with "." is seen in), or for any gateway when vs names none
+// of the input.
+func declaredForAnyGateway(set *manifest.Set, vs *manifest.VirtualService, host string) bool {
+	seen := false
+	for _, g := range vs.Spec.Gateways {
+		ns, _, mesh := istio.GatewayRef(vs, g)
+		if mesh {
+			continue
+		}
+		seen = true
+		if istio.DeclaredBy(set, host, vs.Namespace, ns) != nil {
+			return true
+		}
+	}
+	return !seen && istio.DeclaredBy(set, host, vs.Namespace, vs.Namespace) != nil
 }

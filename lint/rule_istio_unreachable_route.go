@@ -16,8 +16,10 @@ first that matches ("the first rule matching an incoming request is used",
 HTTPRoute in
 https://istio.io/latest/docs/reference/config/networking/virtual-service/).
 A route without ` + "`match`" + `, or with a match whose only condition is
-` + "`uri: {prefix: /}`" + `, takes every request, and the routes after it are never
-reached.
+` + "`uri: {prefix: /}`" + ` or ` + "`uri: {regex: .*}`" + `, takes every request, and the routes
+after it are never reached: istiod does not even translate them
+(BuildHTTPRoutesForVirtualService and IsCatchAllRoute in istio/istio
+pilot/pkg/networking/core/route/route.go).
 
 **What to do:** move the catch-all route to the end of ` + "`http`" + `, or give it a
 narrower match.`,
@@ -47,7 +49,12 @@ func matchesAll(route manifest.IstioHTTPRoute) bool {
 		return true
 	}
 	for _, m := range route.Match {
-		if (m.URI == nil || (m.URI.Prefix == "/" && m.URI.Exact == "" && m.URI.Regex == "")) &&
+		// The uri prefix "/" and the regex ".*" take every path
+		// (istio/istio pilot/pkg/networking/core/route/route.go,
+		// IsCatchAllRoute).
+		uri := m.URI == nil || (m.URI.Prefix == "/" && m.URI.Exact == "" && m.URI.Regex == "") ||
+			(m.URI.Regex == ".*" && m.URI.Prefix == "" && m.URI.Exact == "")
+		if uri &&
 			m.Method == nil && m.Authority == nil && m.Scheme == nil && m.Port == 0 &&
 			len(m.Headers) == 0 && len(m.WithoutHeaders) == 0 && len(m.QueryParams) == 0 && len(m.Gateways) == 0 {
 			return true

@@ -79,17 +79,22 @@ type VirtualServiceSpec struct {
 
 // IstioHTTPRoute is one http route of a VirtualService.
 type IstioHTTPRoute struct {
-	Name           string                 `json:"name,omitempty"`
-	Match          []IstioHTTPMatch       `json:"match,omitempty"`
-	Route          []IstioRouteDest       `json:"route,omitempty"`
-	Redirect       *IstioRedirect         `json:"redirect,omitempty"`
-	DirectResponse *IstioDirectResponse   `json:"directResponse,omitempty"`
-	Delegate       *IstioDelegate         `json:"delegate,omitempty"`
-	Rewrite        *IstioRewrite          `json:"rewrite,omitempty"`
-	Headers        *IstioHeaders          `json:"headers,omitempty"`
-	Mirror         *IstioDestination      `json:"mirror,omitempty"`
-	Timeout        string                 `json:"timeout,omitempty"`
-	Retries        map[string]interface{} `json:"retries,omitempty"`
+	Name           string               `json:"name,omitempty"`
+	Match          []IstioHTTPMatch     `json:"match,omitempty"`
+	Route          []IstioRouteDest     `json:"route,omitempty"`
+	Redirect       *IstioRedirect       `json:"redirect,omitempty"`
+	DirectResponse *IstioDirectResponse `json:"directResponse,omitempty"`
+	Delegate       *IstioDelegate       `json:"delegate,omitempty"`
+	Rewrite        *IstioRewrite        `json:"rewrite,omitempty"`
+	Headers        *IstioHeaders        `json:"headers,omitempty"`
+	Mirror         *IstioDestination    `json:"mirror,omitempty"`
+	// MirrorPercentage is the share of requests mirrored to Mirror;
+	// MirrorPercent is its deprecated integer form.
+	MirrorPercentage *IstioPercent          `json:"mirrorPercentage,omitempty"`
+	MirrorPercent    *uint32                `json:"mirrorPercent,omitempty"`
+	Mirrors          []IstioMirrorPolicy    `json:"mirrors,omitempty"`
+	Timeout          string                 `json:"timeout,omitempty"`
+	Retries          map[string]interface{} `json:"retries,omitempty"`
 }
 
 // IstioHTTPMatch is one match of an http route: its conditions all hold.
@@ -131,6 +136,17 @@ type IstioDestination struct {
 // IstioNum is a port selector.
 type IstioNum struct {
 	Number uint32 `json:"number,omitempty"`
+}
+
+// IstioPercent is a percentage, 0 to 100.
+type IstioPercent struct {
+	Value float64 `json:"value"`
+}
+
+// IstioMirrorPolicy is one entry of an http route's mirrors.
+type IstioMirrorPolicy struct {
+	Destination IstioDestination `json:"destination"`
+	Percentage  *IstioPercent    `json:"percentage,omitempty"`
 }
 
 // IstioRedirect is an http redirect.
@@ -201,6 +217,37 @@ type IstioSubset struct {
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
+// ServiceEntry is a networking.istio.io ServiceEntry: hosts added to
+// the mesh's service registry, which route destinations may name like
+// Services (istio.io/api networking/v1alpha3 service_entry.proto).
+type ServiceEntry struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+	Spec              ServiceEntrySpec `json:"spec"`
+	Source            Source           `json:"-"`
+}
+
+// ServiceEntrySpec is ServiceEntry.spec.
+type ServiceEntrySpec struct {
+	Hosts      []string      `json:"hosts,omitempty"`
+	Ports      []IstioSEPort `json:"ports,omitempty"`
+	Location   string        `json:"location,omitempty"`
+	Resolution string        `json:"resolution,omitempty"`
+	ExportTo   []string      `json:"exportTo,omitempty"`
+	Addresses  []string      `json:"addresses,omitempty"`
+}
+
+// IstioSEPort is one port of a ServiceEntry.
+type IstioSEPort struct {
+	Number     uint32 `json:"number"`
+	Protocol   string `json:"protocol,omitempty"`
+	Name       string `json:"name,omitempty"`
+	TargetPort uint32 `json:"targetPort,omitempty"`
+}
+
+// Key returns namespace/name.
+func (e *ServiceEntry) Key() string { return e.Namespace + "/" + e.Name }
+
 // Key returns namespace/name.
 func (g *IstioGateway) Key() string { return g.Namespace + "/" + g.Name }
 
@@ -216,17 +263,19 @@ type IstioObjects struct {
 	IstioGateways    []*IstioGateway
 	VirtualServices  []*VirtualService
 	DestinationRules []*DestinationRule
+	ServiceEntries   []*ServiceEntry
 }
 
 // Len returns how many objects i holds.
 func (i *IstioObjects) Len() int {
-	return len(i.IstioGateways) + len(i.VirtualServices) + len(i.DestinationRules)
+	return len(i.IstioGateways) + len(i.VirtualServices) + len(i.DestinationRules) + len(i.ServiceEntries)
 }
 
 func (i *IstioObjects) appendAll(o *IstioObjects) {
 	i.IstioGateways = append(i.IstioGateways, o.IstioGateways...)
 	i.VirtualServices = append(i.VirtualServices, o.VirtualServices...)
 	i.DestinationRules = append(i.DestinationRules, o.DestinationRules...)
+	i.ServiceEntries = append(i.ServiceEntries, o.ServiceEntries...)
 }
 
 func (i *IstioObjects) applied() (IstioObjects, bool) {
@@ -235,7 +284,9 @@ func (i *IstioObjects) applied() (IstioObjects, bool) {
 	out.IstioGateways, a = lastOf(i.IstioGateways, (*IstioGateway).Key)
 	out.VirtualServices, b = lastOf(i.VirtualServices, (*VirtualService).Key)
 	out.DestinationRules, c = lastOf(i.DestinationRules, (*DestinationRule).Key)
-	return out, a || b || c
+	var d bool
+	out.ServiceEntries, d = lastOf(i.ServiceEntries, (*ServiceEntry).Key)
+	return out, a || b || c || d
 }
 
 func isIstio(apiVersion string) bool {
@@ -250,7 +301,7 @@ func (l *docLoader) istioObject(n *yaml.Node, kind, apiVersion string, src Sourc
 		served = served || apiVersion == v
 	}
 	switch kind {
-	case "Gateway", "VirtualService", "DestinationRule":
+	case "Gateway", "VirtualService", "DestinationRule", "ServiceEntry":
 		if !served {
 			l.unsupported(n, kind, apiVersion, istioVersions...)
 			return
@@ -270,5 +321,8 @@ func (l *docLoader) istioObject(n *yaml.Node, kind, apiVersion string, src Sourc
 	case "DestinationRule":
 		o := &DestinationRule{Source: src}
 		decodeNamespaced(l, n, o, &o.Source, &is.DestinationRules)
+	case "ServiceEntry":
+		o := &ServiceEntry{Source: src}
+		decodeNamespaced(l, n, o, &o.Source, &is.ServiceEntries)
 	}
 }

@@ -226,10 +226,32 @@ func (t *translator) run() {
 	t.grpcRoutes = map[any]*HostRoute{}
 	var routes []Object
 	translated := map[*manifest.Ingress]bool{}
+	// The listeners of every Ingress first: a controller may redirect a
+	// host to https because another Ingress gives it a certificate
+	// (ingress-nginx), and the route then attaches to that listener.
+	// Listeners go in the order the controller reads the Ingresses
+	// (the profile's Less), since the first Ingress of a host gives it
+	// its certificate (ingress-nginx createServers); routes stay in
+	// input order.
+	started := map[*manifest.Ingress]*startedIngress{}
 	for _, ing := range t.set.Ingresses {
-		objs := t.ingress(ing)
+		if s := t.start(ing); s != nil {
+			started[ing] = s
+		}
+	}
+	for _, ing := range t.controllerOrder() {
+		if s := started[ing]; s != nil {
+			s.tlsListener = t.tls(ing, s.pl)
+		}
+	}
+	for _, ing := range t.set.Ingresses {
+		s := started[ing]
+		if s == nil {
+			continue
+		}
+		objs := t.ingress(s)
 		if len(objs) > 0 {
-			translated[ing] = true
+			translated[s.ing] = true
 		}
 		routes = append(routes, objs...)
 	}
@@ -286,6 +308,30 @@ func (t *translator) run() {
 		}
 		return a.Col < b.Col
 	})
+}
+
+// controllerOrder returns the Ingresses by class in input order, each
+// class's in the order its controller reads them (simulate.Profile Less,
+// stable).
+func (t *translator) controllerOrder() []*manifest.Ingress {
+	var classes []string
+	byClass := map[string][]*manifest.Ingress{}
+	for _, ing := range t.set.Ingresses {
+		c := t.classOf(ing)
+		if _, ok := byClass[c]; !ok {
+			classes = append(classes, c)
+		}
+		byClass[c] = append(byClass[c], ing)
+	}
+	out := make([]*manifest.Ingress, 0, len(t.set.Ingresses))
+	for _, c := range classes {
+		ings := byClass[c]
+		if p, ok := simulate.ProfileByName(t.profileName(ings[0])); ok {
+			sort.SliceStable(ings, func(i, j int) bool { return p.Less(ings[i], ings[j]) })
+		}
+		out = append(out, ings...)
+	}
+	return out
 }
 
 // Set returns the translated objects as a manifest set beside the

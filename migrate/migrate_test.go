@@ -48,8 +48,11 @@ func TestTranslate(t *testing.T) {
 				t.Fatal(err)
 			}
 			fmt.Fprintf(&b, "=== verify: %d probes\n", v.Probes)
-			for _, d := range v.Differences {
+			for i, d := range v.Differences {
 				fmt.Fprintf(&b, "%s %v\n  before: %s\n  after:  %s\n", d.Request.String(), d.Request.Header, d.FromOutcome, d.ToOutcome)
+				if c := v.CauseOf[i]; c != "" {
+					fmt.Fprintf(&b, "  cause:  %s\n", c)
+				}
 			}
 			golden.Assert(t, []byte(b.String()), filepath.Join("testdata", name+".golden"))
 		})

@@ -124,6 +124,10 @@ func (tr *Translation) Set() *manifest.Set { return tr.t.set }
 // ProfileName returns the profile an Ingress is read under.
 func (tr *Translation) ProfileName(ing *manifest.Ingress) string { return tr.t.profileName(ing) }
 
+// Class returns the Ingress class an Ingress belongs to (the one
+// data plane it is verified in), "" when none.
+func (tr *Translation) Class(ing *manifest.Ingress) string { return tr.t.classOf(ing) }
+
 // Report adds a finding on a field of ing; a Warning makes the Ingress
 // partly translated.
 func (tr *Translation) Report(ing *manifest.Ingress, field string, sev Severity, msg string) {

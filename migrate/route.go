@@ -11,12 +11,20 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// ingress translates one Ingress: the HTTPS listeners of its TLS hosts,
-// one HTTPRoute per host (one with no hostnames for rules without a host
-// and for a defaultBackend alone), and the redirect routes its controller
-// makes. The provider of its controller reads it (Reader); it may defer
-// it (ingress-nginx canaries add to their primary's routes at the end).
-func (t *translator) ingress(ing *manifest.Ingress) []Object {
+// startedIngress is an Ingress whose reader and HTTPS listeners are
+// made, waiting for its routes.
+type startedIngress struct {
+	ing         *manifest.Ingress
+	rd          Reader
+	pl          *plane
+	tlsListener func(host string) string
+}
+
+// start reads one Ingress (Reader) and finds its Gateway; nil when its
+// provider ignores it or defers it (ingress-nginx canaries add to their
+// primary's routes at the end). The caller adds its HTTPS listeners
+// (tls) once every Ingress is started.
+func (t *translator) start(ing *manifest.Ingress) *startedIngress {
 	rd := t.reader(ing)
 	if rd == nil {
 		return nil
@@ -25,7 +33,14 @@ func (t *translator) ingress(ing *manifest.Ingress) []Object {
 	if t.fixed == nil {
 		pl = t.planeFor(ing)
 	}
-	tlsListener := t.tls(ing, pl)
+	return &startedIngress{ing: ing, rd: rd, pl: pl}
+}
+
+// ingress translates one started Ingress: one HTTPRoute per host (one
+// with no hostnames for rules without a host and for a defaultBackend
+// alone), and the redirect routes its controller makes.
+func (t *translator) ingress(s *startedIngress) []Object {
+	ing, rd, pl, tlsListener := s.ing, s.rd, s.pl, s.tlsListener
 
 	// Hosts in order of appearance; "" for rules without a host.
 	var hosts []string
@@ -57,6 +72,9 @@ func (t *translator) ingress(ing *manifest.Ingress) []Object {
 		section := ""
 		if redirect != nil {
 			section = tlsListener(host)
+			if section == "" {
+				section = t.hostHTTPSListener(pl, host)
+			}
 			if section == "" {
 				t.report(ing, "spec.tls", Warning, redirect.NoListener)
 				redirect = nil
@@ -148,6 +166,35 @@ func (t *translator) tls(ing *manifest.Ingress, pl *plane) func(host string) str
 		}
 		return listeners[""]
 	}
+}
+
+// hostHTTPSListener returns the HTTPS listener another Ingress made
+// for host: the host's own, else its parent's wildcard, else one
+// without a hostname; "" when there is none.
+func (t *translator) hostHTTPSListener(pl *plane, host string) string {
+	if t.fixed != nil {
+		gw := t.set.Gateway(t.fixed.namespace, t.fixed.name)
+		if gw == nil || host == "" {
+			return ""
+		}
+		for _, l := range gw.Spec.Listeners {
+			if l.Protocol == gwv1.HTTPSProtocolType && (l.Hostname == nil || hostCovers(string(*l.Hostname), host)) {
+				return string(l.Name)
+			}
+		}
+		return ""
+	}
+	candidates := []string{host}
+	if _, rest, ok := strings.Cut(host, "."); ok && !strings.HasPrefix(host, "*.") {
+		candidates = append(candidates, "*."+rest)
+	}
+	candidates = append(candidates, "")
+	for _, h := range candidates {
+		if i, ok := pl.https[h]; ok {
+			return string(pl.listeners[i].Name)
+		}
+	}
+	return ""
 }
 
 // fixedListenerFor finds the listener of the --gateway Gateway that serves

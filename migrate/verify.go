@@ -34,6 +34,11 @@ type Verification struct {
 	// Equivalents lists, per probed host, the hosts answered through it:
 	// a difference on the probed host holds for each of them.
 	Equivalents map[string][]string
+	// CauseOf gives, for each difference, the ID of the known cause
+	// that explains it (causes.go), "" when none does; Causes lists the
+	// causes found, each once, with how many differences they explain.
+	CauseOf []string
+	Causes  []Cause
 	// PairAt is the first Ingress of each data plane compared, by the
 	// Pair name of its Differences: where a difference that no Ingress
 	// path and no route answered is placed.
@@ -131,6 +136,11 @@ func Verify(before, after *manifest.Set, opts Options) (*Verification, error) {
 		}
 		return a.Request.String() < b.Request.String()
 	})
+	byName := make(map[string]simulate.Pair, len(pairs))
+	for _, p := range pairs {
+		byName[p.Name] = p
+	}
+	v.explainAll(byName)
 	v.Unverified = unverified(before)
 	if len(skippedGRPC) > 0 {
 		v.Unverified = append(v.Unverified, Unverified{Behaviour: "requests other than gRPC to hosts served only by gRPC backends (a GRPCRoute answers gRPC requests alone)", At: skippedGRPC})

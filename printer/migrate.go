@@ -68,13 +68,20 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 		if _, err := fmt.Fprintf(w, "%s, %d answered differently:\n", pluralOf(v.Probes, "probe", "probes"), len(v.Differences)); err != nil {
 			return err
 		}
-		// One table per data plane: an Ingress class and its Gateway.
+		// One table per data plane: an Ingress class and its Gateway,
+		// of the differences no known cause explains.
 		for i := 0; i < len(v.Differences); {
 			plane := v.Differences[i].Pair
 			var rows [][]string
 			for ; i < len(v.Differences) && v.Differences[i].Pair == plane; i++ {
+				if causeOf(v, i) != "" {
+					continue
+				}
 				d := v.Differences[i]
 				rows = append(rows, []string{requestString(d.Request.String(), d.Request.Header), d.FromOutcome, d.ToOutcome})
+			}
+			if len(rows) == 0 {
+				continue
 			}
 			if _, err := fmt.Fprintf(w, "%s:\n", s.Bold(plane)); err != nil {
 				return err
@@ -82,6 +89,9 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 			if err := Table(w, s, []string{"REQUEST", "BEFORE", "AFTER"}, rows); err != nil {
 				return err
 			}
+		}
+		if err := writeCauses(w, s, v); err != nil {
+			return err
 		}
 	}
 	if v.EquivalentHosts > 0 {
@@ -97,6 +107,35 @@ func WriteMigrationText(w io.Writer, s *Styles, rep MigrationReport) error {
 			if _, err := fmt.Fprintf(w, "  %s\n", u.Behaviour); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// causeOf is the ID of the known cause of difference i, "" for none.
+func causeOf(v *migrate.Verification, i int) string {
+	if i < len(v.CauseOf) {
+		return v.CauseOf[i]
+	}
+	return ""
+}
+
+// writeCauses states each known cause of differences once: what differs,
+// how many probes, one of them, why, and what to do.
+func writeCauses(w io.Writer, s *Styles, v *migrate.Verification) error {
+	if len(v.Causes) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "%s answered differently for a known cause no translation avoids (docs/migrate.md, \"Differences with a known cause\"):\n",
+		pluralOf(len(v.Differences)-v.Unexplained(), "probe", "probes")); err != nil {
+		return err
+	}
+	for _, c := range v.Causes {
+		d := v.Differences[c.First]
+		if _, err := fmt.Fprintf(w, "- %s [%s]: %s, such as %s: before %s, after %s\n  why: %s\n  what to do: %s\n",
+			s.Bold(c.Title), c.ID, pluralOf(c.Count, "probe", "probes"), requestString(d.Request.String(), d.Request.Header),
+			d.FromOutcome, d.ToOutcome, c.Why, c.Do); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -133,7 +172,20 @@ type MigrationJSON struct {
 	// Equivalents lists, per probed host, the hosts answered through it.
 	Equivalents map[string][]string       `json:"equivalents,omitempty"`
 	Differences []MigrationDifferenceJSON `json:"differences"`
-	Unverified  []string                  `json:"unverified"`
+	// Causes states each known cause of differences once
+	// (migrate.Verification.Causes).
+	Causes     []MigrationCauseJSON `json:"causes,omitempty"`
+	Unverified []string             `json:"unverified"`
+}
+
+// MigrationCauseJSON is a known cause of differences that no
+// translation avoids.
+type MigrationCauseJSON struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Why   string `json:"why"`
+	Do    string `json:"do"`
+	Count int    `json:"count"`
 }
 
 // MigrationFindingJSON is one translation finding.
@@ -165,6 +217,8 @@ type MigrationDifferenceJSON struct {
 	// BeforeNotes and AfterNotes explain each answer.
 	BeforeNotes []string `json:"beforeNotes,omitempty"`
 	AfterNotes  []string `json:"afterNotes,omitempty"`
+	// Cause is the ID of the known cause that explains it, if any.
+	Cause string `json:"cause,omitempty"`
 }
 
 // WriteMigrationJSON writes the report as one JSON document.
@@ -182,9 +236,12 @@ func WriteMigrationJSON(w io.Writer, rep MigrationReport) error {
 		if len(v.Equivalents) > 0 {
 			doc.Equivalents = v.Equivalents
 		}
-		for _, d := range v.Differences {
+		for i, d := range v.Differences {
 			doc.Differences = append(doc.Differences, MigrationDifferenceJSON{DataPlane: d.Pair, URL: d.Request.String(), Headers: d.Request.Header,
-				Before: d.FromOutcome, After: d.ToOutcome, BeforeNotes: d.From.Notes, AfterNotes: d.To.Notes})
+				Before: d.FromOutcome, After: d.ToOutcome, BeforeNotes: d.From.Notes, AfterNotes: d.To.Notes, Cause: causeOf(v, i)})
+		}
+		for _, c := range v.Causes {
+			doc.Causes = append(doc.Causes, MigrationCauseJSON{ID: c.ID, Title: c.Title, Why: c.Why, Do: c.Do, Count: c.Count})
 		}
 		for _, u := range v.Unverified {
 			doc.Unverified = append(doc.Unverified, u.Behaviour)
@@ -221,8 +278,16 @@ func MigrationLintResult(rep MigrationReport) *lint.Result {
 	}
 	if v := rep.Verification; v != nil {
 		res.Rules = append(res.Rules, lint.MigrationDifferenceRule, lint.MigrationUnverifiedRule)
-		for _, d := range v.Differences {
-			res.Findings = append(res.Findings, differenceFinding(v, d))
+		for i, d := range v.Differences {
+			f := differenceFinding(v, d)
+			if id := causeOf(v, i); id != "" {
+				for _, c := range v.Causes {
+					if c.ID == id {
+						f.Message += fmt.Sprintf("; known cause [%s]: %s", c.ID, c.Title)
+					}
+				}
+			}
+			res.Findings = append(res.Findings, f)
 		}
 		for _, u := range v.Unverified {
 			f := lint.Finding{Rule: lint.MigrationUnverifiedID, Severity: lint.Info, Message: "not verified: " + u.Behaviour}

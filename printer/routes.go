@@ -38,6 +38,7 @@ type RouteJSON struct {
 	Match        *int           `json:"match,omitempty"`
 	Conditions   []string       `json:"conditions,omitempty"`
 	Backends     []BackendJSON  `json:"backends,omitempty"`
+	Mirrors      []MirrorJSON   `json:"mirrors,omitempty"`
 	Redirect     string         `json:"redirect,omitempty"`
 	Accepted     *ConditionJSON `json:"accepted,omitempty"`
 	ResolvedRefs *ConditionJSON `json:"resolvedRefs,omitempty"`

@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -135,6 +136,9 @@ func RoutesMixedTable(w io.Writer, s *Styles, all AllRoutes, opts RoutesTableOpt
 		if backend == "" {
 			backend = simulate.DescribeBackends(r.Backends)
 		}
+		for _, m := range r.Mirrors {
+			backend += fmt.Sprintf(", mirror %g%% to %s", m.Percent, simulate.DescribeBackends([]simulate.WeightedBackend{m.Backend}))
+		}
 		row := []string{"VirtualService", r.Namespace + "/" + r.Name, r.DataPlane, host, path, r.PathType, backend, "-", "-"}
 		if wide {
 			row = append(row, "-", "-", r.APIVersion, r.Pos.String())
@@ -178,6 +182,9 @@ func istioRouteJSON(r istio.Rule) RouteJSON {
 	j.Rule, j.Match = &rule, &match
 	for _, b := range r.Backends {
 		j.Backends = append(j.Backends, backendJSON(b))
+	}
+	for _, m := range r.Mirrors {
+		j.Mirrors = append(j.Mirrors, MirrorJSON{Backend: backendJSON(m.Backend), Percent: m.Percent})
 	}
 	return j
 }

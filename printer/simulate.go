@@ -13,6 +13,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/istio"
 )
 
 // DecisionJSON is the machine form of one simulated request (simulate -o
@@ -119,8 +120,22 @@ func gatewayJSON(j *DecisionJSON, d simulate.Decision) {
 }
 
 // istioPlanePrefix starts the name of an Istio Gateway's data plane
-// (istio.Plane.Name).
-const istioPlanePrefix = "istio gateway "
+// (istio.Plane.Name) and of the answer no Istio Gateway takes
+// (istio.PluralName).
+const istioPlanePrefix = "istio gateway"
+
+// gatewaysPlane names the answer that no Gateway of several takes.
+const gatewaysPlane = "gateways"
+
+// isIstio reports whether d is an Istio Gateway's answer, or says that
+// no Istio Gateway takes the request.
+func isIstio(d simulate.Decision) bool { return strings.HasPrefix(d.DataPlane, istioPlanePrefix) }
+
+// isGateway reports whether d is a Gateway API or Istio Gateway answer,
+// whose rules are routes rather than Ingress rules.
+func isGateway(d simulate.Decision) bool {
+	return d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") || d.DataPlane == gatewaysPlane || isIstio(d)
+}
 
 // ObjectRefJSON names an object.
 type ObjectRefJSON struct {
@@ -186,10 +201,10 @@ func NewDecisionJSON(d simulate.Decision) DecisionJSON {
 		j.Conflicts = append(j.Conflicts, ConflictJSON{Ingress: ref(c.Ingress), Backend: c.Backend})
 	}
 	j.MoreConflicts = d.MoreConflicts
-	if d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") || strings.HasPrefix(d.DataPlane, istioPlanePrefix) {
+	if isGateway(d) {
 		gatewayJSON(&j, d)
 	}
-	if strings.HasPrefix(d.DataPlane, istioPlanePrefix) && strings.EqualFold(schemeOf(d.URL), "https") {
+	if isIstio(d) && strings.EqualFold(schemeOf(d.URL), "https") {
 		// An Istio server's certificate: its tls.credentialName, or
 		// null when no HTTPS server takes the host.
 		j.TLS = json.RawMessage("null")
@@ -293,8 +308,8 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	if d.Profile != "" {
 		fmt.Fprintf(&b, "  profile: %s\n", d.Profile)
 	}
-	istioAnswer := strings.HasPrefix(d.DataPlane, istioPlanePrefix)
-	gatewayAnswer := d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ") || istioAnswer
+	istioAnswer := isIstio(d)
+	gatewayAnswer := isGateway(d)
 	if d.DataPlane != "" {
 		fmt.Fprintf(&b, "  data plane: %s", d.DataPlane)
 		if d.Listener != "" && istioAnswer {
@@ -309,12 +324,18 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 		// tls.credentialName (istio.io Gateway reference,
 		// ServerTLSSettings), not an Ingress's spec.tls.
 		switch {
+		case d.Listener == "" && d.DataPlane == istio.PluralName:
+			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("no HTTPS server of any Istio Gateway lists host "+d.RequestHost+": no server tls.credentialName names a Secret for it"))
 		case d.Listener == "":
-			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("no HTTPS server of the Gateway lists host "+d.RequestHost+": no credentialName serves it"))
+			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("no HTTPS server of the Gateway lists host "+d.RequestHost+": no server tls.credentialName names a Secret for it"))
 		case d.Credential == "":
 			fmt.Fprintf(&b, "  tls: %s\n", s.Warning("server "+d.Listener+" has no tls.credentialName"))
 		default:
-			fmt.Fprintf(&b, "  tls: credentialName %s (server %s)\n", d.Credential, d.Listener)
+			// The Secret is read in the namespace of the gateway
+			// deployment, taken to be the Gateway's (lint's
+			// istio-missing-credential says the same).
+			ns, _, _ := strings.Cut(strings.TrimPrefix(d.DataPlane, istioPlanePrefix+" "), "/")
+			fmt.Fprintf(&b, "  tls: server %s tls.credentialName %s (Secret %s/%s, in the gateway's namespace)\n", d.Listener, d.Credential, ns, d.Credential)
 		}
 	}
 	if !gatewayAnswer && strings.EqualFold(schemeOf(d.URL), "https") {
@@ -361,7 +382,12 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	}
 	for _, wb := range d.Backends {
 		if wb.Problem != "" {
-			fmt.Fprintf(&b, "  %s %s/%s: %s\n", s.Warning("unresolved:"), wb.Namespace, wb.Name, wb.Problem)
+			name := wb.Name
+			if wb.Namespace != "" {
+				// an external host (an Istio ServiceEntry's) has none
+				name = wb.Namespace + "/" + name
+			}
+			fmt.Fprintf(&b, "  %s %s: %s\n", s.Warning("unresolved:"), name, wb.Problem)
 		}
 	}
 	for _, wb := range d.Backends {
@@ -384,7 +410,7 @@ func SimulateText(w io.Writer, s *Styles, d simulate.Decision, explain bool) err
 	if !explain {
 		return nil
 	}
-	if d.Ingress == nil && (d.Kind != "" || strings.HasPrefix(d.DataPlane, "gateway ")) {
+	if d.Ingress == nil && isGateway(d) {
 		return gatewayCandidates(w, s, d)
 	}
 	rows := make([][]string, 0, len(d.Candidates))
@@ -442,8 +468,17 @@ func gatewayText(b *strings.Builder, s *Styles, d simulate.Decision) {
 		host = "* (every host)"
 	}
 	match := d.Path
+	if match == "" && isIstio(d) {
+		match = "any (no uri match)"
+	}
 	if d.PathType != "" {
 		match = fmt.Sprintf("%s (%s)", d.Path, d.PathType)
+	}
+	if isIstio(d) && d.Kind == "Gateway" {
+		// An Istio Gateway answers by itself only with a server's
+		// tls.httpsRedirect; Rule indexes spec.servers.
+		fmt.Fprintf(b, "  by Gateway %s spec.servers[%d].tls.httpsRedirect: host %s, %s\n", d.Object, d.Rule, host, d.Pos)
+		return
 	}
 	rule := fmt.Sprintf("rule %d", d.Rule)
 	if d.MatchIndex >= 0 {

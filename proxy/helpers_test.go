@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -20,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -140,6 +142,16 @@ func serveRaw(tb testing.TB, serve func(c net.Conn)) string {
 // closedAddr returns a loopback address nothing listens on.
 func closedAddr(t *testing.T) string {
 	t.Helper()
+	// A port taken from the ephemeral range and closed again can be handed
+	// out as the local port of a later dial to it, and Linux then connects
+	// the socket to itself (TCP simultaneous open): the "down" upstream
+	// answers nothing instead of refusing. Port 1 is outside that range;
+	// it is used when nothing listens there.
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:1", time.Second); err == nil {
+		_ = c.Close()
+	} else if errors.Is(err, syscall.ECONNREFUSED) {
+		return "127.0.0.1:1"
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

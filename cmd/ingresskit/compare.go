@@ -77,6 +77,11 @@ func compareRun(cmd *cobra.Command, opts *compareOptions) error {
 	if len(set.Ingresses) == 0 {
 		return usageErrorf("no Ingress in the input: compare needs the Ingresses and the Gateway API objects made from them")
 	}
+	if len(set.Gateways) == 0 && len(set.IstioGateways) > 0 {
+		// The verification routes the Ingresses against Gateway API
+		// data planes only.
+		return usageErrorf("no Gateway API Gateway in the input: compare checks Gateway API objects, not Istio Gateways and VirtualServices; to check a move to Istio's Ingress support, run lint --controller <name> --compare istio, and simulate each side for the VirtualServices")
+	}
 	if len(set.Gateways) == 0 {
 		return usageErrorf("no Gateway in the input: compare needs the Gateway API objects too (-f)")
 	}

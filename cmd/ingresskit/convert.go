@@ -36,7 +36,7 @@ var convertFormats = []string{"diff", "json", "manifest"}
 func newConvertCmd(io *IO, runF func(*convertOptions) error) *cobra.Command {
 	opts := &convertOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "convert (<path>... | -f <file>...) [--in-place | --check] [-o diff] [--ingress-class-annotation keep|move]",
+		Use:   "convert (<path>... | -f <file>...) [--in-place | --check] [-o diff] [--ingress-class-annotation keep|move] [--to gateway-api [--verify] [-o text|json|sarif|junit[=<file>]]...]",
 		Short: "rewrite removed Ingress API versions as networking.k8s.io/v1",
 		Long: `Rewrite every Ingress written against extensions/v1beta1 or
 networking.k8s.io/v1beta1, and every networking.k8s.io/v1beta1 IngressClass,
@@ -60,7 +60,9 @@ HTTPS listener per TLS host, one HTTPRoute per Ingress host, ReferenceGrants
 where a reference crosses namespaces. Paths and annotations are translated by
 what the Ingress's controller does with them; what cannot be expressed is
 reported on stderr with its position. --verify then routes probe requests
-through both and exits 1 when any is answered differently.`,
+through both and exits 1 when any is answered differently. The report takes
+-o as lint does: -o text, sarif or junit on stderr, and -o <format>=<file>
+(json=<file> too) into files.`,
 		Args: cobra.ArbitraryArgs,
 		Example: `  # Print the GCE example as networking.k8s.io/v1
   ingresskit convert -f examples/gce-v1beta1.yaml
@@ -76,6 +78,9 @@ through both and exits 1 when any is answered differently.`,
 
   # Translate the nginx example into Gateway API objects and prove they route the same
   ingresskit convert --to gateway-api --verify -f examples/nginx-tls.yaml
+
+  # The same, with the report also as SARIF and JUnit files for CI
+  ingresskit convert --to gateway-api --verify -f examples/nginx-tls.yaml -o text -o sarif=/tmp/migration.sarif -o junit=/tmp/migration.xml
 
   # Convert every file of a directory tree where it is (atomic, mode kept),
   # here in a copy of the examples
@@ -116,7 +121,11 @@ through both and exits 1 when any is answered differently.`,
 	cmd.Flags().BoolVar(&opts.InPlace, "in-place", false, "write the converted manifests back into their files")
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "list the files that need conversion and exit 1 if any do; write nothing")
 	cmd.MarkFlagsMutuallyExclusive("in-place", "check")
-	enumFlag(cmd, &opts.Output, "output", "o", "manifest", convertFormats, "what to print: the converted manifests, a unified diff, or with --to gateway-api JSON")
+	opts.Output = "manifest"
+	cmd.Flags().VarP(&convertOutputValue{opts: opts}, "output", "o", "what to print: the converted manifests, a unified diff, or with --to gateway-api the objects as JSON (diff, json, manifest); with --to gateway-api also the report, repeatable as for lint: text, sarif or junit on stderr, or json, junit, sarif, text=<file> (default manifest, and the text report on stderr)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"diff", "json", "junit", "manifest", "sarif", "text"}, cobra.ShellCompDirectiveNoFileComp
+	})
 	addGatewayConvertFlags(cmd, opts)
 	modes := make([]string, len(convert.ClassAnnotations))
 	for i, m := range convert.ClassAnnotations {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,6 +35,80 @@ type gatewayConvertOptions struct {
 	ReportFormats []outputSpec
 	ReportFile    string
 	SARIFRoot     string
+	// reportsSet is true once -o or --report-format named a report,
+	// which replaces the default text report; reportO names the first
+	// report -o gave, for the error when --to is missing.
+	reportsSet bool
+	reportO    string
+}
+
+// convertOutputValue is convert's repeatable -o. Without a file it takes
+// what goes to stdout: the converted manifests, a diff, or with --to
+// gateway-api the objects as JSON. It also takes, with --to gateway-api,
+// the reports as lint's -o does (outputs.go): text, sarif or junit on
+// stderr, or <format>=<file>, json=<file> included; a bare json stays
+// the objects' JSON.
+type convertOutputValue struct {
+	opts *convertOptions
+}
+
+func (v *convertOutputValue) String() string { return v.opts.Output }
+func (v *convertOutputValue) Type() string   { return "format[=file]" }
+
+func (v *convertOutputValue) Set(s string) error {
+	format, path, hasPath := strings.Cut(s, "=")
+	if hasPath && path == "" {
+		return fmt.Errorf("invalid value %q: give the file after =, as in %s=report.out, or leave =<file> out", s, format)
+	}
+	switch {
+	case !hasPath && slices.Contains(convertFormats, format):
+		v.opts.Output = format
+		return nil
+	case slices.Contains(migrationReportFormats, format):
+		if v.opts.GW.reportO == "" {
+			v.opts.GW.reportO = s
+		}
+		return addReport(&v.opts.GW, outputSpec{Format: format, Path: path})
+	case hasPath && slices.Contains(convertFormats, format):
+		return fmt.Errorf("invalid value %q: %s goes to standard output (--out-dir writes the objects into files); only reports (%s) take =<file>", s, format, strings.Join(migrationReportFormats, ", "))
+	}
+	return fmt.Errorf("invalid value %q: must be one of %s, or with --to gateway-api a report: %s, each optionally =<file>",
+		s, strings.Join(convertFormats, ", "), strings.Join(migrationReportFormats, ", "))
+}
+
+// reportFormatValue is the deprecated --report-format, which adds to the
+// same reports as -o.
+type reportFormatValue struct {
+	gw *gatewayConvertOptions
+}
+
+func (v *reportFormatValue) String() string {
+	var s []string
+	for _, o := range v.gw.ReportFormats {
+		s = append(s, o.String())
+	}
+	return strings.Join(s, ",")
+}
+func (v *reportFormatValue) Type() string { return "format[=file]" }
+
+func (v *reportFormatValue) Set(s string) error {
+	format, path, hasPath := strings.Cut(s, "=")
+	if !slices.Contains(migrationReportFormats, format) {
+		return fmt.Errorf("invalid value %q: must be one of %s, each optionally =<file>", s, strings.Join(migrationReportFormats, ", "))
+	}
+	if hasPath && path == "" {
+		return fmt.Errorf("invalid value %q: give the file after =, as in %s=report.out, or leave =<file> out for stderr", s, format)
+	}
+	return addReport(v.gw, outputSpec{Format: format, Path: path})
+}
+
+// addReport adds a report; the first replaces the default text report.
+func addReport(gw *gatewayConvertOptions, o outputSpec) error {
+	if !gw.reportsSet {
+		gw.ReportFormats, gw.reportsSet = nil, true
+	}
+	gw.ReportFormats = append(gw.ReportFormats, o)
+	return nil
 }
 
 // migrationReportFormats are the formats of the migration report, as for
@@ -49,25 +124,38 @@ func addGatewayConvertFlags(cmd *cobra.Command, opts *convertOptions) {
 	cmd.Flags().StringVar(&opts.GW.OutDir, "out-dir", "", "with --to gateway-api: write one file per source file into this directory (it must not hold those files yet)")
 	cmd.Flags().BoolVar(&opts.GW.Verify, "verify", false, "with --to gateway-api: route probe requests through the Ingresses and the result, and exit 1 when any is answered differently")
 	controllerFlag(cmd, &opts.GW.Controller, "with --to gateway-api: read every Ingress as this controller does (default: from its IngressClass)")
-	namedOutputsFlag(cmd, &opts.GW.ReportFormats, "report-format", "", "text", migrationReportFormats, "with --to gateway-api: format of the report of findings and differences; repeatable, format=<file> writes that format to a file")
+	opts.GW.ReportFormats = []outputSpec{{Format: "text"}}
+	cmd.Flags().Var(&reportFormatValue{gw: &opts.GW}, "report-format", "with --to gateway-api: format of the report; repeatable, format=<file> writes that format to a file")
+	_ = cmd.Flags().MarkDeprecated("report-format", "use -o <format>[=<file>], as lint takes it")
 	cmd.Flags().StringVar(&opts.GW.ReportFile, "report-file", "", "with --to gateway-api: write the report to this file instead of stderr")
-	cmd.Flags().StringVar(&opts.GW.SARIFRoot, "sarif-root", "", "with --report-format sarif: directory SARIF file URIs are relative to (default: the repository root, found from .git upward)")
+	_ = cmd.Flags().MarkDeprecated("report-file", "use -o <format>=<file>, as lint takes it")
+	cmd.Flags().StringVar(&opts.GW.SARIFRoot, "sarif-root", "", "with -o sarif: directory SARIF file URIs are relative to (default: the repository root, found from .git upward)")
 }
 
-// validateGatewayConvert checks the flag combinations of --to.
+// validateGatewayConvert checks the flag combinations of --to, and says
+// on stderr which deprecated flag to replace (cobra's own deprecation
+// note goes to the flag set's error buffer, which is never printed).
 func validateGatewayConvert(cmd *cobra.Command, opts *convertOptions) error {
+	for _, f := range []string{"report-format", "report-file"} {
+		if fl := cmd.Flags().Lookup(f); fl != nil && fl.Changed {
+			fmt.Fprintf(opts.IO.ErrOut, "--%s is deprecated: %s\n", f, fl.Deprecated)
+		}
+	}
 	if opts.To == "" {
 		for _, f := range []string{"gateway-class", "gateway", "out-dir", "verify", "controller", "report-format", "report-file", "sarif-root"} {
 			if cmd.Flags().Changed(f) {
 				return usageErrorf("--%s goes with --to gateway-api", f)
 			}
 		}
+		if opts.GW.reportO != "" {
+			return usageErrorf("-o %s goes with --to gateway-api: reports are of a translation", opts.GW.reportO)
+		}
 		if opts.Output == "json" {
 			return usageErrorf("-o json goes with --to gateway-api; convert prints manifests or a diff")
 		}
 		return nil
 	}
-	if err := checkNamedOutputs(opts.GW.ReportFormats, "--report-format", "stderr or --report-file"); err != nil {
+	if err := checkNamedOutputs(opts.GW.ReportFormats, "-o", "stderr"); err != nil {
 		return err
 	}
 	switch {

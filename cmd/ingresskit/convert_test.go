@@ -38,7 +38,7 @@ func TestNewConvertCmd(t *testing.T) {
 		{name: "in place and check", args: []string{"-f", "a", "--in-place", "--check"}, wantErr: "none of the others can be"},
 		{name: "in place and diff", args: []string{"-f", "a", "--in-place", "-o", "diff"}, wantErr: "choose one"},
 		{name: "in place on stdin", args: []string{"-f", "-", "--in-place"}, wantErr: "standard input"},
-		{name: "bad output", args: []string{"-f", "a", "-o", "yaml"}, wantErr: "must be one of diff, json, manifest"},
+		{name: "bad output", args: []string{"-f", "a", "-o", "yaml"}, wantErr: "must be one of diff, json, manifest, or with --to gateway-api a report"},
 		{name: "json without --to", args: []string{"-f", "a", "-o", "json"}, wantErr: "-o json goes with --to gateway-api"},
 		{name: "gateway flag without --to", args: []string{"-f", "a", "--verify"}, wantErr: "--verify goes with --to gateway-api"},
 		{name: "to with in-place", args: []string{"-f", "a", "--to", "gateway-api", "--in-place"}, wantErr: "has no --in-place"},
@@ -46,20 +46,34 @@ func TestNewConvertCmd(t *testing.T) {
 		{name: "gateway and class", args: []string{"-f", "a", "--to", "gateway-api", "--gateway", "a/b", "--gateway-class", "x"}, wantErr: "drop --gateway-class"},
 		{
 			name: "verify with a SARIF report",
-			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "--report-format", "sarif", "--report-file", "r.sarif"},
+			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "-o", "sarif=r.sarif"},
 			want: convertOptions{Files: fileFlags{Filenames: []string{"a"}}, To: "gateway-api", Output: "manifest", ClassAnnotation: "keep",
-				GW: gatewayConvertOptions{Verify: true, ReportFormats: []outputSpec{{Format: "sarif"}}, ReportFile: "r.sarif"}},
+				GW: gatewayConvertOptions{Verify: true, ReportFormats: []outputSpec{{Format: "sarif", Path: "r.sarif"}}}},
 		},
 		{
-			name: "several reports",
-			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "--report-format", "text", "--report-format", "sarif=r.sarif", "--report-format", "junit=r.xml"},
+			name: "several reports as lint takes them",
+			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "-o", "text", "-o", "sarif=r.sarif", "-o", "junit=r.xml", "-o", "json=r.json"},
 			want: convertOptions{Files: fileFlags{Filenames: []string{"a"}}, To: "gateway-api", Output: "manifest", ClassAnnotation: "keep",
-				GW: gatewayConvertOptions{Verify: true, ReportFormats: []outputSpec{{Format: "text"}, {Format: "sarif", Path: "r.sarif"}, {Format: "junit", Path: "r.xml"}}}},
+				GW: gatewayConvertOptions{Verify: true, ReportFormats: []outputSpec{{Format: "text"}, {Format: "sarif", Path: "r.sarif"}, {Format: "junit", Path: "r.xml"}, {Format: "json", Path: "r.json"}}}},
 		},
-		{name: "two reports on stderr", args: []string{"-f", "a", "--to", "gateway-api", "--report-format", "text", "--report-format", "json"},
-			wantErr: "--report-format text --report-format json: only one format can go to stderr or --report-file"},
+		{
+			name: "objects as json and a report",
+			args: []string{"-f", "a", "--to", "gateway-api", "-o", "json", "-o", "junit"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a"}}, To: "gateway-api", Output: "json", ClassAnnotation: "keep",
+				GW: gatewayConvertOptions{ReportFormats: []outputSpec{{Format: "junit"}}}},
+		},
+		{
+			name: "deprecated report flags",
+			args: []string{"-f", "a", "--to", "gateway-api", "--verify", "--report-format", "sarif", "--report-file", "r.sarif", "--report-format", "junit=r.xml"},
+			want: convertOptions{Files: fileFlags{Filenames: []string{"a"}}, To: "gateway-api", Output: "manifest", ClassAnnotation: "keep",
+				GW: gatewayConvertOptions{Verify: true, ReportFormats: []outputSpec{{Format: "sarif"}, {Format: "junit", Path: "r.xml"}}, ReportFile: "r.sarif"}},
+		},
+		{name: "two reports on stderr", args: []string{"-f", "a", "--to", "gateway-api", "-o", "text", "-o", "sarif"},
+			wantErr: "-o text -o sarif: only one format can go to stderr"},
 		{name: "bad report format", args: []string{"-f", "a", "--to", "gateway-api", "--report-format", "xml"}, wantErr: "must be one of json, junit, sarif, text"},
-		{name: "report without --to", args: []string{"-f", "a", "--report-file", "r"}, wantErr: "--report-file goes with --to gateway-api"},
+		{name: "objects to a file", args: []string{"-f", "a", "--to", "gateway-api", "-o", "manifest=x.yaml"}, wantErr: "only reports (json, junit, sarif, text) take =<file>"},
+		{name: "report without --to", args: []string{"-f", "a", "-o", "junit=r.xml"}, wantErr: "-o junit=r.xml goes with --to gateway-api"},
+		{name: "report file without --to", args: []string{"-f", "a", "--report-file", "r"}, wantErr: "--report-file goes with --to gateway-api"},
 		{name: "bad target", args: []string{"-f", "a", "--to", "istio"}, wantErr: "must be one of gateway-api"},
 		{name: "bad annotation mode", args: []string{"-f", "a", "--ingress-class-annotation", "copy"}, wantErr: "must be one of keep, move"},
 		{
@@ -88,7 +102,7 @@ func TestNewConvertCmd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(convertOptions{}, "IO")); d != "" {
+			if d := cmp.Diff(tt.want, *got, cmpopts.IgnoreFields(convertOptions{}, "IO"), cmpopts.IgnoreUnexported(gatewayConvertOptions{})); d != "" {
 				t.Errorf("options (-want +got):\n%s", d)
 			}
 		})

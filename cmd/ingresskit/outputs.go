@@ -69,17 +69,11 @@ func (v *outputsValue) Set(s string) error {
 // outputsFlag binds the repeatable -o/--output flag; def is the format
 // written to standard output when -o is not given.
 func outputsFlag(cmd *cobra.Command, target *[]outputSpec, def string, allowed []string, usage string) {
-	namedOutputsFlag(cmd, target, "output", "o", def, allowed, usage)
-}
-
-// namedOutputsFlag binds a repeatable format[=file] flag of another name
-// (convert's --report-format).
-func namedOutputsFlag(cmd *cobra.Command, target *[]outputSpec, name, short, def string, allowed []string, usage string) {
 	sorted := slices.Clone(allowed)
 	slices.Sort(sorted)
 	*target = []outputSpec{{Format: def}}
-	cmd.Flags().VarP(&outputsValue{target: target, allowed: sorted}, name, short, usage)
-	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	cmd.Flags().VarP(&outputsValue{target: target, allowed: sorted}, "output", "o", usage)
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return sorted, cobra.ShellCompDirectiveNoFileComp
 	})
 }

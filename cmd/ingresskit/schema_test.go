@@ -61,20 +61,29 @@ func TestJSONSchemas(t *testing.T) {
 		{"test", []string{"test", "-f", "../../examples", "../../examples/routes-test.yaml", "-o", "json"}, false},
 		{"test", []string{"test", "-f", "../../examples", "../../examples/gateway-api-test.yaml", "-o", "json"}, false},
 		{"migration", []string{"compare", "-f", "../../examples/nginx-tls.yaml", "-f", "testdata/schema/partial-gateway.yaml", "-o", "json"}, false},
-		{"migration", []string{"convert", "--to", "gateway-api", "--verify", "-f", "../../examples/nginx-tls.yaml", "--report-format", "json"}, false},
+		{"migration", []string{"convert", "--to", "gateway-api", "--verify", "-f", "../../examples/nginx-tls.yaml", "-o", "json=<report>"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			schema := compileSchema(t, tt.schema)
+			// convert's stdout holds the objects: its report goes to a
+			// file, named where the arguments say <report>.
+			report := filepath.Join(t.TempDir(), "report.json")
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = strings.ReplaceAll(a, "<report>", report)
+			}
 			var out, errOut bytes.Buffer
-			code := run(tt.args, strings.NewReader(""), &out, &errOut)
+			code := run(args, strings.NewReader(""), &out, &errOut)
 			if code == exitError {
 				t.Fatalf("exit %d: %s", code, errOut.String())
 			}
 			doc := out.Bytes()
 			if tt.args[0] == "convert" {
-				// The report goes to stderr; stdout holds the objects.
-				doc = errOut.Bytes()
+				var err error
+				if doc, err = os.ReadFile(report); err != nil {
+					t.Fatal(err)
+				}
 			}
 			docs := [][]byte{doc}
 			if tt.lines {

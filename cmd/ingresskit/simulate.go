@@ -121,6 +121,7 @@ the cluster.`,
 	}
 	opts.Files.addFlags(cmd)
 	opts.Files.addSelectorFlag(cmd)
+	opts.Files.addKustomizeFlag(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "request header 'Name: value' (repeatable); Host overrides the URL's host")
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")
@@ -346,10 +347,28 @@ func routeGateways(planes []simulate.DataPlane, req simulate.Request, explain, a
 			return []simulate.Decision{answerOn(planes[0], req, explain)}
 		}
 		d := simulate.Decision{URL: req.String(), Rule: -1, PathIndex: -1, MatchIndex: -1, Status: 404, DataPlane: "gateways",
+			RequestHost: simulate.CanonicalHost(req.Host), NormalizedPath: simulate.RequestPath(req.Path),
 			Notes: []string{fmt.Sprintf("no listener of the %d Gateways takes this request (port, protocol and hostname)", len(planes))}}
+		if allIstio(planes) {
+			// An Istio Gateway has servers, not listeners: a server
+			// takes a request by port number, protocol and hosts
+			// (istio.io Gateway reference, Server).
+			d.DataPlane = istio.PluralName
+			d.Notes = []string{fmt.Sprintf("no server of the %d Istio Gateways takes this request (port, protocol and host)", len(planes))}
+		}
 		return []simulate.Decision{d}
 	}
 	return ds
+}
+
+// allIstio reports whether every plane is an Istio Gateway's.
+func allIstio(planes []simulate.DataPlane) bool {
+	for _, p := range planes {
+		if p.Kind() != istio.Kind {
+			return false
+		}
+	}
+	return true
 }
 
 func answerOn(p simulate.DataPlane, req simulate.Request, explain bool) simulate.Decision {

@@ -1,7 +1,9 @@
 // Package gce translates what ingress-gce does with an Ingress into
 // Gateway API: its path globs (paths.go), the FrontendConfig's HTTPS
-// redirect (frontendconfig.go), and the reports of the BackendConfig
-// (backendconfig.go) and of its other annotations (annotations.go). It
+// redirect (frontendconfig.go), the BackendConfig's timeout and fixed
+// custom headers and the reports of its other settings
+// (backendconfig.go), and the reports of its other annotations
+// (annotations.go). It
 // registers itself with migrate for the "gce" profile.
 package gce
 

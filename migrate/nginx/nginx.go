@@ -64,6 +64,30 @@ type translation struct {
 	// badTLSHost holds "<ingress> <namespace>/<service>" once its
 	// upstream-vhost was reported as no BackendTLSPolicy hostname.
 	badTLSHost map[string]bool
+	// models are ingress-nginx's configuration for the Ingresses of each
+	// class (one controller each), made on first use.
+	models map[string]*nginxsim.Model
+}
+
+// model returns ingress-nginx's configuration for the Ingresses of the
+// class of ing, as the verification routes them.
+func (t *translation) model(ing *manifest.Ingress) *nginxsim.Model {
+	class := t.tr.Class(ing)
+	if m := t.models[class]; m != nil {
+		return m
+	}
+	sub := &manifest.Set{}
+	for _, o := range t.tr.Set().Ingresses {
+		if t.tr.Class(o) == class {
+			sub.Ingresses = append(sub.Ingresses, o)
+		}
+	}
+	if t.models == nil {
+		t.models = map[string]*nginxsim.Model{}
+	}
+	m := nginxsim.NewModel(sub)
+	t.models[class] = m
+	return m
 }
 
 var _ migrate.Finisher = (*translation)(nil)

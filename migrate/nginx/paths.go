@@ -23,6 +23,9 @@ import (
 // RE2 and match the whole path.
 func (nx *features) PathMatch(hr *migrate.HostRoute, p networkingv1.HTTPIngressPath, field string) (gwv1.HTTPPathMatch, bool) {
 	path := migrate.IngressPath(p)
+	if nx.servedElsewhere(hr, path, field) {
+		return gwv1.HTTPPathMatch{}, false
+	}
 	if nx.t.regexHost(hr.Host) {
 		if _, err := regexp.Compile(path); err != nil {
 			nx.t.tr.Report(hr.Ingress, field+".path", migrate.Warning, fmt.Sprintf("%q is not a regular expression RE2 accepts (%v); nginx's PCRE may; the path is left out", path, err))
@@ -77,4 +80,29 @@ func (t *translation) regexHost(host string) bool {
 		}
 	}
 	return t.regexHosts[host]
+}
+
+// servedElsewhere reports, and leaves out, a path that ingress-nginx
+// drops because an Ingress it orders first has a location with the same
+// path and pathType in the host's server (model.ServedBy). A Gateway
+// would not drop it: rules of two HTTPRoutes with the same match are
+// ordered by the routes' creationTimestamp, then by namespace/name in
+// ascending order (HTTPRouteRule precedence in apis/v1
+// httproute_types.go), which is neither the Ingresses' creation time
+// (the routes are new) nor ingress-nginx's order (namespace/name
+// descending at equal timestamps). Leaving the path out keeps the one
+// nginx serves. Duplicates within one Ingress are the core's.
+func (nx *features) servedElsewhere(hr *migrate.HostRoute, path, field string) bool {
+	var ri, pi int
+	if n, err := fmt.Sscanf(field, "spec.rules[%d].http.paths[%d]", &ri, &pi); err != nil || n != 2 {
+		return false
+	}
+	by, ok := nx.t.model(nx.ing).ServedBy(nx.ing, ri, pi)
+	if !ok || by.Ingress == nx.ing {
+		return false
+	}
+	nx.t.tr.Report(hr.Ingress, field, migrate.Info, fmt.Sprintf(
+		"ingress-nginx serves %s of this host from %s spec.rules[%d].http.paths[%d], which it orders first (older creationTimestamp, else namespace/name in reverse order), and drops this path; it is left out so the Gateway routes it the same way (a Gateway would order the two routes by their own age and name)",
+		path, by.Ingress.Key(), by.Rule, by.Path))
+	return true
 }

@@ -12,18 +12,24 @@ import (
 )
 
 // HTTPSRedirect says whether ingress-nginx redirects http requests for
-// host to https: ssl-redirect (default true) when the Ingress has any TLS
-// entry, whatever hosts it names (createServers gives the other hosts the
-// default certificate), or force-ssl-redirect; with 308
-// (annotations/sslredirect; the ConfigMap's http-redirect-code default).
+// host to https, with 308 (the ConfigMap's http-redirect-code default):
+// force-ssl-redirect, or ssl-redirect (default true) when a certificate
+// is configured for the host (lua_ingress.lua redirect_to_https). The
+// host has one when any Ingress of it in the class has a TLS section,
+// whatever hosts that names (createServers gives the others the default
+// certificate), this Ingress or another (model.HostCertificate); the
+// route then attaches to the HTTPS listener of whichever made it.
+// Requests for the catch-all server "_" are redirected only by
+// force-ssl-redirect.
 func (nx *features) HTTPSRedirect(host string) *migrate.HTTPSRedirect {
-	if !nx.bool("force-ssl-redirect", false) && (len(nx.ing.Spec.TLS) == 0 || !nx.bool("ssl-redirect", true)) {
+	force := nx.bool("force-ssl-redirect", false)
+	if !force && (host == "" || !nx.bool("ssl-redirect", true) || !nx.t.model(nx.ing).HostCertificate(host)) {
 		return nil
 	}
 	if host == "" {
 		host = "<any host>"
 	}
-	return &migrate.HTTPSRedirect{Code: 308, NoListener: fmt.Sprintf("ingress-nginx redirects http://%s to https and serves it with its default certificate, because this Ingress has a TLS section (createServers); no listener holds a certificate for this host, so the redirect is not translated: add the host to a TLS entry", host)}
+	return &migrate.HTTPSRedirect{Code: 308, NoListener: fmt.Sprintf("ingress-nginx redirects http://%s to https and serves it with its default certificate, because an Ingress of the host has a TLS section (createServers); no listener holds a certificate for this host, so the redirect is not translated: add the host to a TLS entry", host)}
 }
 
 // redirect makes the rule a RequestRedirect when the Ingress has a

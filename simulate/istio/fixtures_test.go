@@ -113,11 +113,17 @@ func TestFixtures(t *testing.T) {
 				if got != e.want {
 					t.Errorf("line %d: %s:\n got  %s\n want %s\n notes: %q", e.line, e.url, got, e.want, d.Notes)
 				}
+				if planes[0].Serves(req) {
+					explainAgrees(t, e.line, d, planes[0].Explain(req))
+				}
 				fmt.Fprintf(&b, "%s", e.url)
 				for _, k := range sortedKeys(e.header) {
 					fmt.Fprintf(&b, " -H '%s: %s'", k, e.header.Get(k))
 				}
 				fmt.Fprintf(&b, "\n  answer: %s\n", got)
+				if raw := simulate.RequestPath(req.Path); d.NormalizedPath != "" && d.NormalizedPath != raw {
+					fmt.Fprintf(&b, "  path: %s normalized to %s\n", raw, d.NormalizedPath)
+				}
 				if d.Object != "" {
 					fmt.Fprintf(&b, "  by: %s %s rule %d match %d\n", d.Kind, d.Object, d.Rule, d.MatchIndex)
 				}
@@ -125,6 +131,9 @@ func TestFixtures(t *testing.T) {
 					if wb.Problem != "" {
 						fmt.Fprintf(&b, "  unresolved: %s\n", wb.Problem)
 					}
+				}
+				for _, m := range d.Mirrors {
+					fmt.Fprintf(&b, "  mirror: %g%% to %s\n", m.Percent, simulate.DescribeBackends([]simulate.WeightedBackend{m.Backend}))
 				}
 				for _, n := range d.Notes {
 					fmt.Fprintf(&b, "  note: %s\n", n)
@@ -142,4 +151,33 @@ func sortedKeys(h http.Header) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// explainAgrees checks that --explain tells the same story as the
+// answer: the same answer, and exactly one candidate won, the route and
+// match that answered, last in the list since later routes are not
+// evaluated; none won when no route answered.
+func explainAgrees(t *testing.T, line int, d, x simulate.Decision) {
+	t.Helper()
+	if answerOf(x) != answerOf(d) || x.Object != d.Object || x.Rule != d.Rule || x.MatchIndex != d.MatchIndex {
+		t.Errorf("line %d: --explain answers %s by %s http[%d] match %d, the lookup %s by %s http[%d] match %d",
+			line, answerOf(x), x.Object, x.Rule, x.MatchIndex, answerOf(d), d.Object, d.Rule, d.MatchIndex)
+	}
+	won := 0
+	for i, c := range x.Candidates {
+		if c.Reason != simulate.ReasonWon {
+			if c.MatchIndex >= 0 {
+				t.Errorf("line %d: candidate %d lost yet names match %d", line, i, c.MatchIndex)
+			}
+			continue
+		}
+		won++
+		if c.Object != d.Object || c.Rule != d.Rule || c.MatchIndex != d.MatchIndex || i != len(x.Candidates)-1 {
+			t.Errorf("line %d: candidate %d (%s http[%d] match %d) won, the answer is %s http[%d] match %d",
+				line, i, c.Object, c.Rule, c.MatchIndex, d.Object, d.Rule, d.MatchIndex)
+		}
+	}
+	if want := map[bool]int{true: 1, false: 0}[d.Matched && d.Kind == "VirtualService"]; won != want {
+		t.Errorf("line %d: %d candidates won, want %d", line, won, want)
+	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ingresskit/ingresskit/manifest"
 	"github.com/ingresskit/ingresskit/simulate"
+	"github.com/ingresskit/ingresskit/simulate/internal/envoypath"
 )
 
 // Kind is the kind of data plane this package builds.
@@ -95,6 +96,10 @@ func Bound(vs *manifest.VirtualService, gw *manifest.IstioGateway) bool {
 // Gateway returns the Gateway of the data plane.
 func (p *Plane) Gateway() *manifest.IstioGateway { return p.gw }
 
+// PluralName names the Istio Gateways of the input together, in an
+// answer that none of them takes.
+const PluralName = "istio gateways"
+
 // Name identifies the data plane in answers.
 func (p *Plane) Name() string { return "istio gateway " + p.gw.Key() }
 
@@ -106,6 +111,8 @@ type request struct {
 	scheme, host, path, rawQuery, method string
 	port                                 uint32
 	header                               http.Header
+	// valid is false for a path Envoy rejects with a 400.
+	valid bool
 }
 
 func parse(req simulate.Request) request {
@@ -132,9 +139,9 @@ func parse(req simulate.Request) request {
 	if i := strings.IndexByte(r.path, '#'); i >= 0 {
 		r.path = r.path[:i]
 	}
-	if r.path == "" {
-		r.path = "/"
-	}
+	// The gateway's Envoy normalizes the path before any route sees it,
+	// and forwards the normalized path (envoypath).
+	r.path, r.valid = envoypath.Normalize(r.path)
 	return r
 }
 
@@ -250,7 +257,8 @@ func (p *Plane) Explain(req simulate.Request) simulate.Decision { return p.answe
 // ingress gateway are merged, the oldest VirtualService's routes first
 // (istio.io analysis message IST0109 and the traffic management "split
 // virtual services" guideline; lint's istio-duplicate-host reports the
-// pair): ordered by creationTimestamp, then input order.
+// pair): ordered by creationTimestamp, then name and namespace; those
+// without a creationTimestamp last, in input order.
 func (p *Plane) virtualServices(host string) ([]*manifest.VirtualService, string) {
 	var best []*manifest.VirtualService
 	var bestHost string
@@ -278,7 +286,22 @@ func (p *Plane) virtualServices(host string) ([]*manifest.VirtualService, string
 		}
 	}
 	sort.SliceStable(best, func(i, j int) bool {
-		return best[i].CreationTimestamp.Before(&best[j].CreationTimestamp)
+		// pilot/pkg/model/config.go configCompareByCreationTime: the
+		// creationTimestamp, then name, then namespace.
+		// A VirtualService without one is not created yet: it comes
+		// after those that are, in input order, as lint's
+		// istio-duplicate-host reads it.
+		a, b := best[i], best[j]
+		switch za, zb := a.CreationTimestamp.IsZero(), b.CreationTimestamp.IsZero(); {
+		case za || zb:
+			return !za && zb
+		case !a.CreationTimestamp.Equal(&b.CreationTimestamp):
+			return a.CreationTimestamp.Before(&b.CreationTimestamp)
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Namespace < b.Namespace
 	})
 	return best, bestHost
 }
@@ -303,6 +326,13 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 		// ServerTLSSettings.credentialName).
 		d.Credential = srv.TLS.CredentialName
 	}
+	if !r.valid {
+		// Envoy answers a path it cannot normalize itself
+		// (conn_manager_utility.cc maybeNormalizePath; envoypath).
+		d.Status = http.StatusBadRequest
+		d.Notes = append(d.Notes, "the gateway's Envoy cannot normalize the path (a NUL byte): 400 before any route")
+		return d
+	}
 	if srv.TLS != nil && srv.TLS.HTTPSRedirect && r.scheme == "http" {
 		// Server.tls.httpsRedirect: "send a 301 redirect for all http
 		// connections, asking the clients to use HTTPS".
@@ -319,24 +349,32 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 		d.Notes = append(d.Notes, fmt.Sprintf("no VirtualService bound to Gateway %s names host %s: 404", p.gw.Key(), r.host))
 		return d
 	}
-	var routes []ownedRoute
-	for _, vs := range vss {
-		routes = append(routes, p.resolve(vs, 0)...)
-	}
+	entries := p.vhostRoutes(vss, r)
 	vs := vss[0]
-	for _, rt := range routes {
-		route := rt.route
-		mi, why := matches(route, r, srv)
+	for _, e := range entries {
+		rt, route := e.ownedRoute, e.route
+		mi, why := 0, "the route has no match: every request"
+		if e.match >= 0 {
+			mi = e.match
+			if ok, reason := matchOne(route.Match[mi], r, srv); !ok {
+				mi, why = -1, reason
+			} else {
+				why = reason
+			}
+		}
 		if explain {
 			reason := simulate.ReasonWon
 			if mi < 0 {
 				reason = simulate.ReasonPathMismatch
 			}
 			d.Candidates = append(d.Candidates, simulate.Candidate{Rule: rt.index, PathIndex: -1, Kind: "VirtualService", Object: rt.vs.Key(),
-				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why})
+				MatchIndex: mi, Pos: rt.pos, Reason: reason, Detail: why, Host: vsHost, Path: uriOf(route, e.match)})
 		}
 		if mi < 0 {
 			continue
+		}
+		if e.moved {
+			d.Notes = append(d.Notes, "a catch-all route is tried after every other route for the host: istiod moves it to the end when VirtualServices are merged (SortVHostRoutes)")
 		}
 		vsi := rt.vs
 		d.Matched = true
@@ -362,6 +400,107 @@ func (p *Plane) answer(req simulate.Request, explain bool) simulate.Decision {
 	return d
 }
 
+// uriOf describes the uri match of match mi of route, or of every match
+// when mi is -1: "(every request)" for a route without match, "any" for
+// a match without uri.
+func uriOf(route manifest.IstioHTTPRoute, mi int) string {
+	if len(route.Match) == 0 {
+		return "(every request)"
+	}
+	one := func(m manifest.IstioHTTPMatch) string {
+		if m.URI == nil {
+			return "any"
+		}
+		return describe(*m.URI)
+	}
+	if mi >= 0 {
+		return one(route.Match[mi])
+	}
+	parts := make([]string, len(route.Match))
+	for i, m := range route.Match {
+		parts[i] = one(m)
+	}
+	return strings.Join(parts, " | ")
+}
+
+// vhostEntry is one Envoy route of the virtual host a request's host
+// selects: one match of an http route (match is -1 for a route without
+// match); moved is true for a catch-all moved behind other routes.
+type vhostEntry struct {
+	ownedRoute
+	match int
+	moved bool
+}
+
+// vhostRoutes returns the routes of the virtual host that vss make for a
+// request, in the order the gateway's Envoy tries them, as istiod builds
+// them (istio/istio pilot/pkg/networking/core/route/route.go,
+// BuildHTTPRoutesForVirtualService and TranslateRoute;
+// pilot/pkg/networking/core/gateway.go):
+//
+//   - each match of each http route is one route, in order; a match whose
+//     port is not the server's, or whose gateways do not name this
+//     Gateway, makes no route;
+//   - after a catch-all (a route without match, or a match whose only
+//     condition is the uri prefix "/" or regex ".*", IsCatchAllRoute) the
+//     rest of that VirtualService makes no route;
+//   - the routes of the VirtualServices for the host follow each other,
+//     oldest VirtualService first, and then every catch-all is moved
+//     behind the other routes, in its order (SortVHostRoutes), so that a
+//     VirtualService merged after another with a catch-all is reached.
+func (p *Plane) vhostRoutes(vss []*manifest.VirtualService, r request) []vhostEntry {
+	var out, catchAll []vhostEntry
+	for _, vs := range vss {
+	routes:
+		for _, rt := range p.resolve(vs, 0) {
+			if len(rt.route.Match) == 0 {
+				catchAll = append(catchAll, vhostEntry{ownedRoute: rt, match: -1})
+				break
+			}
+			for i, m := range rt.route.Match {
+				if m.Port != 0 && m.Port != r.port || !p.gatewayMatch(vs, m) {
+					continue
+				}
+				e := vhostEntry{ownedRoute: rt, match: i}
+				if isCatchAll(m) {
+					catchAll = append(catchAll, e)
+					break routes
+				}
+				out = append(out, e)
+			}
+		}
+	}
+	if len(out) > 0 {
+		for i := range catchAll {
+			catchAll[i].moved = len(vss) > 1
+		}
+	}
+	return append(out, catchAll...)
+}
+
+// isCatchAll reports whether a match takes every request to its port: no
+// header, query or pseudo-header condition, and a uri that is absent, the
+// prefix "/" or the regex ".*" (route.go, IsCatchAllRoute).
+func isCatchAll(m manifest.IstioHTTPMatch) bool {
+	uri := m.URI == nil || m.URI.Prefix == "/" && m.URI.Exact == "" || m.URI.Regex == ".*" && m.URI.Exact == "" && m.URI.Prefix == ""
+	return uri && m.Method == nil && m.Authority == nil && m.Scheme == nil &&
+		len(m.Headers) == 0 && len(m.WithoutHeaders) == 0 && len(m.QueryParams) == 0
+}
+
+// gatewayMatch reports whether a match's gateways, when it names any,
+// include this Gateway (route.go, sourceMatchHTTP).
+func (p *Plane) gatewayMatch(vs *manifest.VirtualService, m manifest.IstioHTTPMatch) bool {
+	if len(m.Gateways) == 0 {
+		return true
+	}
+	for _, g := range m.Gateways {
+		if ns, name, mesh := GatewayRef(vs, g); !mesh && ns == p.gw.Namespace && name == p.gw.Name {
+			return true
+		}
+	}
+	return false
+}
+
 // ownedRoute is one http route as the gateway evaluates it, after the
 // VirtualServices of a host are merged and delegates expanded: the
 // VirtualService that declares it (the delegate for a route reached
@@ -376,7 +515,10 @@ type ownedRoute struct {
 
 // resolve returns the http routes of vs with delegates replaced by the
 // routes of the VirtualService they name (HTTPRoute.delegate), each with
-// the VirtualService, index and position it is declared at.
+// the VirtualService, index and position it is declared at. A delegate
+// route is merged into the route that delegates (mergeDelegate) and left
+// out when their matches conflict; a delegate's own delegates are not
+// followed ("only one level delegation is supported").
 func (p *Plane) resolve(vs *manifest.VirtualService, depth int) []ownedRoute {
 	var routes []ownedRoute
 	for i, route := range vs.Spec.HTTP {
@@ -384,125 +526,151 @@ func (p *Plane) resolve(vs *manifest.VirtualService, depth int) []ownedRoute {
 			routes = append(routes, ownedRoute{route: route, vs: vs, index: i, pos: vs.Source.FieldPos(fmt.Sprintf("spec.http[%d]", i))})
 			continue
 		}
-		ns := route.Delegate.Namespace
-		if ns == "" {
-			ns = vs.Namespace
-		}
-		for _, dvs := range p.byName[ns+"/"+route.Delegate.Name] {
-			// A delegate's routes apply within the parent route's match
-			// (delegate: "the match conditions of the delegate are
-			// merged with the parent's").
-			sub := p.resolve(dvs, depth+1)
-			for j := range sub {
-				if len(route.Match) > 0 {
-					sub[j].route.Match = mergeMatches(route.Match, sub[j].route.Match)
+		for _, dvs := range p.delegates(vs, route.Delegate) {
+			for _, sub := range p.resolve(dvs, depth+1) {
+				merged, ok := mergeDelegate(route, sub.route)
+				if !ok {
+					continue
 				}
+				sub.route = merged
+				routes = append(routes, sub)
 			}
-			routes = append(routes, sub...)
 		}
 	}
 	return routes
 }
 
-// mergeMatches ANDs a parent's matches with a delegate route's: each pair
-// of a parent and a child match, the child's URI kept when both have one.
-func mergeMatches(parent, child []manifest.IstioHTTPMatch) []manifest.IstioHTTPMatch {
-	if len(child) == 0 {
-		return parent
+// delegates returns the VirtualServices a delegate names: its namespace,
+// the root VirtualService's when left out (HTTPRoute.delegate).
+func (p *Plane) delegates(vs *manifest.VirtualService, d *manifest.IstioDelegate) []*manifest.VirtualService {
+	ns := d.Namespace
+	if ns == "" {
+		ns = vs.Namespace
 	}
-	var out []manifest.IstioHTTPMatch
-	for _, pm := range parent {
-		for _, cm := range child {
-			m := cm
-			if m.URI == nil {
-				m.URI = pm.URI
-			}
-			if m.Method == nil {
-				m.Method = pm.Method
-			}
-			if len(pm.Headers) > 0 {
-				h := map[string]manifest.IstioStringMatch{}
-				for k, v := range pm.Headers {
-					h[k] = v
-				}
-				for k, v := range cm.Headers {
-					h[k] = v
-				}
-				m.Headers = h
-			}
-			out = append(out, m)
-		}
-	}
-	return out
+	return p.byName[ns+"/"+d.Name]
 }
 
-// matches returns the index of the first match of route that holds (0
-// for a route without match), or -1, with a phrase saying why.
-func matches(route manifest.IstioHTTPRoute, r request, srv *manifest.IstioServer) (int, string) {
-	if len(route.Match) == 0 {
-		return 0, "the route has no match: every request"
-	}
-	var why []string
-	for i, m := range route.Match {
-		ok, reason := matchOne(m, r, srv)
-		if ok {
-			return i, reason
-		}
-		why = append(why, reason)
-	}
-	return -1, strings.Join(why, "; ")
-}
-
+// matchOne applies one HTTPMatchRequest as istiod translates it for
+// Envoy (pilot/pkg/networking/core/route/route.go, TranslateRouteMatch):
+// the uri match with case_sensitive set from ignoreUriCase, which Envoy
+// applies to exact and prefix but not to a regex (route_components.proto
+// RouteMatch.case_sensitive: "ignored for safe_regex matching"); method,
+// authority and scheme as pseudo-header matches; headers, withoutHeaders
+// (inverted, a missing header read as empty) and queryParams, where a
+// StringMatch with nothing set or the regex "*" asks only for presence
+// (canBeConvertedToPresentMatch). On success the phrase lists the
+// conditions that held.
 func matchOne(m manifest.IstioHTTPMatch, r request, srv *manifest.IstioServer) (bool, string) {
+	var held []string
 	if m.URI != nil {
-		path := r.path
-		sm := *m.URI
-		if m.IgnoreURICase {
-			path = strings.ToLower(path)
-			sm = manifest.IstioStringMatch{Exact: strings.ToLower(sm.Exact), Prefix: strings.ToLower(sm.Prefix), Regex: "(?i)" + sm.Regex}
-			if m.URI.Regex == "" {
-				sm.Regex = ""
-			}
-		}
-		if !stringMatch(sm, path) {
+		if !uriMatch(*m.URI, r.path, m.IgnoreURICase) {
 			return false, "uri " + describe(*m.URI) + " does not match " + r.path
 		}
+		what := "uri " + describe(*m.URI)
+		if m.IgnoreURICase && m.URI.Regex == "" {
+			what += " (ignoreUriCase)"
+		}
+		held = append(held, what)
 	}
 	if m.Method != nil {
 		if !stringMatch(*m.Method, r.method) {
 			return false, "method " + describe(*m.Method) + " does not match " + r.method
 		}
+		held = append(held, "method "+describe(*m.Method))
 	}
-	if m.Authority != nil && !stringMatch(*m.Authority, r.host) {
-		return false, "authority " + describe(*m.Authority) + " does not match " + r.host
+	if m.Authority != nil {
+		if !stringMatch(*m.Authority, r.host) {
+			return false, "authority " + describe(*m.Authority) + " does not match " + r.host
+		}
+		held = append(held, "authority "+describe(*m.Authority))
 	}
-	if m.Scheme != nil && !stringMatch(*m.Scheme, r.scheme) {
-		return false, "scheme " + describe(*m.Scheme) + " does not match " + r.scheme
+	if m.Scheme != nil {
+		if !stringMatch(*m.Scheme, r.scheme) {
+			return false, "scheme " + describe(*m.Scheme) + " does not match " + r.scheme
+		}
+		held = append(held, "scheme "+describe(*m.Scheme))
 	}
-	if m.Port != 0 && m.Port != r.port {
-		return false, fmt.Sprintf("port %d is not %d", m.Port, r.port)
+	if m.Port != 0 {
+		if m.Port != r.port {
+			return false, fmt.Sprintf("port %d is not %d", m.Port, r.port)
+		}
+		held = append(held, fmt.Sprintf("port %d", m.Port))
 	}
-	for name, sm := range m.Headers {
+	for _, name := range sortedNames(m.Headers) {
+		sm := m.Headers[name]
 		v, present := r.header[http.CanonicalHeaderKey(name)]
-		if !present || !stringMatch(sm, strings.Join(v, ",")) {
+		switch {
+		case !present:
+			return false, "header " + name + " is absent"
+		case presenceOnly(sm):
+			held = append(held, "header "+name+" present")
+		case !stringMatch(sm, strings.Join(v, ",")):
 			return false, "header " + name + " " + describe(sm) + " does not match"
+		default:
+			held = append(held, "header "+name+" "+describe(sm))
 		}
 	}
-	for name, sm := range m.WithoutHeaders {
-		if v, present := r.header[http.CanonicalHeaderKey(name)]; present && stringMatch(sm, strings.Join(v, ",")) {
+	for _, name := range sortedNames(m.WithoutHeaders) {
+		sm := m.WithoutHeaders[name]
+		v, present := r.header[http.CanonicalHeaderKey(name)]
+		switch {
+		case presenceOnly(sm) && present:
 			return false, "header " + name + " is present"
+		case !presenceOnly(sm) && stringMatch(sm, strings.Join(v, ",")):
+			return false, "header " + name + " " + describe(sm) + " matches (withoutHeaders)"
 		}
+		held = append(held, "without header "+name)
 	}
 	if len(m.QueryParams) > 0 {
 		q := parseQuery(r.rawQuery)
-		for name, sm := range m.QueryParams {
+		for _, name := range sortedNames(m.QueryParams) {
+			sm := m.QueryParams[name]
 			v, present := q[name]
-			if !present || !stringMatch(sm, v) {
+			switch {
+			case !present:
+				return false, "query parameter " + name + " is absent"
+			case presenceOnly(sm):
+				held = append(held, "query parameter "+name+" present")
+			case !stringMatch(sm, v):
 				return false, "query parameter " + name + " " + describe(sm) + " does not match"
+			default:
+				held = append(held, "query parameter "+name+" "+describe(sm))
 			}
 		}
 	}
-	return true, "match"
+	if len(held) == 0 {
+		return true, "the match has no condition: every request"
+	}
+	return true, strings.Join(held, ", ")
+}
+
+// uriMatch applies a uri StringMatch to the normalized path; ignoreCase
+// applies to exact and prefix only.
+func uriMatch(sm manifest.IstioStringMatch, path string, ignoreCase bool) bool {
+	switch {
+	case ignoreCase && sm.Exact != "":
+		return strings.EqualFold(path, sm.Exact)
+	case ignoreCase && sm.Prefix != "":
+		return len(path) >= len(sm.Prefix) && strings.EqualFold(path[:len(sm.Prefix)], sm.Prefix)
+	}
+	return stringMatch(sm, path)
+}
+
+// presenceOnly reports whether a header or query parameter StringMatch
+// asks only that the name be present: nothing set, or the regex "*",
+// which Istio takes for presence rather than as RE2 (route.go,
+// canBeConvertedToPresentMatch).
+func presenceOnly(sm manifest.IstioStringMatch) bool {
+	return sm.Exact == "" && sm.Prefix == "" && (sm.Regex == "" || sm.Regex == "*")
+}
+
+func sortedNames(m map[string]manifest.IstioStringMatch) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 func parseQuery(raw string) map[string]string {
@@ -592,13 +760,7 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 		return
 	}
 	d.Backends = append(d.Backends, p.destinations(route, vs)...)
-	if route.Mirror != nil {
-		// HTTPRoute.mirror: "mirror HTTP traffic to another destination
-		// in addition to forwarding the requests to the intended
-		// destination"; without mirrorPercentage "all the traffic
-		// (100%) will be mirrored".
-		d.Mirrors = append(d.Mirrors, simulate.Mirror{Backend: p.destination(*route.Mirror, vs, 0), Percent: 100})
-	}
+	d.Mirrors = append(d.Mirrors, p.mirrors(route, vs)...)
 	if rw := route.Rewrite; rw != nil && rw.Authority != "" {
 		// HTTPRewrite.authority: "rewrite the Authority/Host header
 		// with this value".
@@ -633,31 +795,46 @@ func (p *Plane) act(d *simulate.Decision, route manifest.IstioHTTPRoute, r reque
 }
 
 // destination resolves one route destination: the Service its host
-// names (DestinationService) with the port, or the external host; a
-// subset no DestinationRule defines, a missing Service or a host that
-// looks like an unexpanded Service name is a problem.
+// names (DestinationService) with the port, else a host a ServiceEntry
+// declares (DeclaredBy), else an external host no registry entry
+// declares, for which the gateway has no cluster. A subset no
+// DestinationRule defines, a missing Service, or a host that looks like
+// an unexpanded Service name is a problem.
 func (p *Plane) destination(dest manifest.IstioDestination, vs *manifest.VirtualService, weight int32) simulate.WeightedBackend {
 	wb := simulate.WeightedBackend{Kind: "Service", Weight: weight}
 	if dest.Port != nil {
 		wb.Port = int32(dest.Port.Number)
 	}
 	ns, name, ok := DestinationService(dest.Host, vs.Namespace)
+	var svc *manifest.Service
+	if ok {
+		svc = p.set.Service(ns, name)
+	}
+	se := DeclaredBy(p.set, dest.Host, vs.Namespace, p.gw.Namespace)
 	switch {
-	case ok:
+	case svc != nil:
 		wb.Namespace, wb.Name = ns, name
-		svc := p.set.Service(ns, name)
-		switch {
-		case svc == nil:
-			wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
-		case dest.Port == nil && len(svc.Spec.Ports) == 1:
+		if dest.Port == nil && len(svc.Spec.Ports) == 1 {
 			// Destination.port may be left out when the Service has
 			// one port.
 			wb.Port = svc.Spec.Ports[0].Port
 		}
+	case se != nil:
+		// A ServiceEntry adds its hosts to the registry the gateway
+		// routes to, beside the Services.
+		wb.Kind, wb.Name = "host", FQDN(dest.Host, vs.Namespace)
+		if dest.Port == nil && len(se.Spec.Ports) == 1 {
+			wb.Port = int32(se.Spec.Ports[0].Number)
+		}
+	case ok:
+		wb.Namespace, wb.Name = ns, name
+		wb.Problem = fmt.Sprintf("Service %s/%s is not in the input", ns, name)
 	default:
 		wb.Kind, wb.Name = "host", dest.Host
 		if uns, uname, partial := UnexpandedService(dest.Host); partial && p.set.Service(uns, uname) != nil {
 			wb.Problem = fmt.Sprintf("Istio takes %s as a fully qualified external host, not Service %s/%s: write %s.%s.svc.%s", dest.Host, uns, uname, uname, uns, DomainSuffix)
+		} else {
+			wb.Problem = fmt.Sprintf("no Service and no ServiceEntry declares host %s: the gateway has no cluster for it", dest.Host)
 		}
 	}
 	if dest.Subset != "" {
@@ -681,6 +858,42 @@ func (p *Plane) destinations(route manifest.IstioHTTPRoute, vs *manifest.Virtual
 		out = append(out, p.destination(dest.Destination, vs, w))
 	}
 	return out
+}
+
+// mirrors returns the mirrors of a forwarding route: mirror, "mirror HTTP
+// traffic to another destination in addition to forwarding the requests
+// to the intended destination", with the share mirrorPercentage says,
+// then each entry of mirrors with its own percentage (HTTPRoute.mirror,
+// HTTPRoute.mirrors).
+func (p *Plane) mirrors(route manifest.IstioHTTPRoute, vs *manifest.VirtualService) []simulate.Mirror {
+	var out []simulate.Mirror
+	if route.Mirror != nil {
+		if pct, ok := mirrorPercent(route.MirrorPercentage, route.MirrorPercent); ok {
+			out = append(out, simulate.Mirror{Backend: p.destination(*route.Mirror, vs, 0), Percent: pct})
+		}
+	}
+	for _, m := range route.Mirrors {
+		if pct, ok := mirrorPercent(m.Percentage, nil); ok {
+			out = append(out, simulate.Mirror{Backend: p.destination(m.Destination, vs, 0), Percent: pct})
+		}
+	}
+	return out
+}
+
+// mirrorPercent is the share of requests a mirror copies, as istiod
+// sets Envoy's request_mirror_policies (istio/istio
+// pilot/pkg/networking/core/route/route.go, MirrorPercent and
+// MirrorPercentByPolicy): mirrorPercentage when set, the deprecated
+// integer mirrorPercent otherwise, 100 when neither is; an explicit 0
+// mirrors nothing (ok=false).
+func mirrorPercent(pct *manifest.IstioPercent, legacy *uint32) (float64, bool) {
+	switch {
+	case pct != nil:
+		return pct.Value, pct.Value > 0
+	case legacy != nil:
+		return float64(*legacy), *legacy > 0
+	}
+	return 100, true
 }
 
 // directBody reads HTTPDirectResponse.body: a "string", or "bytes" in

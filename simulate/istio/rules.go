@@ -31,6 +31,9 @@ type Rule struct {
 	Conditions     []string
 	// Backends are the route's destinations with their weights.
 	Backends []simulate.WeightedBackend
+	// Mirrors are the destinations requests are copied to, with the
+	// share of requests copied.
+	Mirrors []simulate.Mirror
 	// Action is a redirect or a direct response ("" when the route
 	// forwards to its destinations).
 	Action string
@@ -55,16 +58,11 @@ func Rules(set *manifest.Set) []Rule {
 					out = append(out, p.rules(vs, vs, i, route)...)
 					continue
 				}
-				ns := route.Delegate.Namespace
-				if ns == "" {
-					ns = vs.Namespace
-				}
-				for _, dvs := range p.byName[ns+"/"+route.Delegate.Name] {
+				for _, dvs := range p.delegates(vs, route.Delegate) {
 					for j, sub := range dvs.Spec.HTTP {
-						if len(route.Match) > 0 {
-							sub.Match = mergeMatches(route.Match, sub.Match)
+						if merged, ok := mergeDelegate(route, sub); ok {
+							out = append(out, p.rules(vs, dvs, j, merged)...)
 						}
-						out = append(out, p.rules(vs, dvs, j, sub)...)
 					}
 				}
 			}
@@ -81,6 +79,7 @@ func (p *Plane) rules(bound, owner *manifest.VirtualService, i int, route manife
 		Pos: owner.Source.FieldPos(fmt.Sprintf("spec.http[%d]", i)), APIVersion: owner.APIVersion}
 	if route.Redirect == nil && route.DirectResponse == nil {
 		base.Backends = p.destinations(route, owner)
+		base.Mirrors = p.mirrors(route, owner)
 	}
 	if len(route.Match) == 0 {
 		return []Rule{base}

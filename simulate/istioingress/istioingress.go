@@ -68,10 +68,12 @@ func (Profile) Bind(set *manifest.Set) simulate.Profile {
 // Name returns "istio".
 func (Profile) Name() string { return Name }
 
-// NormalizePath normalizes as the spec profile does: the ingress gateway
-// normalizes paths (RFC 3986) and merges slashes by default
-// (istio/istio pilot/pkg/networking/core/listener_builder.go, the mesh
-// pathNormalization BASE; connection_settings.go, HttpMergeSlashes).
+// NormalizePath normalizes as the spec profile does: dot segments and
+// escapes as RFC 3986 reads them, and slashes merged. The gateway's Envoy
+// does not merge slashes by default (simulate/internal/envoypath, which
+// the Istio Gateway data plane uses); this profile keeps merging them so
+// that it reads paths as the Gateway API data plane does, which
+// `convert --verify` compares it with.
 func (Profile) NormalizePath(path string) string { return simulate.NormalizePath(path) }
 
 // PathMatch compiles a path as istiod converts it (paths.go), leaving
