@@ -605,16 +605,20 @@ func albGlob(pattern, s string, fold bool) bool {
 	if fold {
 		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
 	}
-	// Iterative matching with one backtrack point for the last "*".
+	// Iterative matching with one backtrack point for the last "*". A
+	// "*" of the pattern is always a wildcard, also where the subject
+	// holds a literal "*" (a request for /assets/*.js): taking it as a
+	// literal there would lose the backtrack point, and the Prefix
+	// pattern /assets/* would not match /assets/*.js.
 	p, i, star, mark := 0, 0, -1, 0
 	for i < len(s) {
 		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
 		case p < len(pattern) && pattern[p] == '*':
 			star, mark = p, i
 			p++
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
 		case star >= 0:
 			p = star + 1
 			mark++
