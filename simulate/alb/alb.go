@@ -446,19 +446,7 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	if len(st.groups) == 0 {
 		return
 	}
-	scheme := strings.ToLower(req.Scheme)
-	if scheme == "" {
-		scheme = "http"
-	}
-	port := "80"
-	if scheme == "https" {
-		port = "443"
-	}
-	if _, p, err := net.SplitHostPort(req.Host); err == nil {
-		port = p
-	}
-	q, _ := url.ParseQuery(simulate.RawQuery(req.Path))
-	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
+	r, port := albRequestOf(d, req)
 
 	var notes []string
 	group := st.groupFor(r)
@@ -472,14 +460,14 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	if len(st.groups) > 1 {
 		notes = append(notes, fmt.Sprintf("IngressGroup %s answers: each IngressGroup is its own ALB; ingresskit sends the request to the first group, by name, with a rule naming its host, else with a rule matching it", group.name))
 	}
-	if group.sslRedirect != "" && scheme == "http" {
+	if group.sslRedirect != "" && r.scheme == "http" {
 		d.Redirect = "https://" + r.host
 		if group.sslRedirect != "443" {
 			d.Redirect += ":" + group.sslRedirect
 		}
 		d.Redirect += r.path
-		if len(q) > 0 {
-			d.Redirect += "?" + q.Encode()
+		if len(r.query) > 0 {
+			d.Redirect += "?" + r.query.Encode()
 		}
 		d.RedirectCode = http.StatusMovedPermanently
 		d.Notes = append(d.Notes, append(notes, "ssl-redirect: the HTTP listener's only action is a redirect to HTTPS")...)
@@ -521,6 +509,26 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 		notes = append(notes, a.applyAction(d, win, r, port)...)
 	}
 	d.Notes = append(d.Notes, notes...)
+}
+
+// albRequestOf is the request as the listener rules see it, and the
+// listener port it reaches.
+func albRequestOf(d *simulate.Decision, req simulate.Request) (albRequest, string) {
+	scheme := strings.ToLower(req.Scheme)
+	if scheme == "" {
+		scheme = "http"
+	}
+	port := "80"
+	if scheme == "https" {
+		port = "443"
+	}
+	if _, p, err := net.SplitHostPort(req.Host); err == nil {
+		port = p
+	}
+	q, _ := url.ParseQuery(simulate.RawQuery(req.Path))
+	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
+
+	return r, port
 }
 
 // applyAction applies an actions.<name> annotation to d.
