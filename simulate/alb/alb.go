@@ -492,7 +492,7 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	}
 	if d.Ingress != win.ing || d.Rule != win.rule || d.PathIndex != win.index || d.DefaultBackend {
 		if d.Matched && !d.DefaultBackend {
-			notes = append(notes, "the ALB evaluates listener rules in priority order (group order, rule order, then Exact, longest Prefix, ImplementationSpecific), not by host specificity")
+			notes = append(notes, "the ALB evaluates listener rules in priority order (group order, rule order, then Exact, longest Prefix, ImplementationSpecific), not by host or path specificity")
 		} else {
 			notes = append(notes, "the listener rule matches through its conditions annotation or ALB wildcards, which host and path precedence alone do not see")
 		}
