@@ -5,13 +5,15 @@ BIN           ?= bin/ingresskit
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GORELEASER    := github.com/goreleaser/goreleaser/v2@v2.15.0
 VALIDATEKREW  := sigs.k8s.io/krew/cmd/validate-krew-manifest@v0.4.3
+CYCLONEDX     := github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@v1.10.0
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 GOBIN         := $(shell $(GO) env GOPATH)/bin
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 FUZZTIME      ?= 30s
 
-.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check release-check hooks-check fuzz bench test-cluster clean
+.PHONY: help build demo test check-format vet staticcheck tidy-check docs docs-check unit goreleaser-check release-check release-files snapshot hooks-check sarif-check fuzz bench test-cluster clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -22,7 +24,7 @@ build: ## build bin/ingresskit
 demo: build ## run every capability on examples/
 	@bash scripts/demo.sh $(BIN)
 
-test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check release-check hooks-check ## everything CI checks
+test: check-format vet staticcheck tidy-check docs-check unit goreleaser-check release-check hooks-check sarif-check ## everything CI checks
 
 check-format: ## fail when gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^test/cluster/apiserver/')); \
@@ -56,9 +58,23 @@ goreleaser-check: ## validate .goreleaser.yaml with goreleaser check
 	@test -x $(GOBIN)/goreleaser || $(GO) install $(GORELEASER)
 	$(GOBIN)/goreleaser check
 
-release-check: ## render .krew.yaml with krew-release-bot's code and validate it with krew's validator
+release-check: ## render .krew.yaml with krew's tools, and check a snapshot release's archives and SBOMs
 	@test -x $(GOBIN)/validate-krew-manifest || $(GO) install $(VALIDATEKREW)
-	cd test/release && $(GO) mod tidy -diff && PATH="$(GOBIN):$$PATH" $(GO) test -count=1 ./...
+	@test -x $(GOBIN)/goreleaser || $(GO) install $(GORELEASER)
+	@test -x $(GOBIN)/cyclonedx-gomod || $(GO) install $(CYCLONEDX)
+	cd test/release && $(GO) mod tidy -diff && PATH="$(GOBIN):$$PATH" $(GO) test -count=1 -timeout 30m ./...
+
+release-files: ## man pages and shell completions for the release archives, into build/release
+	rm -rf build/release
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./cmd/ingresskit docs --dir build/release
+
+snapshot: ## build the release archives of the current tree into dist/ (no publishing)
+	@test -x $(GOBIN)/goreleaser || $(GO) install $(GORELEASER)
+	@test -x $(GOBIN)/cyclonedx-gomod || $(GO) install $(CYCLONEDX)
+	PATH="$(GOBIN):$$PATH" $(GOBIN)/goreleaser release --snapshot --clean
+
+sarif-check: ## validate lint's SARIF with ajv against the official SARIF 2.1.0 schema
+	bash test/sarif/check.sh
 
 hooks-check: ## run the pre-commit hooks and the GitHub Action's scripts for real
 	bash test/hooks/precommit.sh
@@ -78,4 +94,4 @@ test-cluster: ## tests against a real kube-apiserver and etcd
 	@if [ -x scripts/cluster-test.sh ]; then bash scripts/cluster-test.sh; else echo "no cluster tests in this tree"; fi
 
 clean: ## remove build output
-	rm -rf bin dist
+	rm -rf bin dist build

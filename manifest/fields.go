@@ -47,6 +47,20 @@ func (x *fieldIndex) find(path string) (Pos, bool) {
 	return Pos{File: x.file, Line: int(e.line), Col: int(e.col)}, true
 }
 
+// count returns the number of entries below the one recorded for path.
+// An index that stores whole paths flat (only the metadata's) holds no
+// entry for a field with fields below it.
+func (x *fieldIndex) count(path string) (int, bool) {
+	if x == nil || path == "" {
+		return 0, false
+	}
+	i := x.lookup(0, len(x.ents), path)
+	if i < 0 {
+		return 0, false
+	}
+	return int(x.ents[i].end) - i - 1, true
+}
+
 // lookup finds path among the siblings that start at from and the
 // subtrees below them. When a path was recorded twice, the later record
 // wins, as a later assignment to a map key would.

@@ -147,3 +147,44 @@ func TestFieldIndexSharedNames(t *testing.T) {
 		t.Errorf("builder names %q, want each name once", b.names)
 	}
 }
+
+// TestFieldCount checks what FieldCount counts below a field: every key
+// the decoder knows (a null value too) and every list item, not the keys
+// the API type lacks.
+func TestFieldCount(t *testing.T) {
+	doc := `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: null}]
+  hostnames: []
+  notAField: {a: 1}
+  rules:
+  - matches: [{path: {type: Exact, value: /a}}]
+  - {}
+`
+	set, err := Parse("r.yaml", []byte(doc), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &set.HTTPRoutes[0].Source
+	for _, tt := range []struct {
+		path string
+		want int
+		ok   bool
+	}{
+		// parentRefs, [0], name, sectionName; hostnames; rules, [0],
+		// matches, [0], path, type, value, [1].
+		{"spec", 13, true},
+		{"spec.parentRefs", 3, true},
+		{"spec.hostnames", 0, true},
+		{"spec.rules[1]", 0, true},
+		{"spec.notAField", 0, false},
+		{"status", 0, false},
+	} {
+		n, ok := src.FieldCount(tt.path)
+		if n != tt.want || ok != tt.ok {
+			t.Errorf("FieldCount(%q) = %d, %v; want %d, %v", tt.path, n, ok, tt.want, tt.ok)
+		}
+	}
+}

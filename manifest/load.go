@@ -58,6 +58,16 @@ type Options struct {
 	Recursive bool
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// StdinName names Stdin in positions and messages; empty means
+	// "<stdin>". A caller that feeds rendered output (kustomize) names it.
+	StdinName string
+	// Relocate, when set, maps every position the load records (of
+	// objects, fields, duplicate keys and input errors) to where the
+	// text was written before it was rendered: kustomize's output back
+	// to the files of the kustomization. It returns a position it cannot
+	// map unchanged. Field positions are mapped when asked for
+	// (Source.FieldPos), so it must be safe for concurrent use.
+	Relocate func(Pos) Pos
 	// Namespace is given to namespaced objects that do not name one;
 	// empty means DefaultNamespace.
 	Namespace string
@@ -132,19 +142,23 @@ type input struct {
 func collect(ctx context.Context, p string, opts Options) ([]input, []*InputError) {
 	max := opts.MaxFileSize
 	if p == "-" {
+		name := opts.StdinName
+		if name == "" {
+			name = "<stdin>"
+		}
 		if opts.Stdin == nil {
-			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: "no standard input to read"}}
+			return nil, []*InputError{{Pos: Pos{File: name}, Msg: "no standard input to read"}}
 		}
 		r := opts.Stdin
 		if max > 0 {
 			r = io.LimitReader(r, max+1)
 		}
-		in, n, err := readStream("<stdin>", r)
+		in, n, err := readStream(name, r)
 		if err != nil {
-			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: err.Error()}}
+			return nil, []*InputError{{Pos: Pos{File: name}, Msg: err.Error()}}
 		}
 		if max > 0 && n > max {
-			return nil, []*InputError{{Pos: Pos{File: "<stdin>"}, Msg: fmt.Sprintf("input is larger than the %d-byte limit; split it into several files", max)}}
+			return nil, []*InputError{{Pos: Pos{File: name}, Msg: fmt.Sprintf("input is larger than the %d-byte limit; split it into several files", max)}}
 		}
 		return []input{in}, nil
 	}
@@ -600,6 +614,11 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	}
 	if len(set.Skipped) == 0 {
 		set.Skipped = nil
+	}
+	if opts.Relocate != nil {
+		for _, e := range errs {
+			e.Pos = opts.Relocate(e.Pos)
+		}
 	}
 	return set, errs
 }

@@ -54,6 +54,9 @@ type Source struct {
 	// objects read from an older API version the paths of the normalized
 	// networking.k8s.io/v1 form are recorded as well as the original ones.
 	fields *fieldIndex
+	// relocate maps the positions in fields as FieldPos returns them
+	// (Options.Relocate); nil keeps them.
+	relocate func(Pos) Pos
 }
 
 // FieldPos returns the position of the field at path, or of its nearest
@@ -61,6 +64,9 @@ type Source struct {
 func (s *Source) FieldPos(path string) Pos {
 	for path != "" {
 		if p, ok := s.fields.find(path); ok {
+			if s.relocate != nil {
+				return s.relocate(p)
+			}
 			return p
 		}
 		i := strings.LastIndexAny(path, ".[")
@@ -76,6 +82,14 @@ func (s *Source) FieldPos(path string) Pos {
 func (s *Source) HasField(path string) bool {
 	_, ok := s.fields.find(path)
 	return ok
+}
+
+// FieldCount returns the number of fields recorded below the field at
+// path, each list item counting as one field and each key of a mapping as
+// another; ok is false when the field was not written. A key written twice
+// in one mapping (Duplicates) is counted where it was written last.
+func (s *Source) FieldCount(path string) (n int, ok bool) {
+	return s.fields.count(path)
 }
 
 // Ingress is an Ingress normalized to networking.k8s.io/v1.

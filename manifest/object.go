@@ -121,7 +121,10 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 	// Both outlive the input they were read from (Source.APIVersion, the
 	// Kind of a Gateway API object, Set.Skipped).
 	apiVersion, kind = l.worker().strs.clone(apiVersion), l.worker().strs.clone(kind)
-	src := Source{Pos: l.pos(n), APIVersion: apiVersion, Doc: l.doc}
+	src := Source{Pos: l.pos(n), APIVersion: apiVersion, Doc: l.doc, relocate: l.opts.Relocate}
+	if src.relocate != nil {
+		src.Pos = src.relocate(src.Pos)
+	}
 	if isGatewayAPI(apiVersion) {
 		l.gatewayObject(n, kind, apiVersion, src)
 		return
@@ -229,6 +232,12 @@ func (l *docLoader) decode(n *yaml.Node, out any, src *Source, withFields bool) 
 	}
 	src.fields = fields.index(l.file)
 	src.Duplicates = d.dups
+	if src.relocate != nil {
+		for i := range src.Duplicates {
+			dup := &src.Duplicates[i]
+			dup.Pos, dup.First = src.relocate(dup.Pos), src.relocate(dup.First)
+		}
+	}
 	l.objects++
 	return true
 }

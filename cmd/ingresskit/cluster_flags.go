@@ -54,9 +54,9 @@ func bindClusterFlags(cmd *cobra.Command, f *clusterFlags, files *fileFlags) {
 }
 
 // fromCluster reports whether the command reads a cluster at all: when no
-// -f is given, or with --cluster.
+// -f or -k is given, or with --cluster.
 func (f *clusterFlags) fromCluster() bool {
-	return len(f.Files.Filenames) == 0 || f.Cluster
+	return !f.Files.given() || f.Cluster
 }
 
 // Load reads what the flags ask for:
@@ -71,10 +71,10 @@ func (f *clusterFlags) fromCluster() bool {
 // ask Snapshot.Complete first. A *manifest.LoadError is returned beside the
 // valid objects, as fileFlags.load does.
 func (f *clusterFlags) Load(ctx context.Context, io *IO) (*cluster.Snapshot, error) {
-	if f.Cluster && len(f.Files.Filenames) == 0 {
+	if f.Cluster && !f.Files.given() {
 		return nil, usageErrorf("--cluster needs the Ingresses to check: give them with -f <file>")
 	}
-	if f.AllNamespaces && len(f.Files.Filenames) > 0 {
+	if f.AllNamespaces && f.Files.given() {
 		return nil, usageErrorf("-A reads a cluster: it cannot be used with -f")
 	}
 	if !f.fromCluster() {

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/ingresskit/ingresskit/manifest"
+	"github.com/ingresskit/ingresskit/manifest/kustomize"
 )
 
 // fileFlags are the kubectl-style input flags every command that reads
@@ -19,6 +22,15 @@ type fileFlags struct {
 	// Selector is -l: a label selector the objects that declare routes
 	// must match (manifest.Set.Select); empty selects everything.
 	Selector string
+	// Kustomize is -k: a kustomization directory rendered with kustomize's
+	// library and read beside the -f inputs.
+	Kustomize string
+}
+
+// addKustomizeFlag adds -k/--kustomize as kubectl apply -k names it.
+func (f *fileFlags) addKustomizeFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.Kustomize, "kustomize", "k", "", "kustomization directory, rendered as kustomize build does; positions point at its files, or at the output for what kustomize wrote")
+	_ = cmd.MarkFlagDirname("kustomize")
 }
 
 // addSelectorFlag adds -l/--selector, kubectl's label selector
@@ -54,17 +66,35 @@ func (f *fileFlags) addPaths(args []string) {
 // load reads the manifests the flags name. It returns the valid objects
 // even when some inputs are bad, together with a *manifest.LoadError.
 func (f *fileFlags) load(ctx context.Context, io *IO) (*manifest.Set, error) {
-	if len(f.Filenames) == 0 {
+	if len(f.Filenames) == 0 && f.Kustomize == "" {
 		return nil, usageErrorf("no input: give manifests with -f <file>, -f <dir> or -f - for stdin")
 	}
 	sel, err := f.selector()
 	if err != nil {
 		return nil, err
 	}
+	paths, stdin, stdinName := f.Filenames, io.In, ""
+	var relocate func(manifest.Pos) manifest.Pos
+	if f.Kustomize != "" {
+		if slices.Contains(f.Filenames, "-") {
+			return nil, usageErrorf("-k and -f - both read standard input's place: give the stdin manifests as a file")
+		}
+		out, err := kustomize.Render(f.Kustomize)
+		if err != nil {
+			return nil, err
+		}
+		// The rendered output is read as a stream of its own; its
+		// positions are moved back to the kustomization's files, and
+		// what kustomize wrote itself keeps the name of its output.
+		paths = append(slices.Clone(paths), "-")
+		stdin, stdinName, relocate = bytes.NewReader(out.YAML), out.Name, out.Relocate
+	}
 	set, err := manifest.Load(ctx, manifest.Options{
-		Paths:     f.Filenames,
+		Paths:     paths,
 		Recursive: f.Recursive,
-		Stdin:     io.In,
+		Stdin:     stdin,
+		StdinName: stdinName,
+		Relocate:  relocate,
 		Namespace: f.Namespace,
 		Warn: func(pos manifest.Pos, msg string) {
 			fmt.Fprintf(io.ErrOut, "warning: %s: %s\n", pos.File, msg)
@@ -75,3 +105,6 @@ func (f *fileFlags) load(ctx context.Context, io *IO) (*manifest.Set, error) {
 	}
 	return set, err
 }
+
+// given reports whether the command line names inputs: -f (or paths) or -k.
+func (f *fileFlags) given() bool { return len(f.Filenames) > 0 || f.Kustomize != "" }

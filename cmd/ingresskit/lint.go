@@ -115,6 +115,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
   ingresskit lint --list-rules`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files.addPaths(args)
+			if opts.Fix && opts.Files.Kustomize != "" {
+				return usageErrorf("--fix rewrites files in place and cannot fix kustomize's output: fix the kustomization's files with -f")
+			}
 			if opts.Fix && len(opts.Files.Filenames) == 0 {
 				return usageErrorf("--fix rewrites files in place: give them with -f <file>")
 			}
@@ -154,6 +157,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	}
 	opts.Files.addFlags(cmd)
 	opts.Files.addSelectorFlag(cmd)
+	opts.Files.addKustomizeFlag(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().BoolVar(&opts.Cluster.SecretData, "check-certs", false, "read the data of the cluster's Secrets to check their certificates (with files, certificates are always checked)")
 	outputsFlag(cmd, &opts.Outputs, "text", lintFormats, "output format, repeatable; format=<file> writes that format to a file")

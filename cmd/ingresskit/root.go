@@ -68,6 +68,7 @@ Exit codes: 0 ok, 1 findings (lint, test, convert --check), 2 usage or input err
 		newCreateCmd(io),
 		newEditCmd(io),
 		newVersionCmd(io, nil),
+		newDocsCmd(io, nil),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

@@ -129,6 +129,7 @@ leaves the header row out of the tables.`,
 	}
 	opts.Files.addFlags(cmd)
 	opts.Files.addSelectorFlag(cmd)
+	opts.Files.addKustomizeFlag(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	opts.Output = "table"
 	cmd.Flags().VarP(&routesOutputValue{opts: opts}, "output", "o", "output format")

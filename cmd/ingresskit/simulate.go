@@ -121,6 +121,7 @@ the cluster.`,
 	}
 	opts.Files.addFlags(cmd)
 	opts.Files.addSelectorFlag(cmd)
+	opts.Files.addKustomizeFlag(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "request header 'Name: value' (repeatable); Host overrides the URL's host")
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "list every rule considered and why it won or lost")

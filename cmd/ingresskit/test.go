@@ -72,6 +72,7 @@ Exit codes: 0 every test passed, 1 a test failed, 2 bad input.`,
 	}
 	opts.Files.addFlags(cmd)
 	opts.Files.addSelectorFlag(cmd)
+	opts.Files.addKustomizeFlag(cmd)
 	bindClusterFlags(cmd, &opts.Cluster, &opts.Files)
 	cmd.Flags().StringVar(&opts.IngressClass, "ingress-class", "", "simulate only the Ingresses of this IngressClass (a routes file's ingressClass wins)")
 	controllerFlag(cmd, &opts.Controller, "controller semantics (a routes file's controller wins; default: inferred from the IngressClasses, else spec)")

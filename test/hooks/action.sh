@@ -22,6 +22,8 @@ tar -czf "$rel/$archive" -C "$work/build" ingresskit LICENSE
 export INGRESSKIT_DOWNLOAD_URL="file://$work/releases" RUNNER_TEMP="$work/runner" GITHUB_PATH="$work/github_path"
 mkdir -p "$RUNNER_TEMP"
 : >"$GITHUB_PATH"
+# Scratch output stays in the work directory, not in the caller's.
+cd "$work"
 
 # A version that is not a tag is refused before anything is downloaded.
 if INGRESSKIT_VERSION=1.2.3 bash "$root/action/install.sh" >out.txt 2>&1; then fail "install took version 1.2.3"; fi
