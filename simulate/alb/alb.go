@@ -45,7 +45,9 @@ func init() {
 //
 //   - Ingresses in a group are ordered by group.order, then
 //     namespace/name (pkg/ingress/group_loader.go, sortGroupMembers); an
-//     Ingress without group.name is a group of its own;
+//     Ingress without group.name is a group of its own; a group.order
+//     that is not an integer in [-1000, 1000] fails the whole group, and
+//     its requests are answered as refused;
 //   - the rules of an Ingress keep their order; within a rule, Exact
 //     paths come first, then Prefix paths longest first, then
 //     ImplementationSpecific paths in manifest order (sortIngressPaths);
@@ -114,6 +116,31 @@ func albOrder(ing *manifest.Ingress) int {
 		return 0
 	}
 	return n
+}
+
+// Group order bounds of the controller (pkg/ingress/group_loader.go,
+// minGroupOrder and maxGroupOder).
+const (
+	minGroupOrder = -1000
+	maxGroupOrder = 1000
+)
+
+// albOrderError says why the controller refuses the group.order of ing,
+// "" when it is absent or good. The controller parses it as a base-10
+// int32 with no space allowed (pkg/annotations/parser.go,
+// ParseInt32Annotation) and fails the whole IngressGroup when it does
+// not parse or lies outside [-1000, 1000] (group_loader.go,
+// sortGroupMembers).
+func albOrderError(ing *manifest.Ingress) string {
+	raw, ok := ing.Annotations[AnnotationPrefix+"group.order"]
+	if !ok {
+		return ""
+	}
+	n, err := strconv.ParseInt(raw, 10, 32)
+	if err != nil || n < minGroupOrder || n > maxGroupOrder {
+		return fmt.Sprintf("Ingress %s: %sgroup.order %q is not an integer in [%d, %d]", ing.Key(), AnnotationPrefix, raw, minGroupOrder, maxGroupOrder)
+	}
+	return ""
 }
 
 // albGroupName is the group of ing: group.name, or the implicit group
@@ -208,6 +235,9 @@ type albGroup struct {
 	def *manifest.Ingress
 	// sslRedirect is the ssl-redirect port, "" when off.
 	sslRedirect string
+	// broken says why the controller fails to build the group, "" when
+	// it builds it.
+	broken string
 }
 
 type albState struct {
@@ -295,6 +325,9 @@ func newALBState(set *manifest.Set) *albState {
 	for _, g := range st.groups {
 		sort.SliceStable(g.members, func(i, j int) bool { return Profile{}.Less(g.members[i], g.members[j]) })
 		for _, ing := range g.members {
+			if msg := albOrderError(ing); msg != "" && g.broken == "" {
+				g.broken = msg
+			}
 			if g.def == nil && ing.Spec.DefaultBackend != nil {
 				g.def = ing
 			}
@@ -450,6 +483,14 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 
 	var notes []string
 	group := st.groupFor(r)
+	if group.broken != "" {
+		// The model build fails, so the controller changes nothing on
+		// the ALB: no answer follows from the input.
+		*d = simulate.Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile,
+			DataPlane: d.DataPlane, Rule: -1, PathIndex: -1,
+			Refused: group.broken + "; the controller fails to build IngressGroup " + group.name + ", so the ALB keeps the rules it had"}
+		return
+	}
 	var win *albRule
 	for _, rule := range group.rules {
 		if rule.matches(r, &notes) {

@@ -29,6 +29,9 @@ func (a Profile) ExplainCandidates(d *simulate.Decision, req simulate.Request) {
 	}
 	r, _ := albRequestOf(d, req)
 	group := st.groupFor(r)
+	if group.broken != "" {
+		return // refused: no rule answers
+	}
 	var notes []string
 	holds := make([]bool, len(group.rules))
 	win := -1
