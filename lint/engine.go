@@ -319,54 +319,29 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 		sh.forced, sh.controller, sh.profile = true, forcedController(p.Name()), p
 	}
 	passes := make([]*Pass, len(enabled))
-	var wg sync.WaitGroup
-	// The routing index of the largest group is the longest single piece
-	// of work in a run, so it gets a goroutine of its own, started first,
-	// and the other rules share the remaining processors until it is
-	// built: with a goroutine per rule, the scheduler gave the index one
-	// time slice in forty and it ended the run late. The rules that read
-	// the index go last, so that their wait for it holds up no other rule.
-	workers := runtime.GOMAXPROCS(0)
-	var order []*Pass
+	// The rules run in two rounds. The first holds the rules that read
+	// the routing of the groups and the ingress-nginx models, which are
+	// the largest things a run builds beside the input; the models are
+	// dropped before the second round runs every other rule, so that
+	// they and the garbage of the other rules are not in memory at once
+	// (issue 22).
+	var first, second []*Pass
 	var routing []*Pass
 	for i, r := range enabled {
 		passes[i] = &Pass{Set: set, Now: now, shared: sh, rule: r}
-		if r.routing {
+		switch {
+		case r.routing:
 			routing = append(routing, passes[i])
-		} else {
-			order = append(order, passes[i])
+		case r.nginxModel:
+			first = append(first, passes[i])
+		default:
+			second = append(second, passes[i])
 		}
 	}
-	order = append(order, routing...)
-	var next atomic.Int64
-	work := func() {
-		for ctx.Err() == nil {
-			i := int(next.Add(1)) - 1
-			if i >= len(order) {
-				return
-			}
-			order[i].rule.Check(order[i])
-		}
-	}
-	if len(routing) > 0 {
-		workers = max(1, workers-1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if ctx.Err() == nil {
-				sh.routes()
-			}
-			work()
-		}()
-	}
-	for w := 0; w < min(workers, len(order)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	wg.Wait()
+	first = append(first, routing...)
+	runPasses(ctx, sh, first, len(routing) > 0)
+	sh.dropNginxModels()
+	runPasses(ctx, sh, second, false)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -400,6 +375,47 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	}
 	SortFindings(res.Findings)
 	return res, nil
+}
+
+// runPasses runs the checks of passes on every processor. With routes,
+// the routing index (shared.routes), the longest single piece of work in
+// a run, gets a goroutine of its own, started first, and the other
+// passes share the remaining processors until it is built: with a
+// goroutine per rule, the scheduler gave the index one time slice in
+// forty and it ended the run late. The passes that read the index go
+// last in passes, so that their wait for it holds up no other rule.
+func runPasses(ctx context.Context, sh *shared, passes []*Pass, routes bool) {
+	workers := runtime.GOMAXPROCS(0)
+	var next atomic.Int64
+	work := func() {
+		for ctx.Err() == nil {
+			i := int(next.Add(1)) - 1
+			if i >= len(passes) {
+				return
+			}
+			passes[i].rule.Check(passes[i])
+		}
+	}
+	var wg sync.WaitGroup
+	if routes {
+		workers = max(1, workers-1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ctx.Err() == nil {
+				sh.routes()
+			}
+			work()
+		}()
+	}
+	for w := 0; w < min(workers, len(passes)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	wg.Wait()
 }
 
 // skipRules returns rules without those whose ID is in skip.

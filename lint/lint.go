@@ -80,6 +80,10 @@ type Rule struct {
 	// routing marks the rules that read the routing index
 	// (shared.routes), which Run starts compiling before any rule.
 	routing bool
+	// nginxModel marks the rules that read the ingress-nginx model
+	// (shared.nginxModel). They run with the routing rules, before the
+	// others, and the models are dropped once they ran.
+	nginxModel bool
 }
 
 // HelpURI is where the rule's generated page is published.

@@ -32,3 +32,11 @@ type nginxModelOf struct {
 	ings  []*manifest.Ingress
 	model *nginx.Model
 }
+
+// dropNginxModels forgets the models made so far, once the rules that
+// read them ran, so that the collector can reclaim them.
+func (s *shared) dropNginxModels() {
+	s.nginxMu.Lock()
+	defer s.nginxMu.Unlock()
+	s.nginxModels = nil
+}

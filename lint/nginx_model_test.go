@@ -58,7 +58,7 @@ spec:
 	for _, p := range passes {
 		p.rule.Check(p)
 	}
-	if len(sh.compiled) != 1 || sh.compiled[0].ix == nil {
+	if len(sh.compiled) != 1 {
 		t.Fatalf("compiled %d routing groups, want 1", len(sh.compiled))
 	}
 	if len(sh.nginxModels) != 1 {

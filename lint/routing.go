@@ -2,8 +2,10 @@ package lint
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	networkingv1 "k8s.io/api/networking/v1"
 
@@ -68,7 +70,11 @@ func (s *shared) profileOf(ing *manifest.Ingress) simulate.Profile {
 }
 
 // routes compiles every routing group with simulate once per run and
-// returns the routes of all groups.
+// returns what the routing rules read of each group. A group's index is
+// dropped once its shadowed routes are taken out of it: holding every
+// group's index until the last rule ran was the largest part of a run's
+// memory on a large input (issue 22). The groups are compiled by one
+// worker per processor, so that at most that many indexes are alive.
 func (s *shared) routes() []groupRoutes {
 	s.routesOnce.Do(func() {
 		byKey := map[string]*routingGroup{}
@@ -84,24 +90,19 @@ func (s *shared) routes() []groupRoutes {
 			g.ingresses = append(g.ingresses, ing)
 		}
 		out := make([]groupRoutes, len(order))
+		var next atomic.Int64
 		var wg sync.WaitGroup
-		for i, g := range order {
+		for range min(runtime.GOMAXPROCS(0), len(order)) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sub := s.set.WithIngresses(g.ingresses)
-				p := s.profileOf(g.ingresses[0])
-				if _, ok := p.(nginx.Profile); ok {
-					// Compile binds the profile to the applied
-					// Ingresses; the rules on canaries, duplicate
-					// locations and regex hosts read the same model.
-					p = s.nginxModel(sub.Applied()).Profile()
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= len(order) {
+						return
+					}
+					out[i] = s.compileGroup(order[i])
 				}
-				ix, err := simulate.Compile(sub, simulate.Options{Profile: p})
-				if err != nil {
-					return
-				}
-				out[i] = groupRoutes{ix: ix}
 			}()
 		}
 		wg.Wait()
@@ -110,22 +111,71 @@ func (s *shared) routes() []groupRoutes {
 	return s.compiled
 }
 
-// groupRoutes is the compiled routing of one group; rules walk its routes
-// with Index.Route rather than copying them all with Index.Routes. ix is
-// nil when the group could not be compiled.
-type groupRoutes struct {
-	ix *simulate.Index
+// compileGroup compiles one routing group and keeps its shadowed routes.
+func (s *shared) compileGroup(g *routingGroup) groupRoutes {
+	sub := s.set.WithIngresses(g.ingresses)
+	p := s.profileOf(g.ingresses[0])
+	if _, ok := p.(nginx.Profile); ok {
+		// Compile binds the profile to the applied Ingresses; the rules
+		// on canaries, duplicate locations and regex hosts read the same
+		// model.
+		p = s.nginxModel(sub.Applied()).Profile()
+	}
+	ix, err := simulate.Compile(sub, simulate.Options{Profile: p})
+	if err != nil {
+		return groupRoutes{}
+	}
+	return shadowedRoutes(ix)
 }
 
-// each calls fn with every route of the group, in order.
-func (g groupRoutes) each(fn func(r simulate.Route)) {
-	if g.ix == nil {
-		return
+// shadowedRoutes takes out of ix the routes that another route wins
+// (Route.ShadowedBy), with the routes that win them.
+func shadowedRoutes(ix *simulate.Index) groupRoutes {
+	var g groupRoutes
+	for i := 0; i < ix.NumRoutes(); i++ {
+		r := ix.Route(i)
+		if r.ShadowedBy < 0 {
+			continue
+		}
+		g.shadowed = append(g.shadowed, detached(r))
+		if g.winners == nil {
+			g.winners = map[int]simulate.Route{}
+		}
+		if _, ok := g.winners[r.ShadowedBy]; !ok {
+			g.winners[r.ShadowedBy] = detached(ix.Route(r.ShadowedBy))
+		}
 	}
-	for i := 0; i < g.ix.NumRoutes(); i++ {
-		fn(g.ix.Route(i))
+	return g
+}
+
+// detached returns r without its path matcher, which the routing rules
+// do not call: a controller's matcher can hold its whole model (the
+// ingress-nginx servers and locations), which would then stay in memory
+// as long as the route.
+func detached(r simulate.Route) simulate.Route {
+	r.Match.Match = nil
+	return r
+}
+
+// groupRoutes is what the routing rules read of one group's compiled
+// routing: the routes another route wins, in Index.Routes order, and the
+// routes that win them, by their index in Index.Routes. A route no other
+// route wins concerns neither path-conflict nor shadowed-path.
+type groupRoutes struct {
+	shadowed []simulate.Route
+	winners  map[int]simulate.Route
+}
+
+// each calls fn with every shadowed route of the group, in order.
+func (g groupRoutes) each(fn func(r simulate.Route)) {
+	for _, r := range g.shadowed {
+		fn(r)
 	}
 }
+
+// route returns the route at index i of the group's Index.Routes, for a
+// route that wins a shadowed one (Route.ShadowedBy).
+func (g groupRoutes) route(i int) simulate.Route { return g.winners[i] }
 
 // routeField returns the field path of a route's path, or of the
 // defaultBackend.

@@ -20,7 +20,8 @@ Prefix canary does not join an ImplementationSpecific primary.
 
 **What to do:** give the canary exactly the host, path and pathType of the
 primary Ingress it is meant to shadow, or create that primary.`,
-	Check: checkNginxCanaryWithoutPrimary,
+	Check:      checkNginxCanaryWithoutPrimary,
+	nginxModel: true,
 }
 
 func checkNginxCanaryWithoutPrimary(p *Pass) {

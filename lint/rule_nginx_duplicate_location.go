@@ -26,7 +26,8 @@ change to any Ingress takes effect until the duplicate is gone.
 
 **What to do:** keep one of the two paths, or write both the same way
 (` + "`/foo`" + ` covers ` + "`/foo/`" + ` and everything below it).`,
-	Check: checkNginxDuplicateLocation,
+	Check:      checkNginxDuplicateLocation,
+	nginxModel: true,
 }
 
 func checkNginxDuplicateLocation(p *Pass) {

@@ -21,7 +21,8 @@ path (controller.go, checkOverlap).
 **What to do:** keep one canary Ingress per primary path; to try two
 versions, route one of them by header or cookie from the same canary, or
 give them different paths.`,
-	Check: checkNginxMultipleCanaries,
+	Check:      checkNginxMultipleCanaries,
+	nginxModel: true,
 }
 
 func checkNginxMultipleCanaries(p *Pass) {

@@ -36,7 +36,8 @@ change of their own:
 **What to do:** move the Ingress that needs regex paths or rewrites to a host
 of its own, or make every Ingress of the host regex-aware (set use-regex on
 them and write their paths as anchored expressions).`,
-	Check: checkNginxRegexHost,
+	Check:      checkNginxRegexHost,
+	nginxModel: true,
 }
 
 func checkNginxRegexHost(p *Pass) {

@@ -32,7 +32,7 @@ func checkShadowedPath(p *Pass) {
 			if r.ShadowedBy < 0 || r.DefaultBackend || len(r.Conflict) > 0 {
 				return
 			}
-			w := g.ix.Route(r.ShadowedBy)
+			w := g.route(r.ShadowedBy)
 			if w.Ingress == r.Ingress && w.Rule == r.Rule && w.Path == r.Path && w.PathType == r.PathType {
 				return // the same path twice in one rule: duplicate-path reports it
 			}

@@ -554,6 +554,13 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 			chunks = append(chunks, &slab[len(slab)-1])
 		}
 	}
+	// From here on only the chunks refer to the bytes of the inputs, so
+	// that a file's bytes are freed as soon as its last document is
+	// parsed, not when the load ends (issue 22).
+	for i := range inputs {
+		inputs[i].data, inputs[i].parts = nil, nil
+		splits[i].parts, splits[i].starts = nil, nil
+	}
 	// Each worker keeps its parser from one chunk to the next.
 	budget := &nodeBudget{max: opts.MaxTotalNodes}
 	if budget.max <= 0 {
@@ -565,7 +572,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 			// The loaded objects keep copies of what they hold
 			// (strArena), so a document is not needed once parsed:
 			// a streamed one, in a buffer of its own, is freed
-			// now, the others with their file when the load ends.
+			// now, the others with the last document of their file.
 			chunks[i].data = nil
 		}
 	})
