@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end figures of ingresskit at scale (issue 22): lint, simulate,
+# End-to-end figures of ingresskit at scale: lint, simulate,
 # routes and convert on the mixed corpus (bench/corpus: nginx, ALB and
 # GCE classes by ingressClassName and by annotation, ~n/40 namespaces,
 # 1-3 hosts, regex, canaries, wildcards, named ports, 5% extensions/v1beta1,

@@ -134,7 +134,7 @@ func TestRead(t *testing.T) {
 		},
 		{
 			// The selector picks Ingresses; what they refer to is read
-			// whatever its labels (issue 20).
+			// whatever its labels.
 			name: "label selector",
 			opts: Options{LabelSelector: "app=shop"},
 			want: []string{

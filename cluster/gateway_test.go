@@ -252,8 +252,7 @@ func TestReadGatewayAPIForbidden(t *testing.T) {
 }
 
 // TestReadGatewayAPISelector checks that -l goes to the server with the
-// route lists only: Gateways and grants are read whatever their labels
-// (issue 20).
+// route lists only: Gateways and grants are read whatever their labels.
 func TestReadGatewayAPISelector(t *testing.T) {
 	_, gc, c := newGatewayCluster(t, gatewayDiscovery())
 	snap, err := Read(context.Background(), c, Options{LabelSelector: "app=none"})

@@ -253,8 +253,7 @@ func checkConverted(t testing.TB, name string, in, out []byte, opts Options) {
 	}
 }
 
-// TestSelector converts only the Ingresses a label selector picks (-l,
-// issue 20); the others keep their bytes.
+// TestSelector converts only the Ingresses a label selector picks (-l); the others keep their bytes.
 func TestSelector(t *testing.T) {
 	in := `apiVersion: extensions/v1beta1
 kind: Ingress

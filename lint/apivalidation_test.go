@@ -14,7 +14,7 @@ import (
 // TestAPIValidationPositions pins what the API server's create validation
 // finds in testdata/apivalidation/positions.yaml, and that every finding
 // points at the key of the field it is about, or of its nearest written
-// parent when the field is missing (issue 18). generateName without a
+// parent when the field is missing. generateName without a
 // name and generation -1 are not errors: the API server fills them in.
 func TestAPIValidationPositions(t *testing.T) {
 	ids := []string{"invalid-metadata", "invalid-reference", "invalid-ingress-class", "missing-backend"}

@@ -323,8 +323,8 @@ func Run(ctx context.Context, set *manifest.Set, opts Options) (*Result, error) 
 	// the routing of the groups and the ingress-nginx models, which are
 	// the largest things a run builds beside the input; the models are
 	// dropped before the second round runs every other rule, so that
-	// they and the garbage of the other rules are not in memory at once
-	// (issue 22).
+	// they and the garbage of the other rules are not in memory at once.
+	//
 	var first, second []*Pass
 	var routing []*Pass
 	for i, r := range enabled {

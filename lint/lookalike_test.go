@@ -7,7 +7,7 @@ import (
 )
 
 // TestLookalikes runs the default rules on inputs that look like defects
-// but are none on the data plane that serves them (issue 23): canaries,
+// but are none on the data plane that serves them: canaries,
 // per-Ingress default backends, ALB IngressGroups, GCE load balancers.
 // Each must give no finding; under the specification's semantics
 // (--controller spec), which knows none of these controllers, the same

@@ -12,7 +12,7 @@ import (
 // the canary rules, nginx-duplicate-location and nginx-regex-host all read
 // the configuration the controller renders, in the common case for the
 // same Ingresses; making it was most of the time and memory of a run on a
-// large input, four times over (issue 22). The model depends on the
+// large input, four times over. The model depends on the
 // Ingresses alone (nginx.Model), so lists equal in order share one.
 func (s *shared) nginxModel(set *manifest.Set) *nginx.Model {
 	s.nginxMu.Lock()

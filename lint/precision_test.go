@@ -14,7 +14,7 @@ import (
 )
 
 // TestPrecision lints a generated platform of 1,000 applications with
-// planted defects and planted look-alikes that are none (issue 23):
+// planted defects and planted look-alikes that are none:
 // ingress-nginx canaries, per-Ingress default backends, ALB IngressGroups,
 // GCE Ingresses sharing a host and path, and a class no profile models.
 // The findings must be exactly the planted defects: no miss, no extra.

@@ -73,7 +73,7 @@ func (s *shared) profileOf(ing *manifest.Ingress) simulate.Profile {
 // returns what the routing rules read of each group. A group's index is
 // dropped once its shadowed routes are taken out of it: holding every
 // group's index until the last rule ran was the largest part of a run's
-// memory on a large input (issue 22). The groups are compiled by one
+// memory on a large input. The groups are compiled by one
 // worker per processor, so that at most that many indexes are alive.
 func (s *shared) routes() []groupRoutes {
 	s.routesOnce.Do(func() {

@@ -11,7 +11,7 @@ import (
 	"github.com/ingresskit/ingresskit/manifest"
 )
 
-// TestRoutingRetains pins issue 22: once the routing groups are compiled
+// TestRoutingRetains checks that once the routing groups are compiled
 // and the ingress-nginx models dropped, what a run keeps for the routing
 // rules is the shadowed routes, not every group's index. Holding the
 // indexes and the models until the last rule ran was about 240 MB of the

@@ -48,7 +48,7 @@ func TestApplied(t *testing.T) {
 	}
 }
 
-// TestAppliedCache pins issue 22: the applied view and the default class
+// TestAppliedCache checks that the applied view and the default class
 // are computed once per set, sub-sets share them, and the cache follows
 // appends and Merge.
 func TestAppliedCache(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 // as the objects: at 50,000 Ingresses that was the input's 60 MB on top of
 // the objects. Copied, a string costs its own bytes, with one allocation
 // per block rather than per string, and the input is freed once it is
-// parsed (issue 22).
+// parsed.
 //
 // The blocks are never written again once a string is cut from them, so
 // the strings stay immutable. One arena serves one goroutine.

@@ -49,7 +49,7 @@ var templates = []struct{ name, doc string }{
 // TestDecodeAsKubectl decodes every scalar in every template as kubectl
 // does (sigs.k8s.io/yaml's YAMLToJSON, then encoding/json into the
 // k8s.io/api type) and through Parse: both must accept or reject it, and
-// agree on the value (issue 18).
+// agree on the value.
 func TestDecodeAsKubectl(t *testing.T) {
 	for _, tt := range templates {
 		for _, sc := range scalars {

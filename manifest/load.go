@@ -27,7 +27,7 @@ const (
 	// DefaultMaxFileSize was the bound on one file or stream; loads are
 	// bounded by the nodes they decode instead (DefaultMaxNodes,
 	// DefaultMaxTotalNodes), so that a large `helm template` output
-	// loads (issue 22).
+	// loads.
 	//
 	// Deprecated: Options.MaxFileSize is no longer set by default.
 	DefaultMaxFileSize = 64 << 20
@@ -181,7 +181,7 @@ func collect(ctx context.Context, p string, opts Options) ([]input, []*InputErro
 	}
 	var files []string
 	// An unreadable subdirectory is reported by its own path and the
-	// walk goes on, so the files beside it still load (issue 19).
+	// walk goes on, so the files beside it still load.
 	var walkErrs []*InputError
 	walkErr := walkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -556,7 +556,7 @@ func parseInputs(ctx context.Context, inputs []input, opts Options) (*Set, []*In
 	}
 	// From here on only the chunks refer to the bytes of the inputs, so
 	// that a file's bytes are freed as soon as its last document is
-	// parsed, not when the load ends (issue 22).
+	// parsed, not when the load ends.
 	for i := range inputs {
 		inputs[i].data, inputs[i].parts = nil, nil
 		splits[i].parts, splits[i].starts = nil, nil

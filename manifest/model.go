@@ -245,7 +245,7 @@ func (s *Set) index() *setIndex {
 // WithIngresses returns a set of ings and the Services, Secrets and
 // IngressClasses of s (no Gateway API objects), sharing the lookup maps and applied view s has
 // computed for them: a sub-set per routing group then costs in proportion
-// to its Ingresses, not to the whole input (issue 22).
+// to its Ingresses, not to the whole input.
 func (s *Set) WithIngresses(ings []*Ingress) *Set {
 	x := s.index()
 	return &Set{Ingresses: ings, Services: s.Services, Secrets: s.Secrets, IngressClasses: s.IngressClasses,

@@ -143,7 +143,7 @@ func (l *docLoader) object(n *yaml.Node, where string) {
 		case NetworkingV1, NetworkingV1beta1:
 			// v1beta1 IngressClass has the same shape as v1.
 			// Every field position is kept: lint reports the API
-			// server's IngressClass errors at the field (issue 18).
+			// server's IngressClass errors at the field.
 			ic := &IngressClass{Source: src}
 			if l.decode(n, &ic.IngressClass, &ic.Source, true) {
 				ic.APIVersion, ic.Kind = NetworkingV1, "IngressClass"

@@ -16,7 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// Regression tests for issue 19 (11, 12): a named pipe among the inputs
+// Regression tests: a named pipe among the inputs
 // never hangs the load, and an unreadable subdirectory is reported by
 // its own path while the files beside it load.
 func TestLoadNamedPipe(t *testing.T) {

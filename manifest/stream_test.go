@@ -38,7 +38,7 @@ func summary(set *Set) []string {
 	return out
 }
 
-// TestLoadLargeFile pins issue 22: a single file larger than the old
+// TestLoadLargeFile checks that a single file larger than the old
 // 64 MiB limit's streaming threshold is read document by document, and
 // gives the same objects and positions as the same bytes read whole.
 func TestLoadLargeFile(t *testing.T) {

@@ -87,8 +87,8 @@ func TestConvertDiffApplies(t *testing.T) {
 }
 
 // TestConvertDiffCorpus converts a 10,000-Ingress file in which one
-// Ingress in twenty uses the removed extensions/v1beta1 API (issue 23:
-// the diff was one hunk over the whole file, 35 times the size of diff
+// Ingress in twenty uses the removed extensions/v1beta1 API (the
+// diff was one hunk over the whole file, 35 times the size of diff
 // -u's). The diff must stay within twice the size of GNU diff -u's and
 // apply with patch and git apply.
 func TestConvertDiffCorpus(t *testing.T) {

@@ -227,7 +227,7 @@ func xmllintJUnit(t *testing.T, path string) error {
 
 // TestJUnitGoldensValidate runs xmllint with the Jenkins junit-4 schema on
 // every JUnit golden file of the package and on the lint output at each
-// --fail-on, load errors included (issue 20).
+// --fail-on, load errors included.
 func TestJUnitGoldensValidate(t *testing.T) {
 	goldens, err := filepath.Glob("testdata/*.junit.xml")
 	if err != nil {
@@ -328,8 +328,7 @@ func TestLintJSONMatchesMarshalIndent(t *testing.T) {
 }
 
 // TestLintSARIFURIs checks that files inside the root are relative to it,
-// never with "../" or a file URI, and that files outside it are file URIs
-// (issue 20).
+// never with "../" or a file URI, and that files outside it are file URIs.
 func TestLintSARIFURIs(t *testing.T) {
 	tests := []struct {
 		name, file, wd, want, base string

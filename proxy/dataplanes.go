@@ -296,7 +296,7 @@ func (p *Proxy) Notes() []string {
 }
 
 // maxClaimNotes bounds the hosts claimed by several data planes that the
-// notes name per port, as simulate bounds its conflict lists (issue 23).
+// notes name per port, as simulate bounds its conflict lists.
 const maxClaimNotes = 10
 
 // claims returns, for each port with several data planes, the hosts

@@ -163,7 +163,7 @@ func (fc *fastConn) exchange(f *forward, query string, start time.Time) outcome 
 		if n := pc.br.Buffered(); n > 0 && out == outcomeKeep {
 			// Bytes beyond the declared response (a body on a HEAD, 204
 			// or 304 answer, or after the body) would answer the next
-			// request on either connection: both close (issue 19).
+			// request on either connection: both close.
 			fc.x.e.Error = errUnframed.Error()
 			out, reuse = outcomeClose, false
 		}

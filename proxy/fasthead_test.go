@@ -99,7 +99,7 @@ func FuzzParseRequestHead(f *testing.F) {
 // FuzzOutboundPath checks that outboundPath, which the fast path writes,
 // is the request-target path rewrite's URL gives net/http's
 // Request.Write, and that a forwardable path reaches the upstream byte
-// for byte (issue 19).
+// for byte.
 func FuzzOutboundPath(f *testing.F) {
 	f.Add("/")          // the root
 	f.Add("/p3/item")   // a plain path

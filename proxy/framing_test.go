@@ -31,7 +31,7 @@ func statuses(got string) []string {
 	return out
 }
 
-// Regression test for issue 19 (9): a request framed two ways (both
+// Regression test: a request framed two ways (both
 // Content-Length and Transfer-Encoding, or HTTP/1.0 with
 // Transfer-Encoding) is refused with 400 and its connection closed
 // however the connection is served: as the first request of a plain

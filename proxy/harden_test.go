@@ -63,7 +63,7 @@ var statusLines = regexp.MustCompile(`(?m)^HTTP/1\.1 \d{3} `)
 // smuggled is a whole response an upstream sends where none belongs.
 const smuggled = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"
 
-// Regression test for issue 19 (1): bytes an upstream sends beyond
+// Regression test: bytes an upstream sends beyond
 // the response it declared never answer another request: the upstream
 // connection is not reused and the client's is closed.
 func TestUpstreamExtraBytes(t *testing.T) {
@@ -127,9 +127,9 @@ func pathProxies(t *testing.T, opts Options) map[string]*running {
 	return out
 }
 
-// Regression test for issue 19 (2): a request-target that is neither
-// origin-form nor absolute-form is refused, and TRACE is not allowed
-// (issue 19 (9)), on every listener and over HTTP/2.
+// Regression test: a request-target that is neither
+// origin-form nor absolute-form is refused, and TRACE is not allowed,
+// on every listener and over HTTP/2.
 func TestRequestTargetForms(t *testing.T) {
 	for name, r := range pathProxies(t, Options{}) {
 		for _, tt := range []struct {
@@ -168,7 +168,7 @@ func TestRequestTargetForms(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (3): with the nginx profile the upstream
+// Regression test: with the nginx profile the upstream
 // gets the path exactly as the client sent it, never decoded once more.
 func TestNginxForwardsClientBytes(t *testing.T) {
 	for name, r := range pathProxies(t, Options{Profile: nginx.Profile{}}) {
@@ -195,7 +195,7 @@ func TestNginxForwardsClientBytes(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (4): the spec profile matches rules with
+// Regression test: the spec profile matches rules with
 // %2F kept encoded, so a path with an encoded slash or backslash is
 // refused rather than forwarded to an upstream that may decode it.
 func TestSpecEncodedSlash(t *testing.T) {
@@ -215,7 +215,7 @@ func TestSpecEncodedSlash(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (9): a malformed chunked request body is
+// Regression test: a malformed chunked request body is
 // the client's fault: 400, not a 502 blaming the upstream.
 func TestMalformedRequestBody(t *testing.T) {
 	for name, r := range pathProxies(t, Options{}) {
@@ -226,7 +226,7 @@ func TestMalformedRequestBody(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (9): a request with both Content-Length
+// Regression test: a request with both Content-Length
 // and Transfer-Encoding, or HTTP/1.0 with Transfer-Encoding, is answered
 // 400 and its connection closed (RFC 9112 section 6.1 and 6.3), whatever
 // serves the listener.
@@ -258,7 +258,7 @@ func TestAmbiguousFraming(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (5): an upstream response head with a
+// Regression test: an upstream response head with a
 // control byte in a field value is answered 502, on the fast path as by
 // net/http. (Neither passes the reason phrase on.)
 func TestUpstreamControlBytes(t *testing.T) {
@@ -290,7 +290,7 @@ func TestUpstreamControlBytes(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (8): the HTTPS listener makes local
+// Regression test: the HTTPS listener makes local
 // certificates only for hosts the rules name, localhost and IP
 // addresses, and keeps a bounded number of them.
 func TestIssueOnlyServedHosts(t *testing.T) {
@@ -341,7 +341,7 @@ func TestCertCacheBound(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (6): a stalled request body, an upstream
+// Regression test: a stalled request body, an upstream
 // that stalls mid-body and a client that never reads each hold their
 // connections only for the matching timeout.
 func TestBodyTimeouts(t *testing.T) {
@@ -436,7 +436,7 @@ func rawProxyOpts(t *testing.T, noFast bool, opts Options, answer func(c net.Con
 	})
 }
 
-// Regression test for issue 19 (7): beyond MaxConns client connections
+// Regression test: beyond MaxConns client connections
 // the proxy closes the one idle longest and keeps serving new clients.
 func TestMaxConns(t *testing.T) {
 	up := startUpstream(t)
@@ -519,7 +519,7 @@ func TestConnLimiterRefusesWhenNothingIdle(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (6): a client that goes away while the
+// Regression test: a client that goes away while the
 // upstream is slow to answer is logged 499 on the fast path, as on
 // net/http's.
 func TestClientGoneSlowUpstream(t *testing.T) {
@@ -543,7 +543,7 @@ func TestClientGoneSlowUpstream(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (6): a client that goes away while the
+// Regression test: a client that goes away while the
 // upstream has sent only part of its response head ends the exchange:
 // the proxy closes the upstream connection within a poll (clientPoll)
 // instead of waiting the response header timeout, and logs 499, on the

@@ -398,7 +398,7 @@ type exchange struct {
 
 // bodyReader remembers whether reading the client's request body
 // failed, so that a malformed body is answered 400, not as an upstream
-// failure (issue 19).
+// failure.
 type bodyReader struct {
 	rc  io.ReadCloser
 	err error

@@ -162,7 +162,7 @@ const maxIssued = 256
 // Options.Certificate. It is made only for localhost, an IP address, or
 // a host a rule of the loaded table names (a "*.x" wildcard covers one
 // label): a local CA that the machine trusts must not certify
-// www.google.com because a client asked for it (issue 19).
+// www.google.com because a client asked for it.
 func (p *Proxy) issuedCertificate(t *table, host string) (*tls.Certificate, error) {
 	if c := p.issued.get(host); c != nil {
 		return c, nil

@@ -5,7 +5,7 @@ import "github.com/ingresskit/ingresskit/manifest"
 // MaxConflicts is how many conflicting rules a Decision lists; the count
 // of the others is Decision.MoreConflicts. A platform with hundreds of
 // Ingresses each carrying a spec.defaultBackend would otherwise answer
-// every unmatched request with all of them (issue 23); Index.Route keeps
+// every unmatched request with all of them; Index.Route keeps
 // the whole list for lint.
 const MaxConflicts = 10
 

@@ -9,7 +9,7 @@ import (
 	"github.com/ingresskit/ingresskit/simulate"
 )
 
-// TestBoundConflicts pins issue 23: an answer lists the conflicts that
+// TestBoundConflicts checks that an answer lists the conflicts that
 // matter to the request, at most MaxConflicts, and counts the others,
 // while Index.Route keeps every one.
 func TestBoundConflicts(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package corpus generates manifest corpora of any shape for measuring
-// ingresskit at scale (issue 22): how many Ingresses, over how many
+// ingresskit at scale: how many Ingresses, over how many
 // namespaces, with which classes (by spec.ingressClassName or by the
 // deprecated kubernetes.io/ingress.class annotation: ingress-nginx, AWS
 // ALB, GCE), hosts per Ingress, ingress-nginx regular expressions with
@@ -67,7 +67,7 @@ type Options struct {
 	Seed uint64
 }
 
-// Mixed returns the knobs of a platform-sized repository (issue 22): n
+// Mixed returns the knobs of a platform-sized repository: n
 // Ingresses over n/40 namespaces, nginx, ALB and GCE classes, a third by
 // the old annotation, 1 to 3 hosts each, regular expressions, canaries,
 // wildcards, a third of the ports by name, 5% on extensions/v1beta1 and

@@ -111,7 +111,7 @@ var operations = []struct {
 	}},
 }
 
-// TestScaling pins issue 22: on the mixed corpus, the allocations per
+// TestScaling checks that on the mixed corpus, the allocations per
 // Ingress of lint, simulate, routes and convert at 10,000 Ingresses stay
 // within twice those at 1,000. Work repeated per routing group over every
 // object (each group's sub-set recomputing the applied view of the whole

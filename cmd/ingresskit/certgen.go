@@ -340,7 +340,7 @@ func writeCertFiles(opts *certgenOptions, bundles []*certgen.Bundle, secrets []*
 	}
 	// Every file or none: a full disk must not leave a .crt and .key
 	// without their manifest, which a rerun would then refuse to
-	// replace without --force (issue 19).
+	// replace without --force.
 	all := make([]atomicfile.File, 0, len(plan))
 	for _, f := range plan {
 		all = append(all, atomicfile.File{Path: f.path, Data: f.data,

@@ -205,8 +205,8 @@ func convertRun(opts *convertOptions) error {
 	case opts.InPlace:
 		// Every changed file is written to a temporary file first, so
 		// that a failed write (a full disk, a read-only directory)
-		// leaves every file as it was, not the first few converted
-		// (issue 19).
+		// leaves every file as it was, not the first few converted.
+		//
 		var files []atomicfile.File
 		for _, in := range inputs {
 			if in.changed {

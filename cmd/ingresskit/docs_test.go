@@ -203,7 +203,7 @@ func docCopy(work string, args []string) error {
 // examples/, so commands that write leave the repository alone. With
 // -update the console blocks are rewritten with the real output. The
 // blocks are found by parsing, so a new page is covered without a list
-// to keep (issue 19).
+// to keep.
 func TestDocExamples(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {

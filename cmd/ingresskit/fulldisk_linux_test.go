@@ -48,7 +48,7 @@ func runCLI(args ...string) (int, string) {
 	return code, stderr.String()
 }
 
-// Regression test for issue 19 (13) on a real full disk: certgen
+// Regression test on a real full disk: certgen
 // --out-dir writes all of a Secret's files or none, its error names the
 // files and not their temporary copies, and a rerun once there is room
 // needs no --force.
@@ -85,7 +85,7 @@ func TestCertgenFullDisk(t *testing.T) {
 	}
 }
 
-// Regression test for issue 19 (14) on a real full disk: convert
+// Regression test on a real full disk: convert
 // --in-place with several files rewrites all of them or none.
 func TestConvertInPlaceFullDisk(t *testing.T) {
 	src, err := os.ReadFile("../../examples/gce-v1beta1.yaml")

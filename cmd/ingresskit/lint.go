@@ -405,7 +405,7 @@ func lintFix(io *IO, set *manifest.Set, res *lint.Result) (bool, error) {
 	changed := false
 	results := lint.ApplyFixes(files, res.Findings)
 	// Every fixed file is written, or none (atomicfile.WriteAll), as
-	// convert --in-place does (issue 19).
+	// convert --in-place does.
 	var fixed []atomicfile.File
 	var notes []string
 	for _, name := range set.Files {

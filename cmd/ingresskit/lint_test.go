@@ -100,7 +100,7 @@ func TestLintExitCodes(t *testing.T) {
 
 // TestKubeVersionFromCluster picks the validation version: the flag, else
 // the cluster's, brought into the modelled range with a warning, else the
-// newest (issue 18).
+// newest.
 func TestKubeVersionFromCluster(t *testing.T) {
 	tests := []struct {
 		flag, server, want, warning string
@@ -125,7 +125,7 @@ func TestKubeVersionFromCluster(t *testing.T) {
 
 // TestLintSARIFLimit runs lint on more findings than code scanning keeps
 // in a run and checks the warning on stderr; every result is still
-// written (issue 20).
+// written.
 func TestLintSARIFLimit(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: big, namespace: default}\nspec:\n  ingressClassName: nginx\n  rules:\n  - http:\n      paths:\n")

@@ -41,8 +41,8 @@ func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 }
 
 // TestJSONSchemas runs every command that prints JSON, on the examples,
-// and validates what it printed against its schema in docs/schema
-// (issue 20). simulate prints JSON Lines: each line is validated.
+// and validates what it printed against its schema in docs/schema.
+// simulate prints JSON Lines: each line is validated.
 func TestJSONSchemas(t *testing.T) {
 	tests := []struct {
 		schema string

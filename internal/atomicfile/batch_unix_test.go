@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// Regression tests for issue 19 (13, 14): several files are written all
+// Regression tests: several files are written all
 // or none, errors name the targets, and a replaced file keeps its hard
 // links, owner and group.
 func TestWriteAllOrNone(t *testing.T) {

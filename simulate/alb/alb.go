@@ -45,7 +45,9 @@ func init() {
 //
 //   - Ingresses in a group are ordered by group.order, then
 //     namespace/name (pkg/ingress/group_loader.go, sortGroupMembers); an
-//     Ingress without group.name is a group of its own;
+//     Ingress without group.name is a group of its own; a group.order
+//     that is not an integer in [-1000, 1000] fails the whole group, and
+//     its requests are answered as refused;
 //   - the rules of an Ingress keep their order; within a rule, Exact
 //     paths come first, then Prefix paths longest first, then
 //     ImplementationSpecific paths in manifest order (sortIngressPaths);
@@ -114,6 +116,31 @@ func albOrder(ing *manifest.Ingress) int {
 		return 0
 	}
 	return n
+}
+
+// Group order bounds of the controller (pkg/ingress/group_loader.go,
+// minGroupOrder and maxGroupOder).
+const (
+	minGroupOrder = -1000
+	maxGroupOrder = 1000
+)
+
+// albOrderError says why the controller refuses the group.order of ing,
+// "" when it is absent or good. The controller parses it as a base-10
+// int32 with no space allowed (pkg/annotations/parser.go,
+// ParseInt32Annotation) and fails the whole IngressGroup when it does
+// not parse or lies outside [-1000, 1000] (group_loader.go,
+// sortGroupMembers).
+func albOrderError(ing *manifest.Ingress) string {
+	raw, ok := ing.Annotations[AnnotationPrefix+"group.order"]
+	if !ok {
+		return ""
+	}
+	n, err := strconv.ParseInt(raw, 10, 32)
+	if err != nil || n < minGroupOrder || n > maxGroupOrder {
+		return fmt.Sprintf("Ingress %s: %sgroup.order %q is not an integer in [%d, %d]", ing.Key(), AnnotationPrefix, raw, minGroupOrder, maxGroupOrder)
+	}
+	return ""
 }
 
 // albGroupName is the group of ing: group.name, or the implicit group
@@ -208,6 +235,9 @@ type albGroup struct {
 	def *manifest.Ingress
 	// sslRedirect is the ssl-redirect port, "" when off.
 	sslRedirect string
+	// broken says why the controller fails to build the group, "" when
+	// it builds it.
+	broken string
 }
 
 type albState struct {
@@ -295,6 +325,9 @@ func newALBState(set *manifest.Set) *albState {
 	for _, g := range st.groups {
 		sort.SliceStable(g.members, func(i, j int) bool { return Profile{}.Less(g.members[i], g.members[j]) })
 		for _, ing := range g.members {
+			if msg := albOrderError(ing); msg != "" && g.broken == "" {
+				g.broken = msg
+			}
 			if g.def == nil && ing.Spec.DefaultBackend != nil {
 				g.def = ing
 			}
@@ -446,22 +479,18 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	if len(st.groups) == 0 {
 		return
 	}
-	scheme := strings.ToLower(req.Scheme)
-	if scheme == "" {
-		scheme = "http"
-	}
-	port := "80"
-	if scheme == "https" {
-		port = "443"
-	}
-	if _, p, err := net.SplitHostPort(req.Host); err == nil {
-		port = p
-	}
-	q, _ := url.ParseQuery(simulate.RawQuery(req.Path))
-	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
+	r, port := albRequestOf(d, req)
 
 	var notes []string
 	group := st.groupFor(r)
+	if group.broken != "" {
+		// The model build fails, so the controller changes nothing on
+		// the ALB: no answer follows from the input.
+		*d = simulate.Decision{URL: d.URL, RequestHost: d.RequestHost, NormalizedPath: d.NormalizedPath, Profile: d.Profile,
+			DataPlane: d.DataPlane, Rule: -1, PathIndex: -1,
+			Refused: group.broken + "; the controller fails to build IngressGroup " + group.name + ", so the ALB keeps the rules it had"}
+		return
+	}
 	var win *albRule
 	for _, rule := range group.rules {
 		if rule.matches(r, &notes) {
@@ -472,14 +501,14 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	if len(st.groups) > 1 {
 		notes = append(notes, fmt.Sprintf("IngressGroup %s answers: each IngressGroup is its own ALB; ingresskit sends the request to the first group, by name, with a rule naming its host, else with a rule matching it", group.name))
 	}
-	if group.sslRedirect != "" && scheme == "http" {
+	if group.sslRedirect != "" && r.scheme == "http" {
 		d.Redirect = "https://" + r.host
 		if group.sslRedirect != "443" {
 			d.Redirect += ":" + group.sslRedirect
 		}
 		d.Redirect += r.path
-		if len(q) > 0 {
-			d.Redirect += "?" + q.Encode()
+		if len(r.query) > 0 {
+			d.Redirect += "?" + r.query.Encode()
 		}
 		d.RedirectCode = http.StatusMovedPermanently
 		d.Notes = append(d.Notes, append(notes, "ssl-redirect: the HTTP listener's only action is a redirect to HTTPS")...)
@@ -504,7 +533,7 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 	}
 	if d.Ingress != win.ing || d.Rule != win.rule || d.PathIndex != win.index || d.DefaultBackend {
 		if d.Matched && !d.DefaultBackend {
-			notes = append(notes, "the ALB evaluates listener rules in priority order (group order, rule order, then Exact, longest Prefix, ImplementationSpecific), not by host specificity")
+			notes = append(notes, "the ALB evaluates listener rules in priority order (group order, rule order, then Exact, longest Prefix, ImplementationSpecific), not by host or path specificity")
 		} else {
 			notes = append(notes, "the listener rule matches through its conditions annotation or ALB wildcards, which host and path precedence alone do not see")
 		}
@@ -521,6 +550,26 @@ func (a Profile) Decorate(d *simulate.Decision, req simulate.Request) {
 		notes = append(notes, a.applyAction(d, win, r, port)...)
 	}
 	d.Notes = append(d.Notes, notes...)
+}
+
+// albRequestOf is the request as the listener rules see it, and the
+// listener port it reaches.
+func albRequestOf(d *simulate.Decision, req simulate.Request) (albRequest, string) {
+	scheme := strings.ToLower(req.Scheme)
+	if scheme == "" {
+		scheme = "http"
+	}
+	port := "80"
+	if scheme == "https" {
+		port = "443"
+	}
+	if _, p, err := net.SplitHostPort(req.Host); err == nil {
+		port = p
+	}
+	q, _ := url.ParseQuery(simulate.RawQuery(req.Path))
+	r := albRequest{host: d.RequestHost, path: d.NormalizedPath, method: http.MethodGet, scheme: scheme, header: req.Header, query: q}
+
+	return r, port
 }
 
 // applyAction applies an actions.<name> annotation to d.
@@ -605,16 +654,20 @@ func albGlob(pattern, s string, fold bool) bool {
 	if fold {
 		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
 	}
-	// Iterative matching with one backtrack point for the last "*".
+	// Iterative matching with one backtrack point for the last "*". A
+	// "*" of the pattern is always a wildcard, also where the subject
+	// holds a literal "*" (a request for /assets/*.js): taking it as a
+	// literal there would lose the backtrack point, and the Prefix
+	// pattern /assets/* would not match /assets/*.js.
 	p, i, star, mark := 0, 0, -1, 0
 	for i < len(s) {
 		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
 		case p < len(pattern) && pattern[p] == '*':
 			star, mark = p, i
 			p++
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
 		case star >= 0:
 			p = star + 1
 			mark++

@@ -12,7 +12,7 @@ import (
 // read by all that ask about those Ingresses: the routing index (Profile),
 // Canaries, DuplicateLocations and RegexHosts. Making it is most of the
 // work of each, and lint asks all four about the same Ingresses: on a large
-// input it was most of a run's time and memory, four times over (issue 22).
+// input it was most of a run's time and memory, four times over.
 //
 // The configuration depends on the Ingresses of the set alone; it is made
 // on first use, and a Model is safe for concurrent use.

@@ -21,7 +21,7 @@ import (
 	"github.com/ingresskit/ingresskit/simulate/internal/simtest"
 )
 
-// The differential test against a real nginx (issue 17): the nginx
+// The differential test against a real nginx: the nginx
 // profile's servers and locations are written as an nginx.conf in the
 // form nginx.tmpl gives them (server_name, location lines with their
 // modifiers in the controller's order), each location answering with its
@@ -374,7 +374,7 @@ func checkAgainstNginx(t *testing.T, bin string, set *manifest.Set, extra []simu
 
 // TestNginxAgainstRealNginx runs every nginx fixture of
 // simulate/testdata/controllers and every entry of the FuzzLookup corpus through
-// a real nginx (issue 17).
+// a real nginx.
 func TestNginxAgainstRealNginx(t *testing.T) {
 	bin := nginxBinary(t)
 	files, err := filepath.Glob("../testdata/controllers/nginx-*.yaml")

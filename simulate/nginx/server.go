@@ -422,7 +422,7 @@ func (l *nginxLoc) source() string {
 // escaped (sanitizeQuotedRegex). Built-in locations are written bare.
 //
 // A Replacer builds its tables on first use, which cost more than the
-// rest of rendering a location, so there is one, built once (issue 22).
+// rest of rendering a location, so there is one, built once.
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 func (l *nginxLoc) directive(regex bool) string {

@@ -44,7 +44,7 @@ type mutation struct {
 // TestValidationAgreesWithAPIServer sends every single-field mutation of a
 // valid Ingress and IngressClass to the real API server with dryRun=All,
 // and lints the same bytes: the API server and lint must accept and reject
-// exactly the same objects (issue 18). Each disagreement is printed with
+// exactly the same objects. Each disagreement is printed with
 // the object and both messages.
 func TestValidationAgreesWithAPIServer(t *testing.T) {
 	c := start(t)
@@ -379,7 +379,7 @@ func join(base []any, rest ...any) []any {
 
 // TestServerVersion reads the API server's version with the cluster's
 // objects: lint applies that version's validation when it reads a cluster
-// (--kube-version's default, issue 18). The binary scripts/cluster-build.sh
+// (--kube-version's default). The binary scripts/cluster-build.sh
 // builds has no version stamped (v0.0.0-master), which lint reads as
 // unknown.
 func TestServerVersion(t *testing.T) {
