@@ -92,9 +92,9 @@ func TestCmdRoutesAllNamespaces(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q, want only %q", code, stderr, gatewayNote)
 	}
 	want := []string{
-		"INGRESS CLASS HOST PATH PATHTYPE BACKEND TLS",
-		"api/api nginx api.example.com /v1 Prefix api:8080 -",
-		"web/shop nginx shop.example.com / Prefix shop:http shop-tls",
+		"INGRESS CLASS PROFILE HOST PATH PATHTYPE BACKEND TLS",
+		"api/api nginx nginx api.example.com /v1 Prefix api:8080 -",
+		"web/shop nginx nginx shop.example.com / Prefix shop:http shop-tls",
 	}
 	if diff := cmp.Diff(want, lines(stdout)); diff != "" {
 		t.Errorf("routes -A (-want +got):\n%s", diff)
