@@ -72,21 +72,28 @@ type translation struct {
 // model returns ingress-nginx's configuration for the Ingresses of the
 // class of ing, as the verification routes them.
 func (t *translation) model(ing *manifest.Ingress) *nginxsim.Model {
-	class := t.tr.Class(ing)
-	if m := t.models[class]; m != nil {
-		return m
-	}
-	sub := &manifest.Set{}
-	for _, o := range t.tr.Set().Ingresses {
-		if t.tr.Class(o) == class {
-			sub.Ingresses = append(sub.Ingresses, o)
+	if t.models == nil {
+		// One pass parts the Ingresses by class; a model is computed on
+		// first use, so a class never asked for costs nothing.
+		subs := map[string]*manifest.Set{}
+		for _, o := range t.tr.Set().Ingresses {
+			c := t.tr.Class(o)
+			if subs[c] == nil {
+				subs[c] = &manifest.Set{}
+			}
+			subs[c].Ingresses = append(subs[c].Ingresses, o)
+		}
+		t.models = make(map[string]*nginxsim.Model, len(subs))
+		for c, sub := range subs {
+			t.models[c] = nginxsim.NewModel(sub)
 		}
 	}
-	if t.models == nil {
-		t.models = map[string]*nginxsim.Model{}
+	class := t.tr.Class(ing)
+	m := t.models[class]
+	if m == nil {
+		m = nginxsim.NewModel(&manifest.Set{})
+		t.models[class] = m
 	}
-	m := nginxsim.NewModel(sub)
-	t.models[class] = m
 	return m
 }
 
